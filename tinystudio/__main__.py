@@ -1,0 +1,7 @@
+"""Allow `python -m tinystudio`."""
+
+import sys
+
+from tinystudio.cli.main import main
+
+sys.exit(main())

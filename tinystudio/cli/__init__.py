@@ -1,0 +1,1 @@
+"""Command-line front end: one module per subcommand (cmd_*.py), dispatched by main.py."""

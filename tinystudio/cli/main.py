@@ -1,0 +1,61 @@
+"""Entry point `tinystudio`: no arguments opens the GUI, a subcommand runs headless.
+
+Subcommands live in sibling modules named ``cmd_<name>.py``, each exposing ``register(subparsers)``;
+they are discovered here so that adding a command never touches this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import tinystudio.cli as cli_pkg
+from tinystudio import __version__
+from tinystudio.core.errors import Cancelled, UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the parser with every discovered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="tinystudio",
+        description="TinyStudio: capture, train, compress and flash-and-test TinyML models.",
+    )
+    parser.add_argument("--version", action="version", version=f"tinystudio {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    names = sorted(m.name for m in pkgutil.iter_modules(cli_pkg.__path__) if m.name.startswith("cmd_"))
+    for name in names:
+        module = importlib.import_module(f"tinystudio.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        from tinystudio.gui.app import run_gui
+
+        return run_gui([])
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"tinystudio: error: {exc}", file=sys.stderr)
+        return 1
+    except Cancelled:
+        print("tinystudio: cancelled", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("tinystudio: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

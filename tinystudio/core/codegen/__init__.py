@@ -1,0 +1,1 @@
+"""Compile a full-integer int8 .tflite model into self-contained C99 with a static memory plan."""
