@@ -100,9 +100,7 @@ def conv2d_same_relu() -> bytes:
 
 
 def conv2d_valid_stride2_relu6() -> bytes:
-    return _single(
-        (11, 10, 3), lambda k, x: k.layers.Conv2D(5, 3, strides=2, padding="valid", activation="relu6")(x)
-    )
+    return _single((11, 10, 3), lambda k, x: k.layers.Conv2D(5, 3, strides=2, padding="valid", activation="relu6")(x))
 
 
 def conv2d_same_stride2_even() -> bytes:
@@ -315,7 +313,7 @@ def relu() -> bytes:
 
 
 def relu6() -> bytes:
-    return _single((6, 3), lambda k, x: k.layers.ReLU(6.0)(k.layers.Lambda(lambda t: t * 4.0)(x)))
+    return _single((6, 3), lambda k, x: k.layers.ReLU(6.0)(x))
 
 
 def quantize_requantize() -> bytes:
@@ -350,9 +348,7 @@ def hard_swish() -> bytes:
 
 
 def pad_zero() -> bytes:
-    return _single(
-        (5, 4, 3), lambda k, x: k.layers.Conv2D(2, 1)(k.layers.ZeroPadding2D(((1, 2), (0, 1)))(x))
-    )
+    return _single((5, 4, 3), lambda k, x: k.layers.Conv2D(2, 1)(k.layers.ZeroPadding2D(((1, 2), (0, 1)))(x)))
 
 
 def concatenation() -> bytes:
