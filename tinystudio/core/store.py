@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,11 +80,24 @@ class Run(RunInfo):
     model: bytes | None
 
 
+def canonical_rate(rate_hz: float) -> float:
+    """Rates are kept to 9 significant digits, so a rate re-derived from exported timestamps matches."""
+    if not (rate_hz > 0 and np.isfinite(rate_hz)):
+        raise UserError(f"sample rate must be a positive number, got {rate_hz}")
+    return float(f"{float(rate_hz):.9g}")
+
+
+def _hasher(dtype: np.dtype, shape: tuple[int, int], rate_hz: float) -> Any:
+    h = hashlib.sha256()
+    h.update(f"{dtype.name}|{shape[0]}x{shape[1]}|{float(rate_hz)!r}|".encode())
+    return h
+
+
 def content_hash(signal: np.ndarray, rate_hz: float) -> str:
     """Hash of what makes two samples the same recording: dtype, shape, rate and values."""
-    h = hashlib.sha256()
-    h.update(f"{signal.dtype.str}|{signal.shape}|{float(rate_hz)!r}|".encode())
-    h.update(np.ascontiguousarray(signal).tobytes())
+    arr = np.ascontiguousarray(signal)
+    h = _hasher(arr.dtype, (arr.shape[0], arr.shape[1]), canonical_rate(rate_hz))
+    h.update(arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes())
     return h.hexdigest()
 
 
@@ -218,34 +231,76 @@ class Project:
     ) -> int:
         """Store one complete recording and return its id."""
         arr = _check_signal(signal, axis_names, units)
-        if not (rate_hz > 0 and np.isfinite(rate_hz)):
-            raise UserError(f"sample rate must be a positive number, got {rate_hz}")
-        if arr.shape[0] == 0:
+        return self.add_sample_chunks(
+            [arr], arr.shape[0], arr.shape[1], arr.dtype.name, rate_hz, axis_names, label,
+            units=units, group=group, source=source, name=name, split=split,
+        )
+
+    def add_sample_chunks(
+        self,
+        chunks: Iterable[np.ndarray],
+        frames: int,
+        axes: int,
+        dtype: str,
+        rate_hz: float,
+        axis_names: Sequence[str],
+        label: str | None,
+        units: Sequence[str] | None = None,
+        group: str | None = None,
+        source: str = "file",
+        name: str = "",
+        split: str | None = None,
+    ) -> int:
+        """Store a recording streamed as (n, axes) blocks, never holding the whole signal in memory."""
+        if dtype not in _DTYPES:
+            raise UserError(f"unsupported sample type {dtype}")
+        if len(axis_names) != axes or (units is not None and len(units) != axes):
+            raise UserError(f"{axes} axes but {len(axis_names)} axis names")
+        rate_hz = canonical_rate(rate_hz)
+        if frames <= 0:
             raise UserError("a sample needs at least one frame")
         _check_split(split)
+        np_dtype = np.dtype(dtype).newbyteorder("<")
+        nbytes = frames * axes * np_dtype.itemsize
+        digest = _hasher(np.dtype(dtype), (frames, axes), rate_hz)
         with self.transaction():
             cur = self._conn.execute(
                 "INSERT INTO samples (name, label, split, split_manual, group_key, frames, axes, rate_hz,"
                 " axis_names, units, dtype, source, created, content_hash, status, data)"
-                " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?)",
+                " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'complete', zeroblob(?))",
                 (
                     name,
                     label,
                     split,
                     group,
-                    arr.shape[0],
-                    arr.shape[1],
-                    float(rate_hz),
+                    frames,
+                    axes,
+                    rate_hz,
                     json.dumps(list(axis_names)),
-                    json.dumps(list(units) if units is not None else [""] * arr.shape[1]),
-                    arr.dtype.name,
+                    json.dumps(list(units) if units is not None else [""] * axes),
+                    dtype,
                     source,
                     time.time(),
-                    content_hash(arr, rate_hz),
-                    arr.tobytes(),
+                    nbytes,
                 ),
             )
-            return int(cur.lastrowid or 0)
+            sample_id = int(cur.lastrowid or 0)
+            written = 0
+            with self._conn.blobopen("samples", "data", sample_id) as blob:
+                for chunk in chunks:
+                    block = np.ascontiguousarray(np.asarray(chunk).astype(np_dtype, copy=False))
+                    if block.ndim != 2 or block.shape[1] != axes or written + block.nbytes > nbytes:
+                        raise UserError("recording data does not match its declared shape")
+                    data = block.tobytes()
+                    blob.write(data)
+                    digest.update(data)
+                    written += len(data)
+            if written != nbytes:
+                raise UserError("recording data is shorter than its declared length")
+            self._conn.execute(
+                "UPDATE samples SET content_hash = ? WHERE id = ?", (digest.hexdigest(), sample_id)
+            )
+            return sample_id
 
     @staticmethod
     def _info(row: Sequence[Any]) -> SampleInfo:
@@ -492,8 +547,7 @@ class RecordingWriter:
         source: str,
         name: str,
     ) -> None:
-        if not (rate_hz > 0 and np.isfinite(rate_hz)):
-            raise UserError(f"sample rate must be a positive number, got {rate_hz}")
+        rate_hz = canonical_rate(rate_hz)
         self._project = project
         self._axes = len(axis_names)
         self._pending: list[np.ndarray] = []
@@ -548,7 +602,7 @@ class RecordingWriter:
         if rate_hz > 0 and np.isfinite(rate_hz):
             with self._project.transaction():
                 self._project._conn.execute(
-                    "UPDATE samples SET rate_hz = ? WHERE id = ?", (float(rate_hz), self.sample_id)
+                    "UPDATE samples SET rate_hz = ? WHERE id = ?", (canonical_rate(rate_hz), self.sample_id)
                 )
 
     def finish(self) -> int | None:

@@ -1,0 +1,324 @@
+"""Streaming CSV importer: header with axis names, optional timestamp/label/group columns, many recordings.
+
+Handles what boards and loggers really print: CRLF, a BOM, terminal escape codes, chatter lines with no
+numbers (skipped and counted), several recordings separated by blank lines, and a label column whose
+changes cut a recording into one sample per contiguous run. The text is read line by line and decoded
+in blocks into a spool, so a file of any size imports in bounded memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.formats.recording import Recording, Spool
+
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SEPARATORS = re.compile(r"[,;\t ]+")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|nan|inf|infinity)$", re.I)
+_UNIT = re.compile(r"^(.*?)\s*[\[(]([^\])]*)[\])]\s*$")
+_TIME_NAMES = {"timestamp", "time", "t", "ts", "millis", "micros", "time_ms", "time_us", "time_s", "ms", "us"}
+_LABEL_NAMES = {"label", "class", "category"}
+_GROUP_NAMES = {"group", "subject", "person", "session"}
+_BATCH = 8192
+
+
+@dataclass
+class _Layout:
+    """Which column is which, from the header."""
+
+    columns: list[str]
+    value_cols: list[int]
+    axis_names: list[str]
+    units: list[str]
+    time_col: int | None
+    time_scale: float | None  # seconds per timestamp unit, None = decide from the values
+    label_col: int | None
+    group_col: int | None
+    separator: str | None  # None = runs of whitespace
+
+
+def _clean(line: str) -> str:
+    return _ESCAPES.sub("", line).strip()
+
+
+def _split(line: str, sep: str | None) -> list[str]:
+    if sep is None:
+        return line.split()
+    return [f.strip() for f in line.split(sep)]
+
+
+def _guess_separator(line: str) -> str | None:
+    for sep in (",", "\t", ";"):
+        if sep in line:
+            return sep
+    return None
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.strip()))
+
+
+def _time_scale(name: str) -> float | None:
+    low = name.lower()
+    if "us" in low.split("_") or low in {"micros", "us", "time_us", "t_us"} or "micro" in low:
+        return 1e-6
+    if low in {"timestamp", "millis", "ms", "time_ms", "t_ms"} or "milli" in low:
+        return 1e-3
+    if low in {"time_s", "t_s", "seconds", "sec"}:
+        return 1.0
+    return None
+
+
+def _layout(header: list[str], sep: str | None) -> _Layout:
+    names, units = [], []
+    for raw in header:
+        m = _UNIT.match(raw)
+        names.append((m.group(1) if m else raw).strip().strip('"'))
+        units.append(m.group(2).strip() if m else "")
+    low = [n.lower() for n in names]
+    time_col = next((i for i, n in enumerate(low) if n in _TIME_NAMES), None)
+    if time_col is None and units and units[0].lower() in {"ms", "us", "s"}:
+        time_col = 0
+    label_col = next((i for i, n in enumerate(low) if n in _LABEL_NAMES), None)
+    group_col = next((i for i, n in enumerate(low) if n in _GROUP_NAMES), None)
+    special = {time_col, label_col, group_col}
+    value_cols = [i for i in range(len(names)) if i not in special]
+    if not value_cols:
+        raise UserError("the header names no signal columns")
+    scale = None
+    if time_col is not None:
+        unit = units[time_col].lower()
+        scale = {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "s": 1.0, "ns": 1e-9}.get(unit) or _time_scale(names[time_col])
+    used: set[str] = set()
+    axis_names = []
+    for i in value_cols:
+        name = names[i] or f"axis{i + 1}"
+        while name in used:
+            name += "_"
+        used.add(name)
+        axis_names.append(name)
+    return _Layout(
+        columns=names,
+        value_cols=value_cols,
+        axis_names=axis_names,
+        units=[units[i] for i in value_cols],
+        time_col=time_col,
+        time_scale=scale,
+        label_col=label_col,
+        group_col=group_col,
+        separator=sep,
+    )
+
+
+class _Segment:
+    """A run of rows that becomes one sample."""
+
+    def __init__(self, start: int, label: str | None, group: str | None) -> None:
+        self.start = start
+        self.frames = 0
+        self.label = label
+        self.group = group
+        self.t_first: float | None = None
+        self.t_last: float | None = None
+        self.t_prev: float | None = None
+        self.backwards = False
+
+
+def read_csv(path: Path, rate_hz: float | None = None) -> tuple[list[Recording], dict[str, int]]:
+    """Decode a CSV file into recordings; returns them with counts of skipped lines by reason."""
+    try:
+        fh = open(path, encoding="utf-8-sig", errors="replace", newline=None)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+    with fh:
+        return _Reader(path, rate_hz).run(fh)
+
+
+class _Reader:
+    def __init__(self, path: Path, rate_hz: float | None) -> None:
+        self.path = path
+        self.rate_hz = rate_hz
+        self.layout: _Layout | None = None
+        self.header_line: str | None = None
+        self.spool: Spool | None = None
+        self.segments: list[_Segment] = []
+        self.current: _Segment | None = None
+        self.skipped = {"noise": 0, "truncated": 0}
+        self.batch_values: list[list[str]] = []
+        self.batch_meta: list[tuple[int, list[str]]] = []
+
+    def run(self, lines: Iterator[str]) -> tuple[list[Recording], dict[str, int]]:
+        pending_ragged: tuple[int, int] | None = None
+        try:
+            for lineno, raw in enumerate(lines, start=1):
+                line = _clean(raw)
+                if not line:
+                    self._flush_batch()
+                    self.current = None  # a blank line ends a recording
+                    continue
+                if self.layout is None:
+                    self._take_header(line)
+                    continue
+                if line == self.header_line:
+                    continue  # header repeated before the next recording
+                fields = _split(line, self.layout.separator)
+                if len(fields) != len(self.layout.columns):
+                    if not any(_is_number(f) for f in fields):
+                        self.skipped["noise"] += 1
+                        continue
+                    if pending_ragged is not None:
+                        self._ragged(*pending_ragged)
+                    pending_ragged = (lineno, len(fields))  # tolerated only as the very last line
+                    continue
+                if pending_ragged is not None:
+                    self._ragged(*pending_ragged)
+                self.batch_meta.append((lineno, fields))
+                if len(self.batch_meta) >= _BATCH:
+                    self._flush_batch()
+            self._flush_batch()
+            if pending_ragged is not None:
+                self.skipped["truncated"] += 1
+            return self._finish()
+        except BaseException:
+            if self.spool is not None:
+                self.spool.close()
+            raise
+
+    def _ragged(self, lineno: int, count: int) -> None:
+        assert self.layout is not None
+        raise UserError(
+            f"{self.path.name}, line {lineno}: {count} values but the header has {len(self.layout.columns)} columns"
+        )
+
+    def _take_header(self, line: str) -> None:
+        sep = _guess_separator(line)
+        fields = _split(line, sep)
+        numeric = [_is_number(f) for f in fields]
+        if all(numeric):  # no header: every column is a signal
+            names = [f"axis{i + 1}" for i in range(len(fields))]
+            self.layout = _layout(names, sep)
+            self.header_line = None
+            self.batch_meta.append((1, fields))
+            return
+        if len(fields) < 1 or not any(f for f in fields):
+            self.skipped["noise"] += 1
+            return
+        self.layout = _layout(fields, sep)
+        self.header_line = line
+        self.spool = Spool(len(self.layout.value_cols))
+
+    def _flush_batch(self) -> None:
+        if not self.batch_meta:
+            return
+        layout = self.layout
+        assert layout is not None
+        if self.spool is None:
+            self.spool = Spool(len(layout.value_cols))
+        rows = self.batch_meta
+        self.batch_meta = []
+        ncols = len(layout.columns)
+        text_cols = {c for c in (layout.label_col, layout.group_col) if c is not None}
+        numeric_cols = [c for c in range(ncols) if c not in text_cols]
+        try:
+            table = np.array([[r[1][c] for c in numeric_cols] for r in rows], dtype=np.float64)
+        except ValueError:
+            table, rows = self._strict_rows(rows, numeric_cols)
+            if not rows:
+                return
+        values = table[:, [numeric_cols.index(c) for c in layout.value_cols]].astype(np.float32)
+        times = table[:, numeric_cols.index(layout.time_col)] if layout.time_col is not None else None
+        labels = [r[1][layout.label_col] for r in rows] if layout.label_col is not None else None
+        groups = [r[1][layout.group_col] for r in rows] if layout.group_col is not None else None
+        start = 0
+        n = len(rows)
+        while start < n:
+            label = labels[start] if labels else None
+            group = groups[start] if groups else None
+            seg = self.current
+            if seg is None or seg.label != label or seg.group != group:
+                seg = _Segment(self.spool.frames, label, group)
+                self.segments.append(seg)
+                self.current = seg
+            end = start + 1
+            while end < n and (labels is None or labels[end] == label) and (groups is None or groups[end] == group):
+                end += 1
+            self.spool.append(values[start:end])
+            seg.frames += end - start
+            if times is not None:
+                t = times[start:end]
+                if seg.t_first is None:
+                    seg.t_first = float(t[0])
+                if (seg.t_prev is not None and t[0] <= seg.t_prev) or (len(t) > 1 and np.any(np.diff(t) <= 0)):
+                    seg.backwards = True
+                seg.t_prev = seg.t_last = float(t[-1])
+            start = end
+
+    def _strict_rows(
+        self, rows: list[tuple[int, list[str]]], numeric_cols: list[int]
+    ) -> tuple[np.ndarray, list[tuple[int, list[str]]]]:
+        """Parse row by row: chatter with no numbers is skipped, text in a number column is an error."""
+        assert self.layout is not None
+        kept: list[tuple[int, list[str]]] = []
+        values: list[list[float]] = []
+        for lineno, fields in rows:
+            if not any(_is_number(f) for f in fields):
+                self.skipped["noise"] += 1
+                continue
+            row = []
+            for c in numeric_cols:
+                try:
+                    row.append(float(fields[c]))
+                except ValueError:
+                    raise UserError(
+                        f"{self.path.name}, line {lineno}: column {self.layout.columns[c]!r} holds "
+                        f"{fields[c][:40]!r}, which is not a number"
+                    ) from None
+            kept.append((lineno, fields))
+            values.append(row)
+        return np.array(values, dtype=np.float64).reshape(len(kept), len(numeric_cols)), kept
+
+    def _finish(self) -> tuple[list[Recording], dict[str, int]]:
+        if self.layout is None:
+            raise UserError(f"{self.path.name} is empty")
+        segments = [s for s in self.segments if s.frames > 0]
+        if not segments or self.spool is None:
+            raise UserError(f"{self.path.name} has a header but no data rows")
+        recordings = []
+        for seg in segments:
+            recordings.append(
+                Recording(
+                    spool=self.spool,
+                    start=seg.start,
+                    frames=seg.frames,
+                    rate_hz=self.rate_hz or self._rate(seg),
+                    axis_names=list(self.layout.axis_names),
+                    units=list(self.layout.units),
+                    label=seg.label or None,
+                    group=seg.group or None,
+                    name=self.path.name,
+                )
+            )
+        return recordings, dict(self.skipped)
+
+    def _rate(self, seg: _Segment) -> float | None:
+        layout = self.layout
+        assert layout is not None
+        if layout.time_col is None or seg.t_first is None or seg.t_last is None or seg.frames < 2:
+            return None
+        if seg.backwards:
+            raise UserError(
+                f"{self.path.name}: the {layout.columns[layout.time_col]!r} column does not increase; "
+                "pass the rate with --rate"
+            )
+        span = seg.t_last - seg.t_first
+        step = span / (seg.frames - 1)
+        scale = layout.time_scale
+        if scale is None:  # 'time' or 't': integers stepping by >= 1 are milliseconds, else seconds
+            scale = 1e-3 if step >= 1 and float(seg.t_first).is_integer() else 1.0
+        return (seg.frames - 1) / (span * scale)

@@ -1,0 +1,97 @@
+"""Edge Impulse data acquisition format, as JSON and as CBOR: read and write.
+
+The format wraps a payload of ``interval_ms``, ``sensors`` (name and units) and ``values`` (one list per
+frame, or plain numbers for one axis); the label is not inside, it comes from the file name.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import cbor2
+import numpy as np
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.formats.recording import Recording, spool_array
+
+
+def read_edge_impulse(path: Path, binary: bool) -> list[Recording]:
+    """Decode one Edge Impulse acquisition file (JSON or CBOR)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+    if not raw.strip():
+        raise UserError(f"{path.name} is empty")
+    try:
+        doc = cbor2.loads(raw) if binary else json.loads(raw.decode("utf-8-sig"))
+    except (cbor2.CBORDecodeError, EOFError, ValueError, UnicodeDecodeError) as exc:
+        kind = "CBOR" if binary else "JSON"
+        raise UserError(f"{path.name} is not valid {kind} (truncated or damaged): {exc}") from exc
+    return [_from_document(doc, path)]
+
+
+def _from_document(doc: Any, path: Path) -> Recording:
+    payload = doc.get("payload") if isinstance(doc, dict) else None
+    if not isinstance(payload, dict):
+        raise UserError(f"{path.name} is not an Edge Impulse acquisition file (no payload)")
+    sensors = payload.get("sensors")
+    values = payload.get("values")
+    interval = payload.get("interval_ms")
+    if not isinstance(sensors, list) or not sensors or not isinstance(values, list):
+        raise UserError(f"{path.name}: payload needs 'sensors' and 'values'")
+    if not isinstance(interval, int | float) or not interval > 0 or not math.isfinite(interval):
+        raise UserError(f"{path.name}: payload 'interval_ms' must be a positive number")
+    names = [str(s.get("name", f"axis{i + 1}")) if isinstance(s, dict) else str(s) for i, s in enumerate(sensors)]
+    units = [str(s.get("units", "")) if isinstance(s, dict) else "" for s in sensors]
+    if not values:
+        raise UserError(f"{path.name} has no values")
+    try:
+        rows = [[v] if isinstance(v, int | float) else v for v in values]
+        signal = np.asarray(rows, dtype=np.float32)
+    except (ValueError, TypeError) as exc:
+        raise UserError(f"{path.name}: values must be numbers, one row of {len(names)} per frame") from exc
+    if signal.ndim != 2 or signal.shape[1] != len(names):
+        raise UserError(f"{path.name}: every frame needs {len(names)} values (one per sensor)")
+    return Recording(
+        spool=spool_array(signal),
+        start=0,
+        frames=signal.shape[0],
+        rate_hz=1000.0 / float(interval),
+        axis_names=names,
+        units=units,
+        name=path.name,
+        source="file",
+    )
+
+
+def edge_impulse_document(
+    signal: np.ndarray, rate_hz: float, axis_names: list[str], units: list[str], device: str = "TinyStudio"
+) -> dict[str, Any]:
+    """The acquisition document for one sample (unsigned: alg 'none')."""
+    values: list[Any]
+    if signal.dtype.kind == "f":
+        values = [[float(x) for x in row] for row in signal.astype(np.float32)]
+    else:
+        values = signal.tolist()
+    return {
+        "protected": {"ver": "v1", "alg": "none"},
+        "signature": "0" * 64,
+        "payload": {
+            "device_name": device,
+            "device_type": "TINYSTUDIO",
+            "interval_ms": 1000.0 / rate_hz,
+            "sensors": [{"name": n, "units": u or "N/A"} for n, u in zip(axis_names, units, strict=True)],
+            "values": values,
+        },
+    }
+
+
+def write_edge_impulse(path: Path, document: dict[str, Any], binary: bool = False) -> None:
+    if binary:
+        path.write_bytes(cbor2.dumps(document))
+    else:
+        path.write_text(json.dumps(document), encoding="utf-8")

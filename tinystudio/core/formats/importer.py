@@ -1,0 +1,164 @@
+"""Import files into a project: pick the reader, settle label, group and rate, add all or nothing.
+
+Every file is decoded before the project is touched, and the samples are then added in one transaction,
+so a bad file in a batch leaves the project exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.formats.csv_reader import read_csv
+from tinystudio.core.formats.edge_impulse import read_edge_impulse
+from tinystudio.core.formats.recording import Recording
+from tinystudio.core.formats.wav import read_wav
+from tinystudio.core.progress import CancelToken, Progress, no_progress
+from tinystudio.core.store import Project
+
+FORMATS = ("csv", "ei-json", "ei-cbor", "wav")
+_BY_SUFFIX = {".csv": "csv", ".txt": "csv", ".json": "ei-json", ".cbor": "ei-cbor", ".wav": "wav"}
+LABEL_SOURCES = ("auto", "filename", "folder", "none")
+
+
+@dataclass
+class ImportReport:
+    """What an import added, and what it skipped along the way."""
+
+    sample_ids: list[int] = field(default_factory=list)
+    files: int = 0
+    skipped_lines: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+
+    def summary(self) -> str:
+        text = f"imported {len(self.sample_ids)} sample(s) from {self.files} file(s)"
+        skipped = {k: v for k, v in self.skipped_lines.items() if v}
+        if skipped:
+            text += "; skipped lines: " + ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
+        if self.duplicates:
+            text += f"; {self.duplicates} already in the project (added again)"
+        return text
+
+
+def detect_format(path: Path, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in FORMATS:
+            raise UserError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        return fmt
+    found = _BY_SUFFIX.get(path.suffix.lower())
+    if found is None:
+        raise UserError(
+            f"{path.name}: unknown format {path.suffix or '(no extension)'!r}; "
+            f"name it .csv, .json, .cbor or .wav, or pass --format ({', '.join(FORMATS)})"
+        )
+    return found
+
+
+def label_from_name(path: Path) -> str | None:
+    """Edge Impulse's convention: the label is the file name up to its first dot ('idle.01.csv')."""
+    stem = path.name.split(".", 1)[0].strip()
+    return stem or None
+
+
+def read_file(path: Path, fmt: str | None = None, rate_hz: float | None = None) -> tuple[list[Recording], dict]:
+    """Decode one file into recordings without touching any project."""
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    kind = detect_format(path, fmt)
+    if kind == "csv":
+        return read_csv(path, rate_hz)
+    if kind == "wav":
+        return read_wav(path), {}
+    return read_edge_impulse(path, binary=(kind == "ei-cbor")), {}
+
+
+def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given; folders contribute their importable files, recursively, in name order."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _BY_SUFFIX))
+        else:
+            out.append(p)
+    return out
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[str | os.PathLike[str]],
+    label: str | None = None,
+    group: str | None = None,
+    rate_hz: float | None = None,
+    fmt: str | None = None,
+    label_from: str = "auto",
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> ImportReport:
+    """Import files; the label comes from ``label``, else a label column, else the file or folder name."""
+    if label_from not in LABEL_SOURCES:
+        raise UserError(f"unknown label source {label_from!r}: use one of {', '.join(LABEL_SOURCES)}")
+    if rate_hz is not None and not rate_hz > 0:
+        raise UserError(f"--rate must be a positive number of Hz, got {rate_hz}")
+    files = expand_paths(paths)
+    if not files:
+        raise UserError("no files to import")
+    report = ImportReport()
+    decoded: list[tuple[Path, list[Recording]]] = []
+    try:
+        for i, path in enumerate(files):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            progress(0.5 * i / len(files), f"reading {path.name}")
+            recordings, skipped = read_file(path, fmt, rate_hz)
+            for key, count in skipped.items():
+                report.skipped_lines[key] = report.skipped_lines.get(key, 0) + count
+            for rec in recordings:
+                _settle(rec, path, label, group, rate_hz, label_from)
+            decoded.append((path, recordings))
+        known = project.hashes()
+        with project.transaction():
+            total = sum(len(r) for _, r in decoded)
+            done = 0
+            for path, recordings in decoded:
+                for rec in recordings:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    progress(0.5 + 0.5 * done / max(total, 1), f"adding {path.name}")
+                    sid = project.add_sample_chunks(
+                        rec.blocks(), rec.frames, len(rec.axis_names), rec.dtype, rec.rate_hz or 0.0,
+                        rec.axis_names, rec.label, units=rec.units, group=rec.group, source="file",
+                        name=rec.name,
+                    )
+                    if project.sample_info(sid).content_hash in known:
+                        report.duplicates += 1
+                    report.sample_ids.append(sid)
+                    done += 1
+        report.files = len(files)
+        progress(1.0, report.summary())
+        return report
+    finally:
+        for _, recordings in decoded:
+            for rec in recordings:
+                rec.spool.close()
+
+
+def _settle(
+    rec: Recording, path: Path, label: str | None, group: str | None, rate_hz: float | None, label_from: str
+) -> None:
+    if label is not None:
+        rec.label = label or None
+    elif rec.label is None:
+        if label_from in ("auto", "filename"):
+            rec.label = label_from_name(path)
+        elif label_from == "folder":
+            rec.label = path.parent.name or None
+    if group is not None:
+        rec.group = group or None
+    if rate_hz is not None:
+        rec.rate_hz = rate_hz
+    if rec.rate_hz is None:
+        raise UserError(f"{path.name} has no timestamp column, so its sample rate is unknown: pass --rate HZ")

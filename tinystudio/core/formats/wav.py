@@ -1,0 +1,105 @@
+"""WAV (RIFF) reader for PCM 8/16/24/32-bit and 32-bit float audio, streamed block by block.
+
+Python's ``wave`` module reads neither float WAV nor WAVE_FORMAT_EXTENSIBLE headers, which phone and
+DAW recordings use, so the few RIFF chunks we need are parsed here. Channels become axes.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.formats.recording import Recording, Spool
+
+_PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
+_BLOCK_BYTES = 1 << 20
+
+
+def read_wav(path: Path) -> list[Recording]:
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+    with fh:
+        return [_read(fh, path)]
+
+
+def _read(fh: BinaryIO, path: Path) -> Recording:
+    head = fh.read(12)
+    if len(head) == 0:
+        raise UserError(f"{path.name} is empty")
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        raise UserError(f"{path.name} is not a WAV file")
+    fmt: tuple[int, int, int, int] | None = None
+    while True:
+        chunk = fh.read(8)
+        if len(chunk) < 8:
+            raise UserError(f"{path.name}: no audio data found (truncated WAV)")
+        cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+        if cid == b"fmt ":
+            body = fh.read(size + (size & 1))
+            if len(body) < 16:
+                raise UserError(f"{path.name}: damaged WAV format chunk")
+            tag, channels, rate, _, _, bits = struct.unpack("<HHIIHH", body[:16])
+            if tag == _EXTENSIBLE and len(body) >= 26:
+                tag = struct.unpack("<H", body[24:26])[0]
+            fmt = (tag, channels, rate, bits)
+        elif cid == b"data":
+            if fmt is None:
+                raise UserError(f"{path.name}: audio data before its format")
+            return _decode(fh, size, fmt, path)
+        else:
+            fh.seek(size + (size & 1), 1)
+
+
+def _decode(fh: BinaryIO, size: int, fmt: tuple[int, int, int, int], path: Path) -> Recording:
+    tag, channels, rate, bits = fmt
+    if channels < 1 or rate <= 0:
+        raise UserError(f"{path.name}: {channels} channels at {rate} Hz is not playable audio")
+    if tag == _FLOAT and bits == 32:
+        in_dtype, out_dtype = np.dtype("<f4"), "float32"
+    elif tag == _PCM and bits in (8, 16, 24, 32):
+        in_dtype = None if bits == 24 else np.dtype({8: "u1", 16: "<i2", 32: "<i4"}[bits])
+        out_dtype = {8: "int16", 16: "int16", 24: "int32", 32: "int32"}[bits]
+    else:
+        raise UserError(f"{path.name}: WAV encoding {tag} with {bits} bits is not supported (use PCM or float)")
+    frame_bytes = channels * bits // 8
+    spool = Spool(channels, out_dtype)
+    left = size - size % frame_bytes
+    step = max(frame_bytes, _BLOCK_BYTES - _BLOCK_BYTES % frame_bytes)
+    while left > 0:
+        data = fh.read(min(step, left))
+        data = data[: len(data) - len(data) % frame_bytes]
+        if not data:
+            break  # a truncated file keeps what it has
+        left -= len(data)
+        if in_dtype is None:  # 24-bit little-endian, sign-extended into int32
+            b = np.frombuffer(data, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+            block = (b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)) << 8 >> 8
+        else:
+            block = np.frombuffer(data, dtype=in_dtype)
+            if bits == 8:
+                block = block.astype(np.int16) - 128
+        spool.append(block.reshape(-1, channels))
+    if spool.frames == 0:
+        spool.close()
+        raise UserError(f"{path.name} holds no audio frames")
+    names = ["audio"] if channels == 1 else [f"ch{i + 1}" for i in range(channels)]
+    return Recording(spool, 0, spool.frames, float(rate), names, [""] * channels, name=path.name)
+
+
+def write_wav(path: Path, signal: np.ndarray, rate_hz: float) -> None:
+    """Write int16 PCM (ints) or 32-bit float (floats) audio."""
+    is_float = signal.dtype.kind == "f"
+    data = signal.astype("<f4" if is_float else "<i2").tobytes()
+    channels = signal.shape[1]
+    bits = 32 if is_float else 16
+    rate = int(round(rate_hz))
+    fmt = struct.pack("<HHIIHH", _FLOAT if is_float else _PCM, channels, rate, rate * channels * bits // 8,
+                      channels * bits // 8, bits)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
