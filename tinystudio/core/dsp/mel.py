@@ -1,0 +1,97 @@
+"""Audio framing and the mel filterbank shared by the MFE and MFCC blocks (documented formulas)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinystudio.core.dsp.base import ParamSpec
+from tinystudio.core.dsp.fft import is_power_of_two, rfft_power
+from tinystudio.core.errors import UserError
+
+FRAME_PARAMS = {
+    "scale": ParamSpec(1.0, "Multiply every value by this factor first"),
+    "frame_length_ms": ParamSpec(25.0, "Length of one frame (ms)", minimum=0.001),
+    "frame_stride_ms": ParamSpec(10.0, "Step between frames (ms)", minimum=0.001),
+    "fft_length": ParamSpec(0, "FFT length (power of two, at least the frame length); 0 = smallest such",
+                            minimum=0, maximum=8192),
+    "n_mels": ParamSpec(32, "Number of mel bands", minimum=1, maximum=256),
+    "low_hz": ParamSpec(0.0, "Lowest band edge (Hz)", minimum=0.0),
+    "high_hz": ParamSpec(0.0, "Highest band edge (Hz); 0 = half the sample rate", minimum=0.0),
+}
+
+
+def hz_to_mel(f: np.ndarray | float) -> np.ndarray:
+    """HTK mel scale: 2595 * log10(1 + f / 700)."""
+    return 2595.0 * np.log10(1.0 + np.asarray(f, dtype=np.float64) / 700.0)
+
+
+def mel_to_hz(m: np.ndarray | float) -> np.ndarray:
+    return 700.0 * (10.0 ** (np.asarray(m, dtype=np.float64) / 2595.0) - 1.0)
+
+
+def mel_filterbank(n_mels: int, n_fft: int, rate_hz: float, low_hz: float, high_hz: float) -> np.ndarray:
+    """Triangular filters (n_mels, n_fft/2 + 1), computed in double, rounded to float32.
+
+    Edges: n_mels + 2 points equally spaced in mel from mel(low) to mel(high), mapped back to Hz:
+    e_0 .. e_{n_mels+1}. Bin k sits at f_k = k * rate / n_fft. Filter m (1-based centre e_m):
+    W[m, k] = max(0, min((f_k - e_{m-1}) / (e_m - e_{m-1}), (e_{m+1} - f_k) / (e_{m+1} - e_m))).
+    """
+    edges = mel_to_hz(np.linspace(hz_to_mel(low_hz), hz_to_mel(high_hz), n_mels + 2))
+    freqs = np.arange(n_fft // 2 + 1, dtype=np.float64) * rate_hz / n_fft
+    lo, ce, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    up = (freqs[None, :] - lo) / (ce - lo)
+    down = (hi - freqs[None, :]) / (hi - ce)
+    return np.maximum(0.0, np.minimum(up, down)).astype(np.float32)
+
+
+class Framer:
+    """Frames, Hann window, power spectrum and mel energies of the first axis of a window.
+
+    frame = round(frame_length_ms*rate/1000) samples, hop = round(frame_stride_ms*rate/1000);
+    n_frames = 1 + (L - frame)//hop. Each frame: x = scale*signal, multiplied by the periodic Hann
+    window of length ``frame`` (0.5 - 0.5*cos(2*pi*n/frame)), zero-padded to N = fft_length,
+    P_k = |FFT_k|^2 / N for k = 0..N/2, mel energy E_m = sum_k W[m, k] * P_k (``mel_filterbank``).
+    """
+
+    def __init__(self, params: dict, rate_hz: float, window_frames: int) -> None:
+        self.frame = max(1, int(round(params["frame_length_ms"] * rate_hz / 1000.0)))
+        self.hop = max(1, int(round(params["frame_stride_ms"] * rate_hz / 1000.0)))
+        if window_frames < self.frame:
+            raise UserError(
+                f"the window ({window_frames} samples) is shorter than one audio frame ({self.frame} samples)"
+            )
+        self.n_frames = 1 + (window_frames - self.frame) // self.hop
+        n_fft = int(params["fft_length"]) or 1 << max(1, (self.frame - 1).bit_length())
+        if not is_power_of_two(n_fft) or n_fft < self.frame:
+            raise UserError(f"FFT length must be a power of two of at least {self.frame}, got {n_fft}")
+        self.n_fft = n_fft
+        high = params["high_hz"] or rate_hz / 2.0
+        if not 0 <= params["low_hz"] < high <= rate_hz / 2.0 + 1e-9:
+            raise UserError(f"mel band edges must satisfy 0 <= low < high <= {rate_hz / 2:g} Hz")
+        self.scale = np.float32(params["scale"])
+        self.n_mels = int(params["n_mels"])
+        self.window = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(self.frame) / self.frame)).astype(np.float32)
+        self.bank = mel_filterbank(self.n_mels, n_fft, rate_hz, params["low_hz"], high)
+
+    def mel_energies(self, x: np.ndarray) -> np.ndarray:
+        """(n, frames, axes) -> mel energies (n, n_frames, n_mels) of axis 0, float32."""
+        sig = x[:, :, 0] * self.scale
+        frames = np.stack(
+            [sig[:, f * self.hop : f * self.hop + self.frame] for f in range(self.n_frames)], axis=1
+        ) * self.window
+        padded = np.zeros((*frames.shape[:2], self.n_fft), dtype=np.float32)
+        padded[..., : self.frame] = frames
+        power = rfft_power(padded) * np.float32(1.0 / self.n_fft)
+        return (power @ self.bank.T).astype(np.float32)
+
+    def ops(self) -> int:
+        from tinystudio.core.dsp.fft import fft_ops
+
+        bins = self.n_fft // 2 + 1
+        per_frame = 2 * self.frame + fft_ops(self.n_fft) + 4 * bins + 2 * bins * self.n_mels
+        return self.n_frames * per_frame
+
+
+def db(energy: np.ndarray) -> np.ndarray:
+    """10 * log10(E + 1e-10), float32."""
+    return (np.float32(10.0) * np.log10(energy + np.float32(1e-10))).astype(np.float32)

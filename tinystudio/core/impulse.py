@@ -1,0 +1,152 @@
+"""The impulse: how windows are cut, which DSP block turns them into features, and which model learns them.
+
+One versioned, JSON-round-trippable dataclass, so a training run, the CLI, the GUI and the device build
+all describe the same pipeline with the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tinystudio.core.errors import UserError
+
+IMPULSE_VERSION = 1
+SHORT_POLICIES = ("pad", "drop")
+
+
+@dataclass
+class WindowConfig:
+    """Window length and stride in milliseconds; ``short_policy`` says what happens to shorter recordings.
+
+    ``pad``: a recording shorter than one window gives one window, zero-padded at the end.
+    ``drop``: such a recording gives no window.
+    """
+
+    window_ms: float = 1000.0
+    stride_ms: float = 500.0
+    short_policy: str = "pad"
+
+
+@dataclass
+class DspConfig:
+    """A DSP block by registry name plus its parameters (missing ones take the block's defaults)."""
+
+    block: str = "spectral"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ModelConfig:
+    """A model preset by name plus its architecture parameters and training hyperparameters.
+
+    ``class_weights``: ``"auto"`` (inverse class frequency), ``"none"``, or a mapping label -> weight.
+    ``early_stopping``: patience in epochs on the validation loss; 0 disables it.
+    """
+
+    preset: str = "dense"
+    params: dict[str, Any] = field(default_factory=dict)
+    epochs: int = 30
+    learning_rate: float = 0.005
+    batch_size: int = 32
+    class_weights: str | dict[str, float] = "auto"
+    early_stopping: int = 0
+    seed: int = 1
+
+
+@dataclass
+class ImpulseConfig:
+    """The whole pipeline description (see module docstring)."""
+
+    window: WindowConfig = field(default_factory=WindowConfig)
+    dsp: DspConfig = field(default_factory=DspConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    version: int = IMPULSE_VERSION
+
+    def validate(self) -> ImpulseConfig:
+        """Raise UserError with one clear line when a value is out of range; return self."""
+        w, m = self.window, self.model
+        if not w.window_ms > 0:
+            raise UserError(f"window length must be positive, got {w.window_ms} ms")
+        if not w.stride_ms > 0:
+            raise UserError(f"window stride must be positive, got {w.stride_ms} ms")
+        if w.short_policy not in SHORT_POLICIES:
+            raise UserError(f"short-recording policy must be one of {', '.join(SHORT_POLICIES)}")
+        if m.epochs < 1:
+            raise UserError(f"epochs must be at least 1, got {m.epochs}")
+        if not m.learning_rate > 0:
+            raise UserError(f"learning rate must be positive, got {m.learning_rate}")
+        if m.batch_size < 1:
+            raise UserError(f"batch size must be at least 1, got {m.batch_size}")
+        if m.early_stopping < 0:
+            raise UserError("early-stopping patience cannot be negative")
+        if isinstance(m.class_weights, str) and m.class_weights not in ("auto", "none"):
+            raise UserError("class weights must be 'auto', 'none' or a mapping of label to weight")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImpulseConfig:
+        """Build from a dict written by ``to_dict`` (any older version is migrated here)."""
+        version = int(data.get("version", IMPULSE_VERSION))
+        if version > IMPULSE_VERSION:
+            raise UserError(f"impulse version {version} is newer than this TinyStudio understands")
+        try:
+            return cls(
+                window=WindowConfig(**data.get("window", {})),
+                dsp=DspConfig(**data.get("dsp", {})),
+                model=ModelConfig(**data.get("model", {})),
+                version=IMPULSE_VERSION,
+            )
+        except TypeError as exc:
+            raise UserError(f"invalid impulse configuration: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> ImpulseConfig:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"impulse configuration is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise UserError("impulse configuration must be a JSON object")
+        return cls.from_dict(data)
+
+
+AUDIO_RATE_HZ = 4000.0
+
+
+def _pow2_floor(n: float) -> int:
+    p = 1
+    while p * 2 <= n:
+        p *= 2
+    return p
+
+
+def suggest_impulse(rate_hz: float, axes: int, typical_seconds: float) -> ImpulseConfig:
+    """Sensible defaults from the data: audio (one axis, >= 4 kHz) gets MFCC + depthwise CNN on 1 s
+    windows; motion/vibration gets spectral features + dense network on windows of at least 2 s and
+    32 frames (never longer than a typical recording), stride a quarter window."""
+    if axes == 1 and rate_hz >= AUDIO_RATE_HZ:
+        window = min(1000.0, max(typical_seconds * 1000.0, 100.0))
+        return ImpulseConfig(
+            WindowConfig(window, float(max(10.0, round(window / 2))), "pad"),
+            DspConfig("mfcc", {}),
+            ModelConfig("dscnn", epochs=40, learning_rate=0.005),
+        )
+    window = max(2000.0, 32 * 1000.0 / rate_hz)
+    if typical_seconds > 0:
+        window = min(window, typical_seconds * 1000.0)
+    window = max(round(window / 100.0) * 100.0, round(1000.0 / rate_hz, 3))
+    frames = max(1, int(round(window * rate_hz / 1000.0)))
+    fft = min(64, max(8, _pow2_floor(frames / 2)))
+    return ImpulseConfig(
+        WindowConfig(window, float(max(round(window / 4.0), round(1000.0 / rate_hz, 3))), "pad"),
+        DspConfig("spectral", {"fft_length": fft}),
+        ModelConfig("dense", epochs=30, learning_rate=0.005),
+    )

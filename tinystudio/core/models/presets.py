@@ -1,0 +1,112 @@
+"""Model presets sized for microcontrollers: a dense net on features, a 1D CNN on raw windows and a
+depthwise-separable CNN on MFE/MFCC pictures. Conv models are Conv2D with (k, 1) kernels so that
+tensorflow-model-optimization can prune and quantization-aware-train them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.models.spec import Layer, ModelSpec
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    defaults: dict[str, Any]
+    build: Callable[[tuple[int, ...], int, dict[str, Any]], list[Layer]]
+
+
+def _as_list(value: Any) -> list[int]:
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if isinstance(value, int | float):
+        value = [value]
+    try:
+        out = [int(v) for v in value]
+    except (TypeError, ValueError):
+        raise UserError(f"expected a list of layer sizes, got {value!r}") from None
+    if any(v < 1 for v in out):
+        raise UserError("layer sizes must be positive")
+    return out
+
+
+def _dense(shape: tuple[int, ...], classes: int, p: dict[str, Any]) -> list[Layer]:
+    layers = [Layer("flatten")] if len(shape) > 1 else []
+    for units in _as_list(p["hidden"]):
+        layers.append(Layer("dense", {"units": units, "activation": "relu"}))
+        if p["dropout"] > 0:
+            layers.append(Layer("dropout", {"rate": float(p["dropout"])}))
+    layers.append(Layer("dense", {"units": classes, "activation": "softmax"}))
+    return layers
+
+
+def _cnn1d(shape: tuple[int, ...], classes: int, p: dict[str, Any]) -> list[Layer]:
+    steps, channels = (shape[0], 1) if len(shape) == 1 else (shape[0], math.prod(shape[1:]))
+    layers = [Layer("reshape", {"shape": [steps, 1, channels]})]
+    k, pool = int(p["kernel"]), int(p["pool"])
+    for filters in _as_list(p["filters"]):
+        layers.append(Layer("conv2d", {"filters": filters, "kernel": [k, 1], "activation": "relu"}))
+        if steps >= pool > 1:
+            layers.append(Layer("maxpool2d", {"pool": [pool, 1]}))
+            steps //= pool
+    layers.append(Layer("flatten"))
+    if p["dropout"] > 0:
+        layers.append(Layer("dropout", {"rate": float(p["dropout"])}))
+    layers.append(Layer("dense", {"units": classes, "activation": "softmax"}))
+    return layers
+
+
+def _dscnn(shape: tuple[int, ...], classes: int, p: dict[str, Any]) -> list[Layer]:
+    if len(shape) == 1:
+        h, w = shape[0], 1
+    else:
+        h, w = shape[0], math.prod(shape[1:])
+    filters = int(p["filters"])
+    kw = 3 if w > 1 else 1
+    layers = [
+        Layer("reshape", {"shape": [h, w, 1]}),
+        Layer("conv2d", {"filters": filters, "kernel": [3, kw], "activation": "relu"}),
+    ]
+    if h >= 2 and w >= 2:
+        layers.append(Layer("maxpool2d", {"pool": [2, 2]}))
+    elif h >= 2:
+        layers.append(Layer("maxpool2d", {"pool": [2, 1]}))
+    for _ in range(int(p["blocks"])):
+        layers.append(Layer("depthwise2d", {"kernel": [3, kw], "activation": "relu"}))
+        layers.append(Layer("conv2d", {"filters": filters, "kernel": [1, 1], "activation": "relu"}))
+    layers.append(Layer("gap2d"))
+    if p["dropout"] > 0:
+        layers.append(Layer("dropout", {"rate": float(p["dropout"])}))
+    layers.append(Layer("dense", {"units": classes, "activation": "softmax"}))
+    return layers
+
+
+PRESETS: dict[str, Preset] = {
+    "dense": Preset("dense", "Dense network (features)", {"hidden": [20, 10], "dropout": 0.1}, _dense),
+    "cnn1d": Preset("cnn1d", "1D CNN (raw windows)",
+                    {"filters": [8, 16], "kernel": 3, "pool": 2, "dropout": 0.25}, _cnn1d),
+    "dscnn": Preset("dscnn", "Depthwise-separable CNN (MFE/MFCC)",
+                    {"filters": 16, "blocks": 2, "dropout": 0.25}, _dscnn),
+}
+
+
+def model_spec(preset: str, params: dict[str, Any] | None, input_shape: tuple[int, ...], classes: int) -> ModelSpec:
+    """The architecture of ``preset`` for inputs of ``input_shape`` and ``classes`` outputs."""
+    try:
+        p = PRESETS[preset]
+    except KeyError:
+        raise UserError(f"unknown model preset '{preset}' (choose from {', '.join(PRESETS)})") from None
+    unknown = sorted(set(params or {}) - set(p.defaults))
+    if unknown:
+        raise UserError(f"unknown parameter '{unknown[0]}' for model preset '{preset}'")
+    merged = {**p.defaults, **(params or {})}
+    if classes < 2:
+        raise UserError("training needs at least two labels")
+    spec = ModelSpec(tuple(int(v) for v in input_shape), p.build(tuple(input_shape), classes, merged))
+    spec.shapes()  # validates
+    return spec

@@ -1,0 +1,237 @@
+"""Training a model preset on a project's features, reproducibly, and storing the result as a run.
+
+TensorFlow (through tf_keras, the pipeline's one Keras flavour) is imported only when training starts.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tinystudio.core.errors import Cancelled, UserError
+from tinystudio.core.evaluate import Evaluation, evaluate
+from tinystudio.core.features import PreparedData, prepare_data
+from tinystudio.core.impulse import ImpulseConfig
+from tinystudio.core.models import model_spec
+from tinystudio.core.models.keras_builder import build_keras, import_keras
+from tinystudio.core.progress import CancelToken, Progress, no_progress
+
+if TYPE_CHECKING:
+    from tinystudio.core.store import Project
+
+RUN_KIND = "train"
+
+
+@dataclass
+class EpochStats:
+    """Losses and accuracies after one epoch (validation ones are None without a validation split)."""
+
+    epoch: int
+    epochs: int
+    loss: float
+    accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+
+
+@dataclass
+class TrainResult:
+    run_id: int
+    config: dict[str, Any]
+    metrics: dict[str, Any]
+    curves: dict[str, list[float]]
+    validation: Evaluation | None
+    test: Evaluation | None
+
+
+def class_weights(y: np.ndarray, classes: int, setting: str | dict[str, float], labels: list[str]) -> dict[int, float]:
+    """Per-class loss weights: ``auto`` = n / (classes * n_c) (balanced), ``none`` = 1, or user values."""
+    if isinstance(setting, dict):
+        return {i: float(setting.get(name, 1.0)) for i, name in enumerate(labels)}
+    if setting == "none":
+        return {i: 1.0 for i in range(classes)}
+    counts = np.bincount(y, minlength=classes)
+    return {i: (len(y) / (classes * c) if c else 1.0) for i, c in enumerate(counts)}
+
+
+def _configure_tf(seed: int) -> Any:
+    keras = import_keras()
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        pass  # already initialised in this process; determinism below still holds
+    tf.config.experimental.enable_op_determinism()
+    keras.utils.set_random_seed(seed)
+    return keras
+
+
+def model_to_bytes(model: Any) -> bytes:
+    """The Keras model as the bytes of a .keras file (zip of config + weights; no pickle)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def model_from_bytes(data: bytes) -> Any:
+    """Load a model stored by ``model_to_bytes`` (tf_keras)."""
+    keras = import_keras()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        path.write_bytes(data)
+        return keras.models.load_model(path, compile=False)
+
+
+def float_tflite(model: Any) -> bytes:
+    """A float32 .tflite export of a tf_keras model."""
+    import_keras()
+    import tensorflow as tf
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    return bytes(converter.convert())
+
+
+def predict(model: Any, x: np.ndarray) -> np.ndarray:
+    """Predicted label indices for standardised features ``x``."""
+    if len(x) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.argmax(model.predict(x, batch_size=256, verbose=0), axis=1).astype(np.int64)
+
+
+def train(
+    project: Project,
+    impulse: ImpulseConfig,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    on_epoch: Callable[[EpochStats], None] | None = None,
+    name: str = "",
+) -> TrainResult:
+    """Train ``impulse`` on the project's train split, evaluate validation and test, store a run.
+
+    The same impulse (including its seed) on the same data gives the same metrics.
+    """
+    progress = progress or no_progress
+    cancel = cancel or CancelToken()
+    started = time.perf_counter()
+    data = prepare_data(project, impulse, lambda f, m: progress(0.1 * f, m), cancel)
+    m = impulse.model
+    classes = len(data.labels)
+    spec = model_spec(m.preset, m.params, data.block.output_shape, classes)
+    if len(data.x["train"]) < 2:
+        raise UserError("the train split needs at least two windows")
+    progress(0.1, "loading TensorFlow")
+    cancel.raise_if_cancelled()
+    keras = _configure_tf(m.seed)
+    model = build_keras(spec, m.seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=m.learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    has_val = len(data.x["validation"]) > 0
+    curves: dict[str, list[float]] = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+
+    class _Hooks(keras.callbacks.Callback):  # type: ignore[misc, name-defined]
+        cancelled = False
+
+        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+            if cancel.cancelled:
+                self.cancelled = True
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            logs = logs or {}
+            stats = EpochStats(
+                epoch + 1, m.epochs, float(logs.get("loss", np.nan)), float(logs.get("accuracy", np.nan)),
+                float(logs["val_loss"]) if "val_loss" in logs else None,
+                float(logs["val_accuracy"]) if "val_accuracy" in logs else None,
+            )
+            curves["loss"].append(stats.loss)
+            curves["accuracy"].append(stats.accuracy)
+            if stats.val_loss is not None:
+                curves["val_loss"].append(stats.val_loss)
+                curves["val_accuracy"].append(float(stats.val_accuracy or 0.0))
+            val = f", val_acc {stats.val_accuracy:.3f}" if stats.val_accuracy is not None else ""
+            progress(0.12 + 0.83 * (epoch + 1) / m.epochs,
+                     f"epoch {epoch + 1}/{m.epochs}: loss {stats.loss:.4f}, acc {stats.accuracy:.3f}{val}")
+            if on_epoch is not None:
+                on_epoch(stats)
+            if cancel.cancelled:
+                self.cancelled = True
+                self.model.stop_training = True
+
+    hooks = _Hooks()
+    callbacks: list[Any] = [hooks]
+    if m.early_stopping > 0:
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor="val_loss" if has_val else "loss", patience=m.early_stopping, restore_best_weights=True))
+    weights = class_weights(data.y["train"], classes, m.class_weights, data.labels)
+    model.fit(
+        data.x["train"], data.y["train"],
+        validation_data=(data.x["validation"], data.y["validation"]) if has_val else None,
+        epochs=m.epochs, batch_size=m.batch_size, shuffle=True, class_weight=weights,
+        callbacks=callbacks, verbose=0,
+    )
+    if hooks.cancelled:
+        raise Cancelled("training cancelled")
+    progress(0.96, "evaluating")
+    results: dict[str, Evaluation | None] = {}
+    for split in ("train", "validation", "test"):
+        x = data.x[split]
+        results[split] = evaluate(data.y[split], predict(model, x), data.labels) if len(x) else None
+    model_bytes = model_to_bytes(model)
+    config = run_config(impulse, data, spec.summary(), [vars(layer) for layer in spec.layers], weights)
+    metrics = run_metrics(results, spec.summary(), data, len(curves["loss"]))
+    metrics["timing"] = {"train_seconds": round(time.perf_counter() - started, 3)}
+    run_id = project.add_run(RUN_KIND, config, metrics, curves, model_bytes, name=name)
+    progress(1.0, f"run {run_id} stored")
+    return TrainResult(run_id, config, metrics, curves, results["validation"], results["test"])
+
+
+def run_config(impulse: ImpulseConfig, data: PreparedData, size: dict[str, int], layers: list[dict[str, Any]],
+               weights: dict[int, float]) -> dict[str, Any]:
+    """Everything needed to rebuild the pipeline on the host or the device."""
+    w = data.windows
+    return {
+        "impulse": impulse.to_dict(),
+        "labels": list(data.labels),
+        "rate_hz": w.rate_hz,
+        "axis_names": list(w.axis_names),
+        "window_frames": w.window_frames,
+        "stride_frames": w.stride_frames,
+        "dsp": data.block.describe(),
+        "normalization": data.normalization.to_dict(),
+        "model": {"input_shape": list(data.block.output_shape), **size, "layers": layers},
+        "class_weights": {data.labels[i]: v for i, v in weights.items()},
+        "dataset": {s: {"windows": len(data.y[s]), "samples": int(len(set(w.splits[s].sample_ids.tolist())))}
+                    for s in data.y},
+    }
+
+
+def run_metrics(results: dict[str, Evaluation | None], size: dict[str, int], data: PreparedData,
+                epochs_run: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "epochs_run": epochs_run,
+        "params": size["params"],
+        "macs": size["macs"],
+        "dsp_ops": int(data.block.ops()),
+    }
+    for split, ev in results.items():
+        out[split] = ev.to_dict() if ev else None
+        out[f"{split}_accuracy"] = ev.accuracy if ev else None
+    return out
+
+
+def load_run_model(project: Project, run_id: int) -> Any:
+    """The trained tf_keras model of a stored training run."""
+    run = project.run(run_id)
+    if not run.model:
+        raise UserError(f"run {run_id} has no stored model")
+    return model_from_bytes(run.model)
+
