@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import tinystudio.cli as cli_pkg
 from tinystudio import __version__
 from tinystudio.core.errors import Cancelled, UserError
+from tinystudio.core.store import PROJECT_SUFFIX
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,10 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list:
+    if not args_list or (len(args_list) == 1 and args_list[0].endswith(PROJECT_SUFFIX)):
         from tinystudio.gui.app import run_gui
 
-        return run_gui([])
+        return run_gui(args_list)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):

@@ -1,0 +1,48 @@
+"""Start the desktop application: open the given, the last or a first project, then the main window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.store import PROJECT_SUFFIX, Project
+
+DEFAULT_PROJECT = Path.home() / "TinyStudio" / f"my-first-project{PROJECT_SUFFIX}"
+
+
+def _initial_project(argv: Sequence[str], recent: list[str]) -> Project | None:
+    """The project named on the command line, else the most recent one, else a first project."""
+    if argv:
+        return Project.open(Path(argv[0]))
+    for path in recent:
+        if Path(path).is_file():
+            try:
+                return Project.open(Path(path))
+            except UserError:
+                continue
+    if DEFAULT_PROJECT.is_file():
+        return Project.open(DEFAULT_PROJECT)
+    DEFAULT_PROJECT.parent.mkdir(parents=True, exist_ok=True)
+    return Project.create(DEFAULT_PROJECT)
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    """Open the main window and run the Qt event loop until it closes."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("TinyStudio")
+    app.setOrganizationName("TinyStudio")
+    context = AppContext()
+    window = MainWindow(context)
+    try:
+        context.set_project(_initial_project(argv, context.recent_projects()))
+    except UserError as exc:
+        QMessageBox.warning(window, "Cannot open project", str(exc))
+    window.show()
+    return int(app.exec())

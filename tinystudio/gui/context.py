@@ -1,0 +1,47 @@
+"""The application's shared state: the open project and the signals pages use to stay in step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from tinystudio.core.store import Project
+
+_MAX_RECENT = 8
+
+
+class AppContext(QObject):
+    """Holds the open project; pages listen to its signals instead of talking to each other."""
+
+    project_changed = Signal()
+    samples_changed = Signal()
+    status = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.settings = QSettings("TinyStudio", "TinyStudio")
+
+    def set_project(self, project: Project | None) -> None:
+        """Close the current project (if any) and make ``project`` the open one."""
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        if project is not None:
+            self.add_recent(str(project.path))
+        self.project_changed.emit()
+        self.samples_changed.emit()
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recent_projects", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        recent = [path] + [p for p in self.recent_projects() if p != path]
+        self.settings.setValue("recent_projects", recent[:_MAX_RECENT])
+
+    def close(self) -> None:
+        if self.project is not None:
+            self.project.close()
+            self.project = None

@@ -1,0 +1,354 @@
+"""The Data step: browse samples, preview waveforms, relabel, move, delete, import, split and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tinystudio.core.formats import export_samples, import_files
+from tinystudio.core.split import SplitReport, assign_splits
+from tinystudio.core.store import SPLITS, SampleInfo
+from tinystudio.gui.context import AppContext
+from tinystudio.gui.worker import Worker, run_in_thread
+
+AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+_COLUMNS = ("ID", "Name", "Label", "Split", "Group", "Length (s)", "Rate (Hz)", "Axes", "Source")
+_ALL = "(all)"
+
+
+class SampleTableModel(QAbstractTableModel):
+    """Sample metadata as table rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[SampleInfo] = []
+
+    def set_rows(self, rows: list[SampleInfo]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return len(_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        s = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (
+                s.id,
+                s.name,
+                s.label or "",
+                (s.split or "—") + (" (manual)" if s.split_manual else ""),
+                s.group or "",
+                f"{s.duration_s:.2f}",
+                f"{s.rate_hz:g}",
+                s.axes,
+                s.source,
+            )
+            return values[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 5, 6, 7):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DataPage(QWidget):
+    """Everything about the recordings in the project."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.worker: Worker | None = None
+        self.last_split: SplitReport | None = None
+        self.setAcceptDrops(True)
+
+        self.model = SampleTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.3)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.preview_title = QLabel("Select a sample to see its waveform")
+
+        self.label_filter = QComboBox()
+        self.split_filter = QComboBox()
+        self.split_filter.addItems([_ALL, *SPLITS, "unassigned"])
+        self.label_filter.currentTextChanged.connect(self.refresh)
+        self.split_filter.currentTextChanged.connect(self.refresh)
+
+        self.import_button = QPushButton("Import files…")
+        self.relabel_button = QPushButton("Relabel…")
+        self.move_combo = QComboBox()
+        self.move_combo.addItems(["Move to split…", *SPLITS])
+        self.delete_button = QPushButton("Delete")
+        self.split_button = QPushButton("Split 70/15/15")
+        self.export_button = QPushButton("Export…")
+        self.import_button.clicked.connect(self.choose_import)
+        self.relabel_button.clicked.connect(self.ask_relabel)
+        self.move_combo.activated.connect(self._on_move)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.split_button.clicked.connect(self.run_split)
+        self.export_button.clicked.connect(self.choose_export)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
+
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.summary = QLabel("")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        tools = QHBoxLayout()
+        for w in (self.import_button, self.relabel_button, self.move_combo, self.delete_button,
+                  self.split_button, self.export_button):
+            tools.addWidget(w)
+        tools.addStretch(1)
+        tools.addWidget(QLabel("Label:"))
+        tools.addWidget(self.label_filter)
+        tools.addWidget(QLabel("Split:"))
+        tools.addWidget(self.split_filter)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.preview_title)
+        rl.addWidget(self.plot, 3)
+        rl.addWidget(self.summary, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setSizes([600, 500])
+
+        layout = QVBoxLayout(self)
+        title = QLabel("<h2>Data</h2>Recordings in this project. Drop CSV, JSON, CBOR or WAV files here to import.")
+        layout.addWidget(title)
+        layout.addLayout(tools)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+
+        context.samples_changed.connect(self.refresh)
+        context.project_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- state -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        project = self.context.project
+        enabled = project is not None
+        for w in (self.import_button, self.relabel_button, self.move_combo, self.delete_button,
+                  self.split_button, self.export_button):
+            w.setEnabled(enabled)
+        if project is None:
+            self.model.set_rows([])
+            self.summary.setText("No project is open: use File › New or File › Open.")
+            return
+        labels = project.labels()
+        current = self.label_filter.currentText()
+        self.label_filter.blockSignals(True)
+        self.label_filter.clear()
+        self.label_filter.addItems([_ALL, *labels])
+        if current in labels:
+            self.label_filter.setCurrentText(current)
+        self.label_filter.blockSignals(False)
+        label = self.label_filter.currentText()
+        split = self.split_filter.currentText()
+        rows = project.samples(label=None if label == _ALL else label)
+        if split == "unassigned":
+            rows = [r for r in rows if r.split is None]
+        elif split != _ALL:
+            rows = [r for r in rows if r.split == split]
+        self.model.set_rows(rows)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        project = self.context.project
+        if project is None:
+            return
+        counts: dict[str, dict[str, int]] = {}
+        for s in project.samples():
+            row = counts.setdefault(s.label or "(unlabelled)", {k: 0 for k in (*SPLITS, "unassigned")})
+            row[s.split or "unassigned"] += 1
+        cells = "".join(f"<th>{k}</th>" for k in (*SPLITS, "unassigned"))
+        html = [f"<table cellspacing=4><tr><th align=left>label</th>{cells}</tr>"]
+        for label, row in sorted(counts.items()):
+            total = sum(row.values())
+            tds = "".join(
+                f"<td align=right>{v} ({100 * v / total:.0f}%)</td>" if total else "<td>0</td>" for v in row.values()
+            )
+            html.append(f"<tr><td>{label}</td>{tds}</tr>")
+        html.append("</table>")
+        if self.last_split and self.last_split.warnings:
+            html.append("<p style='color:#b35900'>" + "<br>".join(self.last_split.warnings) + "</p>")
+        self.summary.setText("".join(html))
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[r].id for r in rows]
+
+    def _on_selection(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.show_sample(ids[0])
+
+    def show_sample(self, sample_id: int) -> None:
+        """Draw one curve per axis, decimated for display only."""
+        project = self.context.project
+        if project is None:
+            return
+        info = project.sample_info(sample_id)
+        signal = project.load_signal(sample_id).astype(np.float32)
+        self.plot.clear()
+        self.legend.clear()
+        step = max(1, signal.shape[0] // 20000)
+        t = np.arange(0, signal.shape[0], step) / info.rate_hz
+        for i, name in enumerate(info.axis_names):
+            pen = pg.mkPen(AXIS_COLOURS[i % len(AXIS_COLOURS)], width=1.5)
+            unit = f" [{info.units[i]}]" if info.units[i] else ""
+            self.plot.plot(t, signal[::step, i], pen=pen, name=f"{name}{unit}")
+        self.preview_title.setText(
+            f"<b>#{info.id} {info.label or '(unlabelled)'}</b> — {info.frames} frames, "
+            f"{info.rate_hz:g} Hz, {info.duration_s:.2f} s, {info.axes} axes"
+        )
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def ask_relabel(self) -> None:
+        ids = self.selected_ids()
+        project = self.context.project
+        if not ids or project is None:
+            return
+        label, ok = QInputDialog.getItem(self, "Relabel", f"New label for {len(ids)} sample(s):",
+                                         project.labels(), editable=True)
+        if ok and label.strip():
+            self.relabel(ids, label.strip())
+
+    def relabel(self, ids: list[int], label: str) -> None:
+        assert self.context.project is not None
+        self.context.project.relabel(ids, label)
+        self.context.samples_changed.emit()
+
+    def _on_move(self, index: int) -> None:
+        if index > 0:
+            self.move_to_split(self.selected_ids(), SPLITS[index - 1])
+        self.move_combo.setCurrentIndex(0)
+
+    def move_to_split(self, ids: list[int], split: str) -> None:
+        """A manual move: later automatic splits keep it."""
+        if self.context.project is None or not ids:
+            return
+        self.context.project.set_split(ids, split, manual=True)
+        self.context.samples_changed.emit()
+
+    def delete_selected(self, confirm: bool = True) -> None:
+        ids = self.selected_ids()
+        if not ids or self.context.project is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(self, "Delete samples", f"Delete {len(ids)} sample(s)? No undo.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.context.project.delete(ids)
+        self.plot.clear()
+        self.context.samples_changed.emit()
+
+    def run_split(self) -> SplitReport | None:
+        if self.context.project is None:
+            return None
+        self.last_split = assign_splits(self.context.project)
+        self.message.setText(f"Split done: {self.last_split.moved} sample(s) assigned.")
+        self.context.samples_changed.emit()
+        return self.last_split
+
+    def choose_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import recordings", "", "Recordings (*.csv *.txt *.json *.cbor *.wav);;All files (*)"
+        )
+        if files:
+            self.import_paths(files)
+
+    def import_paths(self, paths: list[str]) -> Worker | None:
+        """Import in a worker thread with a progress bar; errors leave the project unchanged."""
+        project = self.context.project
+        if project is None or (self.worker is not None and self.worker.isRunning()):
+            return None
+        self.progress.setVisible(True)
+        self.progress.setValue(0)
+        self.message.setText(f"Importing {len(paths)} file(s)…")
+        self.worker = run_in_thread(
+            import_files, project, paths,
+            on_progress=self._on_progress, on_done=self._on_imported, on_error=self._on_failed,
+        )
+        return self.worker
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 100))
+        self.message.setText(text)
+
+    def _on_imported(self, report: Any) -> None:
+        self.progress.setVisible(False)
+        self.message.setText(report.summary())
+        self.context.samples_changed.emit()
+
+    def _on_failed(self, text: str) -> None:
+        self.progress.setVisible(False)
+        self.message.setText(f"<span style='color:#c00'>Import failed, nothing was added: {text}</span>")
+
+    def choose_export(self) -> None:
+        if self.context.project is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export samples to folder")
+        if folder:
+            fmt, ok = QInputDialog.getItem(self, "Export", "Format:", ["csv", "ei-json"], editable=False)
+            if ok:
+                paths = export_samples(self.context.project, folder, fmt)
+                self.message.setText(f"Exported {len(paths)} file(s) to {folder}")
+
+    # -- drag and drop -----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and self.context.project is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.import_paths([str(Path(p)) for p in paths])
+            event.acceptProposedAction()

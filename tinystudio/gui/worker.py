@@ -1,0 +1,79 @@
+"""Run long core functions in a worker thread, turning progress callbacks into Qt signals.
+
+Core functions take ``progress`` and ``cancel`` keyword arguments; the worker passes a callback that
+emits a signal (delivered on the GUI thread) and a CancelToken that the UI's Cancel button sets.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from tinystudio.core.errors import Cancelled, UserError
+from tinystudio.core.progress import CancelToken
+
+
+class Worker(QThread):
+    """A thread running one function; emits progress, then exactly one of done / failed / cancelled."""
+
+    progressed = Signal(float, str)
+    done = Signal(object)
+    failed = Signal(str)
+    was_cancelled = Signal()
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, parent: QObject | None = None, **kwargs: Any) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+        self.token = CancelToken()
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def run(self) -> None:
+        try:
+            result = self._fn(*self._args, progress=self._progress, cancel=self.token, **self._kwargs)
+        except Cancelled:
+            self.was_cancelled.emit()
+        except UserError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # an unexpected bug: show it instead of killing the app
+            traceback.print_exc()
+            self.failed.emit(f"unexpected error: {exc!r}")
+        else:
+            self.done.emit(result)
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progressed.emit(float(fraction), message)
+
+
+_running: set[Worker] = set()
+
+
+def run_in_thread(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_progress: Callable[[float, str], None] | None = None,
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
+    **kwargs: Any,
+) -> Worker:
+    """Start ``fn(*args, progress=..., cancel=..., **kwargs)`` in a thread; callbacks run on the GUI thread."""
+    worker = Worker(fn, *args, **kwargs)
+    if on_progress:
+        worker.progressed.connect(on_progress)
+    if on_done:
+        worker.done.connect(on_done)
+    if on_error:
+        worker.failed.connect(on_error)
+    if on_cancelled:
+        worker.was_cancelled.connect(on_cancelled)
+    _running.add(worker)
+    worker.finished.connect(lambda: _running.discard(worker))
+    worker.start()
+    return worker
