@@ -177,9 +177,18 @@ class CaptureSession:
                 self._on_disconnect()
                 continue
             now = time.monotonic()
-            if data:
-                self._ingest(data, now)
-            self._housekeeping(now)
+            try:
+                if data:
+                    self._ingest(data, now)
+                self._housekeeping(now)
+            except Exception as exc:  # e.g. the project was closed under us: keep the reader alive
+                self._push(Event("warning", f"recording stopped: {exc}"))
+                self._drop_recording()
+
+    def _drop_recording(self) -> None:
+        with self._lock:
+            self._rec = None
+            self._rec_done.notify_all()
 
     def _ingest(self, data: bytes, now: float) -> None:
         before = self.stream.layout

@@ -217,7 +217,7 @@ def open_port(device: str, baud: int = 115200, timeout: float = 0.05) -> serial.
     if not device:
         raise UserError("no serial port given")
     if device.startswith("/") and not os.path.exists(device):
-        raise UserError(f"serial port {device} does not exist (is the board plugged in? see `--list`)")
+        raise UserError(f"serial port {device} does not exist (is the board plugged in? `tinystudio capture --list` shows the ports)")
     try:
         port = serial.Serial(device, baudrate=baud, timeout=timeout, exclusive=True)
     except serial.SerialException as exc:

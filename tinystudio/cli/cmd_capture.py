@@ -1,0 +1,99 @@
+"""`tinystudio capture PROJECT (--port P | --simulated) --label L --seconds S`: record one sample from a
+serial board (or the built-in simulated board) into a project, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from tinystudio.cli.common import open_project
+from tinystudio.core.errors import UserError
+from tinystudio.device.capture import CaptureSession
+from tinystudio.device.ports import SIMULATED_PORT, list_boards
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("capture", help="record a labelled sample from a serial board")
+    p.add_argument("project", nargs="?", help="project file to add the sample to")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--port", help="serial port, e.g. /dev/ttyACM0 or COM3")
+    src.add_argument("--simulated", action="store_true", help="use the built-in simulated board")
+    src.add_argument("--list", action="store_true", help="list serial ports, likeliest board first")
+    p.add_argument("--activity", help="simulated board only: what the wearer does (e.g. walking)")
+    p.add_argument("--label", help="label of the new sample")
+    p.add_argument("--seconds", type=float, help="length of the recording in seconds")
+    p.add_argument("--baud", type=int, default=115200, help="baud rate (default 115200)")
+    p.add_argument("--group", help="group key (person, session, device) for leakage-free splits")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for data (default 10)")
+    p.add_argument("--json", action="store_true", help="print the new sample as a JSON object")
+    p.set_defaults(func=run)
+
+
+def _list_ports() -> int:
+    boards = list_boards()
+    if not boards:
+        print("no serial ports found; use --simulated for the built-in simulated board")
+    for b in boards:
+        sn = f"  serial {b.serial_number}" if b.serial_number else ""
+        print(f"{b.device:<24} {b.name}{sn}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list:
+        return _list_ports()
+    if not args.project:
+        raise UserError("capture needs a PROJECT file")
+    if not args.port and not args.simulated:
+        raise UserError("choose a board with --port P (see `tinystudio capture --list`) or use --simulated")
+    if args.activity and not args.simulated:
+        raise UserError("--activity only applies to --simulated")
+    if args.seconds is None or not (args.seconds > 0):
+        raise UserError("give the recording length with --seconds S (a positive number)")
+    if not args.label:
+        raise UserError("give the sample's label with --label L")
+    with open_project(args.project) as project:
+        port = SIMULATED_PORT if args.simulated else args.port
+        session = CaptureSession(port, baud=args.baud, activity=args.activity)
+        session.start()
+        try:
+            status = session.wait_ready(args.timeout)
+            session.start_recording(project, args.label, seconds=args.seconds, group=args.group)
+            if not args.json:
+                print(
+                    f"recording {args.seconds:g} s from {status.board} "
+                    f"({status.layout.axes if status.layout else 0} axes at {status.rate_hz:g} Hz)...",
+                    file=sys.stderr,
+                )
+            result = session.wait_recording(args.seconds * 1.5 + 5)
+            if result is None:
+                session.stop_recording()
+                result = session.wait_recording(5)
+            final = session.status()
+        finally:
+            session.stop()
+        if result is None or result.sample_id is None:
+            msg = result.message if result is not None else "the recording did not finish"
+            raise UserError(msg)
+        info = project.sample_info(result.sample_id)
+    warnings = [e.message for e in session.events() if e.kind in ("warning", "disconnected")]
+    out = {
+        "sample_id": info.id,
+        "frames": info.frames,
+        "axes": info.axes,
+        "axis_names": list(info.axis_names),
+        "rate_hz": info.rate_hz,
+        "label": info.label,
+        "lines": final.stats.lines,
+        "malformed": final.stats.skipped,
+        "dropped": final.dropped,
+        "warnings": warnings,
+    }
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(result.message)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    return 0
