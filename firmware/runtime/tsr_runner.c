@@ -1,0 +1,470 @@
+/*
+ * tsr_runner.c - the request/response loop of the runner protocol on top of the HAL and the
+ * generated model (model.h). No dynamic memory: every buffer below is static and sized at compile
+ * time from TSR_MAX_PAYLOAD and the model's macros.
+ */
+#include "tsr_runner.h"
+
+#include "model.h"
+#include "tsr_dsp.h"
+#include "tsr_hal.h"
+#include "tsr_protocol.h"
+#include "tsr_text.h"
+
+#define TSR_SENSOR_MAX_AXES 16u
+#define TSR_STREAM_LINE_MAX (TSR_SENSOR_MAX_AXES * 26u + 2u)
+
+/* Raw window as uploaded by the host: the model's int8 input, or float32 samples for a DSP block. */
+#if TSR_DSP_KIND == TSR_DSP_NONE
+#define TSR_RAW_BYTES TS_MODEL_INPUT_BYTES
+#else
+#define TSR_RAW_BYTES TSR_DSP_RAW_BYTES
+#endif
+
+static uint32_t g_raw_words[(TSR_RAW_BYTES + 3u) / 4u];
+#if TSR_DSP_KIND != TSR_DSP_NONE
+static uint32_t g_model_in_words[(TS_MODEL_INPUT_BYTES + 3u) / 4u];
+#endif
+static uint32_t g_model_out_words[(TS_MODEL_OUTPUT_BYTES + 3u) / 4u];
+
+static uint8_t g_rx[TSR_MAX_ENCODED];
+static size_t g_rx_len;
+static int g_rx_overflow;
+static uint8_t g_frame[TSR_MAX_FRAME];
+static uint8_t g_tx_raw[TSR_MAX_FRAME];
+static uint8_t g_tx_enc[TSR_MAX_ENCODED + 1u];
+
+static const uint32_t g_in_shape[] = TS_MODEL_INPUT_SHAPE;
+static const uint32_t g_out_shape[] = TS_MODEL_OUTPUT_SHAPE;
+
+static uint8_t *raw_bytes(void) { return (uint8_t *)g_raw_words; }
+static int8_t *model_output(void) { return (int8_t *)g_model_out_words; }
+
+static void copy_bytes(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        dst[i] = src[i];
+    }
+}
+
+static uint8_t *put_u8(uint8_t *p, uint32_t v)
+{
+    *p = (uint8_t)v;
+    return p + 1;
+}
+
+static uint8_t *put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+    return p + 4;
+}
+
+static uint8_t *put_f32(uint8_t *p, float v)
+{
+    union {
+        float f;
+        uint32_t u;
+    } bits;
+    bits.f = v;
+    return put_u32(p, bits.u);
+}
+
+static uint8_t *put_str(uint8_t *p, const char *s)
+{
+    uint8_t n = 0;
+    while (s[n] != '\0' && n < 64u) {
+        p[1u + n] = (uint8_t)s[n];
+        n++;
+    }
+    p[0] = n;
+    return p + 1u + n;
+}
+
+static uint32_t get_u16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* Payload area of the transmit buffer: handlers build their answer in place. */
+static uint8_t *tx_payload(void) { return g_tx_raw + TSR_HEADER_BYTES; }
+
+static void send_frame(uint8_t type, uint8_t seq, size_t payload_len)
+{
+    size_t raw_len = TSR_HEADER_BYTES + payload_len;
+    uint16_t crc;
+    size_t enc_len;
+    g_tx_raw[0] = type;
+    g_tx_raw[1] = seq;
+    g_tx_raw[2] = (uint8_t)payload_len;
+    g_tx_raw[3] = (uint8_t)(payload_len >> 8);
+    crc = tsr_crc16(g_tx_raw, raw_len, 0xFFFFu);
+    g_tx_raw[raw_len] = (uint8_t)crc;
+    g_tx_raw[raw_len + 1u] = (uint8_t)(crc >> 8);
+    enc_len = tsr_cobs_encode(g_tx_raw, raw_len + TSR_CRC_BYTES, g_tx_enc);
+    g_tx_enc[enc_len] = 0;
+    tsr_hal_uart_write(g_tx_enc, enc_len + 1u);
+}
+
+static void send_error(uint8_t seq, uint8_t code, const char *message)
+{
+    uint8_t *p = tx_payload();
+    size_t n = 0;
+    p[0] = code;
+    while (message[n] != '\0' && n < 120u) {
+        p[1u + n] = (uint8_t)message[n];
+        n++;
+    }
+    send_frame(TSR_MSG_ERROR, seq, 1u + n);
+}
+
+/* Run DSP (if any) and the model on the raw window; return the model status. */
+static int run_once(uint32_t *dsp_count, uint32_t *nn_count)
+{
+    uint32_t t0;
+    uint32_t t1;
+    uint32_t t2;
+    int status;
+    const int8_t *model_in;
+    t0 = tsr_hal_counter();
+#if TSR_DSP_KIND == TSR_DSP_NONE
+    model_in = (const int8_t *)g_raw_words;
+    t1 = t0;
+#else
+    status = tsr_dsp_run((const float *)g_raw_words, (int8_t *)g_model_in_words);
+    t1 = tsr_hal_counter();
+    if (status != 0) {
+        *dsp_count = t1 - t0;
+        *nn_count = 0;
+        return status;
+    }
+    model_in = (const int8_t *)g_model_in_words;
+#endif
+    status = ts_model_invoke(model_in, model_output());
+    t2 = tsr_hal_counter();
+    *dsp_count = t1 - t0;
+    *nn_count = t2 - t1;
+    return status;
+}
+
+static void handle_hello(uint8_t seq)
+{
+    const tsr_board_info_t *board = tsr_hal_board();
+    uint8_t *start = tx_payload();
+    uint8_t *p = start;
+    size_t i;
+    uint32_t stack_bytes = (uint32_t)((uint8_t *)board->stack_high - (uint8_t *)board->stack_low);
+    p = put_u8(p, TSR_PROTOCOL_VERSION);
+    p = put_u8(p, TSR_FIRMWARE_VERSION_MAJOR);
+    p = put_u8(p, TSR_FIRMWARE_VERSION_MINOR);
+    p = put_u8(p, board->counter_kind);
+    p = put_u32(p, board->clock_hz);
+    p = put_u32(p, TSR_MAX_PAYLOAD);
+    p = put_u32(p, (uint32_t)TS_MODEL_ARENA_BYTES);
+    p = put_u32(p, board->flash_budget);
+    p = put_u32(p, board->ram_budget);
+    p = put_u32(p, board->flash_used);
+    p = put_u32(p, board->ram_used);
+    p = put_u32(p, stack_bytes);
+    p = put_u32(p, (uint32_t)TSR_RAW_BYTES);
+    p = put_u32(p, (uint32_t)TS_MODEL_INPUT_BYTES);
+    p = put_u32(p, (uint32_t)TS_MODEL_OUTPUT_BYTES);
+    p = put_u32(p, (uint32_t)TS_MODEL_OP_COUNT);
+    p = put_f32(p, (float)TS_MODEL_INPUT_SCALE);
+    p = put_u32(p, (uint32_t)(int32_t)TS_MODEL_INPUT_ZERO_POINT);
+    p = put_f32(p, (float)TS_MODEL_OUTPUT_SCALE);
+    p = put_u32(p, (uint32_t)(int32_t)TS_MODEL_OUTPUT_ZERO_POINT);
+    p = put_u8(p, TSR_DSP_KIND);
+    p = put_u8(p, (uint32_t)TS_MODEL_INPUT_RANK);
+    for (i = 0; i < (size_t)TS_MODEL_INPUT_RANK && i < 8u; i++) {
+        p = put_u32(p, g_in_shape[i]);
+    }
+    p = put_u8(p, (uint32_t)TS_MODEL_OUTPUT_RANK);
+    for (i = 0; i < (size_t)TS_MODEL_OUTPUT_RANK && i < 8u; i++) {
+        p = put_u32(p, g_out_shape[i]);
+    }
+    p = put_str(p, board->name);
+    p = put_str(p, TS_MODEL_NAME);
+    p = put_str(p, TS_MODEL_HASH);
+    send_frame(TSR_MSG_HELLO | TSR_MSG_RESPONSE, seq, (size_t)(p - start));
+}
+
+static void handle_infer(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    uint32_t dsp_count = 0;
+    uint32_t nn_count = 0;
+    int status;
+    uint8_t *p = tx_payload();
+    size_t inline_bytes;
+    if (len != 0u) {
+        if (len != (size_t)TSR_RAW_BYTES || (size_t)TSR_RAW_BYTES > TSR_MAX_PAYLOAD) {
+            send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER takes the whole window or nothing");
+            return;
+        }
+        copy_bytes(raw_bytes(), payload, (size_t)TSR_RAW_BYTES);
+    }
+    status = run_once(&dsp_count, &nn_count);
+    inline_bytes = (size_t)TS_MODEL_OUTPUT_BYTES;
+    if (inline_bytes > TSR_MAX_PAYLOAD - 16u) {
+        inline_bytes = TSR_MAX_PAYLOAD - 16u;
+    }
+    p = put_u32(p, (uint32_t)(int32_t)status);
+    p = put_u32(p, dsp_count);
+    p = put_u32(p, nn_count);
+    p = put_u32(p, (uint32_t)TS_MODEL_OUTPUT_BYTES);
+    copy_bytes(p, (const uint8_t *)model_output(), inline_bytes);
+    send_frame(TSR_MSG_INFER | TSR_MSG_RESPONSE, seq, 16u + inline_bytes);
+}
+
+static void handle_upload(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    uint32_t offset;
+    size_t count;
+    if (len < 4u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "UPLOAD needs an offset");
+        return;
+    }
+    offset = get_u32(payload);
+    count = len - 4u;
+    if (offset > (uint32_t)TSR_RAW_BYTES || count > (size_t)TSR_RAW_BYTES - offset) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "UPLOAD past the end of the input window");
+        return;
+    }
+    copy_bytes(raw_bytes() + offset, payload + 4, count);
+    put_u32(tx_payload(), offset + (uint32_t)count);
+    send_frame(TSR_MSG_UPLOAD | TSR_MSG_RESPONSE, seq, 4u);
+}
+
+static void handle_read(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    uint32_t offset;
+    uint32_t count;
+    if (len != 6u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "READ takes offset and count");
+        return;
+    }
+    offset = get_u32(payload);
+    count = get_u16(payload + 4);
+    if (count > TSR_MAX_PAYLOAD || offset > (uint32_t)TS_MODEL_OUTPUT_BYTES ||
+        count > (uint32_t)TS_MODEL_OUTPUT_BYTES - offset) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "READ past the end of the output");
+        return;
+    }
+    copy_bytes(tx_payload(), (const uint8_t *)model_output() + offset, count);
+    send_frame(TSR_MSG_READ | TSR_MSG_RESPONSE, seq, count);
+}
+
+static void handle_bench(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    uint32_t runs;
+    uint32_t i;
+    uint32_t nn_min = 0xFFFFFFFFu, nn_max = 0, dsp_min = 0xFFFFFFFFu, dsp_max = 0;
+    uint64_t nn_sum = 0, dsp_sum = 0;
+    int status = 0;
+    uint8_t *p = tx_payload();
+    if (len != 2u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "BENCH takes a run count");
+        return;
+    }
+    runs = get_u16(payload);
+    if (runs == 0u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "BENCH needs at least one run");
+        return;
+    }
+    for (i = 0; i < runs && status == 0; i++) {
+        uint32_t dsp_count;
+        uint32_t nn_count;
+        status = run_once(&dsp_count, &nn_count);
+        nn_sum += nn_count;
+        dsp_sum += dsp_count;
+        nn_min = nn_count < nn_min ? nn_count : nn_min;
+        nn_max = nn_count > nn_max ? nn_count : nn_max;
+        dsp_min = dsp_count < dsp_min ? dsp_count : dsp_min;
+        dsp_max = dsp_count > dsp_max ? dsp_count : dsp_max;
+    }
+    p = put_u32(p, (uint32_t)(int32_t)status);
+    p = put_u32(p, i);
+    p = put_u32(p, nn_min);
+    p = put_u32(p, (uint32_t)(nn_sum / i));
+    p = put_u32(p, nn_max);
+    p = put_u32(p, dsp_min);
+    p = put_u32(p, (uint32_t)(dsp_sum / i));
+    put_u32(p, dsp_max);
+    send_frame(TSR_MSG_BENCH | TSR_MSG_RESPONSE, seq, 32u);
+}
+
+uint32_t tsr_stack_peak(void)
+{
+    const tsr_board_info_t *board = tsr_hal_board();
+    const uint32_t *w = board->stack_low;
+    while (w < board->stack_high && *w == TSR_STACK_PAINT) {
+        w++;
+    }
+    return (uint32_t)((const uint8_t *)board->stack_high - (const uint8_t *)w);
+}
+
+static void handle_stack(uint8_t seq)
+{
+    const tsr_board_info_t *board = tsr_hal_board();
+    uint8_t *p = tx_payload();
+    p = put_u32(p, (uint32_t)((uint8_t *)board->stack_high - (uint8_t *)board->stack_low));
+    put_u32(p, tsr_stack_peak());
+    send_frame(TSR_MSG_STACK | TSR_MSG_RESPONSE, seq, 8u);
+}
+
+static size_t format_sensor_line(char *line)
+{
+    float values[TSR_SENSOR_MAX_AXES];
+    uint32_t axes = tsr_hal_sensor_read(values, TSR_SENSOR_MAX_AXES);
+    uint32_t a;
+    size_t n = 0;
+    if (axes > TSR_SENSOR_MAX_AXES) {
+        axes = TSR_SENSOR_MAX_AXES;
+    }
+    for (a = 0; a < axes; a++) {
+        if (a > 0u) {
+            line[n++] = ',';
+        }
+        n += tsr_format_float(values[a], 4u, line + n);
+    }
+    line[n++] = '\n';
+    return n;
+}
+
+static void handle_stream(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    static char line[TSR_STREAM_LINE_MAX];
+    static const uint8_t zero = 0;
+    uint32_t lines;
+    uint32_t interval_us;
+    uint32_t mode;
+    uint32_t sent = 0;
+    if (len != 9u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "STREAM takes lines, interval and mode");
+        return;
+    }
+    lines = get_u32(payload);
+    interval_us = get_u32(payload + 4);
+    mode = payload[8];
+    if (mode > TSR_STREAM_TEXT || (lines == 0u && mode != TSR_STREAM_TEXT)) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "STREAM mode or line count out of range");
+        return;
+    }
+    put_u32(tx_payload(), lines);
+    send_frame(TSR_MSG_STREAM | TSR_MSG_RESPONSE, seq, 4u);
+    /* lines == 0 in text mode streams until any byte arrives (send 0x00 to stop). */
+    while (lines == 0u || sent < lines) {
+        size_t n = format_sensor_line(line);
+        if (mode == TSR_STREAM_TEXT) {
+            tsr_hal_uart_write((const uint8_t *)line, n);
+        } else {
+            copy_bytes(tx_payload(), (const uint8_t *)line, n);
+            send_frame(TSR_MSG_STREAM_LINE, seq, n);
+        }
+        sent++;
+        if (tsr_hal_uart_poll() >= 0) {
+            break;
+        }
+        if (interval_us != 0u) {
+            tsr_hal_delay_us(interval_us);
+        }
+    }
+    if (mode == TSR_STREAM_TEXT) {
+        tsr_hal_uart_write(&zero, 1u);
+    }
+    put_u32(tx_payload(), sent);
+    send_frame(TSR_MSG_STREAM_END, seq, 4u);
+}
+
+static void handle_frame(size_t enc_len)
+{
+    size_t n = 0;
+    size_t payload_len;
+    uint16_t crc;
+    uint8_t type;
+    uint8_t seq;
+    const uint8_t *payload;
+    if (tsr_cobs_decode(g_rx, enc_len, g_frame, sizeof(g_frame), &n) != 0 ||
+        n < TSR_HEADER_BYTES + TSR_CRC_BYTES) {
+        send_error(0, TSR_ERR_BAD_FRAME, "bad frame encoding");
+        return;
+    }
+    type = g_frame[0];
+    seq = g_frame[1];
+    payload_len = get_u16(g_frame + 2);
+    if (payload_len != n - TSR_HEADER_BYTES - TSR_CRC_BYTES) {
+        send_error(seq, TSR_ERR_BAD_FRAME, "length field does not match the frame");
+        return;
+    }
+    crc = (uint16_t)get_u16(g_frame + TSR_HEADER_BYTES + payload_len);
+    if (crc != tsr_crc16(g_frame, TSR_HEADER_BYTES + payload_len, 0xFFFFu)) {
+        send_error(seq, TSR_ERR_BAD_CRC, "CRC mismatch");
+        return;
+    }
+    payload = g_frame + TSR_HEADER_BYTES;
+    switch (type) {
+    case TSR_MSG_HELLO:
+        handle_hello(seq);
+        break;
+    case TSR_MSG_INFER:
+        handle_infer(seq, payload, payload_len);
+        break;
+    case TSR_MSG_UPLOAD:
+        handle_upload(seq, payload, payload_len);
+        break;
+    case TSR_MSG_READ:
+        handle_read(seq, payload, payload_len);
+        break;
+    case TSR_MSG_BENCH:
+        handle_bench(seq, payload, payload_len);
+        break;
+    case TSR_MSG_STACK:
+        handle_stack(seq);
+        break;
+    case TSR_MSG_STREAM:
+        handle_stream(seq, payload, payload_len);
+        break;
+    case TSR_MSG_BYE:
+        send_frame(TSR_MSG_BYE | TSR_MSG_RESPONSE, seq, 0u);
+        tsr_hal_exit(0);
+        break;
+    default:
+        send_error(seq, TSR_ERR_UNKNOWN, "unknown message type");
+        break;
+    }
+}
+
+void tsr_runner_feed(uint8_t byte)
+{
+    if (byte == 0u) {
+        if (g_rx_overflow) {
+            send_error(0, TSR_ERR_TOO_LONG, "frame too long");
+        } else if (g_rx_len > 0u) {
+            handle_frame(g_rx_len);
+        }
+        g_rx_len = 0;
+        g_rx_overflow = 0;
+        return;
+    }
+    if (g_rx_len < sizeof(g_rx)) {
+        g_rx[g_rx_len++] = byte;
+    } else {
+        g_rx_overflow = 1;
+    }
+}
+
+void tsr_runner_run(void)
+{
+    for (;;) {
+        int c = tsr_hal_uart_getc();
+        if (c < 0) {
+            return;
+        }
+        tsr_runner_feed((uint8_t)c);
+    }
+}

@@ -1,0 +1,92 @@
+"""The Target abstraction: a board you can build the runner firmware for, start or flash, and talk to.
+
+Each way of flashing is one module (qemu.py, host.py) implementing ``Target``; ``BoardLink`` is the
+connected result of a launch: a RunnerClient plus whatever process or port must be closed afterwards.
+"""
+
+from __future__ import annotations
+
+import abc
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.device.runner_client import RunnerClient
+from tinystudio.device.runner_protocol import CounterKind
+
+
+@dataclass(frozen=True)
+class MemoryBudget:
+    """What the board offers the image; the linker enforces it where the board has a linker script."""
+
+    flash_bytes: int
+    ram_bytes: int
+    min_stack_bytes: int = 8 * 1024
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A built firmware image for one target and one model folder."""
+
+    target: str
+    path: Path
+    build_dir: Path
+    model_dir: Path
+    flash_bytes: int = 0
+    static_ram_bytes: int = 0
+    sections: dict[str, int] = field(default_factory=dict)
+
+
+class BoardLink:
+    """A running board with an open link; close() ends both. Use as a context manager."""
+
+    def __init__(self, client: RunnerClient, port: Any, process: subprocess.Popen[bytes] | None) -> None:
+        self.client = client
+        self.port = port
+        self.process = process
+
+    def alive(self) -> bool:
+        return self.process is None or self.process.poll() is None
+
+    def close(self) -> None:
+        try:
+            self.port.close()
+        finally:
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+
+    def __enter__(self) -> BoardLink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Target(abc.ABC):
+    """A board: how to build for it, how to start/flash it, what its counter means, its budget."""
+
+    name: str
+    title: str
+    counter_kind: CounterKind
+    budget: MemoryBudget | None
+
+    @abc.abstractmethod
+    def build(
+        self,
+        model_dir: Path,
+        cache_dir: Path,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Artifact:
+        """Compile the runner firmware with the generated model in ``model_dir``; outputs go in cache_dir."""
+
+    @abc.abstractmethod
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
+        """Start or flash the image and return a connected link."""

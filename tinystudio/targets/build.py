@@ -1,0 +1,112 @@
+"""Compiling the runner firmware: source lists, per-file compilation with progress and cancel, and a
+content-keyed build folder inside the caller's cache so an unchanged build is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.targets.toolchain import run_tool
+
+
+def firmware_root() -> Path:
+    """The firmware/ source tree (TINYSTUDIO_FIRMWARE_DIR overrides, e.g. in a bundled app)."""
+    env = os.environ.get("TINYSTUDIO_FIRMWARE_DIR")
+    root = Path(env) if env else Path(__file__).resolve().parents[2] / "firmware"
+    if not (root / "runtime" / "tsr_runner.c").is_file():
+        raise UserError(f"firmware sources not found in {root} (set TINYSTUDIO_FIRMWARE_DIR)")
+    return root
+
+
+def runtime_sources() -> list[Path]:
+    return sorted((firmware_root() / "runtime").glob("tsr_*.c"))
+
+
+def model_sources(model_dir: Path) -> list[Path]:
+    """The generated C files of a model folder; a clear error if it is not one."""
+    model_dir = Path(model_dir)
+    if not (model_dir / "model.h").is_file():
+        raise UserError(f"{model_dir} is not a generated model folder (model.h missing)")
+    sources = sorted(model_dir.glob("*.c"))
+    if not sources:
+        raise UserError(f"{model_dir} holds no C sources")
+    return sources
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One C file to compile; strict units (our runtime and boards) compile with -Werror."""
+
+    source: Path
+    strict: bool
+
+
+def build_key(units: Sequence[Unit], *extra: object) -> str:
+    """Hash of every input that changes the image: sources, headers next to them, flags, budget."""
+    digest = hashlib.sha256()
+    folders = sorted({u.source.parent for u in units})
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".c", ".h", ".in") and path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    for item in extra:
+        digest.update(repr(item).encode())
+    return digest.hexdigest()[:16]
+
+
+def first_error(output: str) -> str:
+    """The most telling line of a compiler's output."""
+    for line in output.splitlines():
+        if "error" in line.lower():
+            return line.strip()
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[0] if lines else "no output"
+
+
+_OVERFLOW = re.compile(r"region `?'?(\w+)'? overflowed by (\d+) bytes")
+
+
+def link_failure_message(output: str, flash_budget: int, ram_budget: int) -> str:
+    """Turn the linker's region-overflow errors into one sentence a user understands."""
+    overflows = {m.group(1).upper(): int(m.group(2)) for m in _OVERFLOW.finditer(output)}
+    parts = []
+    if "FLASH" in overflows:
+        parts.append(f"flash by {overflows['FLASH']} bytes (budget {flash_budget // 1024} KB)")
+    if "RAM" in overflows:
+        parts.append(f"RAM by {overflows['RAM']} bytes (budget {ram_budget // 1024} KB, stack included)")
+    if parts:
+        return "the model does not fit the board: it exceeds " + " and ".join(parts)
+    return f"linking the firmware failed: {first_error(output)}"
+
+
+def compile_units(
+    compiler: Sequence[str],
+    units: Sequence[Unit],
+    flags: Sequence[str],
+    obj_dir: Path,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+) -> list[Path]:
+    """Compile each unit into obj_dir; raise UserError with the first error line on failure."""
+    obj_dir.mkdir(parents=True, exist_ok=True)
+    objects = []
+    for index, unit in enumerate(units):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        if progress is not None:
+            progress(0.9 * index / max(1, len(units)), f"compiling {unit.source.name}")
+        obj = obj_dir / f"{index:03d}_{unit.source.stem}.o"
+        args = [*compiler, *flags, *(["-Werror"] if unit.strict else []), "-c", str(unit.source), "-o", str(obj)]
+        result = run_tool(args, obj_dir, cancel)
+        if result.returncode != 0:
+            raise UserError(f"compiling {unit.source.name} failed: {first_error(result.output)}")
+        objects.append(obj)
+    return objects

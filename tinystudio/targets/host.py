@@ -1,0 +1,103 @@
+"""The host target: the runner firmware compiled natively with cc, serving the protocol on a
+pseudo-terminal. Fast and toolchain-light, for tests; its counter is wall-clock microseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import subprocess
+import time
+from pathlib import Path
+
+import serial
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.device.runner_client import RunnerClient
+from tinystudio.device.runner_protocol import CounterKind
+from tinystudio.targets.base import Artifact, BoardLink, Target
+from tinystudio.targets.build import (
+    Unit,
+    build_key,
+    compile_units,
+    firmware_root,
+    first_error,
+    model_sources,
+    runtime_sources,
+)
+from tinystudio.targets.toolchain import find_host_compiler, run_tool
+
+
+class HostTarget(Target):
+    """A native process on a pseudo-terminal speaking the runner protocol."""
+
+    name = "host"
+    title = "Host process on a pseudo-terminal (microseconds)"
+    counter_kind = CounterKind.MICROSECONDS
+    budget = None
+
+    def build(
+        self,
+        model_dir: Path,
+        cache_dir: Path,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Artifact:
+        model_dir = Path(model_dir).resolve()
+        model_units = [Unit(s, False) for s in model_sources(model_dir)]
+        compiler = find_host_compiler()
+        root = firmware_root()
+        board = root / "boards" / "host"
+        units = [Unit(s, True) for s in [*runtime_sources(), *sorted(board.glob("*.c"))]] + model_units
+        flags = ["-std=c99", "-O2", "-Wall", "-Wextra", f"-I{root / 'runtime'}", f"-I{model_dir}"]
+        key = build_key(units, compiler, flags)
+        out_dir = Path(cache_dir) / f"{self.name}-{key}"
+        exe = out_dir / "host_board"
+        if not exe.is_file():
+            objects = compile_units([compiler], units, flags, out_dir / "obj", progress, cancel)
+            if progress is not None:
+                progress(0.95, "linking")
+            tmp = out_dir / "host_board.tmp"
+            link = [compiler, *(str(o) for o in objects), "-o", str(tmp), "-lpthread", "-lm"]
+            result = run_tool(link, out_dir, cancel)
+            if result.returncode != 0:
+                raise UserError(f"linking the host board failed: {first_error(result.output)}")
+            os.replace(tmp, exe)
+        if progress is not None:
+            progress(1.0, f"built {exe.name}")
+        return Artifact(target=self.name, path=exe, build_dir=out_dir, model_dir=model_dir)
+
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
+        log = open(artifact.build_dir / "host_board.log", "wb")  # noqa: SIM115 - owned by the child
+        try:
+            proc = subprocess.Popen(
+                [str(artifact.path)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log
+            )
+        except OSError as exc:
+            raise UserError(f"cannot start the host board: {exc.strerror}") from exc
+        finally:
+            log.close()
+        assert proc.stdout is not None
+        line = b""
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            while not line.endswith(b"\n") and time.monotonic() < deadline:
+                if sel.select(timeout=0.05):
+                    chunk = os.read(proc.stdout.fileno(), 256)
+                    if not chunk:
+                        break
+                    line += chunk
+        if not line.startswith(b"TSR_PTY "):
+            proc.kill()
+            proc.wait()
+            raise UserError("the host board did not announce its pseudo-terminal")
+        path = line.split(b"\n")[0][len(b"TSR_PTY ") :].decode()
+        try:
+            port = serial.Serial(path, timeout=0.05)
+        except serial.SerialException as exc:
+            proc.kill()
+            proc.wait()
+            raise UserError(f"cannot open the host board's terminal {path}: {exc}") from exc
+        return BoardLink(RunnerClient(port), port, proc)

@@ -1,0 +1,171 @@
+"""The QEMU target: Cortex-M4F on the emulated mps2-an386 board, built with arm-none-eabi-gcc (or zig cc)
+against a linker script whose FLASH/RAM lengths are the target's budget, launched with a TCP serial link.
+
+Counts are emulated instructions: QEMU runs with ``-icount shift=0,align=off,sleep=off`` so they are
+identical run after run, but they are not real Cortex-M cycles.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import serial
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.device.runner_client import RunnerClient
+from tinystudio.device.runner_protocol import CounterKind
+from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget, Target
+from tinystudio.targets.build import (
+    Unit,
+    build_key,
+    compile_units,
+    firmware_root,
+    link_failure_message,
+    model_sources,
+    runtime_sources,
+)
+from tinystudio.targets.elf_size import read_footprint
+from tinystudio.targets.toolchain import find_cross_compiler, find_qemu, run_tool
+
+DEFAULT_BUDGET = MemoryBudget(flash_bytes=1024 * 1024, ram_bytes=256 * 1024)
+ICOUNT = "shift=0,align=off,sleep=off"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class QemuMps2Target(Target):
+    """mps2-an386 under qemu-system-arm: the default bench board, available on any machine."""
+
+    name = "mps2-an386"
+    title = "Cortex-M4F on QEMU mps2-an386 (emulated instructions)"
+    counter_kind = CounterKind.INSTRUCTIONS
+
+    def __init__(self, budget: MemoryBudget = DEFAULT_BUDGET) -> None:
+        self.budget = budget
+
+    def board_dir(self) -> Path:
+        return firmware_root() / "boards" / "mps2-an386"
+
+    def build(
+        self,
+        model_dir: Path,
+        cache_dir: Path,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Artifact:
+        model_dir = Path(model_dir).resolve()
+        model_units = [Unit(s, False) for s in model_sources(model_dir)]
+        compiler = find_cross_compiler()
+        root = firmware_root()
+        board = self.board_dir()
+        units = [Unit(s, True) for s in [*runtime_sources(), *sorted(board.glob("*.c"))]] + model_units
+        budget = self.budget
+        flags = [
+            "-std=c99",
+            "-O2",
+            *compiler.cpu_flags(),
+            "-ffunction-sections",
+            "-fdata-sections",
+            "-Wall",
+            "-Wextra",
+            f"-I{root / 'runtime'}",
+            f"-I{model_dir}",
+            f"-DTSR_FLASH_BUDGET={budget.flash_bytes}u",
+            f"-DTSR_RAM_BUDGET={budget.ram_bytes}u",
+        ]
+        key = build_key(units, compiler, flags, budget)
+        out_dir = Path(cache_dir) / f"{self.name}-{key}"
+        elf = out_dir / "firmware.elf"
+        if not elf.is_file():
+            objects = compile_units(compiler.command, units, flags, out_dir / "obj", progress, cancel)
+            script = (board / "linker.ld.in").read_text()
+            for name, value in (
+                ("FLASH_BYTES", budget.flash_bytes),
+                ("RAM_BYTES", budget.ram_bytes),
+                ("MIN_STACK_BYTES", budget.min_stack_bytes),
+            ):
+                script = script.replace(f"@{name}@", str(value))
+            (out_dir / "linker.ld").write_text(script)
+            if progress is not None:
+                progress(0.95, "linking")
+            tmp = out_dir / "firmware.elf.tmp"
+            args = [
+                *compiler.command,
+                *compiler.cpu_flags(),
+                *compiler.link_flags(),
+                "-T",
+                str(out_dir / "linker.ld"),
+                f"-Wl,-Map={out_dir / 'firmware.map'}",
+                *(str(o) for o in objects),
+                *compiler.link_libs(),
+                "-o",
+                str(tmp),
+            ]
+            result = run_tool(args, out_dir, cancel)
+            if result.returncode != 0:
+                raise UserError(link_failure_message(result.output, budget.flash_bytes, budget.ram_bytes))
+            os.replace(tmp, elf)
+        footprint = read_footprint(elf)
+        if progress is not None:
+            progress(1.0, f"built {elf.name}: {footprint.flash} B flash, {footprint.static_ram} B static RAM")
+        return Artifact(
+            target=self.name,
+            path=elf,
+            build_dir=out_dir,
+            model_dir=model_dir,
+            flash_bytes=footprint.flash,
+            static_ram_bytes=footprint.static_ram,
+            sections=footprint.sections,
+        )
+
+    def command(self, artifact: Artifact, port: int) -> list[str]:
+        """The qemu-system-arm command line serving the UART on a local TCP port."""
+        return [
+            find_qemu(),
+            "-M",
+            "mps2-an386",
+            "-display",
+            "none",
+            "-monitor",
+            "none",
+            "-semihosting-config",
+            "enable=on,target=native",
+            "-icount",
+            ICOUNT,
+            "-kernel",
+            str(artifact.path),
+            "-serial",
+            f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on",
+        ]
+
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
+        log_path = artifact.build_dir / "qemu.log"
+        for _attempt in range(3):
+            port = _free_port()
+            with open(log_path, "wb") as log:
+                proc = subprocess.Popen(
+                    self.command(artifact, port), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+                )
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    link = serial.serial_for_url(f"socket://127.0.0.1:{port}", timeout=0.05)
+                except serial.SerialException:
+                    time.sleep(0.02)
+                    continue
+                return BoardLink(RunnerClient(link), link, proc)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+                break
+        tail = log_path.read_text(errors="replace").strip().splitlines()[-1:] if log_path.exists() else []
+        raise UserError(f"QEMU did not start the board: {tail[0] if tail else 'no output'}")

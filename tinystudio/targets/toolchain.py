@@ -1,0 +1,93 @@
+"""Finding the compilers and emulator a target needs, and running them cancellably.
+
+A missing tool is a UserError naming the exact install command, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinystudio.core.errors import Cancelled, UserError
+from tinystudio.core.progress import CancelToken
+
+APT_ARM = "sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi"
+APT_QEMU = "sudo apt-get install qemu-system-arm"
+APT_CC = "sudo apt-get install gcc"
+
+
+@dataclass(frozen=True)
+class CrossCompiler:
+    """A Cortex-M4F C compiler driver: arm-none-eabi-gcc (preferred) or zig cc."""
+
+    kind: str  # "gcc" or "zig"
+    command: tuple[str, ...]
+
+    def cpu_flags(self) -> list[str]:
+        if self.kind == "gcc":
+            return ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
+        return ["-target", "thumb-freestanding-eabihf", "-mcpu=cortex_m4+vfp4d16sp"]
+
+    def link_flags(self) -> list[str]:
+        if self.kind == "gcc":
+            return ["-nostartfiles", "--specs=nano.specs", "-Wl,--gc-sections"]
+        return ["-Wl,--gc-sections", "-Wl,-e,Reset_Handler"]
+
+    def link_libs(self) -> list[str]:
+        return ["-lc", "-lm", "-lgcc"] if self.kind == "gcc" else []
+
+
+def find_cross_compiler() -> CrossCompiler:
+    """arm-none-eabi-gcc on PATH, else the ziglang package's zig cc."""
+    gcc = shutil.which("arm-none-eabi-gcc")
+    if gcc:
+        return CrossCompiler("gcc", (gcc,))
+    if importlib.util.find_spec("ziglang") is not None:
+        return CrossCompiler("zig", (sys.executable, "-m", "ziglang", "cc"))
+    raise UserError(f"no ARM compiler found (arm-none-eabi-gcc): install it with `{APT_ARM}`")
+
+
+def find_qemu() -> str:
+    qemu = shutil.which("qemu-system-arm")
+    if not qemu:
+        raise UserError(f"QEMU is missing (qemu-system-arm): install it with `{APT_QEMU}`")
+    return qemu
+
+
+def find_host_compiler() -> str:
+    for name in ("cc", "gcc", "clang"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise UserError(f"no C compiler found (cc): install it with `{APT_CC}`")
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    returncode: int
+    output: str
+
+
+def run_tool(args: list[str], cwd: Path, cancel: CancelToken | None = None) -> ToolResult:
+    """Run a build tool, polling the cancel token; stdout and stderr are merged."""
+    try:
+        proc = subprocess.Popen(
+            args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
+    except OSError as exc:
+        raise UserError(f"cannot run {args[0]}: {exc.strerror}") from exc
+    while True:
+        try:
+            output, _ = proc.communicate(timeout=0.1)
+            return ToolResult(proc.returncode, output)
+        except subprocess.TimeoutExpired:
+            if cancel is not None and cancel.cancelled:
+                proc.kill()
+                proc.communicate()
+                raise Cancelled("build cancelled") from None
+            time.sleep(0)
