@@ -105,6 +105,14 @@ def model_spec(preset: str, params: dict[str, Any] | None, input_shape: tuple[in
     if unknown:
         raise UserError(f"unknown parameter '{unknown[0]}' for model preset '{preset}'")
     merged = {**p.defaults, **(params or {})}
+    for key, default in p.defaults.items():
+        if isinstance(default, list):
+            merged[key] = _as_list(merged[key])
+            continue
+        try:
+            merged[key] = type(default)(merged[key])
+        except (TypeError, ValueError):
+            raise UserError(f"model parameter '{key}' has an invalid value: {merged[key]!r}") from None
     if classes < 2:
         raise UserError("training needs at least two labels")
     spec = ModelSpec(tuple(int(v) for v in input_shape), p.build(tuple(input_shape), classes, merged))

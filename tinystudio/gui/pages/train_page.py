@@ -1,0 +1,334 @@
+"""The Impulse / Train step: design the impulse, preview the DSP output, train with live curves, and
+compare runs with their confusion matrices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tinystudio.core.dsp import make_block
+from tinystudio.core.errors import UserError
+from tinystudio.core.features import suggest_for_project
+from tinystudio.core.impulse import ImpulseConfig
+from tinystudio.core.models import model_spec
+from tinystudio.core.training import RUN_KIND, EpochStats, TrainResult, train
+from tinystudio.core.windows import cut_windows, ms_to_frames
+from tinystudio.gui.context import AppContext
+from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
+from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
+from tinystudio.gui.widgets.train_runs import RunHistoryWidget
+from tinystudio.gui.widgets.train_settings import ImpulseForm
+from tinystudio.gui.worker import Worker, run_in_thread
+
+SETTING_KEY = "impulse"
+
+
+class _EpochBridge(QObject):
+    """Carries per-epoch stats from the training thread to the GUI thread."""
+
+    epoch = Signal(object)
+
+
+class TrainPage(QWidget):
+    """Impulse design and training (see module docstring)."""
+
+    training_finished = Signal(int)  # run id
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.worker: Worker | None = None
+        self.last_error = ""
+        self._bridge = _EpochBridge(self)
+        self._bridge.epoch.connect(self._on_epoch)
+
+        self.form = ImpulseForm()
+        self.suggest_button = QPushButton("Suggest from data")
+        self.suggest_button.setToolTip("Choose window, DSP block and model from the samples' rate, axes and length")
+        self.size_label = QLabel()
+        self.size_label.setWordWrap(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.suggest_button)
+        left_layout.addWidget(self.size_label)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        left_layout.addWidget(scroll, 1)
+
+        self.sample_combo = QComboBox()
+        self.preview = DspPreviewWidget()
+        self.train_button = QPushButton("Train")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.status = QLabel("")
+        self.curves = TrainCurvesWidget()
+        self.split_combo = QComboBox()
+        self.split_combo.addItems(["test", "validation"])
+        self.matrix = ConfusionMatrixWidget()
+        self.runs = RunHistoryWidget()
+
+        preview_box = QWidget()
+        pl = QVBoxLayout(preview_box)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Preview sample"))
+        row.addWidget(self.sample_combo, 1)
+        pl.addLayout(row)
+        pl.addWidget(self.preview, 1)
+
+        train_box = QWidget()
+        tl = QVBoxLayout(train_box)
+        row = QHBoxLayout()
+        row.addWidget(self.train_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.progress, 1)
+        tl.addLayout(row)
+        tl.addWidget(self.status)
+        tl.addWidget(self.curves, 1)
+
+        matrix_box = QWidget()
+        ml = QVBoxLayout(matrix_box)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Confusion matrix on"))
+        row.addWidget(self.split_combo)
+        row.addStretch(1)
+        ml.addLayout(row)
+        ml.addWidget(self.matrix, 1)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(preview_box)
+        top.addWidget(matrix_box)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(top)
+        right.addWidget(train_box)
+        right.addWidget(self.runs)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setStretchFactor(1, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(main)
+
+        self._shown_run: Any = None
+        self.form.changed.connect(self._settings_changed)
+        self.suggest_button.clicked.connect(self.suggest)
+        self.sample_combo.currentIndexChanged.connect(lambda _: self.update_preview())
+        self.train_button.clicked.connect(self.start_training)
+        self.cancel_button.clicked.connect(self.cancel_training)
+        self.runs.run_selected.connect(self.show_run)
+        self.split_combo.currentIndexChanged.connect(lambda _: self._show_matrix())
+        context.project_changed.connect(self.reload)
+        context.samples_changed.connect(self._samples_changed)
+        self.reload()
+
+    # -- project ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the project's last impulse (or a suggestion), samples and runs."""
+        project = self.context.project
+        self.setEnabled(project is not None)
+        self.curves.clear()
+        self.matrix.clear()
+        if project is None:
+            self.sample_combo.clear()
+            self.runs.set_runs([])
+            return
+        saved = project.get_setting(SETTING_KEY)
+        try:
+            impulse = ImpulseConfig.from_dict(saved) if saved else suggest_for_project(project)
+        except UserError:
+            impulse = suggest_for_project(project)
+        self.form.set_impulse(impulse)
+        self._samples_changed()
+        self.refresh_runs()
+
+    def _samples_changed(self) -> None:
+        project = self.context.project
+        current = self.sample_combo.currentData()
+        self.sample_combo.blockSignals(True)
+        self.sample_combo.clear()
+        if project is not None:
+            for s in project.samples():
+                if s.status == "complete":
+                    self.sample_combo.addItem(f"{s.id}: {s.name or 'sample'} ({s.label or 'unlabelled'})", s.id)
+        idx = self.sample_combo.findData(current)
+        self.sample_combo.setCurrentIndex(idx if idx >= 0 else 0)
+        self.sample_combo.blockSignals(False)
+        self._settings_changed()
+
+    def suggest(self) -> None:
+        if self.context.project is not None:
+            self.form.set_impulse(suggest_for_project(self.context.project))
+
+    # -- sizes and preview -----------------------------------------------------------------------
+
+    def _settings_changed(self) -> None:
+        self._update_size()
+        self.update_preview()
+
+    def _data_shape(self) -> tuple[float, int, int] | None:
+        """(rate, axes, label count) of the labelled samples, or None without samples."""
+        project = self.context.project
+        if project is None:
+            return None
+        infos = [s for s in project.samples() if s.label] or project.samples()
+        if not infos:
+            return None
+        return float(infos[0].rate_hz), int(infos[0].axes), len({s.label for s in infos if s.label})
+
+    def _update_size(self) -> None:
+        shape = self._data_shape()
+        if shape is None:
+            self.size_label.setText("Add samples on the Data page first.")
+            return
+        rate, axes, classes = shape
+        try:
+            impulse = self.form.impulse().validate()
+            frames = ms_to_frames(impulse.window.window_ms, rate)
+            block = make_block(impulse.dsp.block, impulse.dsp.params, rate, frames, axes)
+            spec = model_spec(impulse.model.preset, impulse.model.params, block.output_shape, max(2, classes))
+            size = spec.summary()
+        except UserError as exc:
+            self.size_label.setText(f"<span style='color:#c00'>{exc}</span>")
+            self.train_button.setEnabled(False)
+            return
+        self.train_button.setEnabled(self.worker is None)
+        out = "x".join(map(str, block.output_shape))
+        self.size_label.setText(
+            f"Window: {frames} frames x {axes} axes at {rate:g} Hz<br>"
+            f"DSP output: {out}, about {block.ops():,} operations per window<br>"
+            f"Model: <b>{size['params']:,}</b> parameters, <b>{size['macs']:,}</b> MACs per inference"
+            f" (about {size['params'] * 4 / 1024:.1f} KB float, {size['params'] / 1024:.1f} KB int8)"
+        )
+
+    def update_preview(self) -> None:
+        project = self.context.project
+        sid = self.sample_combo.currentData()
+        if project is None or sid is None:
+            self.preview.show_message("Select a sample to preview its features")
+            return
+        try:
+            impulse = self.form.impulse().validate()
+            info = project.sample_info(int(sid))
+            frames = ms_to_frames(impulse.window.window_ms, info.rate_hz)
+            windows = cut_windows(project.load_signal(info.id), frames, frames, "pad")
+            block = make_block(impulse.dsp.block, impulse.dsp.params, info.rate_hz, frames, info.axes)
+            self.preview.show_features(block, block(windows[0]), list(info.axis_names))
+        except UserError as exc:
+            self.preview.show_message(str(exc))
+
+    # -- training --------------------------------------------------------------------------------
+
+    def start_training(self) -> None:
+        project = self.context.project
+        if project is None or self.worker is not None:
+            return
+        try:
+            impulse = self.form.impulse().validate()
+        except UserError as exc:
+            self._failed(str(exc))
+            return
+        project.set_setting(SETTING_KEY, impulse.to_dict())
+        self.curves.clear()
+        self.matrix.clear("Training…")
+        self.progress.setValue(0)
+        self.status.setText("Starting…")
+        self.last_error = ""
+        self.train_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.worker = run_in_thread(
+            train, project, impulse, on_epoch=self._bridge.epoch.emit,
+            on_progress=self._progress, on_done=self._done, on_error=self._failed, on_cancelled=self._cancelled,
+        )
+
+    def cancel_training(self) -> None:
+        if self.worker is not None:
+            self.status.setText("Cancelling…")
+            self.worker.cancel()
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.status.setText(message)
+
+    def _on_epoch(self, stats: EpochStats) -> None:
+        self.curves.add_epoch({"loss": stats.loss, "accuracy": stats.accuracy,
+                               "val_loss": stats.val_loss, "val_accuracy": stats.val_accuracy})
+
+    def _finish(self) -> None:
+        self.worker = None
+        self.cancel_button.setEnabled(False)
+        self._update_size()
+
+    def _done(self, result: TrainResult) -> None:
+        self._finish()
+        self.progress.setValue(1000)
+        test = result.metrics.get("test_accuracy")
+        val = result.metrics.get("validation_accuracy")
+        parts = [f"Run {result.run_id} done"]
+        if val is not None:
+            parts.append(f"validation accuracy {val:.1%}")
+        if test is not None:
+            parts.append(f"test accuracy {test:.1%}")
+        self.status.setText(", ".join(parts))
+        self.refresh_runs()
+        self.runs.select_run(result.run_id)
+        self.show_run(result.run_id)
+        self.training_finished.emit(result.run_id)
+
+    def _failed(self, message: str) -> None:
+        self._finish()
+        self.last_error = message
+        self.status.setText(f"<span style='color:#c00'>Training failed: {message}</span>")
+        self.matrix.clear("No results")
+
+    def _cancelled(self) -> None:
+        self._finish()
+        self.progress.setValue(0)
+        self.status.setText("Training cancelled; no run was stored.")
+        self.matrix.clear("Cancelled")
+
+    def shutdown(self) -> None:
+        """Stop a running training before the window closes."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait(30000)
+
+    # -- runs ------------------------------------------------------------------------------------
+
+    def refresh_runs(self) -> None:
+        project = self.context.project
+        self.runs.set_runs(project.runs(kind=RUN_KIND) if project else [])
+
+    def show_run(self, run_id: int) -> None:
+        project = self.context.project
+        if project is None:
+            return
+        self._shown_run = project.run(run_id)
+        self.curves.set_curves(self._shown_run.curves)
+        self._show_matrix()
+
+    def _show_matrix(self) -> None:
+        run = self._shown_run
+        if run is None:
+            return
+        split = self.split_combo.currentText()
+        ev = run.metrics.get(split)
+        if not ev:
+            self.matrix.clear(f"Run {run.id}: no {split} windows")
+            return
+        self.matrix.set_matrix(ev["labels"], ev["confusion"], f"Run {run.id}, {split}:")

@@ -1,0 +1,77 @@
+"""A reusable confusion-matrix heatmap: rows are true labels, columns predicted, colour by row share.
+
+Used for host evaluation on the Train page and for on-device results on the Deploy page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class ConfusionMatrixWidget(QWidget):
+    """Heatmap with the count in every cell; call ``set_matrix`` with labels and counts[true][pred]."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("No results yet")
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setLabel("left", "true")
+        self.plot.setLabel("bottom", "predicted")
+        self.plot.invertY(True)
+        self.plot.setAspectLocked(True)
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("CET-L12"))
+        self.plot.addItem(self.image)
+        self._texts: list[pg.TextItem] = []
+        self._labels: list[str] = []
+        self._counts = np.zeros((0, 0), dtype=np.int64)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self._labels)
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self._counts.copy()
+
+    def clear(self, message: str = "No results yet") -> None:
+        self.set_matrix([], [], message)
+
+    def set_matrix(self, labels: Sequence[str], counts: Sequence[Sequence[int]] | np.ndarray, title: str = "") -> None:
+        """Show ``counts`` (rows: true label, columns: predicted label)."""
+        cm = np.asarray(counts, dtype=np.int64).reshape(len(labels), len(labels))
+        self._labels, self._counts = list(labels), cm
+        for t in self._texts:
+            self.plot.removeItem(t)
+        self._texts = []
+        total = int(cm.sum())
+        accuracy = np.trace(cm) / total if total else 0.0
+        self.title.setText(f"{title}  accuracy {accuracy:.1%} ({total} windows)" if total else (title or ""))
+        if not len(labels):
+            self.image.clear()
+            return
+        rows = cm.sum(axis=1, keepdims=True)
+        share = np.divide(cm, rows, out=np.zeros(cm.shape), where=rows > 0)
+        self.image.setImage(share.T, levels=(0.0, 1.0))  # ImageItem is indexed [x, y]
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                colour = "w" if share[i, j] > 0.5 else "k"
+                t = pg.TextItem(str(cm[i, j]), color=colour, anchor=(0.5, 0.5))
+                t.setPos(j + 0.5, i + 0.5)
+                self.plot.addItem(t)
+                self._texts.append(t)
+        ticks = [[(k + 0.5, name) for k, name in enumerate(labels)]]
+        self.plot.getAxis("bottom").setTicks(ticks)
+        self.plot.getAxis("left").setTicks(ticks)
+        self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)

@@ -1,0 +1,58 @@
+"""Picture of one window's DSP output: an image for 2-D features (raw, MFE, MFCC), band-power curves per
+axis for spectral features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from tinystudio.core.dsp import DspBlock
+from tinystudio.core.dsp.spectral import STATS
+
+COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+class DspPreviewWidget(QWidget):
+    """Shows ``block(window)`` for the selected sample's first window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = QLabel("Select a sample to preview its features")
+        self.plot = pg.PlotWidget()
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.features: np.ndarray | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.plot, 1)
+
+    def show_message(self, text: str) -> None:
+        self.features = None
+        self.plot.clear()
+        self.caption.setText(text)
+
+    def show_features(self, block: DspBlock, features: np.ndarray, axis_names: list[str]) -> None:
+        self.features = features
+        self.plot.clear()
+        self.plot.addLegend(offset=(-10, 10)).clear()
+        shape = "x".join(map(str, features.shape))
+        self.caption.setText(f"{block.title}: {shape} features, about {block.ops():,} operations per window")
+        if block.name == "spectral":
+            per_axis = features.reshape(block.axes, -1)[:, len(STATS):]
+            n = block.params["fft_length"]
+            freqs = np.arange(1, n // 2 + 1) * block.rate_hz / n
+            for a in range(block.axes):
+                name = axis_names[a] if a < len(axis_names) else f"axis {a}"
+                self.plot.plot(freqs, per_axis[a], pen=pg.mkPen(COLOURS[a % len(COLOURS)], width=2), name=name)
+            self.plot.setLabel("bottom", "frequency (Hz)")
+            self.plot.setLabel("left", "log10 power" if block.params["log"] else "power")
+            return
+        # 2-D: time runs along x, bands / coefficients / axes along y
+        self.image.setImage(np.asarray(features, dtype=np.float32))
+        self.plot.addItem(self.image)
+        self.plot.setLabel("bottom", "frame" if block.name != "raw" else "sample")
+        self.plot.setLabel("left", {"raw": "axis", "mfe": "mel band", "mfcc": "coefficient"}.get(block.name, ""))
+        self.plot.autoRange()
