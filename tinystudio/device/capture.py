@@ -9,6 +9,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+import numpy as np
 import serial
 
 from tinystudio.core.errors import UserError
@@ -195,6 +196,8 @@ class CaptureSession:
         batch = self.stream.feed(data, now)
         for note in batch.notes:
             self._push(Event("warning", note))
+        if batch.previous is not None and batch.previous.shape[0]:
+            self._store(batch.previous)
         if batch.layout_changed and self.stream.layout is not None:
             layout = self.stream.layout
             if before is None:
@@ -204,7 +207,9 @@ class CaptureSession:
             cap = max(_RING_MIN, int(self.display_seconds * 5000))
             if self.ring.capacity != cap or self.ring.axes != layout.axes:
                 self.ring = RingBuffer(cap, layout.axes)
-        values = batch.values
+        self._store(batch.values)
+
+    def _store(self, values: np.ndarray) -> None:
         if values.shape[0] == 0:
             return
         self.ring.write(values)
@@ -294,6 +299,7 @@ class CaptureSession:
         )
         now = time.monotonic()
         target = int(round(seconds * rate)) if seconds is not None else None
+        self.stream.allow_relayout = False  # a recording keeps its axes: odd lines are skipped instead
         with self._lock:
             self._last_result = None
             self._rec = _Recording(writer, seconds, label, now, target, now, rates=[rate])
@@ -333,6 +339,7 @@ class CaptureSession:
                 self._rec_done.notify_all()
                 return
             self._rec = None
+            self.stream.allow_relayout = True
             frames = rec.frames
             if sid is None:
                 msg = "nothing was received: no sample saved"

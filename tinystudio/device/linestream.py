@@ -91,6 +91,7 @@ class Batch:
     values: np.ndarray
     layout_changed: bool = False
     notes: list[str] = field(default_factory=list)
+    previous: np.ndarray | None = None  # rows in the old layout that came before a layout change
 
 
 def parse_line(line: bytes) -> tuple[tuple[str, ...] | None, list[float]] | str | None:
@@ -259,7 +260,7 @@ class LineStream:
         assert layout is not None
         sig = layout.signature()
         out: list[list[float]] = []
-        for line in lines:
+        for i, line in enumerate(lines):
             parsed = self._classify(line)
             if parsed is None:
                 continue
@@ -274,7 +275,14 @@ class LineStream:
             self._other_run.append((values, now))
             if self.allow_relayout and len(self._other_run) >= RELAYOUT_LINES:
                 before = self._emit(np.array(out, dtype=np.float64).reshape(-1, layout.columns), now)
-                return self._relayout(before, now)
+                batch = self._relayout(before, now)
+                rest = [ln for ln in lines[i + 1 :] if ln]
+                if rest:
+                    more = self._lines(b"\n".join(rest) + b"\n", now)
+                    if more.values.shape[1] == batch.values.shape[1]:
+                        batch.values = np.concatenate((batch.values, more.values))
+                    batch.notes += more.notes
+                return batch
         return np.array(out, dtype=np.float64).reshape(-1, layout.columns)
 
     def _relayout(self, before: Batch, now: float) -> Batch:
@@ -291,6 +299,7 @@ class LineStream:
         rows = np.array([v for v, _ in run], dtype=np.float64).reshape(-1, columns)
         batch = self._emit(rows, now, changed=True)
         batch.notes = before.notes + batch.notes
+        batch.previous = before.values
         return batch
 
     def _classify(self, line: bytes) -> tuple[tuple[int, tuple[str, ...] | None], list[float]] | None:
@@ -302,7 +311,7 @@ class LineStream:
         if parsed is None:
             return None
         if isinstance(parsed, str):
-            if self.layout is None and self._header is None:
+            if self.layout is None and self._header is None and not self._candidates:
                 header = _header_names(line)
                 if header is not None:
                     self._header = header

@@ -1,0 +1,91 @@
+"""The live capture plot: one scrolling strip per axis, fed from the capture ring buffer and decimated
+to a few thousand points per curve for display only (storage always keeps every frame)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+MAX_POINTS = 1500
+"""Points drawn per curve: min/max pairs keep spikes visible when decimating."""
+
+
+def decimate(values: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Index and values reduced to at most ``max_points`` rows, keeping each bucket's min and max."""
+    n = values.shape[0]
+    if n <= max_points:
+        return np.arange(n, dtype=np.float64), values
+    buckets = max_points // 2
+    size = n // buckets
+    usable = size * buckets
+    start = n - usable
+    blocks = values[start:].reshape(buckets, size, values.shape[1])
+    lo = blocks.min(axis=1)
+    hi = blocks.max(axis=1)
+    out = np.empty((buckets * 2, values.shape[1]), dtype=values.dtype)
+    out[0::2] = lo
+    out[1::2] = hi
+    x = start + np.repeat(np.arange(buckets) * size, 2) + np.tile([0, size - 1], buckets)
+    return x.astype(np.float64), out
+
+
+class CapturePlot(QWidget):
+    """Stacked strips sharing the time axis; call ``show_frames`` with the newest frames."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self._plots: list[pg.PlotItem] = []
+        self._curves: list[pg.PlotDataItem] = []
+        self._names: list[str] = []
+        self.frames_drawn = 0
+
+    def set_axes(self, names: list[str]) -> None:
+        """Rebuild the strips for a new set of axes."""
+        if names == self._names:
+            return
+        self.view.clear()
+        self._plots, self._curves = [], []
+        self._names = list(names)
+        first: pg.PlotItem | None = None
+        for i, name in enumerate(names):
+            plot = self.view.addPlot(row=i, col=0)
+            plot.setLabel("left", name)
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            if first is None:
+                first = plot
+            else:
+                plot.setXLink(first)
+            if i < len(names) - 1:
+                plot.getAxis("bottom").setStyle(showValues=False)
+            else:
+                plot.setLabel("bottom", "seconds")
+            curve = plot.plot(pen=pg.mkPen(AXIS_COLOURS[i % len(AXIS_COLOURS)], width=1))
+            curve.setSkipFiniteCheck(True)
+            self._plots.append(plot)
+            self._curves.append(curve)
+
+    def show_frames(self, frames: np.ndarray, total: int, rate_hz: float | None) -> None:
+        """Draw the newest frames; ``total`` is the running frame count (for the time axis)."""
+        if frames.shape[0] == 0 or frames.shape[1] != len(self._curves):
+            return
+        x, y = decimate(frames)
+        start = total - frames.shape[0]
+        scale = 1.0 / rate_hz if rate_hz else 1.0
+        t = (start + x) * scale
+        for i, curve in enumerate(self._curves):
+            curve.setData(t, y[:, i])
+        self.frames_drawn += 1
+
+    def clear(self) -> None:
+        for curve in self._curves:
+            curve.setData([], [])
