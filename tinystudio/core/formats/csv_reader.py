@@ -9,6 +9,7 @@ in blocks into a spool, so a file of any size imports in bounded memory.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,20 @@ def _guess_separator(line: str) -> str | None:
         if sep in line:
             return sep
     return None
+
+
+def _fast_parse(lines: list[str], sep: str | None, ncols: int) -> np.ndarray | None:
+    """Parse a batch of clean numeric lines in one numpy call; None when any line needs a closer look."""
+    joined = (sep or " ").join(lines)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            flat = np.fromstring(joined, dtype=np.float64, sep=sep or " ")
+        except (ValueError, DeprecationWarning):
+            return None
+    if flat.size != len(lines) * ncols:
+        return None
+    return flat.reshape(len(lines), ncols)
 
 
 def _is_number(text: str) -> bool:
@@ -151,7 +166,7 @@ class _Reader:
         self.current: _Segment | None = None
         self.skipped = {"noise": 0, "truncated": 0}
         self.batch_values: list[list[str]] = []
-        self.batch_meta: list[tuple[int, list[str]]] = []
+        self.batch_meta: list[tuple[int, str]] = []
 
     def run(self, lines: Iterator[str]) -> tuple[list[Recording], dict[str, int]]:
         pending_ragged: tuple[int, int] | None = None
@@ -167,8 +182,10 @@ class _Reader:
                     continue
                 if line == self.header_line:
                     continue  # header repeated before the next recording
-                fields = _split(line, self.layout.separator)
-                if len(fields) != len(self.layout.columns):
+                sep = self.layout.separator
+                count = line.count(sep) + 1 if sep is not None else len(line.split())
+                if count != len(self.layout.columns):
+                    fields = _split(line, sep)
                     if not any(_is_number(f) for f in fields):
                         self.skipped["noise"] += 1
                         continue
@@ -178,7 +195,7 @@ class _Reader:
                     continue
                 if pending_ragged is not None:
                     self._ragged(*pending_ragged)
-                self.batch_meta.append((lineno, fields))
+                self.batch_meta.append((lineno, line))
                 if len(self.batch_meta) >= _BATCH:
                     self._flush_batch()
             self._flush_batch()
@@ -204,7 +221,7 @@ class _Reader:
             names = [f"axis{i + 1}" for i in range(len(fields))]
             self.layout = _layout(names, sep)
             self.header_line = None
-            self.batch_meta.append((1, fields))
+            self.batch_meta.append((1, line))
             return
         if len(fields) < 1 or not any(f for f in fields):
             self.skipped["noise"] += 1
@@ -220,23 +237,26 @@ class _Reader:
         assert layout is not None
         if self.spool is None:
             self.spool = Spool(len(layout.value_cols))
-        rows = self.batch_meta
+        lines = self.batch_meta
         self.batch_meta = []
         ncols = len(layout.columns)
         text_cols = {c for c in (layout.label_col, layout.group_col) if c is not None}
         numeric_cols = [c for c in range(ncols) if c not in text_cols]
-        try:
-            table = np.array([[r[1][c] for c in numeric_cols] for r in rows], dtype=np.float64)
-        except ValueError:
-            table, rows = self._strict_rows(rows, numeric_cols)
-            if not rows:
-                return
+        table = None if text_cols else _fast_parse([ln for _, ln in lines], layout.separator, ncols)
+        rows = [(n, _split(ln, layout.separator)) for n, ln in lines] if table is None or text_cols else []
+        if table is None:
+            try:
+                table = np.array([[r[1][c] for c in numeric_cols] for r in rows], dtype=np.float64)
+            except ValueError:
+                table, rows = self._strict_rows(rows, numeric_cols)
+                if not rows:
+                    return
         values = table[:, [numeric_cols.index(c) for c in layout.value_cols]].astype(np.float32)
         times = table[:, numeric_cols.index(layout.time_col)] if layout.time_col is not None else None
         labels = [r[1][layout.label_col] for r in rows] if layout.label_col is not None else None
         groups = [r[1][layout.group_col] for r in rows] if layout.group_col is not None else None
         start = 0
-        n = len(rows)
+        n = table.shape[0]
         while start < n:
             label = labels[start] if labels else None
             group = groups[start] if groups else None

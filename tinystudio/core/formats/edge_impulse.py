@@ -47,6 +47,8 @@ def _from_document(doc: Any, path: Path) -> Recording:
         raise UserError(f"{path.name}: payload 'interval_ms' must be a positive number")
     names = [str(s.get("name", f"axis{i + 1}")) if isinstance(s, dict) else str(s) for i, s in enumerate(sensors)]
     units = [str(s.get("units", "")) if isinstance(s, dict) else "" for s in sensors]
+    units = ["" if u == "N/A" else u for u in units]  # Edge Impulse writes N/A for 'no unit'
+
     if not values:
         raise UserError(f"{path.name} has no values")
     try:
