@@ -183,6 +183,13 @@ class Project:
             raise UserError(f"{p} is not a TinyStudio project ({exc})") from exc
         return conn
 
+    @property
+    def cache_dir(self) -> Path:
+        """Folder beside the project for build outputs and reports; never needed to reopen the project."""
+        path = self.path.with_name(self.path.name + "-cache")
+        path.mkdir(exist_ok=True)
+        return path
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
