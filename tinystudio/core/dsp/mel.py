@@ -8,6 +8,8 @@ from tinystudio.core.dsp.base import ParamSpec
 from tinystudio.core.dsp.fft import is_power_of_two, rfft_power
 from tinystudio.core.errors import UserError
 
+MIN_FRAME = 8
+
 FRAME_PARAMS = {
     "scale": ParamSpec(1.0, "Multiply every value by this factor first"),
     "frame_length_ms": ParamSpec(25.0, "Length of one frame (ms)", minimum=0.001),
@@ -59,6 +61,11 @@ class Framer:
         if window_frames < self.frame:
             raise UserError(
                 f"the window ({window_frames} samples) is shorter than one audio frame ({self.frame} samples)"
+            )
+        if self.frame < MIN_FRAME:
+            raise UserError(
+                f"an audio frame of {params['frame_length_ms']:g} ms is only {self.frame} sample(s) at {rate_hz:g} Hz:"
+                " MFE/MFCC need audio-rate data or longer frames"
             )
         self.n_frames = 1 + (window_frames - self.frame) // self.hop
         n_fft = int(params["fft_length"]) or 1 << max(1, (self.frame - 1).bit_length())

@@ -1,0 +1,131 @@
+"""Training BasicMotions end to end: CLI, stored runs, reproducibility, cancel, and tfmot compatibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinystudio.core.errors import Cancelled
+from tinystudio.core.impulse import DspConfig, ImpulseConfig, ModelConfig, WindowConfig
+from tinystudio.core.store import Project
+
+from .conftest import EPOCHS, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_cli_training_reaches_good_test_accuracy(cli_trained):
+    path, out = cli_trained
+    assert out["test_accuracy"] >= 0.9
+    assert 0.0 <= out["validation_accuracy"] <= 1.0
+    labels = out["confusion_matrix"]["labels"]
+    assert labels == ["badminton", "running", "standing", "walking"]
+    counts = np.array(out["confusion_matrix"]["counts"])
+    assert counts.shape == (4, 4)
+    assert np.trace(counts) / counts.sum() == pytest.approx(out["test_accuracy"])
+    assert set(out["per_class"]) == set(labels)
+    assert all(set(v) == {"precision", "recall", "f1"} for v in out["per_class"].values())
+    with Project.open(path) as p:
+        test_ids = {s.id for s in p.samples(split="test")}
+        run = p.run(out["run_id"])
+    # every test window comes from a test recording: counts = windows of the test split
+    assert counts.sum() == run.config["dataset"]["test"]["windows"]
+    assert run.config["dataset"]["test"]["samples"] == len(test_ids)
+    assert len(run.curves["loss"]) == EPOCHS and len(run.curves["val_accuracy"]) == EPOCHS
+    assert run.model and run.model[:2] == b"PK"  # a .keras zip, not a pickle
+
+
+def test_stored_model_reloads_and_predicts_like_the_run(cli_trained):
+    from tinystudio.core.features import Normalization, prepare_data
+    from tinystudio.core.training import load_run_model, predict
+
+    path, out = cli_trained
+    with Project.open(path) as p:
+        run = p.run(out["run_id"])
+        impulse = ImpulseConfig.from_dict(run.config["impulse"])
+        data = prepare_data(p, impulse, normalization=Normalization.from_dict(run.config["normalization"]))
+        model = load_run_model(p, out["run_id"])
+    pred = predict(model, data.x["test"])
+    assert (pred == data.y["test"]).mean() == pytest.approx(out["test_accuracy"])
+
+
+def test_trained_preset_passes_tfmot_quantize_and_prune(cli_trained):
+    import tensorflow_model_optimization as tfmot
+
+    from tinystudio.core.models import model_spec
+    from tinystudio.core.models.keras_builder import build_keras
+    from tinystudio.core.training import load_run_model
+
+    path, out = cli_trained
+    with Project.open(path) as p:
+        model = load_run_model(p, out["run_id"])
+    assert tfmot.quantization.keras.quantize_model(model) is not None
+    assert tfmot.sparsity.keras.prune_low_magnitude(model) is not None
+    for preset, shape in (("cnn1d", (32, 6)), ("dscnn", (49, 13))):
+        conv = build_keras(model_spec(preset, {}, shape, 4))
+        assert not any("Conv1D" in type(layer).__name__ for layer in conv.layers)
+        tfmot.quantization.keras.quantize_model(conv)
+        tfmot.sparsity.keras.prune_low_magnitude(conv)
+
+
+def test_keras_parameter_count_matches_the_estimate_shown_before_training():
+    from tinystudio.core.models import PRESETS, model_spec
+    from tinystudio.core.models.keras_builder import build_keras
+
+    for preset, shape in (("dense", (78,)), ("cnn1d", (50, 6)), ("dscnn", (49, 13)), ("dscnn", (78,))):
+        spec = model_spec(preset, {}, shape, 4)
+        assert preset in PRESETS
+        assert build_keras(spec).count_params() == spec.summary()["params"]
+
+
+def test_same_config_and_seed_give_the_same_metrics(bm_copy):
+    from tinystudio.core.training import train
+
+    impulse = ImpulseConfig(WindowConfig(3000, 1000), DspConfig("raw"), ModelConfig("cnn1d", epochs=4, seed=7))
+    with Project.open(bm_copy) as p:
+        a = train(p, impulse)
+        b = train(p, impulse)
+        assert len(p.runs(kind="train")) == 2
+    assert a.curves == b.curves
+    assert a.test.confusion == b.test.confusion and a.validation.confusion == b.validation.confusion
+
+
+def test_cancel_stops_training_and_stores_no_run(bm_copy):
+    from tinystudio.core.progress import CancelToken
+    from tinystudio.core.training import train
+
+    token = CancelToken()
+    epochs_seen = []
+
+    def on_epoch(stats):
+        epochs_seen.append(stats.epoch)
+        token.cancel()
+
+    impulse = ImpulseConfig(model=ModelConfig("dense", epochs=50))
+    impulse.window = WindowConfig(3000, 1000)
+    with Project.open(bm_copy) as p:
+        with pytest.raises(Cancelled):
+            train(p, impulse, cancel=token, on_epoch=on_epoch)
+        assert p.runs(kind="train") == []
+    assert epochs_seen == [1]
+
+
+def test_cli_prints_epochs_and_a_summary(bm_copy):
+    code, out, err = run_cli("train", str(bm_copy), "--epochs", "2", "--dsp", "raw", "--window-ms", "5000")
+    assert code == 0, err
+    assert "epoch   2/2" in out
+    assert "confusion matrix" in out and "test accuracy" in out
+    assert "dsp raw, model cnn1d" in out
+
+
+def test_cli_bad_input_is_one_clear_line(tmp_path, bm_copy):
+    code, _, err = run_cli("train", str(tmp_path / "missing.tinystudio"))
+    assert code == 1 and err.count("\n") == 1 and "error" in err
+    code, _, err = run_cli("train", str(bm_copy), "--dsp", "mfcc", "--epochs", "1")
+    assert code == 1 and "audio" in err and "Traceback" not in err
+    p = Project.create(tmp_path / "unsplit.tinystudio")
+    p.add_sample(np.zeros((20, 1), np.float32), 10.0, ["x"], "a")
+    p.add_sample(np.ones((20, 1), np.float32), 10.0, ["x"], "b")
+    p.close()
+    code, _, err = run_cli("train", str(tmp_path / "unsplit.tinystudio"))
+    assert code == 1 and "split" in err
