@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,7 @@ LOCK_LINES = 3
 LOCK_SPAN_S = 0.25
 """Arrival-time span the layout detection waits for (to judge a timestamp column), unless lines pile up."""
 
-LOCK_MAX_LINES = 200
+LOCK_MAX_LINES = 5000
 """Lock without the time span once this many agreeing lines arrived (data sent in a burst)."""
 
 RELAYOUT_LINES = 50
@@ -336,10 +337,10 @@ class LineStream:
             dropped = len(self._candidates) - 4 * LOCK_MAX_LINES
             self.stats.wrong_count += dropped
             self._candidates = self._candidates[dropped:]
-        sigs = [c[0] for c in self._candidates]
-        if not sigs:
+        if not self._candidates:
             return self._empty()
-        best = max(set(sigs), key=lambda s: (sigs.count(s), -sigs[::-1].index(s)))
+        tally = Counter(c[0] for c in self._candidates)
+        best = max(tally, key=lambda s: tally[s])
         chosen = [c for c in self._candidates if c[0] == best]
         if len(chosen) < LOCK_LINES:
             return self._empty()

@@ -84,6 +84,8 @@ _BOARDS: dict[tuple[int, int | None], str] = {
 
 # Vendors that are nearly always a development board rather than a modem or a phone.
 _BOARD_VENDORS = {v for (v, _p) in _BOARDS}
+# Generic USB-serial bridges: often a board, but also cables and adapters, so they rank below MCU vendors.
+_BRIDGE_VENDORS = {0x10C4, 0x1A86, 0x0403, 0x067B}
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,10 @@ def _score(device: str, vid: int | None, pid: int | None) -> int:
     score = 0
     if vid is not None:
         score += 50
+        if vid in _BOARD_VENDORS:
+            score += 20 if vid in _BRIDGE_VENDORS else 40
         if (vid, pid) in _BOARDS:
-            score += 40
-        elif vid in _BOARD_VENDORS:
-            score += 30
+            score += 10
     base = os.path.basename(device)
     if base.startswith(("ttyACM", "ttyUSB", "cu.usbmodem", "cu.usbserial", "cu.SLAB", "cu.wchusbserial")):
         score += 20
@@ -217,7 +219,10 @@ def open_port(device: str, baud: int = 115200, timeout: float = 0.05) -> serial.
     if not device:
         raise UserError("no serial port given")
     if device.startswith("/") and not os.path.exists(device):
-        raise UserError(f"serial port {device} does not exist (is the board plugged in? `tinystudio capture --list` shows the ports)")
+        raise UserError(
+            f"serial port {device} does not exist (is the board plugged in? "
+            "`tinystudio capture --list` shows the ports)"
+        )
     try:
         port = serial.Serial(device, baudrate=baud, timeout=timeout, exclusive=True)
     except serial.SerialException as exc:

@@ -69,14 +69,17 @@ class RateEstimator:
         if back.size:  # the clock wrapped or the board restarted: begin a new window
             self._dev.clear()
             start = int(back[-1]) + (0 if prev is not None else 1)
+        new_drops = 0
         rate = self.device_rate()
         if rate:
             period = unit / rate
             gaps = diffs[diffs > max(1.5 * period, 1.5)]
             if gaps.size:
-                self.dropped += int(np.sum(np.round(gaps / period) - 1))
+                new_drops = int(np.sum(np.round(gaps / period) - 1))
+        self.dropped += new_drops
+        # lines the clock says were lost still count as time slots, so the rate stays the board's
         first = self._stamp_count + start + 1
-        last = self._stamp_count + stamps.size
+        last = self._stamp_count + stamps.size + new_drops
         if not self._dev:
             self._dev.append((float(stamps[start]) / unit, first))
         if self._dev[-1][1] != last:

@@ -1,0 +1,51 @@
+"""The Device page with a real project: pick the simulated board, record, see the sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinystudio.core.store import Project
+from tinystudio.gui.context import AppContext
+from tinystudio.gui.pages.device_page import DevicePage
+
+
+@pytest.fixture
+def page(qtbot, tmp_path):
+    context = AppContext()
+    context.set_project(Project.create(tmp_path / "gui.tsp"))
+    page = DevicePage(context)
+    qtbot.addWidget(page)
+    yield page
+    page.shutdown()
+    context.close()
+
+
+def test_simulated_board_is_offered_and_records_three_labels(page, qtbot):
+    labels = [page.port_box.itemText(i) for i in range(page.port_box.count())]
+    assert "Simulated board" in labels
+    page.select_simulated()
+    assert page.activity_box.isVisible() or not page.isVisible()
+    assert page.connect_port()
+    changed = []
+    page.context.samples_changed.connect(lambda: changed.append(1))
+    qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=5000)
+    page.fixed_check.setChecked(True)
+    page.seconds_box.setValue(0.5)
+    for activity in ("walking", "running", "standing"):
+        page.activity_box.setCurrentText(activity)
+        page.label_box.setCurrentText(activity)
+        page.record_button.click()
+        qtbot.waitUntil(lambda: not page.session.recording, timeout=5000)
+        qtbot.wait(60)
+    qtbot.waitUntil(lambda: len(changed) >= 3, timeout=3000)
+    samples = page.context.project.samples()
+    assert sorted(s.label for s in samples) == ["running", "standing", "walking"]
+    assert all(s.frames > 0 and s.axes == 6 for s in samples)
+    assert "walking: 1" in page.counts_label.text()
+    assert "balanced" in page.balance_label.text()
+    assert page.plot.frames_drawn > 0
+
+
+def test_record_without_connecting_says_what_to_do(page):
+    assert not page.start_recording()
+    assert "connect" in page.message_label.text().lower()
