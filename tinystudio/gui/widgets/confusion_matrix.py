@@ -72,6 +72,9 @@ class ConfusionMatrixWidget(QWidget):
                 self.plot.addItem(t)
                 self._texts.append(t)
         ticks = [[(k + 0.5, name) for k, name in enumerate(labels)]]
-        self.plot.getAxis("bottom").setTicks(ticks)
-        self.plot.getAxis("left").setTicks(ticks)
+        for side in ("bottom", "left"):
+            axis = self.plot.getAxis(side)
+            axis.setStyle(hideOverlappingLabels=False)
+            axis.setTicks(ticks)
+        self.plot.getAxis("left").setWidth(12 + 7 * max(len(name) for name in labels))
         self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)
