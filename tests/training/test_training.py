@@ -129,3 +129,26 @@ def test_cli_bad_input_is_one_clear_line(tmp_path, bm_copy):
     p.close()
     code, _, err = run_cli("train", str(tmp_path / "unsplit.tinystudio"))
     assert code == 1 and "split" in err
+
+
+def test_float_tflite_export_predicts_like_keras(cli_trained):
+    from ai_edge_litert.interpreter import Interpreter
+
+    from tinystudio.core.features import Normalization, prepare_data
+    from tinystudio.core.training import float_tflite, load_run_model, predict
+
+    path, out = cli_trained
+    with Project.open(path) as p:
+        run = p.run(out["run_id"])
+        data = prepare_data(p, ImpulseConfig.from_dict(run.config["impulse"]),
+                            normalization=Normalization.from_dict(run.config["normalization"]))
+        model = load_run_model(p, out["run_id"])
+    interpreter = Interpreter(model_content=float_tflite(model))
+    interpreter.allocate_tensors()
+    inp, outp = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    tfl = []
+    for x in data.x["test"]:
+        interpreter.set_tensor(inp["index"], x[None])
+        interpreter.invoke()
+        tfl.append(int(np.argmax(interpreter.get_tensor(outp["index"]))))
+    np.testing.assert_array_equal(tfl, predict(model, data.x["test"]))
