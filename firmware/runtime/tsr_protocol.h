@@ -32,6 +32,7 @@
 #define TSR_MSG_STACK 0x06u  /* -> painted stack bytes, peak bytes used since boot */
 #define TSR_MSG_STREAM 0x07u /* u32 lines | u32 interval_us | u8 mode -> ack, lines, end */
 #define TSR_MSG_BYE 0x08u    /* -> ack, then the board stops */
+#define TSR_MSG_FEATURES 0x09u /* u32 offset | u16 count: read the last float32 DSP features -> bytes */
 
 #define TSR_MSG_RESPONSE 0x80u    /* response type = request type | 0x80 */
 #define TSR_MSG_STREAM_LINE 0x90u /* one sensor line (framed stream mode) */

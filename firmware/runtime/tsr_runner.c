@@ -7,6 +7,7 @@
 
 #include "model.h"
 #include "tsr_dsp.h"
+#include "tsr_dsp_blocks.h"
 #include "tsr_hal.h"
 #include "tsr_protocol.h"
 #include "tsr_text.h"
@@ -24,6 +25,7 @@
 static uint32_t g_raw_words[(TSR_RAW_BYTES + 3u) / 4u];
 #if TSR_DSP_KIND != TSR_DSP_NONE
 static uint32_t g_model_in_words[(TS_MODEL_INPUT_BYTES + 3u) / 4u];
+static float g_features[TS_MODEL_INPUT_BYTES];
 #endif
 static uint32_t g_model_out_words[(TS_MODEL_OUTPUT_BYTES + 3u) / 4u];
 
@@ -136,7 +138,9 @@ static int run_once(uint32_t *dsp_count, uint32_t *nn_count)
     model_in = (const int8_t *)g_raw_words;
     t1 = t0;
 #else
-    status = tsr_dsp_run((const float *)g_raw_words, (int8_t *)g_model_in_words);
+    status = tsr_dsp_features((const float *)g_raw_words, g_features);
+    tsr_quantize(g_features, (uint32_t)TS_MODEL_INPUT_BYTES, (float)TS_MODEL_INPUT_SCALE,
+                 (int32_t)TS_MODEL_INPUT_ZERO_POINT, (int8_t *)g_model_in_words);
     t1 = tsr_hal_counter();
     if (status != 0) {
         *dsp_count = t1 - t0;
@@ -257,6 +261,31 @@ static void handle_read(uint8_t seq, const uint8_t *payload, size_t len)
     }
     copy_bytes(tx_payload(), (const uint8_t *)model_output() + offset, count);
     send_frame(TSR_MSG_READ | TSR_MSG_RESPONSE, seq, count);
+}
+
+static void handle_features(uint8_t seq, const uint8_t *payload, size_t len)
+{
+#if TSR_DSP_KIND == TSR_DSP_NONE
+    (void)payload;
+    (void)len;
+    send_error(seq, TSR_ERR_BAD_PAYLOAD, "this firmware has no DSP block");
+#else
+    uint32_t offset;
+    uint32_t count;
+    if (len != 6u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "FEATURES takes offset and count");
+        return;
+    }
+    offset = get_u32(payload);
+    count = get_u16(payload + 4);
+    if (count > TSR_MAX_PAYLOAD || offset > (uint32_t)sizeof(g_features) ||
+        count > (uint32_t)sizeof(g_features) - offset) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "FEATURES past the end of the features");
+        return;
+    }
+    copy_bytes(tx_payload(), (const uint8_t *)g_features + offset, count);
+    send_frame(TSR_MSG_FEATURES | TSR_MSG_RESPONSE, seq, count);
+#endif
 }
 
 static void handle_bench(uint8_t seq, const uint8_t *payload, size_t len)
@@ -428,6 +457,9 @@ static void handle_frame(size_t enc_len)
         break;
     case TSR_MSG_STREAM:
         handle_stream(seq, payload, payload_len);
+        break;
+    case TSR_MSG_FEATURES:
+        handle_features(seq, payload, payload_len);
         break;
     case TSR_MSG_BYE:
         send_frame(TSR_MSG_BYE | TSR_MSG_RESPONSE, seq, 0u);

@@ -184,6 +184,18 @@ class RunnerClient:
             output += part
         return InferResult(status, dsp, nn, bytes(output[:out_bytes]))
 
+    def features(self) -> bytes:
+        """The float32 DSP features of the last inference (boards built with a DSP block)."""
+        total = 4 * self.info.input_bytes
+        out = bytearray()
+        while len(out) < total:
+            count = min(self.info.max_payload, total - len(out))
+            part = self.request(Msg.FEATURES, struct.pack("<IH", len(out), count)).payload
+            if not part:
+                raise RunnerError("FEATURES returned no data")
+            out += part
+        return bytes(out)
+
     def bench(self, runs: int, *, timeout: float | None = None) -> BenchResult:
         """Run ``runs`` inferences on the last window and return counter statistics."""
         if not 1 <= runs <= 0xFFFF:

@@ -30,6 +30,7 @@ class Msg(IntEnum):
     STACK = 0x06
     STREAM = 0x07
     BYE = 0x08
+    FEATURES = 0x09
     STREAM_LINE = 0x90
     STREAM_END = 0x91
     ERROR = 0x7F

@@ -10,8 +10,10 @@ import abc
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from tinystudio.core.dsp import DspBlock
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.device.runner_client import RunnerClient
 from tinystudio.device.runner_protocol import CounterKind
@@ -84,8 +86,10 @@ class Target(abc.ABC):
         cache_dir: Path,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        dsp: DspBlock | None = None,
     ) -> Artifact:
-        """Compile the runner firmware with the generated model in ``model_dir``; outputs go in cache_dir."""
+        """Compile the runner firmware with the generated model in ``model_dir`` (and the DSP block that
+        turns a raw float32 window into its input, if any); outputs go in ``cache_dir``."""
 
     @abc.abstractmethod
     def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.targets.dsp_config import DspConfig
 from tinystudio.targets.toolchain import run_tool
 
 
@@ -38,6 +39,22 @@ def model_sources(model_dir: Path) -> list[Path]:
     if not sources:
         raise UserError(f"{model_dir} holds no C sources")
     return sources
+
+
+def model_input_bytes(model_dir: Path) -> int:
+    """TS_MODEL_INPUT_BYTES as model.h defines it."""
+    text = (Path(model_dir) / "model.h").read_text(errors="replace")
+    match = re.search(r"#define\s+TS_MODEL_INPUT_BYTES\s+\(?\s*(\d+)", text)
+    if not match:
+        raise UserError(f"{model_dir}/model.h does not define TS_MODEL_INPUT_BYTES")
+    return int(match.group(1))
+
+
+def check_dsp_fits(features: int, model_dir: Path) -> None:
+    """The DSP block must produce exactly one value per model input."""
+    expected = model_input_bytes(model_dir)
+    if features != expected:
+        raise UserError(f"the DSP block makes {features} features but the model takes {expected} inputs")
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,16 @@ def link_failure_message(output: str, flash_budget: int, ram_budget: int) -> str
     if parts:
         return "the model does not fit the board: it exceeds " + " and ".join(parts)
     return f"linking the firmware failed: {first_error(output)}"
+
+
+def write_dsp_unit(cfg: DspConfig | None, out_dir: Path) -> list[Unit]:
+    """Write the generated DSP source into the build folder; the unit to compile (none without DSP)."""
+    if cfg is None:
+        return []
+    path = out_dir / "dsp" / "tsr_dsp_config.c"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(cfg.source)
+    return [Unit(path, True)]
 
 
 def compile_units(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import serial
 
+from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.device.runner_client import RunnerClient
@@ -20,12 +21,15 @@ from tinystudio.targets.base import Artifact, BoardLink, Target
 from tinystudio.targets.build import (
     Unit,
     build_key,
+    check_dsp_fits,
     compile_units,
     firmware_root,
     first_error,
     model_sources,
     runtime_sources,
+    write_dsp_unit,
 )
+from tinystudio.targets.dsp_config import dsp_config
 from tinystudio.targets.toolchain import find_host_compiler, run_tool
 
 
@@ -43,18 +47,24 @@ class HostTarget(Target):
         cache_dir: Path,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        dsp: DspBlock | None = None,
     ) -> Artifact:
         model_dir = Path(model_dir).resolve()
+        dsp_cfg = dsp_config(dsp) if dsp is not None else None
+        if dsp_cfg is not None:
+            check_dsp_fits(dsp_cfg.features, model_dir)
         model_units = [Unit(s, False) for s in model_sources(model_dir)]
         compiler = find_host_compiler()
         root = firmware_root()
         board = root / "boards" / "host"
         units = [Unit(s, True) for s in [*runtime_sources(), *sorted(board.glob("*.c"))]] + model_units
-        flags = ["-std=c99", "-O2", "-Wall", "-Wextra", f"-I{root / 'runtime'}", f"-I{model_dir}"]
-        key = build_key(units, compiler, flags)
+        flags = ["-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", f"-I{root / 'runtime'}", f"-I{model_dir}"]
+        flags += dsp_cfg.defines() if dsp_cfg else []
+        key = build_key(units, compiler, flags, dsp_cfg.source if dsp_cfg else "")
         out_dir = Path(cache_dir) / f"{self.name}-{key}"
         exe = out_dir / "host_board"
         if not exe.is_file():
+            units = [*units, *write_dsp_unit(dsp_cfg, out_dir)]
             objects = compile_units([compiler], units, flags, out_dir / "obj", progress, cancel)
             if progress is not None:
                 progress(0.95, "linking")

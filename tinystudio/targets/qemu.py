@@ -15,6 +15,7 @@ from pathlib import Path
 
 import serial
 
+from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.device.runner_client import RunnerClient
@@ -23,12 +24,15 @@ from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget, Target
 from tinystudio.targets.build import (
     Unit,
     build_key,
+    check_dsp_fits,
     compile_units,
     firmware_root,
     link_failure_message,
     model_sources,
     runtime_sources,
+    write_dsp_unit,
 )
+from tinystudio.targets.dsp_config import dsp_config
 from tinystudio.targets.elf_size import read_footprint
 from tinystudio.targets.toolchain import find_cross_compiler, find_qemu, run_tool
 
@@ -61,8 +65,12 @@ class QemuMps2Target(Target):
         cache_dir: Path,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        dsp: DspBlock | None = None,
     ) -> Artifact:
         model_dir = Path(model_dir).resolve()
+        dsp_cfg = dsp_config(dsp) if dsp is not None else None
+        if dsp_cfg is not None:
+            check_dsp_fits(dsp_cfg.features, model_dir)
         model_units = [Unit(s, False) for s in model_sources(model_dir)]
         compiler = find_cross_compiler()
         root = firmware_root()
@@ -72,6 +80,7 @@ class QemuMps2Target(Target):
         flags = [
             "-std=c99",
             "-O2",
+            "-ffp-contract=off",
             *compiler.cpu_flags(),
             "-ffunction-sections",
             "-fdata-sections",
@@ -81,11 +90,13 @@ class QemuMps2Target(Target):
             f"-I{model_dir}",
             f"-DTSR_FLASH_BUDGET={budget.flash_bytes}u",
             f"-DTSR_RAM_BUDGET={budget.ram_bytes}u",
+            *(dsp_cfg.defines() if dsp_cfg else []),
         ]
-        key = build_key(units, compiler, flags, budget)
+        key = build_key(units, compiler, flags, budget, dsp_cfg.source if dsp_cfg else "")
         out_dir = Path(cache_dir) / f"{self.name}-{key}"
         elf = out_dir / "firmware.elf"
         if not elf.is_file():
+            units = [*units, *write_dsp_unit(dsp_cfg, out_dir)]
             objects = compile_units(compiler.command, units, flags, out_dir / "obj", progress, cancel)
             script = (board / "linker.ld.in").read_text()
             for name, value in (
