@@ -82,10 +82,16 @@ def _convert(model: Any, seed: int, samples: int = 32) -> bytes:
     return bytes(converter.convert())
 
 
-def _single(shape: tuple[int, ...], body: Callable[[Any, Any], Any], seed: int = 1) -> bytes:
-    """Build Input(shape) -> body(keras, x) -> output and convert it."""
+def _single(
+    shape: tuple[int, ...], body: Callable[[Any, Any], Any], seed: int = 1, static_batch: bool = False
+) -> bytes:
+    """Build Input(shape) -> body(keras, x) -> output and convert it.
+
+    With ``static_batch`` the batch dimension is fixed to 1, so Dense on N-D inputs converts to plain
+    RESHAPE + FULLY_CONNECTED instead of SHAPE/GATHER/REDUCE_PROD plumbing (which TFLM cannot run).
+    """
     keras = _seed(seed)
-    inp = keras.Input(shape)
+    inp = keras.Input(shape, batch_size=1 if static_batch else None)
     out = body(keras, inp)
     model = keras.Model(inp, out)
     _randomize_batchnorm(model, seed)
@@ -194,6 +200,11 @@ def fully_connected_nobias() -> bytes:
 
 
 def fully_connected_3d() -> bytes:
+    return _single((5, 6), lambda k, x: k.layers.Dense(4)(x), static_batch=True)
+
+
+def fully_connected_3d_dynamic_batch() -> bytes:
+    """Dense on a 3-D input with a dynamic batch: SHAPE/GATHER/REDUCE_PROD/PACK feed RESHAPE (not TFLM-runnable)."""
     return _single((5, 6), lambda k, x: k.layers.Dense(4)(x))
 
 
@@ -277,8 +288,15 @@ def sub_two_branches() -> bytes:
     return _single((8,), body)
 
 
-def reshape_layer() -> bytes:
+def reshape_layer_dynamic_batch() -> bytes:
+    """Keras Reshape with a dynamic batch: SHAPE + STRIDED_SLICE + PACK feed RESHAPE (not TFLM-runnable)."""
     return _single((6, 4), lambda k, x: k.layers.Dense(3)(k.layers.Reshape((4, 6))(k.layers.Dense(4)(x))))
+
+
+def reshape_layer() -> bytes:
+    return _single(
+        (6, 4), lambda k, x: k.layers.Dense(3)(k.layers.Reshape((4, 6))(k.layers.Dense(4)(x))), static_batch=True
+    )
 
 
 def expand_squeeze_lambda() -> bytes:
@@ -297,7 +315,7 @@ def softmax_dense() -> bytes:
 
 
 def softmax_3d() -> bytes:
-    return _single((4, 6), lambda k, x: k.layers.Softmax()(k.layers.Dense(5)(x)))
+    return _single((4, 6), lambda k, x: k.layers.Softmax()(k.layers.Dense(5)(x)), static_batch=True)
 
 
 def logistic() -> bytes:
@@ -334,7 +352,7 @@ def dequantize_quantize() -> bytes:
 
 
 def leaky_relu() -> bytes:
-    return _single((6, 3), lambda k, x: k.layers.LeakyReLU(0.2)(k.layers.Dense(5)(x)))
+    return _single((6, 3), lambda k, x: k.layers.LeakyReLU(0.2)(k.layers.Dense(5)(x)), static_batch=True)
 
 
 def hard_swish() -> bytes:
@@ -344,7 +362,7 @@ def hard_swish() -> bytes:
         y = k.layers.Dense(8)(x)
         return k.layers.Lambda(lambda t: t * tf.nn.relu6(t + 3.0) * (1.0 / 6.0))(y)
 
-    return _single((6, 3), body)
+    return _single((6, 3), body, static_batch=True)
 
 
 def pad_zero() -> bytes:
@@ -359,6 +377,12 @@ def concatenation() -> bytes:
 
     return _single((4, 4, 2), body)
 
+
+STATIC_TWIN = {
+    "fully_connected_3d_dynamic_batch": "fully_connected_3d",
+    "reshape_layer_dynamic_batch": "reshape_layer",
+}
+"""Models TFLM cannot load (shape ops it lacks) -> the same seeded model with a static batch, which it can."""
 
 OP_MODELS: dict[str, Callable[[], bytes]] = {
     f.__name__: f
@@ -375,6 +399,7 @@ OP_MODELS: dict[str, Callable[[], bytes]] = {
         fully_connected_relu,
         fully_connected_nobias,
         fully_connected_3d,
+        fully_connected_3d_dynamic_batch,
         flatten_dense,
         avg_pool_valid,
         avg_pool_same_stride,
@@ -389,6 +414,7 @@ OP_MODELS: dict[str, Callable[[], bytes]] = {
         mul_broadcast_const,
         sub_two_branches,
         reshape_layer,
+        reshape_layer_dynamic_batch,
         expand_squeeze_lambda,
         softmax_dense,
         softmax_3d,

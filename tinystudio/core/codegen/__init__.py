@@ -1,1 +1,117 @@
-"""Compile a full-integer int8 .tflite model into self-contained C99 with a static memory plan."""
+"""Compile a full-integer int8 .tflite model into self-contained C99 with a static memory plan.
+
+``generate(tflite_bytes, out_dir, name=...)`` writes model.h / model.c / model_weights.c and the kernels
+the model needs, and returns a ``CodegenReport`` (ops, arena and weight bytes, per-tensor plan) shared by
+the CLI, the GUI and the targets. The generated code is bit-exact with TFLite Micro's reference kernels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinystudio.core.codegen.plan import TensorPlan
+from tinystudio.core.errors import UserError
+from tinystudio.core.progress import CancelToken, Progress, no_progress
+
+__all__ = ["CodegenReport", "TensorPlan", "generate", "model_hash"]
+
+
+@dataclass
+class CodegenReport:
+    name: str
+    model_hash: str
+    ops: list[str]  # kind of each generated op, in execution order
+    removed_ops: list[str]  # shape-only ops folded away at generation time
+    arena_bytes: int
+    weights_bytes: int
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    input_quant: tuple[float, int]
+    output_quant: tuple[float, int]
+    tensors: list[TensorPlan] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def ops_used(self) -> list[str]:
+        return sorted(set(self.ops))
+
+
+def model_hash(tflite: bytes) -> str:
+    """First 16 hex digits of the sha256 of the .tflite bytes (TS_MODEL_HASH)."""
+    return hashlib.sha256(tflite).hexdigest()[:16]
+
+
+def generate(
+    tflite: bytes,
+    out_dir: str | Path,
+    name: str = "model",
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> CodegenReport:
+    """Generate the C folder for ``tflite`` into ``out_dir`` (created; stale generated files removed)."""
+    from tinystudio.core.codegen import csrc, emit
+    from tinystudio.core.codegen.graph import read_model
+    from tinystudio.core.codegen.lower import lower
+    from tinystudio.core.codegen.plan import plan_memory
+
+    report_progress = progress or no_progress
+    report_progress(0.0, "reading model")
+    graph = read_model(bytes(tflite))
+    if len(graph.inputs) != 1 or len(graph.outputs) != 1:
+        raise UserError(
+            f"the model has {len(graph.inputs)} inputs and {len(graph.outputs)} outputs; "
+            "exactly one of each is supported"
+        )
+    x = graph.tensors[graph.inputs[0]]
+    y = graph.tensors[graph.outputs[0]]
+    for label, t in (("input", x), ("output", y)):
+        if t.dtype != "int8":
+            raise UserError(
+                f"the model {label} is {t.dtype}; convert with inference_input_type/inference_output_type = int8"
+            )
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    report_progress(0.2, "lowering ops")
+    steps = lower(graph)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    report_progress(0.5, "planning memory")
+    plan = plan_memory(graph, steps)
+    groups = {s.group for s in steps if s.group}
+    consts = [c for s in steps for c in s.consts]
+    digest = model_hash(bytes(tflite))
+
+    files: dict[str, str] = {}
+    files["model.h"] = emit.model_header(name, digest, len(steps), plan.arena_bytes, x, y)
+    files["model_weights.h"], files["model_weights.c"] = emit.weights_files(consts)
+    files["model.c"] = emit.model_source(graph, steps, plan, groups)
+    files.update(csrc.kernel_files(groups))
+
+    report_progress(0.8, "writing files")
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in list(out.glob("model*.[ch]")) + list(out.glob("tsk_*.[ch]")):
+            if stale.name not in files:
+                stale.unlink()
+        for fname, text in files.items():
+            (out / fname).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    report_progress(1.0, "done")
+    return CodegenReport(
+        name=name,
+        model_hash=digest,
+        ops=[s.kind for s in steps],
+        removed_ops=list(graph.removed_ops),
+        arena_bytes=plan.arena_bytes,
+        weights_bytes=int(sum(c.values.size * (1 if c.ctype == "int8_t" else 4) for c in consts)),
+        input_shape=x.shape,
+        output_shape=y.shape,
+        input_quant=x.qparams(),
+        output_quant=y.qparams(),
+        tensors=plan.tensors,
+        files=sorted(files),
+    )

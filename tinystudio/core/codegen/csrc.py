@@ -1,0 +1,629 @@
+"""C99 sources of the int8 kernels copied into every generated folder (only the groups a model uses).
+
+Kernels follow TFLite's integer semantics exactly; the Python side precomputes everything that does not
+depend on the input (folded biases, multipliers, lookup tables) so these loops stay small. Each group is a
+``tsk_<group>.c`` / ``tsk_<group>.h`` pair; ``tsk_common.h`` holds the shared fixed-point helpers.
+"""
+
+from __future__ import annotations
+
+COMMON_H = r"""/* Shared fixed-point helpers with TFLite's integer rounding semantics. */
+#ifndef TSK_COMMON_H
+#define TSK_COMMON_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+#include <arm_acle.h>
+#define TSK_USE_DSP 1
+#else
+#define TSK_USE_DSP 0
+#endif
+
+static inline int32_t tsk_wrap_add(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+/* Saturating rounding doubling high multiply (gemmlowp). */
+static inline int32_t tsk_srdhm(int32_t a, int32_t b)
+{
+    int64_t ab;
+    int64_t nudge;
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    ab = (int64_t)a * (int64_t)b;
+    nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+/* Rounding (half away from zero) division by 2^exponent. */
+static inline int32_t tsk_rdbpot(int32_t x, int32_t exponent)
+{
+    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* TFLite MultiplyByQuantizedMultiplier. */
+static inline int32_t tsk_mbqm(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    return tsk_rdbpot(tsk_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+static inline int32_t tsk_clamp(int32_t v, int32_t lo, int32_t hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Dot product of two int8 vectors. */
+static inline int32_t tsk_dot(const int8_t *a, const int8_t *b, int32_t n)
+{
+    int32_t acc = 0;
+    int32_t i = 0;
+#if TSK_USE_DSP
+    for (; i + 4 <= n; i += 4) {
+        uint32_t va;
+        uint32_t vb;
+        memcpy(&va, a + i, 4);
+        memcpy(&vb, b + i, 4);
+        acc = (int32_t)__smlad(__sxtb16(va), __sxtb16(vb), (uint32_t)acc);
+        acc = (int32_t)__smlad(__sxtb16(__ror(va, 8)), __sxtb16(__ror(vb, 8)), (uint32_t)acc);
+    }
+#endif
+    for (; i < n; ++i) {
+        acc += (int32_t)a[i] * (int32_t)b[i];
+    }
+    return acc;
+}
+
+static inline int32_t tsk_sum8(const int8_t *a, int32_t n)
+{
+    int32_t acc = 0;
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        acc += a[i];
+    }
+    return acc;
+}
+
+#endif
+"""
+
+CONV_H = r"""#ifndef TSK_CONV_H
+#define TSK_CONV_H
+#include <stdint.h>
+
+typedef struct {
+    int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c;
+    int32_t k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_h, pad_w;
+    int32_t in_offset, out_offset, act_min, act_max;
+} tsk_conv_params;
+
+/* CONV_2D, per-channel int8. bias already includes in_offset * sum(weights) of each channel. */
+void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                const int32_t *shift, const tsk_conv_params *p, int8_t *out);
+
+/* DEPTHWISE_CONV_2D; weights laid out [k_h][k_w][out_c]; same bias folding. */
+void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                  const int32_t *shift, int32_t depth_mult, const tsk_conv_params *p, int8_t *out);
+#endif
+"""
+
+CONV_C = r"""#include "tsk_conv.h"
+#include "tsk_common.h"
+
+void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                const int32_t *shift, const tsk_conv_params *p, int8_t *out)
+{
+    const int32_t in_c = p->in_c;
+    const int32_t tap = p->k_w * in_c;
+    const int32_t filter = p->k_h * tap;
+    const int32_t row_span = (p->dil_w == 1) ? tap : in_c;
+    const int32_t cols = (p->dil_w == 1) ? 1 : p->k_w;
+    int32_t b, oy, ox, oc, ky, kx;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *img = in + b * p->in_h * p->in_w * in_c;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                const int inside = iy0 >= 0 && ix0 >= 0 &&
+                                   iy0 + (p->k_h - 1) * p->dil_h < p->in_h &&
+                                   ix0 + (p->k_w - 1) * p->dil_w < p->in_w;
+                const int8_t *wp = w;
+                for (oc = 0; oc < p->out_c; ++oc, wp += filter) {
+                    int32_t acc = bias[oc];
+                    if (inside) {
+                        for (ky = 0; ky < p->k_h; ++ky) {
+                            const int8_t *row = img + ((iy0 + ky * p->dil_h) * p->in_w + ix0) * in_c;
+                            const int8_t *wrow = wp + ky * tap;
+                            for (kx = 0; kx < cols; ++kx) {
+                                acc += tsk_dot(row + kx * p->dil_w * in_c, wrow + kx * in_c, row_span);
+                            }
+                        }
+                    } else {
+                        for (ky = 0; ky < p->k_h; ++ky) {
+                            const int32_t iy = iy0 + ky * p->dil_h;
+                            for (kx = 0; kx < p->k_w; ++kx) {
+                                const int32_t ix = ix0 + kx * p->dil_w;
+                                const int8_t *wk = wp + ky * tap + kx * in_c;
+                                if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+                                    acc -= p->in_offset * tsk_sum8(wk, in_c);
+                                } else {
+                                    acc += tsk_dot(img + (iy * p->in_w + ix) * in_c, wk, in_c);
+                                }
+                            }
+                        }
+                    }
+                    acc = tsk_mbqm(acc, mult[oc], shift[oc]) + p->out_offset;
+                    *out++ = (int8_t)tsk_clamp(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                  const int32_t *shift, int32_t depth_mult, const tsk_conv_params *p, int8_t *out)
+{
+    const int32_t in_c = p->in_c;
+    const int32_t out_c = p->out_c;
+    int32_t b, oy, ox, oc, ky, kx;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *img = in + b * p->in_h * p->in_w * in_c;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                const int inside = iy0 >= 0 && ix0 >= 0 &&
+                                   iy0 + (p->k_h - 1) * p->dil_h < p->in_h &&
+                                   ix0 + (p->k_w - 1) * p->dil_w < p->in_w;
+                for (oc = 0; oc < out_c; ++oc) {
+                    const int32_t ic = oc / depth_mult;
+                    int32_t acc = bias[oc];
+                    if (inside) {
+                        for (ky = 0; ky < p->k_h; ++ky) {
+                            const int8_t *px = img + ((iy0 + ky * p->dil_h) * p->in_w + ix0) * in_c + ic;
+                            const int8_t *wk = w + ky * p->k_w * out_c + oc;
+                            for (kx = 0; kx < p->k_w; ++kx) {
+                                acc += (int32_t)px[kx * p->dil_w * in_c] * (int32_t)wk[kx * out_c];
+                            }
+                        }
+                    } else {
+                        for (ky = 0; ky < p->k_h; ++ky) {
+                            const int32_t iy = iy0 + ky * p->dil_h;
+                            for (kx = 0; kx < p->k_w; ++kx) {
+                                const int32_t ix = ix0 + kx * p->dil_w;
+                                const int32_t wv = w[(ky * p->k_w + kx) * out_c + oc];
+                                if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+                                    acc -= p->in_offset * wv;
+                                } else {
+                                    acc += (int32_t)img[(iy * p->in_w + ix) * in_c + ic] * wv;
+                                }
+                            }
+                        }
+                    }
+                    acc = tsk_mbqm(acc, mult[oc], shift[oc]) + p->out_offset;
+                    *out++ = (int8_t)tsk_clamp(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+"""
+
+FC_H = r"""#ifndef TSK_FC_H
+#define TSK_FC_H
+#include <stdint.h>
+
+typedef struct {
+    int32_t batches, depth, units, out_offset, act_min, act_max;
+} tsk_fc_params;
+
+/* FULLY_CONNECTED; weights [units][depth]; bias folded with in_offset * row sums. */
+void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                         const int32_t *shift, const tsk_fc_params *p, int8_t *out);
+#endif
+"""
+
+FC_C = r"""#include "tsk_fc.h"
+#include "tsk_common.h"
+
+void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                         const int32_t *shift, const tsk_fc_params *p, int8_t *out)
+{
+    int32_t b, u;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *x = in + b * p->depth;
+        const int8_t *wr = w;
+        for (u = 0; u < p->units; ++u, wr += p->depth) {
+            int32_t acc = bias[u] + tsk_dot(x, wr, p->depth);
+            acc = tsk_mbqm(acc, mult[u], shift[u]) + p->out_offset;
+            *out++ = (int8_t)tsk_clamp(acc, p->act_min, p->act_max);
+        }
+    }
+}
+"""
+
+POOL_H = r"""#ifndef TSK_POOL_H
+#define TSK_POOL_H
+#include <stdint.h>
+
+typedef struct {
+    int32_t batches, in_h, in_w, channels, out_h, out_w;
+    int32_t f_h, f_w, stride_h, stride_w, pad_h, pad_w, act_min, act_max;
+} tsk_pool_params;
+
+void tsk_avg_pool(const int8_t *in, const tsk_pool_params *p, int8_t *out);
+void tsk_max_pool(const int8_t *in, const tsk_pool_params *p, int8_t *out);
+#endif
+"""
+
+POOL_C = r"""#include "tsk_pool.h"
+#include "tsk_common.h"
+
+void tsk_avg_pool(const int8_t *in, const tsk_pool_params *p, int8_t *out)
+{
+    int32_t b, oy, ox, c, y, x;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *img = in + b * p->in_h * p->in_w * p->channels;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            const int32_t y0 = iy0 < 0 ? -iy0 : 0;
+            const int32_t y1 = (p->in_h - iy0) < p->f_h ? (p->in_h - iy0) : p->f_h;
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                const int32_t x0 = ix0 < 0 ? -ix0 : 0;
+                const int32_t x1 = (p->in_w - ix0) < p->f_w ? (p->in_w - ix0) : p->f_w;
+                const int32_t count = (y1 - y0) * (x1 - x0);
+                for (c = 0; c < p->channels; ++c) {
+                    int32_t acc = 0;
+                    for (y = y0; y < y1; ++y) {
+                        const int8_t *px = img + ((iy0 + y) * p->in_w + ix0) * p->channels + c;
+                        for (x = x0; x < x1; ++x) {
+                            acc += px[x * p->channels];
+                        }
+                    }
+                    if (count > 0) {
+                        acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+                    }
+                    *out++ = (int8_t)tsk_clamp(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+void tsk_max_pool(const int8_t *in, const tsk_pool_params *p, int8_t *out)
+{
+    int32_t b, oy, ox, c, y, x;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *img = in + b * p->in_h * p->in_w * p->channels;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            const int32_t y0 = iy0 < 0 ? -iy0 : 0;
+            const int32_t y1 = (p->in_h - iy0) < p->f_h ? (p->in_h - iy0) : p->f_h;
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                const int32_t x0 = ix0 < 0 ? -ix0 : 0;
+                const int32_t x1 = (p->in_w - ix0) < p->f_w ? (p->in_w - ix0) : p->f_w;
+                for (c = 0; c < p->channels; ++c) {
+                    int32_t m = -128;
+                    for (y = y0; y < y1; ++y) {
+                        const int8_t *px = img + ((iy0 + y) * p->in_w + ix0) * p->channels + c;
+                        for (x = x0; x < x1; ++x) {
+                            if (px[x * p->channels] > m) {
+                                m = px[x * p->channels];
+                            }
+                        }
+                    }
+                    *out++ = (int8_t)tsk_clamp(m, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+"""
+
+MEAN_H = r"""#ifndef TSK_MEAN_H
+#define TSK_MEAN_H
+#include <stdint.h>
+
+typedef struct {
+    int32_t outer, reduced, inner, in_zp, out_zp, mult, shift;
+} tsk_mean_params;
+
+/* MEAN over one contiguous block of axes: in is [outer][reduced][inner], out is [outer][inner]. */
+void tsk_mean(const int8_t *in, const tsk_mean_params *p, int8_t *out);
+#endif
+"""
+
+MEAN_C = r"""#include "tsk_mean.h"
+#include "tsk_common.h"
+
+void tsk_mean(const int8_t *in, const tsk_mean_params *p, int8_t *out)
+{
+    int32_t o, r, i;
+    const int32_t offset = p->in_zp * p->reduced;
+    for (o = 0; o < p->outer; ++o) {
+        const int8_t *block = in + o * p->reduced * p->inner;
+        for (i = 0; i < p->inner; ++i) {
+            int32_t acc = 0;
+            for (r = 0; r < p->reduced; ++r) {
+                acc += block[r * p->inner + i];
+            }
+            acc = tsk_mbqm(acc - offset, p->mult, p->shift) + p->out_zp;
+            *out++ = (int8_t)tsk_clamp(acc, -128, 127);
+        }
+    }
+}
+"""
+
+BINARY_H = r"""#ifndef TSK_BINARY_H
+#define TSK_BINARY_H
+#include <stdint.h>
+
+typedef struct {
+    int32_t op; /* 0 add, 1 sub, 2 mul */
+    int32_t in1_offset, in2_offset, out_offset;
+    int32_t mult1, shift1, mult2, shift2, out_mult, out_shift, left_shift;
+    int32_t act_min, act_max;
+    int32_t dims[4], stride1[4], stride2[4]; /* broadcast walk; stride 0 repeats */
+} tsk_binary_params;
+
+/* ADD / SUB / MUL on int8 with TFLite rescaling; n > 0 means no broadcast (flat loop of n). */
+void tsk_binary(const int8_t *a, const int8_t *b, int32_t n, const tsk_binary_params *p, int8_t *out);
+#endif
+"""
+
+BINARY_C = r"""#include "tsk_binary.h"
+#include "tsk_common.h"
+
+static int8_t tsk_binary_one(int32_t x, int32_t y, const tsk_binary_params *p)
+{
+    int32_t r;
+    const int32_t xa = x + p->in1_offset;
+    const int32_t ya = y + p->in2_offset;
+    if (p->op == 2) {
+        r = p->out_offset + tsk_mbqm(xa * ya, p->out_mult, p->out_shift);
+    } else {
+        const int32_t s1 = tsk_mbqm(xa * (1 << p->left_shift), p->mult1, p->shift1);
+        const int32_t s2 = tsk_mbqm(ya * (1 << p->left_shift), p->mult2, p->shift2);
+        const int32_t raw = p->op == 1 ? s1 - s2 : s1 + s2;
+        r = tsk_mbqm(raw, p->out_mult, p->out_shift) + p->out_offset;
+    }
+    return (int8_t)tsk_clamp(r, p->act_min, p->act_max);
+}
+
+void tsk_binary(const int8_t *a, const int8_t *b, int32_t n, const tsk_binary_params *p, int8_t *out)
+{
+    int32_t i0, i1, i2, i3;
+    if (n > 0) {
+        int32_t i;
+        for (i = 0; i < n; ++i) {
+            out[i] = tsk_binary_one(a[i], b[i], p);
+        }
+        return;
+    }
+    for (i0 = 0; i0 < p->dims[0]; ++i0) {
+        for (i1 = 0; i1 < p->dims[1]; ++i1) {
+            for (i2 = 0; i2 < p->dims[2]; ++i2) {
+                const int8_t *ra = a + i0 * p->stride1[0] + i1 * p->stride1[1] + i2 * p->stride1[2];
+                const int8_t *rb = b + i0 * p->stride2[0] + i1 * p->stride2[1] + i2 * p->stride2[2];
+                for (i3 = 0; i3 < p->dims[3]; ++i3) {
+                    *out++ = tsk_binary_one(ra[i3 * p->stride1[3]], rb[i3 * p->stride2[3]], p);
+                }
+            }
+        }
+    }
+}
+"""
+
+SOFTMAX_H = r"""#ifndef TSK_SOFTMAX_H
+#define TSK_SOFTMAX_H
+#include <stdint.h>
+
+/* SOFTMAX int8 -> int8 (scale 1/256, zero point -128). exp_table[d] = exp(-d * beta * scale) in Q0.31
+   for d = max - x, valid for d <= max_diff. */
+void tsk_softmax(const int8_t *in, int32_t rows, int32_t depth, const int32_t *exp_table, int32_t max_diff,
+                 int8_t *out);
+#endif
+"""
+
+SOFTMAX_C = r"""#include "tsk_softmax.h"
+#include "tsk_common.h"
+
+static int32_t tsk_sat_lshift(int32_t x, int32_t exponent)
+{
+    const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
+    if (x > threshold) {
+        return INT32_MAX;
+    }
+    if (x < -threshold) {
+        return INT32_MIN;
+    }
+    return (int32_t)((uint32_t)x << exponent);
+}
+
+/* gemmlowp one_over_one_plus_x_for_x_in_0_1, Q0.31 in and out. */
+static int32_t tsk_one_over_one_plus_x(int32_t a)
+{
+    int64_t sum = (int64_t)a + INT32_MAX;
+    int32_t half_den;
+    int32_t x;
+    int i;
+    sum = sum >= 0 ? sum + 1 : sum - 1;
+    half_den = (int32_t)(sum / 2);
+    x = tsk_wrap_add(1515870810, tsk_srdhm(half_den, -1010580540));
+    for (i = 0; i < 3; ++i) {
+        const int32_t hdx = tsk_srdhm(half_den, x);
+        const int32_t one_minus = (int32_t)((uint32_t)(1 << 29) - (uint32_t)hdx);
+        x = tsk_wrap_add(x, tsk_sat_lshift(tsk_srdhm(x, one_minus), 2));
+    }
+    return tsk_sat_lshift(x, 1);
+}
+
+static int32_t tsk_clz32(uint32_t x)
+{
+#if defined(__GNUC__)
+    return x == 0 ? 32 : __builtin_clz(x);
+#else
+    int32_t n = 0;
+    if (x == 0) {
+        return 32;
+    }
+    while ((x & 0x80000000u) == 0) {
+        x <<= 1;
+        ++n;
+    }
+    return n;
+#endif
+}
+
+void tsk_softmax(const int8_t *in, int32_t rows, int32_t depth, const int32_t *exp_table, int32_t max_diff,
+                 int8_t *out)
+{
+    int32_t r, c;
+    for (r = 0; r < rows; ++r) {
+        const int8_t *x = in + r * depth;
+        int8_t *y = out + r * depth;
+        int32_t max_v = -128;
+        int32_t sum = 0;
+        int32_t headroom;
+        int32_t scale;
+        int32_t exponent;
+        for (c = 0; c < depth; ++c) {
+            if (x[c] > max_v) {
+                max_v = x[c];
+            }
+        }
+        for (c = 0; c < depth; ++c) {
+            const int32_t d = max_v - x[c];
+            if (d <= max_diff) {
+                sum = tsk_wrap_add(sum, tsk_rdbpot(exp_table[d], 12));
+            }
+        }
+        headroom = tsk_clz32((uint32_t)sum);
+        scale = tsk_one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
+        exponent = (12 - headroom) + 31 - 8;
+        for (c = 0; c < depth; ++c) {
+            const int32_t d = max_v - x[c];
+            if (d <= max_diff) {
+                const int32_t v = tsk_rdbpot(tsk_srdhm(scale, exp_table[d]), exponent) - 128;
+                y[c] = (int8_t)tsk_clamp(v, -128, 127);
+            } else {
+                y[c] = -128;
+            }
+        }
+    }
+}
+"""
+
+MISC_H = r"""#ifndef TSK_MISC_H
+#define TSK_MISC_H
+#include <stdint.h>
+
+/* Any int8 -> int8 elementwise op as a 256-entry table indexed by x + 128 (safe in place). */
+void tsk_lut(const int8_t *in, const int8_t *table, int32_t n, int8_t *out);
+
+typedef struct {
+    int32_t in_dims[4], out_dims[4], before[4];
+    int32_t value;
+} tsk_pad_params;
+
+void tsk_pad(const int8_t *in, const tsk_pad_params *p, int8_t *out);
+
+/* CONCATENATION: for each of `outer` blocks, copy chunk[k] bytes from each input k in turn. */
+void tsk_concat(const int8_t *const *ins, const int32_t *chunk, int32_t count, int32_t outer, int8_t *out);
+
+void tsk_quantize_f32(const float *in, int32_t n, float scale, int32_t zero_point, int8_t *out);
+void tsk_dequantize_f32(const int8_t *in, int32_t n, float scale, int32_t zero_point, float *out);
+#endif
+"""
+
+MISC_C = r"""#include <math.h>
+#include <string.h>
+
+#include "tsk_common.h"
+#include "tsk_misc.h"
+
+void tsk_lut(const int8_t *in, const int8_t *table, int32_t n, int8_t *out)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        out[i] = table[(int32_t)in[i] + 128];
+    }
+}
+
+void tsk_pad(const int8_t *in, const tsk_pad_params *p, int8_t *out)
+{
+    int32_t a, b, c;
+    const int32_t *o = p->out_dims;
+    memset(out, p->value, (size_t)(o[0] * o[1] * o[2] * o[3]));
+    for (a = 0; a < p->in_dims[0]; ++a) {
+        for (b = 0; b < p->in_dims[1]; ++b) {
+            for (c = 0; c < p->in_dims[2]; ++c) {
+                const int32_t dst =
+                    (((a + p->before[0]) * o[1] + b + p->before[1]) * o[2] + c + p->before[2]) * o[3] +
+                    p->before[3];
+                const int32_t src = ((a * p->in_dims[1] + b) * p->in_dims[2] + c) * p->in_dims[3];
+                memcpy(out + dst, in + src, (size_t)p->in_dims[3]);
+            }
+        }
+    }
+}
+
+void tsk_concat(const int8_t *const *ins, const int32_t *chunk, int32_t count, int32_t outer, int8_t *out)
+{
+    int32_t o, k;
+    for (o = 0; o < outer; ++o) {
+        for (k = 0; k < count; ++k) {
+            memcpy(out, ins[k] + o * chunk[k], (size_t)chunk[k]);
+            out += chunk[k];
+        }
+    }
+}
+
+void tsk_quantize_f32(const float *in, int32_t n, float scale, int32_t zero_point, int8_t *out)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const int32_t v = (int32_t)roundf(in[i] / scale) + zero_point;
+        out[i] = (int8_t)tsk_clamp(v, -128, 127);
+    }
+}
+
+void tsk_dequantize_f32(const int8_t *in, int32_t n, float scale, int32_t zero_point, float *out)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        out[i] = (float)((double)scale * (double)((int32_t)in[i] - zero_point));
+    }
+}
+"""
+
+GROUPS: dict[str, tuple[str, str]] = {
+    "conv": (CONV_H, CONV_C),
+    "fc": (FC_H, FC_C),
+    "pool": (POOL_H, POOL_C),
+    "mean": (MEAN_H, MEAN_C),
+    "binary": (BINARY_H, BINARY_C),
+    "softmax": (SOFTMAX_H, SOFTMAX_C),
+    "misc": (MISC_H, MISC_C),
+}
+
+
+def kernel_files(groups: set[str]) -> dict[str, str]:
+    """File name -> contents for the kernel groups a model needs (plus the shared header)."""
+    files = {"tsk_common.h": COMMON_H}
+    for group in sorted(groups):
+        header, source = GROUPS[group]
+        files[f"tsk_{group}.h"] = header
+        files[f"tsk_{group}.c"] = source
+    return files

@@ -1,0 +1,147 @@
+"""Write the generated C folder: model.h (API and metadata macros), model.c (arena and the call
+sequence), model_weights.c/.h (constant arrays) and the kernel files the model uses.
+
+Exported symbols start with ``ts_model_`` or ``tsk_``; everything else is ``static``. User-supplied text
+(the model name) only ever appears inside an escaped C string literal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinystudio.core.codegen.graph import Graph, Tensor
+from tinystudio.core.codegen.lower import Const, Step
+from tinystudio.core.codegen.plan import MemoryPlan
+
+
+def c_string(text: str) -> str:
+    """A C99 string literal for any text: printable ASCII kept, everything else octal-escaped.
+
+    '?' is escaped too so no trigraph can form, and octal escapes are always three digits so the next
+    character can never be swallowed into the escape.
+    """
+    out = ['"']
+    for byte in text.encode("utf-8"):
+        ch = chr(byte)
+        if 0x20 <= byte < 0x7F and ch not in '"\\?':
+            out.append(ch)
+        else:
+            out.append(f"\\{byte:03o}")
+    out.append('"')
+    return "".join(out)
+
+
+def c_float(value: float) -> str:
+    text = f"{float(np.float32(value)):.9g}"
+    if not any(c in text for c in ".eEn"):
+        text += ".0"
+    return f"{text}f"
+
+
+def _c_int(value: int) -> str:
+    return f"({value})" if value < 0 else str(value)
+
+
+def _array_body(values: np.ndarray) -> str:
+    items = [str(int(v)) for v in values.reshape(-1)]
+    lines, line = [], ""
+    for item in items:
+        piece = item + ","
+        if len(line) + len(piece) > 100:
+            lines.append(line)
+            line = ""
+        line += piece
+    if line:
+        lines.append(line)
+    return "\n".join("    " + ln for ln in lines)
+
+
+def model_header(name: str, model_hash: str, op_count: int, arena_bytes: int, x: Tensor, y: Tensor) -> str:
+    xs, xz = x.qparams()
+    ys, yz = y.qparams()
+    return f"""/* Generated model interface. */
+#ifndef TS_MODEL_H
+#define TS_MODEL_H
+
+#include <stdint.h>
+
+#define TS_MODEL_NAME {c_string(name)}
+#define TS_MODEL_HASH "{model_hash}"
+#define TS_MODEL_OP_COUNT {op_count}
+#define TS_MODEL_ARENA_BYTES {arena_bytes}
+
+#define TS_MODEL_INPUT_BYTES {x.size}
+#define TS_MODEL_INPUT_RANK {len(x.shape)}
+#define TS_MODEL_INPUT_SHAPE {{{", ".join(str(d) for d in x.shape)}}}
+#define TS_MODEL_INPUT_SCALE {c_float(xs)}
+#define TS_MODEL_INPUT_ZERO_POINT {_c_int(xz)}
+
+#define TS_MODEL_OUTPUT_BYTES {y.size}
+#define TS_MODEL_OUTPUT_RANK {len(y.shape)}
+#define TS_MODEL_OUTPUT_SHAPE {{{", ".join(str(d) for d in y.shape)}}}
+#define TS_MODEL_OUTPUT_SCALE {c_float(ys)}
+#define TS_MODEL_OUTPUT_ZERO_POINT {_c_int(yz)}
+
+#ifdef __cplusplus
+extern "C" {{
+#endif
+
+/* Run one inference: TS_MODEL_INPUT_BYTES int8 values in, TS_MODEL_OUTPUT_BYTES int8 values out.
+   Returns 0 on success, -1 on a NULL argument. Not reentrant (one static arena). */
+int ts_model_invoke(const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}}
+#endif
+
+#endif
+"""
+
+
+def weights_files(consts: list[Const]) -> tuple[str, str]:
+    header = ["/* Generated constant arrays (weights, biases, multipliers, tables). */", "#ifndef TS_MODEL_WEIGHTS_H"]
+    header += ["#define TS_MODEL_WEIGHTS_H", "", "#include <stdint.h>", ""]
+    source = ["/* Generated constant arrays. */", '#include "model_weights.h"', ""]
+    for c in consts:
+        n = max(1, c.values.size)
+        header.append(f"extern const {c.ctype} {c.name}[{n}];")
+        values = c.values if c.values.size else np.zeros(1, dtype=np.int64)
+        source.append(f"const {c.ctype} {c.name}[{n}] = {{\n{_array_body(values)}\n}};")
+    header += ["", "#endif", ""]
+    source.append("")
+    return "\n".join(header), "\n".join(source)
+
+
+def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, groups: set[str]) -> str:
+    lines = ["/* Generated model: static arena and the kernel call sequence. */", "#include <stdint.h>"]
+    lines += ["#include <string.h>", "", '#include "model.h"', '#include "model_weights.h"']
+    lines += [f'#include "tsk_{g}.h"' for g in sorted(groups)]
+    words = (plan.arena_bytes + 7) // 8
+    lines += ["", f"static uint64_t ts_arena_words[{max(1, words)}];", ""]
+    for step in steps:
+        lines.extend(step.decls)
+    lines += ["", "int ts_model_invoke(const int8_t *input, int8_t *output)", "{"]
+    lines += ["    int8_t *const arena = (int8_t *)(void *)ts_arena_words;", "    (void)arena;"]
+    lines += ["    if (input == NULL || output == NULL) {", "        return -1;", "    }"]
+    if plan.copy_input_to_output:
+        x = graph.tensors[graph.inputs[0]]
+        lines.append(f"    memcpy(output, input, {x.nbytes});")
+
+    def ptr(t: int, kind: str) -> str:
+        p = plan.placements[t]
+        base = {"input": "input", "output": "output"}.get(p.location, f"(arena + {p.offset})")
+        if kind == "f":
+            return f"(float *)(void *){base}"
+        return base
+
+    for step in steps:
+        if step.alias:
+            continue
+        fmt: dict[str, str] = {"out": ptr(step.output, "i"), "fout": ptr(step.output, "f")}
+        for k, t in enumerate(step.runtime_inputs):
+            fmt[f"in{k}"] = ptr(t, "i")
+            fmt[f"fin{k}"] = ptr(t, "f")
+        lines.append(f"    /* op {step.op_index}: {step.kind} */")
+        lines.append("    " + step.code.format(**fmt))
+    lines += ["    return 0;", "}", ""]
+    return "\n".join(lines)

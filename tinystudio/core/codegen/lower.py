@@ -1,0 +1,527 @@
+"""Lower each TFLite op to one C kernel call with every input-independent value precomputed.
+
+A ``Step`` holds the C statement (with ``{in0}``, ``{out}`` ... placeholders for run-time buffers), the
+constant arrays it needs and whether its output may share (alias) or overwrite (in place) its input.
+Unsupported ops, types or options raise ``UserError`` naming the op and its index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tinystudio.core.codegen import fixedpoint as fp
+from tinystudio.core.codegen.graph import Graph, Op, Tensor, data_inputs
+from tinystudio.core.errors import UserError
+
+SUPPORTED_OPS = (
+    "CONV_2D",
+    "DEPTHWISE_CONV_2D",
+    "FULLY_CONNECTED",
+    "AVERAGE_POOL_2D",
+    "MAX_POOL_2D",
+    "MEAN",
+    "ADD",
+    "MUL",
+    "SUB",
+    "RESHAPE",
+    "EXPAND_DIMS",
+    "SQUEEZE",
+    "SOFTMAX",
+    "LOGISTIC",
+    "TANH",
+    "RELU",
+    "RELU6",
+    "LEAKY_RELU",
+    "HARD_SWISH",
+    "PAD",
+    "CONCATENATION",
+    "QUANTIZE",
+    "DEQUANTIZE",
+)
+
+
+@dataclass
+class Const:
+    name: str
+    ctype: str  # int8_t, int32_t
+    values: np.ndarray
+
+
+@dataclass
+class Step:
+    op_index: int
+    kind: str
+    group: str  # kernel group (tsk_<group>.c); "" for aliases
+    code: str
+    runtime_inputs: list[int]
+    output: int
+    consts: list[Const] = field(default_factory=list)
+    decls: list[str] = field(default_factory=list)
+    alias: bool = False
+    inplace: bool = False
+
+
+class _Ctx:
+    """Naming of constants and parameter blocks for one op."""
+
+    def __init__(self, op: Op) -> None:
+        self.op = op
+        self.consts: list[Const] = []
+        self.decls: list[str] = []
+
+    def const(self, suffix: str, ctype: str, values: Any) -> str:
+        name = f"ts_model_op{self.op.index}_{suffix}"
+        self.consts.append(Const(name, ctype, np.asarray(values).reshape(-1)))
+        return name
+
+    def params(self, ctype: str, fields: list[Any]) -> str:
+        name = f"op{self.op.index}_params"
+        self.decls.append(f"static const {ctype} {name} = {{{', '.join(_c(v) for v in fields)}}};")
+        return f"&{name}"
+
+
+def _c(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return "{" + ", ".join(_c(x) for x in v) + "}"
+    return str(int(v))
+
+
+def _fail(op: Op, why: str) -> UserError:
+    return UserError(f"op {op.index} ({op.kind}): {why}")
+
+
+def _act_range(op: Op, act: int, out: Tensor) -> tuple[int, int]:
+    scale, zp = out.qparams()
+
+    def quant(x: float) -> int:
+        return zp + fp.tflite_round(fp.f32(np.float32(x) / np.float32(scale)))
+
+    if act == 0:
+        return -128, 127
+    if act == 1:
+        return max(-128, quant(0.0)), 127
+    if act == 2:
+        return max(-128, quant(-1.0)), min(127, quant(1.0))
+    if act == 3:
+        return max(-128, quant(0.0)), min(127, quant(6.0))
+    raise _fail(op, f"fused activation {act} is not supported")
+
+
+def _padding(op: Op, padding: int, stride: int, dil: int, in_size: int, k: int, out_size: int) -> int:
+    eff = (k - 1) * dil + 1
+    expected = (in_size + stride - 1) // stride if padding == 0 else (in_size + stride - eff) // stride
+    if expected != out_size:
+        raise _fail(op, f"output size {out_size} does not match the padding (expected {expected})")
+    pad = ((out_size - 1) * stride + eff - in_size) // 2
+    return max(pad, 0)
+
+
+def _need_int8(op: Op, *tensors: Tensor) -> None:
+    for t in tensors:
+        if t.dtype != "int8":
+            raise _fail(op, f"tensor '{t.name}' has type {t.dtype}; only int8 is supported")
+
+
+def _per_channel(op: Op, scale_in: float, filt: Tensor, scale_out: float, channels: int) -> tuple[list, list]:
+    scales = filt.scale
+    if scales.size not in (1, channels):
+        raise _fail(op, "filter quantization does not match the channel count")
+    if filt.zero_point.size and np.any(filt.zero_point != 0):
+        raise _fail(op, "filter zero points must be 0 (symmetric int8 weights)")
+    mults, shifts = [], []
+    for c in range(channels):
+        s = float(scales[c if scales.size > 1 else 0])
+        m, sh = fp.quantize_multiplier(scale_in * s / scale_out)
+        mults.append(m)
+        shifts.append(sh)
+    return mults, shifts
+
+
+def _bias(g: Graph, op: Op, idx: int, channels: int) -> np.ndarray:
+    if idx < 0:
+        return np.zeros(channels, dtype=np.int64)
+    t = g.tensors[idx]
+    if t.data is None or t.dtype != "int32":
+        raise _fail(op, "bias must be a constant int32 tensor")
+    return t.data.astype(np.int64).reshape(-1)
+
+
+def _const_or_runtime(t: Tensor) -> bool:
+    return t.data is not None
+
+
+def lower(graph: Graph) -> list[Step]:
+    steps = []
+    for op in graph.ops:
+        if op.kind not in SUPPORTED_OPS:
+            raise UserError(f"op {op.index} ({op.kind}) is not supported; supported ops: {', '.join(SUPPORTED_OPS)}")
+        steps.append(_LOWER[op.kind](graph, op))
+    return steps
+
+
+# ------------------------------------------------------------------------------------------ conv family
+
+
+def _conv(g: Graph, op: Op) -> Step:
+    x, w, out = (g.tensors[i] for i in op.inputs[:2] + op.outputs[:1])
+    _need_int8(op, x, w, out)
+    o = op.options
+    if len(x.shape) != 4 or len(w.shape) != 4 or len(out.shape) != 4:
+        raise _fail(op, "expects 4-D input, filter and output")
+    if w.data is None:
+        raise _fail(op, "filter must be constant")
+    n, ih, iw, ic = x.shape
+    oc, kh, kw, fic = w.shape
+    if fic != ic:
+        raise _fail(op, "grouped convolution is not supported")
+    _, oh, ow, occ = out.shape
+    dh, dw = max(1, o.dilationHFactor), max(1, o.dilationWFactor)
+    pad_h = _padding(op, o.padding, o.strideH, dh, ih, kh, oh)
+    pad_w = _padding(op, o.padding, o.strideW, dw, iw, kw, ow)
+    in_s, in_zp = x.qparams()
+    out_s, out_zp = out.qparams()
+    mults, shifts = _per_channel(op, in_s, w, out_s, oc)
+    wd = w.data.astype(np.int64).reshape(oc, -1)
+    bias = _bias(g, op, op.inputs[2] if len(op.inputs) > 2 else -1, oc) + (-in_zp) * wd.sum(axis=1)
+    lo, hi = _act_range(op, o.fusedActivationFunction, out)
+    ctx = _Ctx(op)
+    wn = ctx.const("w", "int8_t", w.data)
+    bn = ctx.const("bias", "int32_t", bias)
+    mn = ctx.const("mult", "int32_t", mults)
+    sn = ctx.const("shift", "int32_t", shifts)
+    fields = [n, ih, iw, ic, oh, ow, occ, kh, kw, o.strideH, o.strideW, dh, dw, pad_h, pad_w]
+    fields += [-in_zp, out_zp, lo, hi]
+    pp = ctx.params("tsk_conv_params", fields)
+    code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
+    return Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+
+
+def _dwconv(g: Graph, op: Op) -> Step:
+    x, w, out = (g.tensors[i] for i in op.inputs[:2] + op.outputs[:1])
+    _need_int8(op, x, w, out)
+    o = op.options
+    if len(x.shape) != 4 or len(w.shape) != 4 or len(out.shape) != 4 or w.data is None:
+        raise _fail(op, "expects 4-D tensors and a constant filter")
+    n, ih, iw, ic = x.shape
+    _, kh, kw, oc = w.shape
+    _, oh, ow, occ = out.shape
+    if oc % ic != 0 or occ != oc:
+        raise _fail(op, "output channels must be a multiple of input channels")
+    dm = oc // ic
+    dh, dw = max(1, o.dilationHFactor), max(1, o.dilationWFactor)
+    pad_h = _padding(op, o.padding, o.strideH, dh, ih, kh, oh)
+    pad_w = _padding(op, o.padding, o.strideW, dw, iw, kw, ow)
+    in_s, in_zp = x.qparams()
+    out_s, out_zp = out.qparams()
+    mults, shifts = _per_channel(op, in_s, w, out_s, oc)
+    wd = w.data.astype(np.int64).reshape(kh * kw, oc)
+    bias = _bias(g, op, op.inputs[2] if len(op.inputs) > 2 else -1, oc) + (-in_zp) * wd.sum(axis=0)
+    lo, hi = _act_range(op, o.fusedActivationFunction, out)
+    ctx = _Ctx(op)
+    wn = ctx.const("w", "int8_t", w.data)
+    bn = ctx.const("bias", "int32_t", bias)
+    mn = ctx.const("mult", "int32_t", mults)
+    sn = ctx.const("shift", "int32_t", shifts)
+    fields = [n, ih, iw, ic, oh, ow, oc, kh, kw, o.strideH, o.strideW, dh, dw, pad_h, pad_w]
+    fields += [-in_zp, out_zp, lo, hi]
+    pp = ctx.params("tsk_conv_params", fields)
+    code = f"tsk_dwconv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {dm}, {pp}, {{out}});"
+    return Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+
+
+def _fc(g: Graph, op: Op) -> Step:
+    x, w, out = (g.tensors[i] for i in op.inputs[:2] + op.outputs[:1])
+    _need_int8(op, x, w, out)
+    o = op.options
+    if w.data is None or len(w.shape) != 2:
+        raise _fail(op, "weights must be a constant 2-D tensor")
+    if getattr(o, "weightsFormat", 0) != 0:
+        raise _fail(op, "shuffled weights format is not supported")
+    units, depth = w.shape
+    if x.size % depth != 0 or out.size != (x.size // depth) * units:
+        raise _fail(op, "input/output sizes do not match the weights")
+    batches = x.size // depth
+    in_s, in_zp = x.qparams()
+    out_s, out_zp = out.qparams()
+    mults, shifts = _per_channel(op, in_s, w, out_s, units)
+    bias = _bias(g, op, op.inputs[2] if len(op.inputs) > 2 else -1, units)
+    bias = bias + (-in_zp) * w.data.astype(np.int64).sum(axis=1)
+    lo, hi = _act_range(op, o.fusedActivationFunction, out)
+    ctx = _Ctx(op)
+    wn = ctx.const("w", "int8_t", w.data)
+    bn = ctx.const("bias", "int32_t", bias)
+    mn = ctx.const("mult", "int32_t", mults)
+    sn = ctx.const("shift", "int32_t", shifts)
+    pp = ctx.params("tsk_fc_params", [batches, depth, units, out_zp, lo, hi])
+    code = f"tsk_fully_connected({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
+    return Step(op.index, op.kind, "fc", code, [x.index], out.index, ctx.consts, ctx.decls)
+
+
+def _pool(g: Graph, op: Op) -> Step:
+    x, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
+    _need_int8(op, x, out)
+    o = op.options
+    if len(x.shape) != 4 or len(out.shape) != 4:
+        raise _fail(op, "expects 4-D input and output")
+    n, ih, iw, c = x.shape
+    _, oh, ow, _ = out.shape
+    pad_h = _padding(op, o.padding, o.strideH, 1, ih, o.filterHeight, oh)
+    pad_w = _padding(op, o.padding, o.strideW, 1, iw, o.filterWidth, ow)
+    lo, hi = _act_range(op, o.fusedActivationFunction, out)
+    ctx = _Ctx(op)
+    fields = [n, ih, iw, c, oh, ow, o.filterHeight, o.filterWidth, o.strideH, o.strideW, pad_h, pad_w, lo, hi]
+    pp = ctx.params("tsk_pool_params", fields)
+    fn = "tsk_avg_pool" if op.kind == "AVERAGE_POOL_2D" else "tsk_max_pool"
+    return Step(op.index, op.kind, "pool", f"{fn}({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
+
+
+def _mean(g: Graph, op: Op) -> Step:
+    x, axis_t, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _need_int8(op, x, out)
+    if axis_t.data is None:
+        raise _fail(op, "axes must be constant")
+    rank = len(x.shape)
+    axes = sorted({int(a) % rank for a in axis_t.data.reshape(-1)})
+    if axes != list(range(axes[0], axes[-1] + 1)):
+        raise _fail(op, "only a contiguous block of reduced axes is supported")
+    outer = int(np.prod(x.shape[: axes[0]], dtype=np.int64))
+    reduced = int(np.prod(x.shape[axes[0] : axes[-1] + 1], dtype=np.int64))
+    inner = int(np.prod(x.shape[axes[-1] + 1 :], dtype=np.int64))
+    in_s, in_zp = x.qparams()
+    out_s, out_zp = out.qparams()
+    mult, shift = fp.quantize_multiplier(in_s / out_s)
+    fold = min(reduced.bit_length() - 1, 32, 31 + shift)
+    mult = (mult << fold) // reduced
+    shift -= fold
+    ctx = _Ctx(op)
+    pp = ctx.params("tsk_mean_params", [outer, reduced, inner, in_zp, out_zp, mult, shift])
+    return Step(op.index, op.kind, "mean", f"tsk_mean({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
+
+
+# ------------------------------------------------------------------------------------------ elementwise
+
+
+def _broadcast(op: Op, a: Tensor, b: Tensor, out: Tensor) -> tuple[list[int], list[int], list[int]] | None:
+    if a.shape == b.shape == out.shape or (a.size == b.size == out.size and a.shape == b.shape):
+        return None
+    rank = len(out.shape)
+    if rank > 4 or len(a.shape) > 4 or len(b.shape) > 4:
+        raise _fail(op, "broadcasting beyond 4 dimensions is not supported")
+    dims = [1] * (4 - rank) + list(out.shape)
+
+    def strides(t: Tensor) -> list[int]:
+        shape = [1] * (4 - len(t.shape)) + list(t.shape)
+        s, acc = [0] * 4, 1
+        for i in range(3, -1, -1):
+            if shape[i] != 1 and shape[i] != dims[i]:
+                raise _fail(op, f"shapes {a.shape} and {b.shape} do not broadcast")
+            s[i] = acc if shape[i] != 1 else 0
+            acc *= shape[i]
+        return s
+
+    return dims, strides(a), strides(b)
+
+
+def _binary(g: Graph, op: Op) -> Step:
+    a, b, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _need_int8(op, a, b, out)
+    s1, z1 = a.qparams()
+    s2, z2 = b.qparams()
+    so, zo = out.qparams()
+    act = getattr(op.options, "fusedActivationFunction", 0) if op.options is not None else 0
+    lo, hi = _act_range(op, act, out)
+    m1 = sh1 = m2 = sh2 = 0
+    left = 0
+    if op.kind == "MUL":
+        code_op = 2
+        mo, sho = fp.quantize_multiplier(s1 * s2 / so)
+    else:
+        code_op = 0 if op.kind == "ADD" else 1
+        left = 20
+        twice_max = 2 * max(s1, s2)
+        m1, sh1 = fp.quantize_multiplier(s1 / twice_max)
+        m2, sh2 = fp.quantize_multiplier(s2 / twice_max)
+        mo, sho = fp.quantize_multiplier(twice_max / ((1 << left) * so))
+    bc = _broadcast(op, a, b, out)
+    dims, st1, st2 = bc if bc is not None else ([0] * 4, [0] * 4, [0] * 4)
+    ctx = _Ctx(op)
+    fields = [code_op, -z1, -z2, zo, m1, sh1, m2, sh2, mo, sho, left, lo, hi, dims, st1, st2]
+    pp = ctx.params("tsk_binary_params", fields)
+    runtime: list[int] = []
+    ptrs = []
+    for t in (a, b):
+        if t.data is not None:
+            ptrs.append(ctx.const(f"in{len(ptrs)}", "int8_t", t.data))
+        else:
+            ptrs.append(f"{{in{len(runtime)}}}")
+            runtime.append(t.index)
+    n = out.size if bc is None else 0
+    code = f"tsk_binary({ptrs[0]}, {ptrs[1]}, {n}, {pp}, {{out}});"
+    step = Step(op.index, op.kind, "binary", code, runtime, out.index, ctx.consts, ctx.decls)
+    step.inplace = bc is None and a.data is None
+    return step
+
+
+def _lut_step(op: Op, x: Tensor, out: Tensor, table: list[int]) -> Step:
+    ctx = _Ctx(op)
+    tn = ctx.const("lut", "int8_t", np.asarray(table, dtype=np.int8))
+    code = f"tsk_lut({{in0}}, {tn}, {out.size}, {{out}});"
+    return Step(op.index, op.kind, "misc", code, [x.index], out.index, ctx.consts, ctx.decls, inplace=True)
+
+
+def _unary(g: Graph, op: Op) -> Step:
+    x, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
+    if op.kind == "QUANTIZE" and x.dtype == "float32":
+        _need_int8(op, out)
+        scale, zp = out.qparams()
+        code = f"tsk_quantize_f32({{fin0}}, {out.size}, {fp.f32(scale)!r}f, {zp}, {{out}});"
+        return Step(op.index, op.kind, "misc", code, [x.index], out.index)
+    if op.kind == "DEQUANTIZE":
+        _need_int8(op, x)
+        if out.dtype != "float32":
+            raise _fail(op, "only int8 -> float32 is supported")
+        scale, zp = x.qparams()
+        code = f"tsk_dequantize_f32({{in0}}, {x.size}, {fp.f32(scale)!r}f, {zp}, {{fout}});"
+        return Step(op.index, op.kind, "misc", code, [x.index], out.index)
+    _need_int8(op, x, out)
+    if x.size != out.size:
+        raise _fail(op, "input and output sizes differ")
+    si, zi = x.qparams()
+    so, zo = out.qparams()
+    if op.kind == "QUANTIZE":
+        table = fp.lut_requantize(si, zi, so, zo)
+    elif op.kind == "RELU":
+        table = fp.lut_relu(si, zi, so, zo, None)
+    elif op.kind == "RELU6":
+        table = fp.lut_relu6(si, zi)
+    elif op.kind == "LEAKY_RELU":
+        table = fp.lut_leaky_relu(si, zi, so, zo, float(op.options.alpha))
+    elif op.kind == "HARD_SWISH":
+        table = fp.lut_hard_swish(si, zi, so, zo)
+    elif op.kind == "LOGISTIC":
+        if zo != -128:
+            raise _fail(op, "int8 LOGISTIC needs output zero point -128")
+        table = fp.lut_logistic(si, zi)
+    elif op.kind == "TANH":
+        table = fp.lut_tanh(si, zi)
+    else:  # pragma: no cover - guarded by SUPPORTED_OPS
+        raise _fail(op, "unsupported")
+    return _lut_step(op, x, out, table)
+
+
+def _softmax(g: Graph, op: Op) -> Step:
+    x, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
+    _need_int8(op, x, out)
+    so, zo = out.qparams()
+    if zo != -128 or np.float32(so) != np.float32(1.0 / 256):
+        raise _fail(op, "int8 SOFTMAX needs output scale 1/256 and zero point -128")
+    si, _ = x.qparams()
+    beta = float(np.float32(op.options.beta)) if op.options is not None else 1.0
+    table, max_diff = fp.softmax_exp_table(si, beta)
+    depth = x.shape[-1] if x.shape else 1
+    rows = x.size // depth
+    ctx = _Ctx(op)
+    tn = ctx.const("exp", "int32_t", table)
+    code = f"tsk_softmax({{in0}}, {rows}, {depth}, {tn}, {max_diff}, {{out}});"
+    return Step(op.index, op.kind, "softmax", code, [x.index], out.index, ctx.consts, ctx.decls)
+
+
+# ------------------------------------------------------------------------------------------ data movement
+
+
+def _alias(g: Graph, op: Op) -> Step:
+    x, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
+    if x.size != out.size or x.dtype != out.dtype:
+        raise _fail(op, f"cannot reshape {x.shape} to {out.shape}")
+    return Step(op.index, op.kind, "", "", [x.index], out.index, alias=True)
+
+
+def _pad(g: Graph, op: Op) -> Step:
+    x, pads, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _need_int8(op, x, out)
+    if pads.data is None:
+        raise _fail(op, "paddings must be constant")
+    if len(op.inputs) > 2 and op.inputs[2] >= 0:
+        raise _fail(op, "a constant pad value input is not supported")
+    rank = len(x.shape)
+    if rank > 4:
+        raise _fail(op, "more than 4 dimensions")
+    p = pads.data.astype(np.int64).reshape(rank, 2)
+    in_dims = [1] * (4 - rank) + list(x.shape)
+    before = [0] * (4 - rank) + [int(v) for v in p[:, 0]]
+    out_dims = [1] * (4 - rank) + list(out.shape)
+    for i in range(4):
+        after = out_dims[i] - in_dims[i] - before[i]
+        if after < 0:
+            raise _fail(op, "output shape does not match the paddings")
+    _, zo = out.qparams()
+    ctx = _Ctx(op)
+    pp = ctx.params("tsk_pad_params", [in_dims, out_dims, before, zo])
+    return Step(op.index, op.kind, "misc", f"tsk_pad({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
+
+
+def _concat(g: Graph, op: Op) -> Step:
+    out = g.tensors[op.outputs[0]]
+    ins = [g.tensors[i] for i in op.inputs]
+    _need_int8(op, out, *ins)
+    o = op.options
+    if getattr(o, "fusedActivationFunction", 0) != 0:
+        raise _fail(op, "fused activation is not supported")
+    rank = len(out.shape)
+    axis = int(o.axis) % rank
+    outer = int(np.prod(out.shape[:axis], dtype=np.int64))
+    inner = int(np.prod(out.shape[axis + 1 :], dtype=np.int64))
+    ctx = _Ctx(op)
+    ptrs, runtime, chunks = [], [], []
+    for t in ins:
+        if len(t.shape) != rank:
+            raise _fail(op, "inputs must have the output's rank")
+        chunks.append(t.shape[axis] * inner)
+        if t.data is not None:
+            ptrs.append(ctx.const(f"in{len(ptrs)}", "int8_t", t.data))
+        else:
+            ptrs.append(f"{{in{len(runtime)}}}")
+            runtime.append(t.index)
+    cn = f"op{op.index}_chunks"
+    ctx.decls.append(f"static const int32_t {cn}[{len(chunks)}] = {_c(chunks)};")
+    code = (
+        "{{ const int8_t *const ins["
+        + str(len(ptrs))
+        + "] = {{"
+        + ", ".join(ptrs)
+        + "}}; "
+        + f"tsk_concat(ins, {cn}, {len(ptrs)}, {outer}, {{out}}); }}}}"
+    )
+    return Step(op.index, op.kind, "misc", code, runtime, out.index, ctx.consts, ctx.decls)
+
+
+_LOWER = {
+    "CONV_2D": _conv,
+    "DEPTHWISE_CONV_2D": _dwconv,
+    "FULLY_CONNECTED": _fc,
+    "AVERAGE_POOL_2D": _pool,
+    "MAX_POOL_2D": _pool,
+    "MEAN": _mean,
+    "ADD": _binary,
+    "SUB": _binary,
+    "MUL": _binary,
+    "RESHAPE": _alias,
+    "EXPAND_DIMS": _alias,
+    "SQUEEZE": _alias,
+    "SOFTMAX": _softmax,
+    "LOGISTIC": _unary,
+    "TANH": _unary,
+    "RELU": _unary,
+    "RELU6": _unary,
+    "LEAKY_RELU": _unary,
+    "HARD_SWISH": _unary,
+    "QUANTIZE": _unary,
+    "DEQUANTIZE": _unary,
+    "PAD": _pad,
+    "CONCATENATION": _concat,
+}
+
+__all__ = ["Const", "Step", "SUPPORTED_OPS", "lower", "data_inputs"]
