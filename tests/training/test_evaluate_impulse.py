@@ -78,3 +78,16 @@ def test_model_presets_reject_bad_parameters():
         model_spec("dense", {"dropout": "lots"}, (10,), 2)
     with pytest.raises(UserError, match="two labels"):
         model_spec("dense", {}, (10,), 1)
+
+
+def test_auto_class_weights_offset_imbalance():
+    import numpy as np
+
+    from tinystudio.core.training import class_weights
+
+    y = np.array([0] * 30 + [1] * 10)
+    auto = class_weights(y, 2, "auto", ["a", "b"])
+    assert auto[1] == pytest.approx(3 * auto[0])
+    assert auto[0] * 30 + auto[1] * 10 == pytest.approx(40)  # total weight unchanged
+    assert class_weights(y, 2, "none", ["a", "b"]) == {0: 1.0, 1: 1.0}
+    assert class_weights(y, 2, {"b": 5.0}, ["a", "b"]) == {0: 1.0, 1: 5.0}

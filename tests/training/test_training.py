@@ -152,3 +152,17 @@ def test_float_tflite_export_predicts_like_keras(cli_trained):
         interpreter.invoke()
         tfl.append(int(np.argmax(interpreter.get_tensor(outp["index"]))))
     np.testing.assert_array_equal(tfl, predict(model, data.x["test"]))
+
+
+def test_early_stopping_ends_before_the_epoch_limit(bm_copy):
+    import json
+
+    code, out, err = run_cli("train", str(bm_copy), "--epochs", "300", "--early-stopping", "3", "--lr", "0.02",
+                             "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    with Project.open(bm_copy) as p:
+        run = p.run(result["run_id"])
+    assert run.metrics["epochs_run"] < 300
+    assert len(run.curves["loss"]) == run.metrics["epochs_run"]
+    assert result["test_accuracy"] >= 0.9
