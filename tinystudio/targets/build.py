@@ -80,11 +80,12 @@ def build_key(units: Sequence[Unit], *extra: object) -> str:
 
 
 def first_error(output: str) -> str:
-    """The most telling line of a compiler's output."""
-    for line in output.splitlines():
-        if "error" in line.lower():
-            return line.strip()
+    """The most telling line of a compiler's or linker's output."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for marker in ("error:", "undefined reference", "error"):
+        for line in lines:
+            if marker in line.lower() and not line.startswith("collect2"):
+                return line
     return lines[0] if lines else "no output"
 
 
@@ -131,7 +132,8 @@ def compile_units(
         if progress is not None:
             progress(0.9 * index / max(1, len(units)), f"compiling {unit.source.name}")
         obj = obj_dir / f"{index:03d}_{unit.source.stem}.o"
-        args = [*compiler, *flags, *(["-Werror"] if unit.strict else []), "-c", str(unit.source), "-o", str(obj)]
+        strict = ["-Werror"] if unit.strict else ["-Werror=implicit-function-declaration"]
+        args = [*compiler, *flags, *strict, "-c", str(unit.source), "-o", str(obj)]
         result = run_tool(args, obj_dir, cancel)
         if result.returncode != 0:
             raise UserError(f"compiling {unit.source.name} failed: {first_error(result.output)}")
