@@ -1,0 +1,107 @@
+"""Benchmark: the suite's application models on the QEMU mps2-an386 board.
+
+For each model: emulated instructions per inference (BENCH under -icount, so identical run after run;
+not real Cortex-M cycles), flash (.text + .rodata + .data init) and RAM (static .data + .bss, which holds
+the arena, plus the measured peak stack) from the ELF and the STACK command, next to TFLite Micro's
+arena for the same model (print_allocations, in a subprocess) and published TFLM reference figures.
+
+Run: python tests/benchmarks/bench_firmware_qemu.py [--runs N] [model ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import suite_models  # noqa: E402
+from tinystudio.core.codegen import generate  # noqa: E402
+from tinystudio.targets import get_target  # noqa: E402
+from tinystudio.targets.elf_size import read_footprint  # noqa: E402
+
+# Instructions per inference with TFLM reference kernels / CMSIS-NN (published reference figures).
+REFERENCE = {
+    "motion_cnn_1d": ("1D CNN", 2.04e6, 0.65e6),
+    "ds_cnn_kws": ("DS-CNN", 43.1e6, 7.70e6),
+    "dense_autoencoder": ("autoencoder", 1.69e6, 0.60e6),
+    "resnet8": ("ResNet-8", 107e6, 29.9e6),
+}
+
+_ARENA_PROBE = """
+import sys
+sys.path.insert(0, {tests!r})
+import suite_models
+from tflite_micro.python.tflite_micro import runtime
+it = runtime.Interpreter.from_bytes(suite_models.build({name!r}), arena_size=8 << 20)
+it.print_allocations()
+"""
+
+
+def tflm_arena(name: str) -> int | None:
+    """TFLM's arena total for the model, from print_allocations() in a child process."""
+    code = _ARENA_PROBE.format(tests=str(Path(__file__).resolve().parents[1]), name=name)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    match = re.search(r"Arena allocation total (\d+) bytes", proc.stderr + proc.stdout)
+    return int(match.group(1)) if match else None
+
+
+def measure(name: str, runs: int, work: Path) -> dict[str, object]:
+    folder = work / name
+    report = generate(suite_models.build(name), folder)
+    target = get_target("mps2-an386")
+    artifact = target.build(folder, work / "cache")
+    footprint = read_footprint(artifact.path)
+    rng = np.random.default_rng(0)
+    with target.launch(artifact) as link:
+        info = link.client.hello()
+        window = rng.integers(-128, 128, info.raw_input_bytes, dtype=np.int8).tobytes()
+        link.client.infer(window, timeout=600)
+        bench = link.client.bench(runs, timeout=600 * runs)
+        stack = link.client.stack()
+    return {
+        "instructions": bench.nn_mean,
+        "spread": bench.nn_max - bench.nn_min,
+        "flash": footprint.flash,
+        "static_ram": footprint.static_ram,
+        "stack": stack.peak_bytes,
+        "arena": report.arena_bytes,
+        "tflm_arena": tflm_arena(name),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("models", nargs="*", default=list(REFERENCE))
+    args = parser.parse_args()
+    header = (
+        f"{'model':<12} {'instr/inf':>11} {'TFLM ref':>9} {'CMSIS-NN':>9} {'flash B':>9} {'RAM B':>8} "
+        f"{'(static':>8} {'+stack)':>8} {'arena B':>8} {'TFLM arena':>10}"
+    )
+    print("QEMU mps2-an386, -icount shift=0: emulated instructions, not Cortex-M cycles")
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory(prefix="tinystudio-bench-") as tmp:
+        for name in args.models:
+            label, ref, cmsis = REFERENCE[name]
+            m = measure(name, args.runs, Path(tmp))
+            ram = int(m["static_ram"]) + int(m["stack"])
+            tflm = m["tflm_arena"] if m["tflm_arena"] is not None else "?"
+            print(
+                f"{label:<12} {int(m['instructions']) / 1e6:>10.2f}M {ref / 1e6:>8.2f}M {cmsis / 1e6:>8.2f}M "
+                f"{m['flash']:>9} {ram:>8} {m['static_ram']:>8} {m['stack']:>8} {m['arena']:>8} {tflm:>10}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
