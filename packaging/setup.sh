@@ -50,7 +50,11 @@ install_system_packages() {
   say "installing system packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq
-  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if ! as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+    say "apt-get failed; finishing any interrupted package setup and trying once more"
+    as_root dpkg --configure -a
+    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
 }
 
 find_python() {
