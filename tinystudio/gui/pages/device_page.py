@@ -29,7 +29,7 @@ from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.capture_plot import CapturePlot
 
 BAUDS = ["9600", "19200", "38400", "57600", "115200", "230400", "460800", "921600", "1000000", "2000000"]
-FRAME_MS = 30
+FRAME_MS = 25
 PORT_POLL_MS = 1500
 SHORTCUT = "Ctrl+R"
 

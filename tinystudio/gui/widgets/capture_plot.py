@@ -7,8 +7,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from tinystudio.gui.widgets.capture_qtfix import keep_none_alive
+
 AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
-MAX_POINTS = 1500
+MAX_POINTS = 1000
 """Points drawn per curve: min/max pairs keep spikes visible when decimating."""
 
 
@@ -35,6 +37,7 @@ class CapturePlot(QWidget):
     """Stacked strips sharing the time axis; call ``show_frames`` with the newest frames."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        keep_none_alive()
         super().__init__(parent)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
@@ -44,7 +47,14 @@ class CapturePlot(QWidget):
         self._plots: list[pg.PlotItem] = []
         self._curves: list[pg.PlotDataItem] = []
         self._names: list[str] = []
+        self.window_s = 10.0
         self.frames_drawn = 0
+
+    def set_window(self, seconds: float) -> None:
+        """How many seconds of history the strips show."""
+        self.window_s = seconds
+        for plot in self._plots:
+            plot.setXRange(-seconds, 0, padding=0)
 
     def set_axes(self, names: list[str]) -> None:
         """Rebuild the strips for a new set of axes."""
@@ -53,22 +63,20 @@ class CapturePlot(QWidget):
         self.view.clear()
         self._plots, self._curves = [], []
         self._names = list(names)
-        first: pg.PlotItem | None = None
         for i, name in enumerate(names):
             plot = self.view.addPlot(row=i, col=0)
             plot.setLabel("left", name)
-            plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            if first is None:
-                first = plot
-            else:
-                plot.setXLink(first)
+            # time runs from -window to 0 (now): the x range never changes, so nothing is re-laid out
+            plot.setXRange(-self.window_s, 0, padding=0)
+            plot.disableAutoRange(axis="x")
+            plot.enableAutoRange(axis="y")
             if i < len(names) - 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
+                plot.hideAxis("bottom")  # one time axis at the bottom: axes are costly to paint
             else:
-                plot.setLabel("bottom", "seconds")
+                plot.setLabel("bottom", "seconds before now")
             curve = plot.plot(pen=pg.mkPen(AXIS_COLOURS[i % len(AXIS_COLOURS)], width=1))
             curve.setSkipFiniteCheck(True)
             self._plots.append(plot)
@@ -79,9 +87,8 @@ class CapturePlot(QWidget):
         if frames.shape[0] == 0 or frames.shape[1] != len(self._curves):
             return
         x, y = decimate(frames)
-        start = total - frames.shape[0]
-        scale = 1.0 / rate_hz if rate_hz else 1.0
-        t = (start + x) * scale
+        scale = 1.0 / rate_hz if rate_hz else 1.0 / 100.0
+        t = (x - (frames.shape[0] - 1)) * scale  # seconds relative to the newest frame
         for i, curve in enumerate(self._curves):
             curve.setData(t, y[:, i])
         self.frames_drawn += 1
