@@ -56,6 +56,11 @@ static inline int32_t tsk_mbqm(int32_t x, int32_t multiplier, int32_t shift)
     return tsk_rdbpot(tsk_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+static inline uint32_t tsk_ror8(uint32_t v)
+{
+    return (v >> 8) | (v << 24);
+}
+
 static inline int32_t tsk_clamp(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : (v > hi ? hi : v);
@@ -73,7 +78,7 @@ static inline int32_t tsk_dot(const int8_t *a, const int8_t *b, int32_t n)
         memcpy(&va, a + i, 4);
         memcpy(&vb, b + i, 4);
         acc = (int32_t)__smlad(__sxtb16(va), __sxtb16(vb), (uint32_t)acc);
-        acc = (int32_t)__smlad(__sxtb16(__ror(va, 8)), __sxtb16(__ror(vb, 8)), (uint32_t)acc);
+        acc = (int32_t)__smlad(__sxtb16(tsk_ror8(va)), __sxtb16(tsk_ror8(vb)), (uint32_t)acc);
     }
 #endif
     for (; i < n; ++i) {
