@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
@@ -49,3 +50,31 @@ def test_simulated_board_is_offered_and_records_three_labels(page, qtbot):
 def test_record_without_connecting_says_what_to_do(page):
     assert not page.start_recording()
     assert "connect" in page.message_label.text().lower()
+
+
+def test_new_user_records_three_labels_and_sees_them_on_the_data_page(qtbot, tmp_path):
+    from tinystudio.gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.context.set_project(Project.create(tmp_path / "first.tsp"))
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    device = window.show_step("Device")
+    assert isinstance(device, DevicePage)
+    device.select_simulated()
+    assert device.connect_port()
+    qtbot.waitUntil(lambda: device.session.status().rate_hz is not None, timeout=5000)
+    device.seconds_box.setValue(0.4)
+    for activity in ("badminton", "walking", "running"):
+        device.activity_box.setCurrentText(activity)
+        assert device.label_box.currentText() == activity  # the label follows the activity
+        qtbot.keyClick(device, "r", modifier=Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not device.session.recording, timeout=5000)
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: len(window.context.project.samples()) == 3, timeout=3000)
+    data = window.show_step("Data")
+    qtbot.waitUntil(lambda: data.model.rowCount() == 3, timeout=3000)
+    assert sorted(r.label for r in data.model.rows) == ["badminton", "running", "walking"]
+    window.close()
