@@ -166,3 +166,26 @@ def test_early_stopping_ends_before_the_epoch_limit(bm_copy):
     assert run.metrics["epochs_run"] < 300
     assert len(run.curves["loss"]) == run.metrics["epochs_run"]
     assert result["test_accuracy"] >= 0.9
+
+
+def test_models_are_stored_as_keras_zip_from_any_thread():
+    import threading
+
+    from tinystudio.core.models import model_spec
+    from tinystudio.core.models.keras_builder import build_keras, import_keras
+    from tinystudio.core.training import model_from_bytes, model_to_bytes
+
+    import_keras()  # Keras loaded by the main thread, as when the app imported it before training
+    heads: list[bytes] = []
+
+    def save_twice() -> None:  # a GUI worker thread trains, saves, and may train again
+        model = build_keras(model_spec("dense", {}, (10,), 2))
+        for _ in range(2):
+            data = model_to_bytes(model)
+            heads.append(data[:2])
+            assert model_from_bytes(data).count_params() == model.count_params()
+
+    worker = threading.Thread(target=save_twice)
+    worker.start()
+    worker.join()
+    assert heads == [b"PK", b"PK"]

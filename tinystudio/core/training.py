@@ -75,10 +75,14 @@ def _configure_tf(seed: int) -> Any:
 
 
 def model_to_bytes(model: Any) -> bytes:
-    """The Keras model as the bytes of a .keras file (zip of config + weights; no pickle)."""
+    """The Keras model as the bytes of a .keras file (zip of config + weights; no pickle).
+
+    The format is named explicitly: tf_keras otherwise decides from a thread-local flag that its own
+    save/load restore to False in threads other than the one that imported it, silently writing HDF5.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.keras"
-        model.save(path)
+        model.save(str(path), save_format="keras_v3")
         return path.read_bytes()
 
 
