@@ -189,3 +189,26 @@ def test_models_are_stored_as_keras_zip_from_any_thread():
     worker.start()
     worker.join()
     assert heads == [b"PK", b"PK"]
+
+
+def test_audio_gets_mfcc_and_a_depthwise_cnn_that_learns_tones(tmp_path):
+    from tinystudio.core.features import suggest_for_project
+    from tinystudio.core.split import assign_splits
+    from tinystudio.core.training import train
+
+    rng = np.random.default_rng(0)
+    rate = 8000.0
+    t = np.arange(int(rate * 2)) / rate
+    with Project.create(tmp_path / "tones.tinystudio") as p:
+        for label, f in (("low", 300.0), ("mid", 1000.0), ("high", 2500.0)):
+            for _ in range(12):
+                f_i = f * (1 + 0.03 * rng.normal())
+                sig = 0.3 * np.sin(2 * np.pi * f_i * t + rng.uniform(0, 6)) + 0.1 * rng.normal(size=t.size)
+                p.add_sample(sig[:, None].astype(np.float32), rate, ["audio"], label)
+        assign_splits(p)
+        impulse = suggest_for_project(p)
+        assert (impulse.dsp.block, impulse.model.preset) == ("mfcc", "dscnn")
+        impulse.model.epochs = 20
+        result = train(p, impulse)
+    assert result.config["dsp"]["output_shape"] == [98, 13]
+    assert result.test.accuracy >= 0.9

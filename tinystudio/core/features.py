@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tinystudio.core.store import Project
 
 MIN_STD = 1e-6
-BATCH = 512
+BATCH_VALUES = 1_000_000  # input values per DSP batch: bounds the FFT temporaries to tens of MB
 
 
 @dataclass
@@ -66,10 +66,11 @@ class PreparedData:
 def dsp_transform(block: DspBlock, windows: np.ndarray, cancel: CancelToken | None = None) -> np.ndarray:
     """Run ``block`` over many windows in batches (bounded memory, cancellable between batches)."""
     out = np.zeros((len(windows), *block.output_shape), dtype=np.float32)
-    for start in range(0, len(windows), BATCH):
+    batch = max(1, min(512, BATCH_VALUES // max(1, block.window_frames * block.axes)))
+    for start in range(0, len(windows), batch):
         if cancel is not None:
             cancel.raise_if_cancelled()
-        out[start : start + BATCH] = block.transform(windows[start : start + BATCH])
+        out[start : start + batch] = block.transform(windows[start : start + batch])
     return out
 
 
