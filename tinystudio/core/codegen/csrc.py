@@ -66,35 +66,70 @@ static inline int32_t tsk_clamp(int32_t v, int32_t lo, int32_t hi)
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-/* Dot product of two int8 vectors. */
-static inline int32_t tsk_dot(const int8_t *a, const int8_t *b, int32_t n)
+/* acc0 += sum((x[i] + off) * w0[i]), acc1 += sum((x[i] + off) * w1[i]): one input load feeds two rows. */
+static inline void tsk_dot2(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t off,
+                            int32_t *acc0, int32_t *acc1)
 {
-    int32_t acc = 0;
+    int32_t a0 = *acc0;
+    int32_t a1 = *acc1;
     int32_t i = 0;
 #if TSK_USE_DSP
+    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
     for (; i + 4 <= n; i += 4) {
-        uint32_t va;
-        uint32_t vb;
-        memcpy(&va, a + i, 4);
-        memcpy(&vb, b + i, 4);
-        acc = (int32_t)__smlad(__sxtb16(va), __sxtb16(vb), (uint32_t)acc);
-        acc = (int32_t)__smlad(__sxtb16(tsk_ror8(va)), __sxtb16(tsk_ror8(vb)), (uint32_t)acc);
+        uint32_t vx, v0, v1, xe, xo;
+        memcpy(&vx, x + i, 4);
+        memcpy(&v0, w0 + i, 4);
+        memcpy(&v1, w1 + i, 4);
+        xe = __sxtab16(offs, vx);
+        xo = __sxtab16(offs, tsk_ror8(vx));
+        a0 = (int32_t)__smlad(xe, __sxtb16(v0), (uint32_t)a0);
+        a0 = (int32_t)__smlad(xo, __sxtb16(tsk_ror8(v0)), (uint32_t)a0);
+        a1 = (int32_t)__smlad(xe, __sxtb16(v1), (uint32_t)a1);
+        a1 = (int32_t)__smlad(xo, __sxtb16(tsk_ror8(v1)), (uint32_t)a1);
     }
 #endif
     for (; i < n; ++i) {
-        acc += (int32_t)a[i] * (int32_t)b[i];
+        const int32_t xv = (int32_t)x[i] + off;
+        a0 += xv * (int32_t)w0[i];
+        a1 += xv * (int32_t)w1[i];
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
+/* acc += sum((x[i] + off) * w[i]). */
+static inline int32_t tsk_dot1(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t acc)
+{
+    int32_t i = 0;
+#if TSK_USE_DSP
+    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t vx, vw;
+        memcpy(&vx, x + i, 4);
+        memcpy(&vw, w + i, 4);
+        acc = (int32_t)__smlad(__sxtab16(offs, vx), __sxtb16(vw), (uint32_t)acc);
+        acc = (int32_t)__smlad(__sxtab16(offs, tsk_ror8(vx)), __sxtb16(tsk_ror8(vw)), (uint32_t)acc);
+    }
+#endif
+    for (; i < n; ++i) {
+        acc += ((int32_t)x[i] + off) * (int32_t)w[i];
     }
     return acc;
 }
 
-static inline int32_t tsk_sum8(const int8_t *a, int32_t n)
+/* First and one-past-last filter tap whose input position o + k * d lies in [0, size). */
+static inline void tsk_window(int32_t o, int32_t d, int32_t k, int32_t size, int32_t *k0, int32_t *k1)
 {
-    int32_t acc = 0;
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        acc += a[i];
-    }
-    return acc;
+    int32_t lo = o < 0 ? (-o + d - 1) / d : 0;
+    int32_t hi = size - o <= 0 ? 0 : (size - o + d - 1) / d;
+    *k0 = lo;
+    *k1 = hi < k ? hi : k;
+}
+
+static inline int8_t tsk_requant(int32_t acc, int32_t mult, int32_t shift, int32_t out_offset, int32_t lo,
+                                 int32_t hi)
+{
+    return (int8_t)tsk_clamp(tsk_mbqm(acc, mult, shift) + out_offset, lo, hi);
 }
 
 #endif
@@ -110,11 +145,11 @@ typedef struct {
     int32_t in_offset, out_offset, act_min, act_max;
 } tsk_conv_params;
 
-/* CONV_2D, per-channel int8. bias already includes in_offset * sum(weights) of each channel. */
+/* CONV_2D, per-channel int8: acc = bias + sum over in-bounds taps of (x + in_offset) * w. */
 void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                 const int32_t *shift, const tsk_conv_params *p, int8_t *out);
 
-/* DEPTHWISE_CONV_2D; weights laid out [k_h][k_w][out_c]; same bias folding. */
+/* DEPTHWISE_CONV_2D; weights laid out [k_h][k_w][out_c]. */
 void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                   const int32_t *shift, int32_t depth_mult, const tsk_conv_params *p, int8_t *out);
 #endif
@@ -127,48 +162,59 @@ void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const in
                 const int32_t *shift, const tsk_conv_params *p, int8_t *out)
 {
     const int32_t in_c = p->in_c;
+    const int32_t out_c = p->out_c;
     const int32_t tap = p->k_w * in_c;
     const int32_t filter = p->k_h * tap;
-    const int32_t row_span = (p->dil_w == 1) ? tap : in_c;
-    const int32_t cols = (p->dil_w == 1) ? 1 : p->k_w;
-    int32_t b, oy, ox, oc, ky, kx;
+    const int32_t off = p->in_offset;
+    int32_t b, oy, ox, oc, ky, c;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *img = in + b * p->in_h * p->in_w * in_c;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            int32_t ky0, ky1;
+            tsk_window(iy0, p->dil_h, p->k_h, p->in_h, &ky0, &ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_w;
-                const int inside = iy0 >= 0 && ix0 >= 0 &&
-                                   iy0 + (p->k_h - 1) * p->dil_h < p->in_h &&
-                                   ix0 + (p->k_w - 1) * p->dil_w < p->in_w;
-                const int8_t *wp = w;
-                for (oc = 0; oc < p->out_c; ++oc, wp += filter) {
-                    int32_t acc = bias[oc];
-                    if (inside) {
-                        for (ky = 0; ky < p->k_h; ++ky) {
-                            const int8_t *row = img + ((iy0 + ky * p->dil_h) * p->in_w + ix0) * in_c;
-                            const int8_t *wrow = wp + ky * tap;
-                            for (kx = 0; kx < cols; ++kx) {
-                                acc += tsk_dot(row + kx * p->dil_w * in_c, wrow + kx * in_c, row_span);
-                            }
-                        }
-                    } else {
-                        for (ky = 0; ky < p->k_h; ++ky) {
-                            const int32_t iy = iy0 + ky * p->dil_h;
-                            for (kx = 0; kx < p->k_w; ++kx) {
-                                const int32_t ix = ix0 + kx * p->dil_w;
-                                const int8_t *wk = wp + ky * tap + kx * in_c;
-                                if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-                                    acc -= p->in_offset * tsk_sum8(wk, in_c);
-                                } else {
-                                    acc += tsk_dot(img + (iy * p->in_w + ix) * in_c, wk, in_c);
-                                }
-                            }
+                int32_t kx0, kx1, run, cols;
+                tsk_window(ix0, p->dil_w, p->k_w, p->in_w, &kx0, &kx1);
+                if (p->dil_w == 1) {
+                    run = (kx1 - kx0) * in_c;
+                    cols = kx1 > kx0 ? 1 : 0;
+                } else {
+                    run = in_c;
+                    cols = kx1 - kx0;
+                }
+                for (oc = 0; oc + 1 < out_c; oc += 2) {
+                    const int8_t *w0 = w + oc * filter;
+                    int32_t a0 = bias[oc];
+                    int32_t a1 = bias[oc + 1];
+                    for (ky = ky0; ky < ky1; ++ky) {
+                        const int32_t iy = iy0 + ky * p->dil_h;
+                        for (c = 0; c < cols; ++c) {
+                            const int32_t kx = kx0 + c;
+                            const int8_t *xp = img + (iy * p->in_w + ix0 + kx * p->dil_w) * in_c;
+                            const int32_t wo = ky * tap + kx * in_c;
+                            tsk_dot2(xp, w0 + wo, w0 + filter + wo, run, off, &a0, &a1);
                         }
                     }
-                    acc = tsk_mbqm(acc, mult[oc], shift[oc]) + p->out_offset;
-                    *out++ = (int8_t)tsk_clamp(acc, p->act_min, p->act_max);
+                    out[oc] = tsk_requant(a0, mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
+                    out[oc + 1] =
+                        tsk_requant(a1, mult[oc + 1], shift[oc + 1], p->out_offset, p->act_min, p->act_max);
                 }
+                if (oc < out_c) {
+                    const int8_t *w0 = w + oc * filter;
+                    int32_t a0 = bias[oc];
+                    for (ky = ky0; ky < ky1; ++ky) {
+                        const int32_t iy = iy0 + ky * p->dil_h;
+                        for (c = 0; c < cols; ++c) {
+                            const int32_t kx = kx0 + c;
+                            const int8_t *xp = img + (iy * p->in_w + ix0 + kx * p->dil_w) * in_c;
+                            a0 = tsk_dot1(xp, w0 + ky * tap + kx * in_c, run, off, a0);
+                        }
+                    }
+                    out[oc] = tsk_requant(a0, mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
+                }
+                out += out_c;
             }
         }
     }
@@ -179,44 +225,65 @@ void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const 
 {
     const int32_t in_c = p->in_c;
     const int32_t out_c = p->out_c;
+    const int32_t off = p->in_offset;
     int32_t b, oy, ox, oc, ky, kx;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *img = in + b * p->in_h * p->in_w * in_c;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            int32_t ky0, ky1;
+            tsk_window(iy0, p->dil_h, p->k_h, p->in_h, &ky0, &ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_w;
-                const int inside = iy0 >= 0 && ix0 >= 0 &&
-                                   iy0 + (p->k_h - 1) * p->dil_h < p->in_h &&
-                                   ix0 + (p->k_w - 1) * p->dil_w < p->in_w;
-                for (oc = 0; oc < out_c; ++oc) {
-                    const int32_t ic = oc / depth_mult;
-                    int32_t acc = bias[oc];
-                    if (inside) {
-                        for (ky = 0; ky < p->k_h; ++ky) {
-                            const int8_t *px = img + ((iy0 + ky * p->dil_h) * p->in_w + ix0) * in_c + ic;
-                            const int8_t *wk = w + ky * p->k_w * out_c + oc;
-                            for (kx = 0; kx < p->k_w; ++kx) {
-                                acc += (int32_t)px[kx * p->dil_w * in_c] * (int32_t)wk[kx * out_c];
+                int32_t kx0, kx1;
+                tsk_window(ix0, p->dil_w, p->k_w, p->in_w, &kx0, &kx1);
+                oc = 0;
+#if TSK_USE_DSP
+                if (depth_mult == 1) {
+                    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+                    for (; oc + 4 <= out_c; oc += 4) {
+                        int32_t a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];
+                        int32_t i;
+                        for (ky = ky0; ky < ky1; ++ky) {
+                            const int32_t iy = iy0 + ky * p->dil_h;
+                            for (kx = kx0; kx < kx1; ++kx) {
+                                uint32_t vx, vw, xe, xo, we, wo;
+                                memcpy(&vx, img + (iy * p->in_w + ix0 + kx * p->dil_w) * in_c + oc, 4);
+                                memcpy(&vw, w + (ky * p->k_w + kx) * out_c + oc, 4);
+                                xe = __sxtab16(offs, vx);
+                                xo = __sxtab16(offs, tsk_ror8(vx));
+                                we = __sxtb16(vw);
+                                wo = __sxtb16(tsk_ror8(vw));
+                                a0 = __smlabb((int32_t)xe, (int32_t)we, a0);
+                                a2 = __smlatt((int32_t)xe, (int32_t)we, a2);
+                                a1 = __smlabb((int32_t)xo, (int32_t)wo, a1);
+                                a3 = __smlatt((int32_t)xo, (int32_t)wo, a3);
                             }
                         }
-                    } else {
-                        for (ky = 0; ky < p->k_h; ++ky) {
-                            const int32_t iy = iy0 + ky * p->dil_h;
-                            for (kx = 0; kx < p->k_w; ++kx) {
-                                const int32_t ix = ix0 + kx * p->dil_w;
-                                const int32_t wv = w[(ky * p->k_w + kx) * out_c + oc];
-                                if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-                                    acc -= p->in_offset * wv;
-                                } else {
-                                    acc += (int32_t)img[(iy * p->in_w + ix) * in_c + ic] * wv;
-                                }
+                        {
+                            const int32_t acc[4] = {a0, a1, a2, a3};
+                            for (i = 0; i < 4; ++i) {
+                                out[oc + i] = tsk_requant(acc[i], mult[oc + i], shift[oc + i], p->out_offset,
+                                                          p->act_min, p->act_max);
                             }
                         }
                     }
-                    acc = tsk_mbqm(acc, mult[oc], shift[oc]) + p->out_offset;
-                    *out++ = (int8_t)tsk_clamp(acc, p->act_min, p->act_max);
                 }
+#endif
+                for (; oc < out_c; ++oc) {
+                    const int32_t ic = oc / depth_mult;
+                    int32_t acc = bias[oc];
+                    for (ky = ky0; ky < ky1; ++ky) {
+                        const int32_t iy = iy0 + ky * p->dil_h;
+                        const int8_t *xrow = img + (iy * p->in_w + ix0) * in_c + ic;
+                        const int8_t *wrow = w + ky * p->k_w * out_c + oc;
+                        for (kx = kx0; kx < kx1; ++kx) {
+                            acc += ((int32_t)xrow[kx * p->dil_w * in_c] + off) * (int32_t)wrow[kx * out_c];
+                        }
+                    }
+                    out[oc] = tsk_requant(acc, mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
+                }
+                out += out_c;
             }
         }
     }
@@ -243,15 +310,22 @@ FC_C = r"""#include "tsk_fc.h"
 void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                          const int32_t *shift, const tsk_fc_params *p, int8_t *out)
 {
+    const int32_t depth = p->depth;
     int32_t b, u;
     for (b = 0; b < p->batches; ++b) {
-        const int8_t *x = in + b * p->depth;
-        const int8_t *wr = w;
-        for (u = 0; u < p->units; ++u, wr += p->depth) {
-            int32_t acc = bias[u] + tsk_dot(x, wr, p->depth);
-            acc = tsk_mbqm(acc, mult[u], shift[u]) + p->out_offset;
-            *out++ = (int8_t)tsk_clamp(acc, p->act_min, p->act_max);
+        const int8_t *x = in + b * depth;
+        for (u = 0; u + 1 < p->units; u += 2) {
+            int32_t a0 = bias[u];
+            int32_t a1 = bias[u + 1];
+            tsk_dot2(x, w + u * depth, w + (u + 1) * depth, depth, 0, &a0, &a1);
+            out[u] = tsk_requant(a0, mult[u], shift[u], p->out_offset, p->act_min, p->act_max);
+            out[u + 1] = tsk_requant(a1, mult[u + 1], shift[u + 1], p->out_offset, p->act_min, p->act_max);
         }
+        if (u < p->units) {
+            const int32_t a0 = tsk_dot1(x, w + u * depth, depth, 0, bias[u]);
+            out[u] = tsk_requant(a0, mult[u], shift[u], p->out_offset, p->act_min, p->act_max);
+        }
+        out += p->units;
     }
 }
 """
