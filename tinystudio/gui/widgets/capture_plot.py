@@ -7,8 +7,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from tinystudio.gui.widgets.capture_qtfix import keep_none_alive
-
 AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 MAX_POINTS = 1000
 """Points drawn per curve: min/max pairs keep spikes visible when decimating."""
@@ -37,7 +35,6 @@ class CapturePlot(QWidget):
     """Stacked strips sharing the time axis; call ``show_frames`` with the newest frames."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        keep_none_alive()
         super().__init__(parent)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
