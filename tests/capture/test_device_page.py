@@ -78,3 +78,20 @@ def test_new_user_records_three_labels_and_sees_them_on_the_data_page(qtbot, tmp
     qtbot.waitUntil(lambda: data.model.rowCount() == 3, timeout=3000)
     assert sorted(r.label for r in data.model.rows) == ["badminton", "running", "walking"]
     window.close()
+
+
+def test_switching_project_mid_recording_keeps_the_sample_in_the_old_project(page, qtbot, tmp_path):
+    page.select_simulated()
+    assert page.connect_port()
+    qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=5000)
+    page.fixed_check.setChecked(False)  # open-ended: only a stop (or the project closing) ends it
+    page.label_box.setCurrentText("walking")
+    page.record_button.click()
+    qtbot.waitUntil(lambda: page.session.recording, timeout=3000)
+    qtbot.wait(1500)
+    old_path = page.context.project.path
+    page.context.set_project(Project.create(tmp_path / "second.tsp"))
+    assert page.context.project.samples() == []
+    with Project.open(old_path) as old:
+        (sample,) = old.samples()
+        assert sample.label == "walking" and sample.frames > 0 and sample.status == "complete"

@@ -12,6 +12,8 @@ _MAX_RECENT = 8
 class AppContext(QObject):
     """Holds the open project; pages listen to its signals instead of talking to each other."""
 
+    project_closing = Signal()
+    """Emitted while the old project is still open, so pages can finish what they write into it."""
     project_changed = Signal()
     samples_changed = Signal()
     status = Signal(str)
@@ -24,6 +26,7 @@ class AppContext(QObject):
     def set_project(self, project: Project | None) -> None:
         """Close the current project (if any) and make ``project`` the open one."""
         if self.project is not None:
+            self.project_closing.emit()
             self.project.close()
         self.project = project
         if project is not None:
@@ -43,5 +46,6 @@ class AppContext(QObject):
 
     def close(self) -> None:
         if self.project is not None:
+            self.project_closing.emit()
             self.project.close()
             self.project = None

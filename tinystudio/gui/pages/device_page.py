@@ -48,6 +48,7 @@ class DevicePage(QWidget):
         self._build()
         self.refresh_ports(select_best=True)
         self._refresh_counts()
+        context.project_closing.connect(self._on_project_closing)
         context.project_changed.connect(self._on_project_changed)
         context.samples_changed.connect(self._refresh_counts)
         self.timer = QTimer(self)
@@ -386,9 +387,14 @@ class DevicePage(QWidget):
         self.counts_label.setText("\n".join(f"{k}: {v}" for k, v in sorted(counts.items())))
         self.balance_label.setText(balance_hint(counts))
 
-    def _on_project_changed(self) -> None:
+    def _on_project_closing(self) -> None:
+        """Finish a recording into the project it belongs to before that project closes."""
         if self.session is not None and self.session.recording:
             self.session.stop_recording()
+            self.session.wait_recording(timeout=3.0)
+
+    def _on_project_changed(self) -> None:
+        self._on_project_closing()
         self._recent_labels = []
         self._refresh_counts()
         self._update_controls()
