@@ -250,5 +250,12 @@ class RunnerClient:
         return self._seq
 
     def bye(self) -> None:
-        """Ask the board to stop (QEMU exits, the host process ends)."""
-        self.request(Msg.BYE, retries=0)
+        """Ask the board to stop (QEMU exits, the host process ends).
+
+        The board may vanish before its answer is read (its end of the link closes with it), which
+        is the outcome asked for, so a closed link or a missing answer is not an error here.
+        """
+        try:
+            self.request(Msg.BYE, retries=0, timeout=min(self.timeout, 2.0))
+        except (OSError, RunnerTimeout):
+            pass
