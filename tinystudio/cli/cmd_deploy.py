@@ -1,0 +1,92 @@
+"""`tinystudio deploy PROJECT`: build firmware with an int8 model variant, flash the board, stream the test
+split through it and report on-device accuracy, agreement with the host, latency and memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from tinystudio.cli.common import open_project, print_progress
+from tinystudio.targets import TARGET_NAMES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("deploy", help="test a model on a board (default: the emulated Cortex-M4 bench board)")
+    p.add_argument("project")
+    p.add_argument("--run", type=int, help="training run to deploy (default: the newest); quantized to int8 if needed")
+    p.add_argument("--variant", type=int, help="model variant to deploy (overrides --run)")
+    p.add_argument("--target", choices=TARGET_NAMES, default="mps2-an386",
+                   help="board (default: mps2-an386, Cortex-M4F under QEMU)")
+    p.add_argument("--features-from-host", action="store_true",
+                   help="compute DSP features on the host and send them (default: the board runs the DSP block)")
+    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    p.set_defaults(func=run)
+
+
+def summary_json(result_id: int, r: dict[str, Any]) -> dict[str, Any]:
+    """The documented --json fields of a stored result."""
+    lat = r["latency"]
+    mem = r["memory"]
+    return {
+        "result_id": result_id,
+        "variant_id": r["variant_id"],
+        "run_id": r["run_id"],
+        "target": r["target"],
+        "mode": r["mode"],
+        "windows": r["windows"],
+        "accuracy": r["accuracy"],
+        "host_accuracy": r["host_accuracy"],
+        "agreement": r["agreement"],
+        "confusion_matrix": dict(r["confusion_matrix"]),
+        "latency": {
+            part: {"mean": lat[part]["mean"], "max": lat[part]["max"], "unit": lat[part]["unit"]}
+            for part in ("dsp", "nn")
+        },
+        "memory": {"flash": mem["flash"], "ram": mem["ram"], "budget": mem["budget"]},
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from tinystudio.targets.ondevice import deploy, resolve_variant
+
+    with open_project(args.project) as project:
+        variant_id = resolve_variant(project, args.variant, args.run, print_progress)
+        result = deploy(project, variant_id, args.target, progress=print_progress,
+                        device_dsp=False if args.features_from_host else None)
+    r = result.results
+    if args.json:
+        print(json.dumps(summary_json(result.result_id, r)))
+        return 0
+    _print_summary(result.result_id, r)
+    return 0
+
+
+def _print_summary(result_id: int, r: dict[str, Any]) -> None:
+    h, lat, mem = r["hello"], r["latency"], r["memory"]
+    where = "DSP on the board" if r["mode"] == "dsp_on_board" else "features sent from the host"
+    print(f"result {result_id}: variant {r['variant_id']} on {r['target_title']} ({where})")
+    print(f"board {h['board']}, firmware {h['firmware']}, model {h['model_hash']}, arena {h['arena_bytes']} B")
+    print(f"on-device accuracy {r['accuracy']:.3f} on {r['windows']} test windows "
+          f"(host int8 {r['host_accuracy']:.3f}); agreement with the host {r['agreement']:.1%}")
+    if r.get("feature_error"):
+        fe = r["feature_error"]
+        print(f"board DSP vs host DSP: max difference {fe['max_abs']:.3g} (relative {fe['max_rel']:.3g}); "
+              f"network bit-exact on {r['nn_bit_exact']:.1%} of windows")
+    unit = lat["unit"]
+    for part, title in (("dsp", "DSP"), ("nn", "NN")):
+        s = lat[part]
+        print(f"{title:>3} latency: mean {s['mean']:.0f}, worst {s['max']} {unit}")
+    budget = mem["budget"]
+    if budget:
+        print(f"flash {mem['flash']} B of {budget['flash']} B ({mem['flash'] / budget['flash']:.1%}), "
+              f"RAM {mem['ram']} B of {budget['ram']} B ({mem['ram'] / budget['ram']:.1%}; "
+              f"stack peak {mem['stack_peak']} B)")
+    else:
+        print(f"RAM {mem['ram']} B (stack peak {mem['stack_peak']} B); this board has no memory budget")
+    cm = r["confusion_matrix"]
+    width = max(8, *(len(label) for label in cm["labels"]))
+    print("\non-device confusion matrix (rows: true, columns: predicted)")
+    print(" " * width + "  " + " ".join(f"{label[:7]:>7}" for label in cm["labels"]))
+    for label, row in zip(cm["labels"], cm["counts"], strict=True):
+        print(f"{label:<{width}}  " + " ".join(f"{c:>7}" for c in row))

@@ -1,0 +1,347 @@
+"""The Deploy step: pick a board and a model, press one button to build, flash and stream the test split
+through the board, then read the on-device confusion matrix, agreement with the host, latency and
+memory against the board's budget; earlier results stay listed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.core.store import Project
+from tinystudio.gui.context import AppContext
+from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+from tinystudio.gui.worker import Worker, run_in_thread
+
+TARGETS = (
+    ("mps2-an386", "Bench board: Cortex-M4F on QEMU mps2-an386 (counts emulated instructions)"),
+    ("host", "Host board: native process on a pseudo-terminal (counts microseconds)"),
+)
+HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", "NN mean", "Flash", "RAM")
+
+
+def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_dsp: bool, *,
+                progress: Progress, cancel: CancelToken) -> Any:
+    from tinystudio.targets.ondevice import deploy, resolve_variant
+
+    kind, ident = choice
+    variant_id = resolve_variant(project, ident if kind == "variant" else None, ident if kind == "run" else None,
+                                 lambda f, m: progress(0.2 * f, m), cancel)
+    return deploy(project, variant_id, target, progress=progress, cancel=cancel, device_dsp=device_dsp)
+
+
+def _fmt_bytes(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
+class DeployPage(QWidget):
+    """One-click on-device test (see module docstring)."""
+
+    deploy_finished = Signal(int)  # stored result id
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.worker: Worker | None = None
+        self.last_error = ""
+        self.shown_result: dict[str, Any] | None = None
+
+        self.target_combo = QComboBox()
+        for name, title in TARGETS:
+            self.target_combo.addItem(title, name)
+        self.model_combo = QComboBox()
+        self.model_combo.setToolTip("An int8 model variant, or a training run (quantized to int8 first)")
+        self.dsp_check = QCheckBox("Run the DSP block on the board (otherwise the host sends features)")
+        self.dsp_check.setChecked(True)
+        self.deploy_button = QPushButton("Build, flash and test")
+        font = self.deploy_button.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.deploy_button.setFont(font)
+        self.deploy_button.setMinimumHeight(48)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Board", self.target_combo)
+        form.addRow("Model", self.model_combo)
+        form.addRow("", self.dsp_check)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.deploy_button, 1)
+        buttons.addWidget(self.cancel_button)
+        controls = QVBoxLayout()
+        controls.addLayout(form)
+        controls.addLayout(buttons)
+        controls.addWidget(self.progress)
+        controls.addWidget(self.status)
+
+        self.board_label = QLabel("No board contacted yet")
+        self.board_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        board_box = QGroupBox("Board (HELLO)")
+        QVBoxLayout(board_box).addWidget(self.board_label)
+
+        self.accuracy_label = QLabel("-")
+        self.agreement_label = QLabel("-")
+        self.dsp_latency = QLabel("-")
+        self.nn_latency = QLabel("-")
+        self.flash_bar = QProgressBar()
+        self.ram_bar = QProgressBar()
+        for bar in (self.flash_bar, self.ram_bar):
+            bar.setRange(0, 1000)
+            bar.setValue(0)
+            bar.setTextVisible(True)
+            bar.setFormat("-")
+        results_box = QGroupBox("On-device results")
+        res = QFormLayout(results_box)
+        res.addRow("Accuracy", self.accuracy_label)
+        res.addRow("Agreement with host", self.agreement_label)
+        res.addRow("DSP latency", self.dsp_latency)
+        res.addRow("NN latency", self.nn_latency)
+        res.addRow("Flash", self.flash_bar)
+        res.addRow("RAM", self.ram_bar)
+
+        self.matrix = ConfusionMatrixWidget()
+        self.history = QTableWidget(0, len(HISTORY_COLUMNS))
+        self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setStretchLastSection(True)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(controls)
+        left_layout.addWidget(board_box)
+        left_layout.addWidget(results_box)
+        left_layout.addStretch(1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.matrix)
+        history_box = QGroupBox("History of device results")
+        QVBoxLayout(history_box).addWidget(self.history)
+        right.addWidget(history_box)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Deploy</h2>"))
+        layout.addWidget(splitter, 1)
+
+        self.deploy_button.clicked.connect(self.start_deploy)
+        self.cancel_button.clicked.connect(self.cancel_deploy)
+        self.history.itemSelectionChanged.connect(self._on_history_selected)
+        self.context.project_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- state -----------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.worker is None:
+            self.refresh_models()
+
+    def refresh(self) -> None:
+        self.refresh_models()
+        self.refresh_history()
+        self.matrix.clear()
+        self.shown_result = None
+
+    def refresh_models(self) -> None:
+        """Variants first (newest on top), then runs that have none yet; keep the current choice."""
+        current = self.model_combo.currentData()
+        self.model_combo.clear()
+        project = self.context.project
+        if project is not None:
+            variants = list(reversed(project.variants()))
+            with_variant = {v["run_id"] for v in variants}
+            for v in variants:
+                acc = v["metrics"].get("test_accuracy")
+                acc_text = f", host int8 test accuracy {acc:.1%}" if isinstance(acc, float) else ""
+                self.model_combo.addItem(f"Variant {v['id']}: {v['name']}{acc_text}", ("variant", v["id"]))
+            for r in reversed(project.runs("train")):
+                if r.id not in with_variant:
+                    acc = r.metrics.get("test_accuracy")
+                    acc_text = f", float test accuracy {acc:.1%}" if isinstance(acc, float) else ""
+                    label = f"Run {r.id}{' ' + r.name if r.name else ''} (quantize to int8 first{acc_text})"
+                    self.model_combo.addItem(label, ("run", r.id))
+        if current is not None:
+            index = self.model_combo.findData(current)
+            if index >= 0:
+                self.model_combo.setCurrentIndex(index)
+        busy = self.worker is not None
+        self.deploy_button.setEnabled(not busy and project is not None and self.model_combo.count() > 0)
+        if project is None:
+            self.status.setText("Open a project to deploy a model.")
+        elif self.model_combo.count() == 0:
+            self.status.setText("Train a model on the Impulse / Train step first.")
+
+    def refresh_history(self) -> None:
+        project = self.context.project
+        rows = list(reversed(project.device_results())) if project is not None else []
+        self.history.blockSignals(True)
+        self.history.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            r = row["results"]
+            mem = r.get("memory", {})
+            nn = r.get("latency", {}).get("nn", {})
+            cells = (
+                str(row["id"]),
+                time.strftime("%Y-%m-%d %H:%M", time.localtime(row["created"])),
+                row["target"],
+                f"variant {row['variant_id']}",
+                f"{r.get('accuracy', 0.0):.1%}",
+                f"{r.get('agreement', 0.0):.1%}",
+                f"{nn.get('mean', 0):.0f} {nn.get('unit', '')}",
+                _fmt_bytes(int(mem.get("flash", 0))),
+                _fmt_bytes(int(mem.get("ram", 0))),
+            )
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row["id"])
+                self.history.setItem(i, j, item)
+        self.history.blockSignals(False)
+        self.history.resizeColumnsToContents()
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def start_deploy(self) -> None:
+        project = self.context.project
+        choice = self.model_combo.currentData()
+        if project is None or choice is None or self.worker is not None:
+            return
+        target = str(self.target_combo.currentData())
+        self.last_error = ""
+        self._set_busy(True)
+        self.progress.setValue(0)
+        self.status.setText("starting…")
+        self.worker = run_in_thread(
+            _deploy_job, project, tuple(choice), target, self.dsp_check.isChecked(),
+            on_progress=self._on_progress, on_done=self._on_done, on_error=self._on_error,
+            on_cancelled=self._on_cancelled,
+        )
+
+    def cancel_deploy(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.status.setText("cancelling…")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.deploy_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.target_combo.setEnabled(not busy)
+        self.model_combo.setEnabled(not busy)
+        self.dsp_check.setEnabled(not busy)
+
+    def _finish(self) -> None:
+        self.worker = None
+        self._set_busy(False)
+        self.refresh_models()
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(1000 * fraction))
+        self.status.setText(message)
+
+    def _on_done(self, result: Any) -> None:
+        self._finish()
+        self.progress.setValue(1000)
+        self.refresh_history()
+        self.show_result(result.results)
+        r = result.results
+        self.status.setText(f"Result {result.result_id} stored: on-device accuracy {r['accuracy']:.1%}, "
+                            f"agreement with the host {r['agreement']:.1%}")
+        self.context.status.emit(f"Deploy finished on {r['target']}")
+        self.deploy_finished.emit(result.result_id)
+
+    def _on_error(self, message: str) -> None:
+        self._finish()
+        self.last_error = message
+        self.status.setText(f"Failed: {message}")
+
+    def _on_cancelled(self) -> None:
+        self._finish()
+        self.progress.setValue(0)
+        self.status.setText("Cancelled; nothing was stored.")
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def _on_history_selected(self) -> None:
+        items = self.history.selectedItems()
+        project = self.context.project
+        if not items or project is None:
+            return
+        result_id = items[0].data(Qt.ItemDataRole.UserRole)
+        for row in project.device_results():
+            if row["id"] == result_id:
+                self.show_result(row["results"])
+                return
+
+    def show_result(self, r: dict[str, Any]) -> None:
+        """Fill the board facts, matrix, agreement, latency and memory from one stored result."""
+        self.shown_result = r
+        try:
+            cm = r["confusion_matrix"]
+            self.matrix.set_matrix(cm["labels"], cm["counts"], f"On the board ({r['target']}):")
+            h = r["hello"]
+            where = "DSP on the board" if r["mode"] == "dsp_on_board" else "features sent from the host"
+            self.board_label.setText(
+                f"{h['board']} · firmware {h['firmware']} (protocol {h['protocol']})"
+                f" · clock {h['clock_hz'] / 1e6:g} MHz"
+                f"\ncounter: {h['counter']}\nmodel {h['model_name']} ({h['model_hash']}), input "
+                f"{'x'.join(map(str, h['input_shape']))} int8, arena {_fmt_bytes(h['arena_bytes'])}\n{where}"
+            )
+            self.accuracy_label.setText(f"{r['accuracy']:.1%} on {r['windows']} test windows "
+                                        f"(host int8: {r['host_accuracy']:.1%})")
+            agree = f"{r['agreement']:.1%} of windows predict the same class"
+            fe = r.get("feature_error")
+            if fe:
+                agree += (f"\nboard DSP within {fe['max_abs']:.2g} of the host's, network bit-exact on "
+                          f"{r['nn_bit_exact']:.1%}")
+            else:
+                agree += f"\nidentical scores on {r['scores_identical']:.1%}"
+            self.agreement_label.setText(agree)
+            lat = r["latency"]
+            dsp, nn = lat["dsp"], lat["nn"]
+            self.dsp_latency.setText(
+                f"mean {dsp['mean']:,.0f}, worst {dsp['max']:,} {dsp['unit']}" if dsp.get("on_board")
+                else "computed on the host (not measured on the board)")
+            self.nn_latency.setText(f"mean {nn['mean']:,.0f}, worst {nn['max']:,} {nn['unit']}")
+            mem = r["memory"]
+            budget = mem.get("budget")
+            for bar, key in ((self.flash_bar, "flash"), (self.ram_bar, "ram")):
+                used = int(mem[key])
+                if budget:
+                    share = used / budget[key] if budget[key] else 0.0
+                    bar.setValue(int(1000 * min(1.0, share)))
+                    bar.setFormat(f"{_fmt_bytes(used)} of {_fmt_bytes(budget[key])} ({share:.1%})")
+                else:
+                    bar.setValue(0)
+                    text = f"{_fmt_bytes(used)} (no budget on this board)" if used else "not measured on this board"
+                    bar.setFormat(text)
+        except (KeyError, TypeError, ValueError) as exc:
+            self.status.setText(f"This stored result is incomplete ({exc}).")
