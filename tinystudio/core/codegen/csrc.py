@@ -26,17 +26,14 @@ static inline int32_t tsk_wrap_add(int32_t a, int32_t b)
     return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
-/* Saturating rounding doubling high multiply (gemmlowp). */
+/* Saturating rounding doubling high multiply (gemmlowp). For b > 0 (all multipliers here),
+   floor((a*b + 2^30) / 2^31) equals gemmlowp's truncating form, and compiles to one SMLAL. */
 static inline int32_t tsk_srdhm(int32_t a, int32_t b)
 {
-    int64_t ab;
-    int64_t nudge;
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    ab = (int64_t)a * (int64_t)b;
-    nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 /* Rounding (half away from zero) division by 2^exponent. */
@@ -97,6 +94,53 @@ static inline void tsk_dot2(const int8_t *x, const int8_t *w0, const int8_t *w1,
     *acc1 = a1;
 }
 
+/* 2 inputs x 2 weight rows: acc[0] += x0.w0, acc[1] += x0.w1, acc[2] += x1.w0, acc[3] += x1.w1
+   (inputs offset by off). Each load is used twice. */
+static inline void tsk_dot22(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, int32_t n,
+                             int32_t off, int32_t *acc)
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t i = 0;
+#if TSK_USE_DSP
+    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t v, x0e, x0o, x1e, x1o, we, wo;
+        memcpy(&v, x0 + i, 4);
+        x0e = __sxtab16(offs, v);
+        x0o = __sxtab16(offs, tsk_ror8(v));
+        memcpy(&v, x1 + i, 4);
+        x1e = __sxtab16(offs, v);
+        x1o = __sxtab16(offs, tsk_ror8(v));
+        memcpy(&v, w0 + i, 4);
+        we = __sxtb16(v);
+        wo = __sxtb16(tsk_ror8(v));
+        a0 = (int32_t)__smlad(x0e, we, (uint32_t)a0);
+        a0 = (int32_t)__smlad(x0o, wo, (uint32_t)a0);
+        a2 = (int32_t)__smlad(x1e, we, (uint32_t)a2);
+        a2 = (int32_t)__smlad(x1o, wo, (uint32_t)a2);
+        memcpy(&v, w1 + i, 4);
+        we = __sxtb16(v);
+        wo = __sxtb16(tsk_ror8(v));
+        a1 = (int32_t)__smlad(x0e, we, (uint32_t)a1);
+        a1 = (int32_t)__smlad(x0o, wo, (uint32_t)a1);
+        a3 = (int32_t)__smlad(x1e, we, (uint32_t)a3);
+        a3 = (int32_t)__smlad(x1o, wo, (uint32_t)a3);
+    }
+#endif
+    for (; i < n; ++i) {
+        const int32_t v0 = (int32_t)x0[i] + off;
+        const int32_t v1 = (int32_t)x1[i] + off;
+        a0 += v0 * (int32_t)w0[i];
+        a1 += v0 * (int32_t)w1[i];
+        a2 += v1 * (int32_t)w0[i];
+        a3 += v1 * (int32_t)w1[i];
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
 /* acc += sum((x[i] + off) * w[i]). */
 static inline int32_t tsk_dot1(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t acc)
 {
@@ -147,7 +191,10 @@ typedef struct {
 
 /* CONV_2D, per-channel int8: acc = bias + sum over in-bounds taps of (x + in_offset) * w. */
 void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
-                const int32_t *shift, const tsk_conv_params *p, int8_t *out);
+                const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out);
+
+/* Scratch bytes tsk_conv2d needs: two im2col patches unless the conv is a plain 1x1. */
+#define TSK_CONV_SCRATCH(k_h, k_w, in_c, direct) ((direct) ? 0 : 2 * (k_h) * (k_w) * (in_c))
 
 /* DEPTHWISE_CONV_2D; weights laid out [k_h][k_w][out_c]. */
 void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
@@ -158,63 +205,92 @@ void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const 
 CONV_C = r"""#include "tsk_conv.h"
 #include "tsk_common.h"
 
+/* Copy the receptive field of output pixel (oy, ox) into dst as one contiguous patch; taps outside the
+   image get the input zero point, so (x + in_offset) is 0 there, exactly like TFLM skipping them. */
+static void tsk_im2col(const int8_t *img, const tsk_conv_params *p, int32_t oy, int32_t ox, int8_t *dst)
+{
+    const int32_t in_c = p->in_c;
+    const int32_t row = p->k_w * in_c;
+    const int8_t zp = (int8_t)(-p->in_offset);
+    const int32_t iy0 = oy * p->stride_h - p->pad_h;
+    const int32_t ix0 = ox * p->stride_w - p->pad_w;
+    int32_t ky0, ky1, kx0, kx1, ky, kx;
+    tsk_window(iy0, p->dil_h, p->k_h, p->in_h, &ky0, &ky1);
+    tsk_window(ix0, p->dil_w, p->k_w, p->in_w, &kx0, &kx1);
+    for (ky = 0; ky < p->k_h; ++ky, dst += row) {
+        const int8_t *src;
+        if (ky < ky0 || ky >= ky1 || kx1 <= kx0) {
+            memset(dst, zp, (size_t)row);
+            continue;
+        }
+        src = img + ((iy0 + ky * p->dil_h) * p->in_w + ix0) * in_c;
+        if (p->dil_w == 1) {
+            memset(dst, zp, (size_t)(kx0 * in_c));
+            memcpy(dst + kx0 * in_c, src + kx0 * in_c, (size_t)((kx1 - kx0) * in_c));
+            memset(dst + kx1 * in_c, zp, (size_t)((p->k_w - kx1) * in_c));
+        } else {
+            for (kx = 0; kx < p->k_w; ++kx) {
+                if (kx < kx0 || kx >= kx1) {
+                    memset(dst + kx * in_c, zp, (size_t)in_c);
+                } else {
+                    memcpy(dst + kx * in_c, src + kx * p->dil_w * in_c, (size_t)in_c);
+                }
+            }
+        }
+    }
+}
+
 void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
-                const int32_t *shift, const tsk_conv_params *p, int8_t *out)
+                const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out)
 {
     const int32_t in_c = p->in_c;
     const int32_t out_c = p->out_c;
-    const int32_t tap = p->k_w * in_c;
-    const int32_t filter = p->k_h * tap;
+    const int32_t patch = p->k_h * p->k_w * in_c;
     const int32_t off = p->in_offset;
-    int32_t b, oy, ox, oc, ky, c;
-    for (b = 0; b < p->batches; ++b) {
-        const int8_t *img = in + b * p->in_h * p->in_w * in_c;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            const int32_t iy0 = oy * p->stride_h - p->pad_h;
-            int32_t ky0, ky1;
-            tsk_window(iy0, p->dil_h, p->k_h, p->in_h, &ky0, &ky1);
-            for (ox = 0; ox < p->out_w; ++ox) {
-                const int32_t ix0 = ox * p->stride_w - p->pad_w;
-                int32_t kx0, kx1, run, cols;
-                tsk_window(ix0, p->dil_w, p->k_w, p->in_w, &kx0, &kx1);
-                if (p->dil_w == 1) {
-                    run = (kx1 - kx0) * in_c;
-                    cols = kx1 > kx0 ? 1 : 0;
-                } else {
-                    run = in_c;
-                    cols = kx1 - kx0;
-                }
-                for (oc = 0; oc + 1 < out_c; oc += 2) {
-                    const int8_t *w0 = w + oc * filter;
-                    int32_t a0 = bias[oc];
-                    int32_t a1 = bias[oc + 1];
-                    for (ky = ky0; ky < ky1; ++ky) {
-                        const int32_t iy = iy0 + ky * p->dil_h;
-                        for (c = 0; c < cols; ++c) {
-                            const int32_t kx = kx0 + c;
-                            const int8_t *xp = img + (iy * p->in_w + ix0 + kx * p->dil_w) * in_c;
-                            const int32_t wo = ky * tap + kx * in_c;
-                            tsk_dot2(xp, w0 + wo, w0 + filter + wo, run, off, &a0, &a1);
-                        }
-                    }
-                    out[oc] = tsk_requant(a0, mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
-                    out[oc + 1] =
-                        tsk_requant(a1, mult[oc + 1], shift[oc + 1], p->out_offset, p->act_min, p->act_max);
-                }
-                if (oc < out_c) {
-                    const int8_t *w0 = w + oc * filter;
-                    int32_t a0 = bias[oc];
-                    for (ky = ky0; ky < ky1; ++ky) {
-                        const int32_t iy = iy0 + ky * p->dil_h;
-                        for (c = 0; c < cols; ++c) {
-                            const int32_t kx = kx0 + c;
-                            const int8_t *xp = img + (iy * p->in_w + ix0 + kx * p->dil_w) * in_c;
-                            a0 = tsk_dot1(xp, w0 + ky * tap + kx * in_c, run, off, a0);
-                        }
-                    }
-                    out[oc] = tsk_requant(a0, mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
-                }
-                out += out_c;
+    const int32_t per_image = p->out_h * p->out_w;
+    const int32_t pixels = p->batches * per_image;
+    const int direct = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 &&
+                       p->pad_w == 0;
+    int32_t pix, oc, k;
+    for (pix = 0; pix < pixels; pix += 2) {
+        const int two = pix + 1 < pixels;
+        const int8_t *x0;
+        const int8_t *x1;
+        int8_t *o0 = out + pix * out_c;
+        int8_t *o1 = o0 + out_c;
+        if (direct) {
+            x0 = in + pix * in_c;
+            x1 = two ? x0 + in_c : x0;
+        } else {
+            for (k = 0; k < (two ? 2 : 1); ++k) {
+                const int32_t q = pix + k;
+                const int32_t b = q / per_image;
+                const int32_t r = q - b * per_image;
+                tsk_im2col(in + b * p->in_h * p->in_w * in_c, p, r / p->out_w, r % p->out_w, scratch + k * patch);
+            }
+            x0 = scratch;
+            x1 = two ? scratch + patch : scratch;
+        }
+        for (oc = 0; oc + 1 < out_c; oc += 2) {
+            int32_t acc[4];
+            acc[0] = acc[2] = bias[oc];
+            acc[1] = acc[3] = bias[oc + 1];
+            tsk_dot22(x0, x1, w + oc * patch, w + (oc + 1) * patch, patch, off, acc);
+            o0[oc] = tsk_requant(acc[0], mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
+            o0[oc + 1] = tsk_requant(acc[1], mult[oc + 1], shift[oc + 1], p->out_offset, p->act_min, p->act_max);
+            if (two) {
+                o1[oc] = tsk_requant(acc[2], mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
+                o1[oc + 1] =
+                    tsk_requant(acc[3], mult[oc + 1], shift[oc + 1], p->out_offset, p->act_min, p->act_max);
+            }
+        }
+        if (oc < out_c) {
+            const int8_t *wr = w + oc * patch;
+            o0[oc] = tsk_requant(tsk_dot1(x0, wr, patch, off, bias[oc]), mult[oc], shift[oc], p->out_offset,
+                                 p->act_min, p->act_max);
+            if (two) {
+                o1[oc] = tsk_requant(tsk_dot1(x1, wr, patch, off, bias[oc]), mult[oc], shift[oc], p->out_offset,
+                                     p->act_min, p->act_max);
             }
         }
     }

@@ -116,6 +116,8 @@ def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, groups: set[
     lines = ["/* Generated model: static arena and the kernel call sequence. */", "#include <stdint.h>"]
     lines += ["#include <string.h>", "", '#include "model.h"', '#include "model_weights.h"']
     lines += [f'#include "tsk_{g}.h"' for g in sorted(groups)]
+    lines += ["", "/* Define TS_MODEL_OP_HOOK(index) to run code after each op (e.g. per-op profiling). */"]
+    lines += ["#ifndef TS_MODEL_OP_HOOK", "#define TS_MODEL_OP_HOOK(index) ((void)0)", "#endif"]
     words = (plan.arena_bytes + 7) // 8
     lines += ["", f"static uint64_t ts_arena_words[{max(1, words)}];", ""]
     for step in steps:
@@ -134,14 +136,17 @@ def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, groups: set[
             return f"(float *)(void *){base}"
         return base
 
-    for step in steps:
+    for position, step in enumerate(steps):
         if step.alias:
             continue
         fmt: dict[str, str] = {"out": ptr(step.output, "i"), "fout": ptr(step.output, "f")}
+        if position in plan.scratch:
+            fmt["scratch"] = f"(arena + {plan.scratch[position]})"
         for k, t in enumerate(step.runtime_inputs):
             fmt[f"in{k}"] = ptr(t, "i")
             fmt[f"fin{k}"] = ptr(t, "f")
         lines.append(f"    /* op {step.op_index}: {step.kind} */")
         lines.append("    " + step.code.format(**fmt))
+        lines.append(f"    TS_MODEL_OP_HOOK({step.op_index});")
     lines += ["    return 0;", "}", ""]
     return "\n".join(lines)

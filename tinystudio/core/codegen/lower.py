@@ -62,6 +62,7 @@ class Step:
     decls: list[str] = field(default_factory=list)
     alias: bool = False
     inplace: bool = False
+    scratch_bytes: int = 0  # arena bytes the kernel needs only during this step ({scratch})
 
 
 class _Ctx:
@@ -194,8 +195,12 @@ def _conv(g: Graph, op: Op) -> Step:
     fields = [n, ih, iw, ic, oh, ow, occ, kh, kw, o.strideH, o.strideW, dh, dw, pad_h, pad_w]
     fields += [-in_zp, out_zp, lo, hi]
     pp = ctx.params("tsk_conv_params", fields)
-    code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
-    return Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+    direct = kh == kw == o.strideH == o.strideW == 1 and pad_h == pad_w == 0
+    scratch = 0 if direct else 2 * kh * kw * ic
+    code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {'{scratch}' if scratch else 'NULL'}, {{out}});"
+    step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+    step.scratch_bytes = scratch
+    return step
 
 
 def _dwconv(g: Graph, op: Op) -> Step:

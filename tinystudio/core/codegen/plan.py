@@ -38,6 +38,7 @@ class MemoryPlan:
     arena_bytes: int
     tensors: list[TensorPlan]
     copy_input_to_output: bool
+    scratch: dict[int, int]  # step position -> arena offset of its scratch buffer
 
 
 class _Groups:
@@ -119,6 +120,13 @@ def plan_memory(graph: Graph, steps: list[Step]) -> MemoryPlan:
     arena_roots = [r for r in roots if location[r] == "arena"]
     sizes = {r: max(graph.tensors[t].nbytes for t in members(r)) for r in arena_roots}
     spans = {r: span(r) for r in arena_roots}
+    # Scratch buffers live only during their own step; keyed by negative ids.
+    for s, step in enumerate(steps):
+        if step.scratch_bytes:
+            key = -(s + 1)
+            arena_roots.append(key)
+            sizes[key] = step.scratch_bytes
+            spans[key] = (s, s)
     order = sorted(arena_roots, key=lambda r: (-sizes[r], spans[r][0]))
     offsets: dict[int, int] = {}
     arena = 0
@@ -142,7 +150,8 @@ def plan_memory(graph: Graph, steps: list[Step]) -> MemoryPlan:
         placements[t] = Placement(loc, off)
         tt = graph.tensors[t]
         tensors.append(TensorPlan(t, tt.name, loc, off, tt.nbytes, first[t], last[t]))
-    return MemoryPlan(placements, arena, tensors, copy_in_out)
+    scratch = {-(key + 1): off for key, off in offsets.items() if key < 0}
+    return MemoryPlan(placements, arena, tensors, copy_in_out, scratch)
 
 
 def _align(n: int) -> int:
