@@ -141,6 +141,9 @@ class TrainPage(QWidget):
     def reload(self) -> None:
         """Load the project's last impulse (or a suggestion), samples and runs."""
         project = self.context.project
+        if self.worker is not None:  # the project it trains on was just closed
+            self.worker.cancel()
+        self._shown_run = None
         self.setEnabled(project is not None)
         self.curves.clear()
         self.matrix.clear()
