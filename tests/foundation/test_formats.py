@@ -177,3 +177,37 @@ def test_export_reimports_to_identical_samples(tmp_path, project, fmt):
             assert (a.content_hash, a.axis_names, a.units) == (b.content_hash, b.axis_names, b.units)
             if fmt == "csv":
                 assert (a.label, a.group) == (b.label, b.group)
+
+
+@pytest.mark.parametrize(
+    ("header", "times", "rate"),
+    [
+        ("Time (s),ax,ay", ["0.00", "0.02", "0.04", "0.06"], 50.0),
+        ("t_ms,ax,ay", ["0", "4", "8", "12"], 250.0),
+        ("micros,ax,ay", ["1000", "1250", "1500", "1750"], 4000.0),
+        ("timestamp,ax,ay", ["1700000000000", "1700000000010", "1700000000020", "1700000000030"], 100.0),
+        ("time,ax,ay", ["1700000000.00", "1700000000.50", "1700000001.00", "1700000001.50"], 2.0),
+        ("time,ax,ay", ["1700000000000000000", "1700000000010000000", "1700000000020000000", "1700000000030000000"],
+         100.0),
+        ("millis(),ax,ay", ["5000", "6000", "7000", "8000"], 1.0),
+    ],
+)
+def test_time_column_units_from_name_or_magnitude(tmp_path, project, header, times, rate):
+    f = tmp_path / "clock.csv"
+    f.write_text(header + "\n" + "".join(f"{t},{i},{-i}\n" for i, t in enumerate(times)))
+    import_files(project, [f])
+    (info,) = project.samples()
+    assert info.rate_hz == pytest.approx(rate, rel=1e-4) and info.axis_names == ("ax", "ay")  # ns epochs: float64
+
+
+def test_phone_logger_export_with_two_clocks_and_a_text_column(tmp_path, project):
+    f = tmp_path / "shake.csv"
+    rows = "".join(
+        f"{1700000000000000000 + i * 10_000_000},{i * 0.01:.2f},phone-1,{i},{i * 2},{i * 3}\n" for i in range(50)
+    )
+    f.write_text("time,seconds_elapsed,device,z,y,x\n" + rows)
+    report = import_files(project, [f])
+    (info,) = project.samples()
+    assert info.axis_names == ("z", "y", "x") and info.rate_hz == pytest.approx(100.0)
+    assert "device" in report.summary()
+    np.testing.assert_array_equal(project.load_signal(info.id)[:3], [[0, 0, 0], [1, 2, 3], [2, 4, 6]])

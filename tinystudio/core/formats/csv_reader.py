@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +23,16 @@ _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|[\x00-\x08\x0b\x
 _SEPARATORS = re.compile(r"[,;\t ]+")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|nan|inf|infinity)$", re.I)
 _UNIT = re.compile(r"^(.*?)\s*[\[(]([^\])]*)[\])]\s*$")
-_TIME_NAMES = {"timestamp", "time", "t", "ts", "millis", "micros", "time_ms", "time_us", "time_s", "ms", "us"}
-_LABEL_NAMES = {"label", "class", "category"}
-_GROUP_NAMES = {"group", "subject", "person", "session"}
+_TIME_COLUMN = re.compile(
+    r"^(time|timestamp|ts|t|millis|micros|elapsed|seconds_elapsed|time_elapsed|ms|us)"
+    r"(?:[ _-]?(ms|us|µs|ns|s|sec|secs|seconds|millis|micros|nanos))?(?:\(\))?$"
+)
+_SCALES = {
+    "ms": 1e-3, "millis": 1e-3, "us": 1e-6, "µs": 1e-6, "micros": 1e-6, "ns": 1e-9, "nanos": 1e-9,
+    "s": 1.0, "sec": 1.0, "secs": 1.0, "seconds": 1.0, "seconds_elapsed": 1.0, "time_elapsed": 1.0,
+}
+_LABEL_NAMES = {"label", "class", "category", "activity", "gesture"}
+_GROUP_NAMES = {"group", "subject", "person", "session", "participant", "user", "subject_id", "user_id"}
 _BATCH = 8192
 
 
@@ -42,6 +49,18 @@ class _Layout:
     label_col: int | None
     group_col: int | None
     separator: str | None  # None = runs of whitespace
+    ignored: list[str] = field(default_factory=list)  # text columns that are neither label nor group
+
+    def drop_text_columns(self, first_row: list[str]) -> None:
+        """Columns whose first value is text (a date, a device name) are kept out of the signal."""
+        text = [i for i in self.value_cols if not _is_number(first_row[i])]
+        if not text or len(text) == len(self.value_cols):
+            return
+        self.ignored = [self.columns[i] for i in text]
+        keep = [k for k, i in enumerate(self.value_cols) if i not in text]
+        self.value_cols = [self.value_cols[k] for k in keep]
+        self.axis_names = [self.axis_names[k] for k in keep]
+        self.units = [self.units[k] for k in keep]
 
 
 def _clean(line: str) -> str:
@@ -79,15 +98,27 @@ def _is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.strip()))
 
 
-def _time_scale(name: str) -> float | None:
-    low = name.lower()
-    if "us" in low.split("_") or low in {"micros", "us", "time_us", "t_us"} or "micro" in low:
-        return 1e-6
-    if low in {"timestamp", "millis", "ms", "time_ms", "t_ms"} or "milli" in low:
+def _time_scale(name: str, unit: str) -> float | None:
+    """Seconds per unit of a time column, from its [unit] or its name; None when only values can tell."""
+    if unit.lower() in _SCALES:
+        return _SCALES[unit.lower()]
+    m = _TIME_COLUMN.match(name.lower())
+    if m is None:
+        return None
+    base, suffix = m.group(1), m.group(2)
+    if suffix:
+        return _SCALES[suffix]
+    return _SCALES.get(base)
+
+
+def _scale_from_values(name: str, first: float, step: float) -> float:
+    """Guess a time unit: epoch timestamps by magnitude, else Arduino-style integer millis, else seconds."""
+    for threshold, scale in ((1e17, 1e-9), (1e14, 1e-6), (1e11, 1e-3), (1e8, 1.0)):
+        if abs(first) >= threshold:
+            return scale
+    if name.lower() == "timestamp" or (step >= 1 and float(first).is_integer()):
         return 1e-3
-    if low in {"time_s", "t_s", "seconds", "sec"}:
-        return 1.0
-    return None
+    return 1.0
 
 
 def _layout(header: list[str], sep: str | None) -> _Layout:
@@ -97,19 +128,20 @@ def _layout(header: list[str], sep: str | None) -> _Layout:
         names.append((m.group(1) if m else raw).strip().strip('"'))
         units.append(m.group(2).strip() if m else "")
     low = [n.lower() for n in names]
-    time_col = next((i for i, n in enumerate(low) if n in _TIME_NAMES), None)
-    if time_col is None and units and units[0].lower() in {"ms", "us", "s"}:
-        time_col = 0
+    time_cols = [i for i, n in enumerate(low) if _TIME_COLUMN.match(n)]
+    if not time_cols and units and units[0].lower() in _SCALES:
+        time_cols = [0]
+    # several clocks (e.g. epoch time and seconds elapsed): the one with a known unit wins
+    time_col = next((i for i in time_cols if _time_scale(names[i], units[i]) is not None), None)
+    if time_col is None and time_cols:
+        time_col = time_cols[0]
     label_col = next((i for i, n in enumerate(low) if n in _LABEL_NAMES), None)
     group_col = next((i for i, n in enumerate(low) if n in _GROUP_NAMES), None)
-    special = {time_col, label_col, group_col}
+    special = {*time_cols, label_col, group_col}
     value_cols = [i for i in range(len(names)) if i not in special]
     if not value_cols:
         raise UserError("the header names no signal columns")
-    scale = None
-    if time_col is not None:
-        unit = units[time_col].lower()
-        scale = {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "s": 1.0, "ns": 1e-9}.get(unit) or _time_scale(names[time_col])
+    scale = _time_scale(names[time_col], units[time_col]) if time_col is not None else None
     used: set[str] = set()
     axis_names = []
     for i in value_cols:
@@ -228,19 +260,20 @@ class _Reader:
             return
         self.layout = _layout(fields, sep)
         self.header_line = line
-        self.spool = Spool(len(self.layout.value_cols))
 
     def _flush_batch(self) -> None:
         if not self.batch_meta:
             return
         layout = self.layout
         assert layout is not None
-        if self.spool is None:
-            self.spool = Spool(len(layout.value_cols))
         lines = self.batch_meta
         self.batch_meta = []
+        if self.spool is None:  # first data row: now we know which columns hold text
+            layout.drop_text_columns(_split(lines[0][1], layout.separator))
+            self.spool = Spool(len(layout.value_cols))
         ncols = len(layout.columns)
-        text_cols = {c for c in (layout.label_col, layout.group_col) if c is not None}
+        ignored = {layout.columns.index(name) for name in layout.ignored}
+        text_cols = {c for c in (layout.label_col, layout.group_col) if c is not None} | ignored
         numeric_cols = [c for c in range(ncols) if c not in text_cols]
         table = None if text_cols else _fast_parse([ln for _, ln in lines], layout.separator, ncols)
         rows = [(n, _split(ln, layout.separator)) for n, ln in lines] if table is None or text_cols else []
@@ -322,6 +355,9 @@ class _Reader:
                     label=seg.label or None,
                     group=seg.group or None,
                     name=self.path.name,
+                    notes=[f"text column(s) left out of the signal: {', '.join(self.layout.ignored)}"]
+                    if self.layout.ignored
+                    else [],
                 )
             )
         return recordings, dict(self.skipped)
@@ -338,7 +374,5 @@ class _Reader:
             )
         span = seg.t_last - seg.t_first
         step = span / (seg.frames - 1)
-        scale = layout.time_scale
-        if scale is None:  # 'time' or 't': integers stepping by >= 1 are milliseconds, else seconds
-            scale = 1e-3 if step >= 1 and float(seg.t_first).is_integer() else 1.0
+        scale = layout.time_scale or _scale_from_values(layout.columns[layout.time_col], seg.t_first, step)
         return (seg.frames - 1) / (span * scale)

@@ -32,6 +32,7 @@ class ImportReport:
     files: int = 0
     skipped_lines: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = f"imported {len(self.sample_ids)} sample(s) from {self.files} file(s)"
@@ -40,6 +41,8 @@ class ImportReport:
             text += "; skipped lines: " + ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
         if self.duplicates:
             text += f"; {self.duplicates} already in the project (added again)"
+        for note in self.notes:
+            text += f"; {note}"
         return text
 
 
@@ -118,6 +121,7 @@ def import_files(
                 report.skipped_lines[key] = report.skipped_lines.get(key, 0) + count
             for rec in recordings:
                 _settle(rec, path, label, group, rate_hz, label_from)
+                report.notes.extend(f"{path.name}: {n}" for n in rec.notes if f"{path.name}: {n}" not in report.notes)
             decoded.append((path, recordings))
         known = project.hashes()
         with project.transaction():
