@@ -1,0 +1,75 @@
+"""Shared deploy fixtures: BasicMotions imported, split, trained briefly and quantized to int8 once per
+session; each test that stores results works on its own copy of that project."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from datasets import write_basic_motions_csv
+from tinystudio.cli.main import main
+from tinystudio.core.store import Project
+
+EPOCHS = 12
+
+
+@dataclass(frozen=True)
+class TrainedProject:
+    path: Path
+    run_id: int
+    variant_id: int
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Run the tinystudio command line in-process; return (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> TrainedProject:
+    """BasicMotions (import, 70/15/15 split), a short training run and its int8 variant."""
+    from tinystudio.core.features import suggest_for_project
+    from tinystudio.core.formats import import_files
+    from tinystudio.core.quantize import quantize_run
+    from tinystudio.core.split import assign_splits
+    from tinystudio.core.training import train
+
+    root = tmp_path_factory.mktemp("deploy")
+    path = root / "bm.tsproj"
+    with Project.create(path) as project:
+        import_files(project, write_basic_motions_csv(root / "csv"))
+        assign_splits(project)
+        impulse = suggest_for_project(project)
+        impulse.model.epochs = EPOCHS
+        run_id = train(project, impulse).run_id
+        variant_id = quantize_run(project, run_id).variant_id
+    return TrainedProject(path, run_id, variant_id)
+
+
+@pytest.fixture
+def project_copy(trained: TrainedProject, tmp_path: Path) -> Path:
+    """A private copy of the trained project (its own cache folder, so builds start clean)."""
+    dest = tmp_path / "copy.tsproj"
+    shutil.copy(trained.path, dest)
+    return dest
+
+
+@pytest.fixture
+def project(project_copy: Path) -> Iterator[Project]:
+    with Project.open(project_copy) as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def qemu_available() -> None:
+    if shutil.which("qemu-system-arm") is None or shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("qemu-system-arm or arm-none-eabi-gcc is not installed")

@@ -1,0 +1,105 @@
+"""The on-device test on the host board (native process on a pty) and the emulated Cortex-M4F: the board's
+predictions match the host's int8 predictions, results are stored only when complete."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinystudio.core.errors import Cancelled, UserError
+from tinystudio.core.pipeline_data import pipeline_data
+from tinystudio.core.progress import CancelToken
+from tinystudio.targets import ondevice
+from tinystudio.targets.host import HostTarget
+from tinystudio.targets.ondevice import deploy, resolve_variant
+
+pytestmark = pytest.mark.slow
+
+def test_host_board_with_dsp_agrees_with_host_int8_and_is_stored(project, trained):
+    messages: list[str] = []
+    result = deploy(project, trained.variant_id, "host", progress=lambda f, m: messages.append(m))
+    r = result.results
+    test_windows = len(pipeline_data(project, trained.run_id).y["test"])
+    assert r["complete"] and r["mode"] == "dsp_on_board"
+    assert r["windows"] == test_windows == len(r["predictions"]) == len(r["nn_counts"])
+    # Same int8 model, TFLM-exact kernels; the C DSP differs from numpy only in the last float digits.
+    assert r["agreement"] == 1.0
+    assert r["nn_bit_exact"] == 1.0
+    assert r["feature_error"]["max_rel"] < 1e-3
+    assert sum(map(sum, r["confusion_matrix"]["counts"])) == test_windows
+    assert r["latency"]["nn"]["unit"] == "microseconds"
+    assert r["hello"]["board"] == "host" and r["hello"]["dsp_on_board"]
+    stored = project.device_results(trained.variant_id)
+    assert [s["id"] for s in stored] == [result.result_id]
+    assert stored[0]["results"]["predictions"] == r["predictions"]
+    assert any("window" in m for m in messages)
+
+def test_features_from_host_give_identical_scores(project, trained):
+    r = deploy(project, trained.variant_id, "host", device_dsp=False).results
+    assert r["mode"] == "features_from_host"
+    assert r["scores_identical"] == 1.0 and r["agreement"] == 1.0
+    assert r["latency"]["dsp"]["on_board"] is False
+
+@pytest.mark.usefixtures("qemu_available")
+def test_qemu_board_with_host_features_is_bit_exact(project, trained):
+    r = deploy(project, trained.variant_id, "mps2-an386", device_dsp=False).results
+    assert r["scores_identical"] == 1.0 and r["agreement"] == 1.0
+    assert r["accuracy"] == r["host_accuracy"]
+    nn = r["latency"]["nn"]
+    assert nn["unit"] == "emulated instructions"
+    assert 0 < nn["min"] <= nn["mean"] <= nn["max"]
+    mem = r["memory"]
+    assert 0 < mem["flash"] <= mem["budget"]["flash"]
+    assert 0 < mem["ram"] <= mem["budget"]["ram"]
+    assert mem["stack_peak"] > 0
+
+def test_resolve_variant_quantizes_a_run_without_one(project, trained):
+    from tinystudio.core.training import RUN_KIND
+
+    run = project.run(trained.run_id)
+    new_run = project.add_run(RUN_KIND, run.config, run.metrics, run.curves, run.model)
+    variant_id = resolve_variant(project)  # newest run, no variant yet
+    assert variant_id != trained.variant_id
+    assert [v["id"] for v in project.variants(new_run)] == [variant_id]
+    assert resolve_variant(project, run_id=trained.run_id) == trained.variant_id
+    with pytest.raises(UserError, match="no model variant with id 999"):
+        resolve_variant(project, 999)
+
+class _FragileHost(HostTarget):
+    """A real host board whose process the test kills part-way through the test split."""
+
+    links: list = []
+
+    def launch(self, artifact, *, timeout=10.0):
+        link = super().launch(artifact, timeout=timeout)
+        self.links.append(link)
+        return link
+
+def test_board_that_dies_is_a_clear_error_and_nothing_is_stored(project, trained, monkeypatch):
+    monkeypatch.setattr(ondevice, "get_target", lambda name: _FragileHost())
+
+    def progress(fraction: float, message: str) -> None:
+        if message.startswith("window 5/"):
+            _FragileHost.links[-1].process.kill()
+            _FragileHost.links[-1].process.wait()
+
+    with pytest.raises(UserError, match=r"board (died|stopped answering) after 5 of \d+ test windows"):
+        deploy(project, trained.variant_id, "host", progress=progress)
+    assert project.device_results() == []
+
+def test_cancel_during_the_stream_stores_nothing(project, trained):
+    token = CancelToken()
+
+    def progress(fraction: float, message: str) -> None:
+        if message.startswith("window 3/"):
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        deploy(project, trained.variant_id, "host", progress=progress, cancel=token)
+    assert project.device_results() == []
+
+def test_empty_test_split_is_a_clear_error(project, trained):
+    ids = [s.id for s in project.samples(split="test")]
+    project.set_split(ids, "train")
+    with pytest.raises(UserError, match="test split has no windows"):
+        deploy(project, trained.variant_id, "host")
+    assert project.device_results() == []
