@@ -58,6 +58,23 @@ static inline uint32_t tsk_ror8(uint32_t v)
     return (v >> 8) | (v << 24);
 }
 
+#if TSK_USE_DSP
+/* SXTB16 / SXTAB16 with the rotate folded in (GCC's intrinsics emit a separate ROR). */
+static inline uint32_t tsk_sxtb16_ror8(uint32_t v)
+{
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+static inline uint32_t tsk_sxtab16_ror8(uint32_t a, uint32_t v)
+{
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+    return r;
+}
+#endif
+
 static inline int32_t tsk_clamp(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : (v > hi ? hi : v);
@@ -78,11 +95,11 @@ static inline void tsk_dot2(const int8_t *x, const int8_t *w0, const int8_t *w1,
         memcpy(&v0, w0 + i, 4);
         memcpy(&v1, w1 + i, 4);
         xe = __sxtab16(offs, vx);
-        xo = __sxtab16(offs, tsk_ror8(vx));
+        xo = tsk_sxtab16_ror8(offs, vx);
         a0 = (int32_t)__smlad(xe, __sxtb16(v0), (uint32_t)a0);
-        a0 = (int32_t)__smlad(xo, __sxtb16(tsk_ror8(v0)), (uint32_t)a0);
+        a0 = (int32_t)__smlad(xo, tsk_sxtb16_ror8(v0), (uint32_t)a0);
         a1 = (int32_t)__smlad(xe, __sxtb16(v1), (uint32_t)a1);
-        a1 = (int32_t)__smlad(xo, __sxtb16(tsk_ror8(v1)), (uint32_t)a1);
+        a1 = (int32_t)__smlad(xo, tsk_sxtb16_ror8(v1), (uint32_t)a1);
     }
 #endif
     for (; i < n; ++i) {
@@ -94,10 +111,9 @@ static inline void tsk_dot2(const int8_t *x, const int8_t *w0, const int8_t *w1,
     *acc1 = a1;
 }
 
-/* 2 inputs x 2 weight rows: acc[0] += x0.w0, acc[1] += x0.w1, acc[2] += x1.w0, acc[3] += x1.w1
-   (inputs offset by off). Each load is used twice. */
-static inline void tsk_dot22(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, int32_t n,
-                             int32_t off, int32_t *acc)
+/* 2 inputs x 2 weight rows, each pair n bytes apart (x1 = x + n, w1 = w + n):
+   acc[0] += x0.w0, acc[1] += x0.w1, acc[2] += x1.w0, acc[3] += x1.w1 (inputs offset by off). */
+static inline void tsk_dot22(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t *acc)
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     int32_t i = 0;
@@ -105,22 +121,22 @@ static inline void tsk_dot22(const int8_t *x0, const int8_t *x1, const int8_t *w
     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
     for (; i + 4 <= n; i += 4) {
         uint32_t v, x0e, x0o, x1e, x1o, we, wo;
-        memcpy(&v, x0 + i, 4);
+        memcpy(&v, x + i, 4);
         x0e = __sxtab16(offs, v);
-        x0o = __sxtab16(offs, tsk_ror8(v));
-        memcpy(&v, x1 + i, 4);
+        x0o = tsk_sxtab16_ror8(offs, v);
+        memcpy(&v, x + n + i, 4);
         x1e = __sxtab16(offs, v);
-        x1o = __sxtab16(offs, tsk_ror8(v));
-        memcpy(&v, w0 + i, 4);
+        x1o = tsk_sxtab16_ror8(offs, v);
+        memcpy(&v, w + i, 4);
         we = __sxtb16(v);
-        wo = __sxtb16(tsk_ror8(v));
+        wo = tsk_sxtb16_ror8(v);
         a0 = (int32_t)__smlad(x0e, we, (uint32_t)a0);
         a0 = (int32_t)__smlad(x0o, wo, (uint32_t)a0);
         a2 = (int32_t)__smlad(x1e, we, (uint32_t)a2);
         a2 = (int32_t)__smlad(x1o, wo, (uint32_t)a2);
-        memcpy(&v, w1 + i, 4);
+        memcpy(&v, w + n + i, 4);
         we = __sxtb16(v);
-        wo = __sxtb16(tsk_ror8(v));
+        wo = tsk_sxtb16_ror8(v);
         a1 = (int32_t)__smlad(x0e, we, (uint32_t)a1);
         a1 = (int32_t)__smlad(x0o, wo, (uint32_t)a1);
         a3 = (int32_t)__smlad(x1e, we, (uint32_t)a3);
@@ -128,12 +144,12 @@ static inline void tsk_dot22(const int8_t *x0, const int8_t *x1, const int8_t *w
     }
 #endif
     for (; i < n; ++i) {
-        const int32_t v0 = (int32_t)x0[i] + off;
-        const int32_t v1 = (int32_t)x1[i] + off;
-        a0 += v0 * (int32_t)w0[i];
-        a1 += v0 * (int32_t)w1[i];
-        a2 += v1 * (int32_t)w0[i];
-        a3 += v1 * (int32_t)w1[i];
+        const int32_t v0 = (int32_t)x[i] + off;
+        const int32_t v1 = (int32_t)x[n + i] + off;
+        a0 += v0 * (int32_t)w[i];
+        a1 += v0 * (int32_t)w[n + i];
+        a2 += v1 * (int32_t)w[i];
+        a3 += v1 * (int32_t)w[n + i];
     }
     acc[0] = a0;
     acc[1] = a1;
@@ -152,7 +168,7 @@ static inline int32_t tsk_dot1(const int8_t *x, const int8_t *w, int32_t n, int3
         memcpy(&vx, x + i, 4);
         memcpy(&vw, w + i, 4);
         acc = (int32_t)__smlad(__sxtab16(offs, vx), __sxtb16(vw), (uint32_t)acc);
-        acc = (int32_t)__smlad(__sxtab16(offs, tsk_ror8(vx)), __sxtb16(tsk_ror8(vw)), (uint32_t)acc);
+        acc = (int32_t)__smlad(tsk_sxtab16_ror8(offs, vx), tsk_sxtb16_ror8(vw), (uint32_t)acc);
     }
 #endif
     for (; i < n; ++i) {
@@ -275,7 +291,11 @@ void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const in
             int32_t acc[4];
             acc[0] = acc[2] = bias[oc];
             acc[1] = acc[3] = bias[oc + 1];
-            tsk_dot22(x0, x1, w + oc * patch, w + (oc + 1) * patch, patch, off, acc);
+            if (two) {
+                tsk_dot22(x0, w + oc * patch, patch, off, acc);
+            } else {
+                tsk_dot2(x0, w + oc * patch, w + (oc + 1) * patch, patch, off, &acc[0], &acc[1]);
+            }
             o0[oc] = tsk_requant(acc[0], mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
             o0[oc + 1] = tsk_requant(acc[1], mult[oc + 1], shift[oc + 1], p->out_offset, p->act_min, p->act_max);
             if (two) {
@@ -327,9 +347,9 @@ void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const 
                                 memcpy(&vx, img + (iy * p->in_w + ix0 + kx * p->dil_w) * in_c + oc, 4);
                                 memcpy(&vw, w + (ky * p->k_w + kx) * out_c + oc, 4);
                                 xe = __sxtab16(offs, vx);
-                                xo = __sxtab16(offs, tsk_ror8(vx));
+                                xo = tsk_sxtab16_ror8(offs, vx);
                                 we = __sxtb16(vw);
-                                wo = __sxtb16(tsk_ror8(vw));
+                                wo = tsk_sxtb16_ror8(vw);
                                 a0 = __smlabb((int32_t)xe, (int32_t)we, a0);
                                 a2 = __smlatt((int32_t)xe, (int32_t)we, a2);
                                 a1 = __smlabb((int32_t)xo, (int32_t)wo, a1);
