@@ -68,3 +68,24 @@ def test_impossible_settings_disable_train_with_a_reason(page):
     page.form.dsp_block.setCurrentIndex(page.form.dsp_block.findData("mfcc"))
     assert not page.train_button.isEnabled()
     assert "audio" in page.size_label.text()
+
+
+def test_defaults_follow_data_imported_later_until_the_user_edits_them(qtbot, tmp_path):
+    from datasets import write_basic_motions_csv
+    from tinystudio.core.formats import import_files
+
+    context = AppContext()
+    context.set_project(Project.create(tmp_path / "late.tsproj"))
+    page = TrainPage(context)
+    qtbot.addWidget(page)
+    empty_default = page.form.impulse().window.window_ms
+    paths = write_basic_motions_csv(tmp_path / "bm")
+    import_files(context.project, paths[:40])
+    context.samples_changed.emit()
+    suggested = page.form.impulse().window.window_ms
+    assert suggested != empty_default and suggested <= 10_000  # fits the 10 s recordings at 10 Hz
+    page.form.window_ms.setValue(1500)  # the user's choice now wins over later data
+    import_files(context.project, paths[40:])
+    context.samples_changed.emit()
+    assert page.form.impulse().window.window_ms == 1500
+    context.close()

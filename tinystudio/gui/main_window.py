@@ -22,6 +22,7 @@ from tinystudio import __version__
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import PROJECT_SUFFIX, Project
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.theme import apply_plot_theme
 
 # (sidebar title, module in tinystudio.gui.pages, class name)
 STEPS: tuple[tuple[str, str, str], ...] = (
@@ -49,12 +50,14 @@ class MainWindow(QMainWindow):
 
     def __init__(self, context: AppContext | None = None) -> None:
         super().__init__()
+        apply_plot_theme()
         self.context = context or AppContext(self)
         self.setWindowTitle("TinyStudio")
         self.resize(1280, 800)
 
         self.sidebar = QListWidget()
-        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFixedWidth(180)
+        self.sidebar.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 8px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for title, module, cls in STEPS:

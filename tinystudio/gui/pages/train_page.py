@@ -153,14 +153,33 @@ class TrainPage(QWidget):
             return
         saved = project.get_setting(SETTING_KEY)
         try:
-            impulse = ImpulseConfig.from_dict(saved) if saved else suggest_for_project(project)
+            impulse = ImpulseConfig.from_dict(saved) if saved else self._suggestion()
         except UserError:
-            impulse = suggest_for_project(project)
+            impulse = self._suggestion()
         self.form.set_impulse(impulse)
+        self._auto_impulse = self.form.impulse().to_dict() if not saved else None
         self._samples_changed()
         self.refresh_runs()
 
+    def _suggestion(self) -> ImpulseConfig:
+        assert self.context.project is not None
+        return suggest_for_project(self.context.project)
+
+    def _follow_data(self) -> None:
+        """While the user has neither trained nor edited the settings, defaults follow the data."""
+        project = self.context.project
+        if project is None or project.get_setting(SETTING_KEY) is not None:
+            return
+        try:
+            untouched = self.form.impulse().to_dict() == getattr(self, "_auto_impulse", None)
+        except UserError:
+            return
+        if untouched:  # remember what the form shows, so a later change by the user is noticed
+            self.form.set_impulse(self._suggestion())
+            self._auto_impulse = self.form.impulse().to_dict()
+
     def _samples_changed(self) -> None:
+        self._follow_data()
         project = self.context.project
         current = self.sample_combo.currentData()
         self.sample_combo.blockSignals(True)

@@ -18,7 +18,8 @@ class ConfusionMatrixWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel("No results yet")
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setVisible(False)  # nothing to draw until there are results
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -57,7 +58,10 @@ class ConfusionMatrixWidget(QWidget):
         self._texts = []
         total = int(cm.sum())
         accuracy = np.trace(cm) / total if total else 0.0
-        self.title.setText(f"{title}  accuracy {accuracy:.1%} ({total} windows)" if total else (title or ""))
+        self.title.setText(
+            f"{title}  accuracy {accuracy:.1%} ({total} windows)" if total else (title or "No results yet")
+        )
+        self.plot.setVisible(bool(len(labels)))
         if not len(labels):
             self.image.clear()
             return
