@@ -39,7 +39,7 @@ static inline int32_t tsk_srdhm(int32_t a, int32_t b)
 /* Rounding (half away from zero) division by 2^exponent. */
 static inline int32_t tsk_rdbpot(int32_t x, int32_t exponent)
 {
-    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t mask = (int32_t)((1u << exponent) - 1u);
     const int32_t remainder = x & mask;
     const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -186,10 +186,20 @@ static inline void tsk_window(int32_t o, int32_t d, int32_t k, int32_t size, int
     *k1 = hi < k ? hi : k;
 }
 
+/* tsk_mbqm + output offset + clamp, for positive multipliers (every per-channel multiplier). */
 static inline int8_t tsk_requant(int32_t acc, int32_t mult, int32_t shift, int32_t out_offset, int32_t lo,
                                  int32_t hi)
 {
-    return (int8_t)tsk_clamp(tsk_mbqm(acc, mult, shift) + out_offset, lo, hi);
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    int32_t x = (int32_t)(((int64_t)(int32_t)((uint32_t)acc << left) * mult + ((int64_t)1 << 30)) >> 31);
+    if (right > 0) {
+        const int32_t mask = (int32_t)((1u << right) - 1u);
+        const int32_t remainder = x & mask;
+        const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+        x = (x >> right) + (remainder > threshold ? 1 : 0);
+    }
+    return (int8_t)tsk_clamp(x + out_offset, lo, hi);
 }
 
 #endif
@@ -259,6 +269,9 @@ static void tsk_im2col(const int8_t *img, const tsk_conv_params *p, int32_t oy, 
 void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                 const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out)
 {
+    const int32_t out_off = p->out_offset;
+    const int32_t act_lo = p->act_min;
+    const int32_t act_hi = p->act_max;
     const int32_t in_c = p->in_c;
     const int32_t out_c = p->out_c;
     const int32_t patch = p->k_h * p->k_w * in_c;
@@ -296,12 +309,12 @@ void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const in
             } else {
                 tsk_dot2(x0, w + oc * patch, w + (oc + 1) * patch, patch, off, &acc[0], &acc[1]);
             }
-            o0[oc] = tsk_requant(acc[0], mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
-            o0[oc + 1] = tsk_requant(acc[1], mult[oc + 1], shift[oc + 1], p->out_offset, p->act_min, p->act_max);
+            o0[oc] = tsk_requant(acc[0], mult[oc], shift[oc], out_off, act_lo, act_hi);
+            o0[oc + 1] = tsk_requant(acc[1], mult[oc + 1], shift[oc + 1], out_off, act_lo, act_hi);
             if (two) {
-                o1[oc] = tsk_requant(acc[2], mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
+                o1[oc] = tsk_requant(acc[2], mult[oc], shift[oc], out_off, act_lo, act_hi);
                 o1[oc + 1] =
-                    tsk_requant(acc[3], mult[oc + 1], shift[oc + 1], p->out_offset, p->act_min, p->act_max);
+                    tsk_requant(acc[3], mult[oc + 1], shift[oc + 1], out_off, act_lo, act_hi);
             }
         }
         if (oc < out_c) {
@@ -319,10 +332,16 @@ void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const in
 void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                   const int32_t *shift, int32_t depth_mult, const tsk_conv_params *p, int8_t *out)
 {
+    const int32_t out_off = p->out_offset;
+    const int32_t act_lo = p->act_min;
+    const int32_t act_hi = p->act_max;
     const int32_t in_c = p->in_c;
     const int32_t out_c = p->out_c;
     const int32_t off = p->in_offset;
-    int32_t b, oy, ox, oc, ky, kx;
+    const int32_t x_col = p->dil_w * in_c;
+    const int32_t x_row = p->dil_h * p->in_w * in_c;
+    const int32_t w_row = p->k_w * out_c;
+    int32_t b, oy, ox, oc, r, c;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *img = in + b * p->in_h * p->in_w * in_c;
         for (oy = 0; oy < p->out_h; ++oy) {
@@ -331,21 +350,29 @@ void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const 
             tsk_window(iy0, p->dil_h, p->k_h, p->in_h, &ky0, &ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_w;
-                int32_t kx0, kx1;
+                int32_t kx0, kx1, rows, cols;
+                const int8_t *x_start;
+                const int8_t *w_start;
                 tsk_window(ix0, p->dil_w, p->k_w, p->in_w, &kx0, &kx1);
+                rows = ky1 - ky0;
+                cols = kx1 - kx0;
+                x_start = img + ((iy0 + ky0 * p->dil_h) * p->in_w + ix0 + kx0 * p->dil_w) * in_c;
+                w_start = w + (ky0 * p->k_w + kx0) * out_c;
                 oc = 0;
 #if TSK_USE_DSP
                 if (depth_mult == 1) {
                     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
                     for (; oc + 4 <= out_c; oc += 4) {
                         int32_t a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];
-                        int32_t i;
-                        for (ky = ky0; ky < ky1; ++ky) {
-                            const int32_t iy = iy0 + ky * p->dil_h;
-                            for (kx = kx0; kx < kx1; ++kx) {
+                        const int8_t *xr = x_start + oc;
+                        const int8_t *wr = w_start + oc;
+                        for (r = 0; r < rows; ++r, xr += x_row, wr += w_row) {
+                            const int8_t *xp = xr;
+                            const int8_t *wp = wr;
+                            for (c = 0; c < cols; ++c, xp += x_col, wp += out_c) {
                                 uint32_t vx, vw, xe, xo, we, wo;
-                                memcpy(&vx, img + (iy * p->in_w + ix0 + kx * p->dil_w) * in_c + oc, 4);
-                                memcpy(&vw, w + (ky * p->k_w + kx) * out_c + oc, 4);
+                                memcpy(&vx, xp, 4);
+                                memcpy(&vw, wp, 4);
                                 xe = __sxtab16(offs, vx);
                                 xo = tsk_sxtab16_ror8(offs, vx);
                                 we = __sxtb16(vw);
@@ -356,28 +383,28 @@ void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const 
                                 a3 = __smlatt((int32_t)xo, (int32_t)wo, a3);
                             }
                         }
-                        {
-                            const int32_t acc[4] = {a0, a1, a2, a3};
-                            for (i = 0; i < 4; ++i) {
-                                out[oc + i] = tsk_requant(acc[i], mult[oc + i], shift[oc + i], p->out_offset,
-                                                          p->act_min, p->act_max);
-                            }
-                        }
+                        out[oc] = tsk_requant(a0, mult[oc], shift[oc], out_off, act_lo, act_hi);
+                        out[oc + 1] =
+                            tsk_requant(a1, mult[oc + 1], shift[oc + 1], out_off, act_lo, act_hi);
+                        out[oc + 2] =
+                            tsk_requant(a2, mult[oc + 2], shift[oc + 2], out_off, act_lo, act_hi);
+                        out[oc + 3] =
+                            tsk_requant(a3, mult[oc + 3], shift[oc + 3], out_off, act_lo, act_hi);
                     }
                 }
 #endif
                 for (; oc < out_c; ++oc) {
-                    const int32_t ic = oc / depth_mult;
                     int32_t acc = bias[oc];
-                    for (ky = ky0; ky < ky1; ++ky) {
-                        const int32_t iy = iy0 + ky * p->dil_h;
-                        const int8_t *xrow = img + (iy * p->in_w + ix0) * in_c + ic;
-                        const int8_t *wrow = w + ky * p->k_w * out_c + oc;
-                        for (kx = kx0; kx < kx1; ++kx) {
-                            acc += ((int32_t)xrow[kx * p->dil_w * in_c] + off) * (int32_t)wrow[kx * out_c];
+                    const int8_t *xr = x_start + oc / depth_mult;
+                    const int8_t *wr = w_start + oc;
+                    for (r = 0; r < rows; ++r, xr += x_row, wr += w_row) {
+                        const int8_t *xp = xr;
+                        const int8_t *wp = wr;
+                        for (c = 0; c < cols; ++c, xp += x_col, wp += out_c) {
+                            acc += ((int32_t)*xp + off) * (int32_t)*wp;
                         }
                     }
-                    out[oc] = tsk_requant(acc, mult[oc], shift[oc], p->out_offset, p->act_min, p->act_max);
+                    out[oc] = tsk_requant(acc, mult[oc], shift[oc], out_off, act_lo, act_hi);
                 }
                 out += out_c;
             }
@@ -406,6 +433,9 @@ FC_C = r"""#include "tsk_fc.h"
 void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                          const int32_t *shift, const tsk_fc_params *p, int8_t *out)
 {
+    const int32_t out_off = p->out_offset;
+    const int32_t act_lo = p->act_min;
+    const int32_t act_hi = p->act_max;
     const int32_t depth = p->depth;
     int32_t b, u;
     for (b = 0; b < p->batches; ++b) {
@@ -414,12 +444,12 @@ void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias,
             int32_t a0 = bias[u];
             int32_t a1 = bias[u + 1];
             tsk_dot2(x, w + u * depth, w + (u + 1) * depth, depth, 0, &a0, &a1);
-            out[u] = tsk_requant(a0, mult[u], shift[u], p->out_offset, p->act_min, p->act_max);
-            out[u + 1] = tsk_requant(a1, mult[u + 1], shift[u + 1], p->out_offset, p->act_min, p->act_max);
+            out[u] = tsk_requant(a0, mult[u], shift[u], out_off, act_lo, act_hi);
+            out[u + 1] = tsk_requant(a1, mult[u + 1], shift[u + 1], out_off, act_lo, act_hi);
         }
         if (u < p->units) {
             const int32_t a0 = tsk_dot1(x, w + u * depth, depth, 0, bias[u]);
-            out[u] = tsk_requant(a0, mult[u], shift[u], p->out_offset, p->act_min, p->act_max);
+            out[u] = tsk_requant(a0, mult[u], shift[u], out_off, act_lo, act_hi);
         }
         out += p->units;
     }
