@@ -89,6 +89,7 @@ static inline void tsk_dot2(const int8_t *x, const int8_t *w0, const int8_t *w1,
     int32_t i = 0;
 #if TSK_USE_DSP
     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+#pragma GCC unroll 4
     for (; i + 4 <= n; i += 4) {
         uint32_t vx, v0, v1, xe, xo;
         memcpy(&vx, x + i, 4);
@@ -307,7 +308,8 @@ void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const in
             if (two) {
                 tsk_dot22(x0, w + oc * patch, patch, off, acc);
             } else {
-                tsk_dot2(x0, w + oc * patch, w + (oc + 1) * patch, patch, off, &acc[0], &acc[1]);
+                acc[0] = tsk_dot1(x0, w + oc * patch, patch, off, acc[0]);
+                acc[1] = tsk_dot1(x0, w + (oc + 1) * patch, patch, off, acc[1]);
             }
             o0[oc] = tsk_requant(acc[0], mult[oc], shift[oc], out_off, act_lo, act_hi);
             o0[oc + 1] = tsk_requant(acc[1], mult[oc + 1], shift[oc + 1], out_off, act_lo, act_hi);
