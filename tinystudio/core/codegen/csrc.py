@@ -21,6 +21,12 @@ COMMON_H = r"""/* Shared fixed-point helpers with TFLite's integer rounding sema
 #define TSK_USE_DSP 0
 #endif
 
+#if defined(__GNUC__)
+#define TSK_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define TSK_ALWAYS_INLINE static inline
+#endif
+
 static inline int32_t tsk_wrap_add(int32_t a, int32_t b)
 {
     return (int32_t)((uint32_t)a + (uint32_t)b);
@@ -209,6 +215,11 @@ static inline int8_t tsk_requant(int32_t acc, int32_t mult, int32_t shift, int32
 CONV_H = r"""#ifndef TSK_CONV_H
 #define TSK_CONV_H
 #include <stdint.h>
+#include <string.h>
+
+#include "tsk_common.h"
+
+#include "tsk_common.h"
 
 typedef struct {
     int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c;
@@ -226,15 +237,12 @@ void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const in
 /* DEPTHWISE_CONV_2D; weights laid out [k_h][k_w][out_c]. */
 void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                   const int32_t *shift, int32_t depth_mult, const tsk_conv_params *p, int8_t *out);
-#endif
-"""
 
-CONV_C = r"""#include "tsk_conv.h"
-#include "tsk_common.h"
-
+/* The CONV_2D body, inlined into one small function per op in model.c so the compiler specialises it
+   for that op's constant shapes (tsk_conv2d above runs the same code, unspecialised). */
 /* Copy the receptive field of output pixel (oy, ox) into dst as one contiguous patch; taps outside the
    image get the input zero point, so (x + in_offset) is 0 there, exactly like TFLM skipping them. */
-static void tsk_im2col(const int8_t *img, const tsk_conv_params *p, int32_t oy, int32_t ox, int8_t *dst)
+TSK_ALWAYS_INLINE void tsk_im2col(const int8_t *img, const tsk_conv_params *p, int32_t oy, int32_t ox, int8_t *dst)
 {
     const int32_t in_c = p->in_c;
     const int32_t row = p->k_w * in_c;
@@ -267,7 +275,7 @@ static void tsk_im2col(const int8_t *img, const tsk_conv_params *p, int32_t oy, 
     }
 }
 
-void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+TSK_ALWAYS_INLINE void tsk_conv2d_impl(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                 const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out)
 {
     const int32_t out_off = p->out_offset;
@@ -329,6 +337,18 @@ void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const in
             }
         }
     }
+}
+
+#endif
+"""
+
+CONV_C = r"""#include "tsk_conv.h"
+#include "tsk_common.h"
+
+void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out)
+{
+    tsk_conv2d_impl(in, w, bias, mult, shift, p, scratch, out);
 }
 
 void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,

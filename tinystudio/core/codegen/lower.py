@@ -197,7 +197,12 @@ def _conv(g: Graph, op: Op) -> Step:
     pp = ctx.params("tsk_conv_params", fields)
     direct = kh == kw == o.strideH == o.strideW == 1 and pad_h == pad_w == 0
     scratch = 0 if direct else 2 * kh * kw * ic
-    code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {'{scratch}' if scratch else 'NULL'}, {{out}});"
+    fn = f"op{op.index}_conv"
+    ctx.decls.append(
+        f"static void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
+        f"    tsk_conv2d_impl(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
+    )
+    code = f"{fn}({{in0}}, {'{scratch}' if scratch else 'NULL'}, {{out}});"
     step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
     step.scratch_bytes = scratch
     return step
