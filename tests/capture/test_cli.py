@@ -24,16 +24,17 @@ def project_path(tmp_path):
 
 
 def test_capture_from_the_simulated_board_prints_the_new_sample(project_path, capsys):
-    rc = main(["capture", str(project_path), "--simulated", "--activity", "walking", "--label", "walk",
+    rc = main(["capture", str(project_path), "--simulated", "--activity", "pendulum", "--label", "swing",
                "--seconds", "1", "--json"])  # fmt: skip
     out = json.loads(capsys.readouterr().out)
     assert rc == 0
     assert out["axes"] == 6 and len(out["axis_names"]) == 6
     assert out["rate_hz"] > 0
-    assert out["frames"] == round(out["rate_hz"] * 1)
+    # one second of data at the detected rate (the estimate may be refined during a loaded run)
+    assert abs(out["frames"] - out["rate_hz"] * 1) <= max(2, 0.05 * out["rate_hz"])
     with Project.open(project_path) as p:
         info = p.sample_info(out["sample_id"])
-        assert info.label == "walk" and info.frames == out["frames"]
+        assert info.label == "swing" and info.frames == out["frames"]
 
 
 def test_capture_from_a_port_with_a_timestamp_column(project_path, capsys, fake_board):
@@ -62,7 +63,7 @@ def test_simboard_command_streams_on_the_printed_port_until_stopped():
     import serial
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tinystudio", "simboard", "--activity", "running", "--rate", "100"],
+        [sys.executable, "-m", "tinystudio", "simboard", "--activity", "abduction", "--rate", "100"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

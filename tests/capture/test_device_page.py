@@ -32,7 +32,7 @@ def test_simulated_board_is_offered_and_records_three_labels(page, qtbot):
     qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=5000)
     page.fixed_check.setChecked(True)
     page.seconds_box.setValue(0.5)
-    for activity in ("walking", "running", "standing"):
+    for activity in ("pendulum", "abduction", "upright_row"):
         page.activity_box.setCurrentText(activity)
         page.label_box.setCurrentText(activity)
         page.record_button.click()
@@ -40,9 +40,9 @@ def test_simulated_board_is_offered_and_records_three_labels(page, qtbot):
         qtbot.wait(60)
     qtbot.waitUntil(lambda: len(changed) >= 3, timeout=3000)
     samples = page.context.project.samples()
-    assert sorted(s.label for s in samples) == ["running", "standing", "walking"]
+    assert sorted(s.label for s in samples) == ["abduction", "pendulum", "upright_row"]
     assert all(s.frames > 0 and s.axes == 6 for s in samples)
-    assert "walking: 1" in page.counts_label.text()
+    assert "pendulum: 1" in page.counts_label.text()
     assert "balanced" in page.balance_label.text()
     assert page.plot.frames_drawn > 0
 
@@ -67,7 +67,7 @@ def test_new_user_records_three_labels_and_sees_them_on_the_data_page(qtbot, tmp
     assert device.connect_port()
     qtbot.waitUntil(lambda: device.session.status().rate_hz is not None, timeout=5000)
     device.seconds_box.setValue(0.4)
-    for activity in ("badminton", "walking", "running"):
+    for activity in ("internal_rotation", "pendulum", "abduction"):
         device.activity_box.setCurrentText(activity)
         assert device.label_box.currentText() == activity  # the label follows the activity
         qtbot.keyClick(device, "r", modifier=Qt.KeyboardModifier.ControlModifier)
@@ -76,7 +76,7 @@ def test_new_user_records_three_labels_and_sees_them_on_the_data_page(qtbot, tmp
     qtbot.waitUntil(lambda: len(window.context.project.samples()) == 3, timeout=3000)
     data = window.show_step("Data")
     qtbot.waitUntil(lambda: data.model.rowCount() == 3, timeout=3000)
-    assert sorted(r.label for r in data.model.rows) == ["badminton", "running", "walking"]
+    assert sorted(r.label for r in data.model.rows) == ["abduction", "internal_rotation", "pendulum"]
     window.close()
 
 
@@ -85,7 +85,7 @@ def test_switching_project_mid_recording_keeps_the_sample_in_the_old_project(pag
     assert page.connect_port()
     qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=5000)
     page.fixed_check.setChecked(False)  # open-ended: only a stop (or the project closing) ends it
-    page.label_box.setCurrentText("walking")
+    page.label_box.setCurrentText("pendulum")
     page.record_button.click()
     qtbot.waitUntil(lambda: page.session.recording, timeout=3000)
     qtbot.wait(1500)
@@ -94,4 +94,4 @@ def test_switching_project_mid_recording_keeps_the_sample_in_the_old_project(pag
     assert page.context.project.samples() == []
     with Project.open(old_path) as old:
         (sample,) = old.samples()
-        assert sample.label == "walking" and sample.frames > 0 and sample.status == "complete"
+        assert sample.label == "pendulum" and sample.frames > 0 and sample.status == "complete"

@@ -48,9 +48,9 @@ def test_every_valid_line_received_while_recording_is_kept(fake_board, project):
 
 
 def test_fixed_length_recording_has_exactly_the_requested_frames(project):
-    with CaptureSession(SIMULATED_PORT, activity="walking", sim_rate_hz=50) as session:
+    with CaptureSession(SIMULATED_PORT, activity="pendulum", sim_rate_hz=50) as session:
         session.wait_ready(5)
-        session.start_recording(project, "walking", seconds=1.0)
+        session.start_recording(project, "pendulum", seconds=1.0)
         result = session.wait_recording(10)
     assert result is not None and result.sample_id is not None
     info = project.sample_info(result.sample_id)
@@ -60,9 +60,9 @@ def test_fixed_length_recording_has_exactly_the_requested_frames(project):
 
 
 def test_pulled_cable_keeps_the_sample_and_reconnects_to_the_same_board(project):
-    with CaptureSession(SIMULATED_PORT, activity="running", sim_rate_hz=50) as session:
+    with CaptureSession(SIMULATED_PORT, activity="abduction", sim_rate_hz=50) as session:
         session.wait_ready(5)
-        session.start_recording(project, "running")
+        session.start_recording(project, "abduction")
         time.sleep(0.8)
         board = session.simboard
         assert board is not None
@@ -79,7 +79,7 @@ def test_pulled_cable_keeps_the_sample_and_reconnects_to_the_same_board(project)
         st = session.status()
         events = [e.kind for e in session.events()]
         session.wait_ready(5)
-        session.start_recording(project, "running", seconds=0.5)
+        session.start_recording(project, "abduction", seconds=0.5)
         second = session.wait_recording(5)
     assert result is not None and result.sample_id is not None
     assert "disconnected" in result.message
@@ -118,12 +118,12 @@ def test_garbage_at_the_wrong_baud_gives_a_clear_message(fake_board):
 
 
 def test_the_simulated_board_switches_activity(project):
-    with CaptureSession(SIMULATED_PORT, activity="standing", sim_rate_hz=100) as session:
+    with CaptureSession(SIMULATED_PORT, activity="upright_row", sim_rate_hz=100) as session:
         session.wait_ready(5)
-        session.start_recording(project, "standing", seconds=0.5)
+        session.start_recording(project, "upright_row", seconds=0.5)
         still = session.wait_recording(5)
-        session.set_activity("running")
-        session.start_recording(project, "running", seconds=0.5)
+        session.set_activity("abduction")
+        session.start_recording(project, "abduction", seconds=0.5)
         moving = session.wait_recording(5)
     assert still is not None and moving is not None
     a = project.load_signal(still.sample_id)
