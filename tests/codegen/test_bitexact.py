@@ -14,9 +14,9 @@ pytestmark = pytest.mark.slow
 INPUTS_PER_MODEL = 50
 
 
-def _check(name: str, suite_model, tmp_path) -> None:
+def _check(name: str, suite_model, tmp_path, optimize: str = "speed") -> None:
     tflite = suite_model(name)
-    report = generate(tflite, tmp_path / "gen", name=name)
+    report = generate(tflite, tmp_path / "gen", name=name, optimize=optimize)
     lib = compile_shared(tmp_path / "gen", tmp_path / "model.so")
     ours = CompiledModel(lib, int(np.prod(report.input_shape)), int(np.prod(report.output_shape)))
     # Models TFLM cannot load are checked against their static-batch twin (same weights, same scales).
@@ -42,4 +42,9 @@ def test_shape_plumbing_is_folded_away(suite_model, tmp_path):
     assert {"SHAPE", "STRIDED_SLICE", "PACK", "GATHER", "REDUCE_PROD"} <= set(report.removed_ops)
     assert set(report.ops) <= {"FULLY_CONNECTED", "RESHAPE"}
     model_c = (tmp_path / "gen" / "model.c").read_text()
-    assert model_c.count("tsk_fully_connected(") == 2
+    assert model_c.count(": FULLY_CONNECTED */") == 2
+
+
+@pytest.mark.parametrize("name", ["motion_cnn_1d", "conv2d_dilation", "conv2d_same_stride2_even"])
+def test_size_optimized_build_matches_tflm(name, suite_model, tmp_path):
+    _check(name, suite_model, tmp_path, optimize="size")

@@ -18,6 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("model", type=Path, help="full-integer int8 .tflite file")
     parser.add_argument("--out", "-o", type=Path, required=True, help="output folder (created if missing)")
     parser.add_argument("--name", help="model name stored in TS_MODEL_NAME (default: the file name stem)")
+    parser.add_argument(
+        "--optimize",
+        choices=("speed", "size"),
+        default="speed",
+        help="speed: specialise each convolution (default); size: share one kernel copy",
+    )
     parser.add_argument("--plan", action="store_true", help="also print the per-tensor memory plan")
     parser.set_defaults(func=run)
 
@@ -32,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
-    report = generate(data, args.out, name=args.name if args.name is not None else path.stem)
+    name = args.name if args.name is not None else path.stem
+    report = generate(data, args.out, name=name, optimize=args.optimize)
     print(f"wrote {len(report.files)} files to {args.out}")
     print(f"model     {report.name} (sha256 {report.model_hash})")
     print(f"ops       {len(report.ops)}: {', '.join(report.ops_used)}")

@@ -49,13 +49,20 @@ def generate(
     name: str = "model",
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    optimize: str = "speed",
 ) -> CodegenReport:
-    """Generate the C folder for ``tflite`` into ``out_dir`` (created; stale generated files removed)."""
+    """Generate the C folder for ``tflite`` into ``out_dir`` (created; stale generated files removed).
+
+    ``optimize="speed"`` (default) gives every convolution its own specialised copy of the kernel;
+    ``"size"`` shares one copy (smaller code, a few percent more instructions).
+    """
     from tinystudio.core.codegen import csrc, emit
     from tinystudio.core.codegen.graph import read_model
     from tinystudio.core.codegen.lower import lower
     from tinystudio.core.codegen.plan import plan_memory
 
+    if optimize not in ("speed", "size"):
+        raise UserError(f"optimize must be 'speed' or 'size', not {optimize!r}")
     report_progress = progress or no_progress
     report_progress(0.0, "reading model")
     graph = read_model(bytes(tflite))
@@ -74,7 +81,7 @@ def generate(
     if cancel is not None:
         cancel.raise_if_cancelled()
     report_progress(0.2, "lowering ops")
-    steps = lower(graph)
+    steps = lower(graph, specialize=optimize == "speed")
     if cancel is not None:
         cancel.raise_if_cancelled()
     report_progress(0.5, "planning memory")

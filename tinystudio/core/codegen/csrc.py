@@ -275,8 +275,9 @@ TSK_ALWAYS_INLINE void tsk_im2col(const int8_t *img, const tsk_conv_params *p, i
     }
 }
 
-TSK_ALWAYS_INLINE void tsk_conv2d_impl(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
-                const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out)
+TSK_ALWAYS_INLINE void tsk_conv2d_impl(const int8_t *in, const int8_t *w, const int32_t *bias,
+                                       const int32_t *mult, const int32_t *shift, const tsk_conv_params *p,
+                                       int8_t *scratch, int8_t *out)
 {
     const int32_t out_off = p->out_offset;
     const int32_t act_lo = p->act_min;
@@ -339,20 +340,9 @@ TSK_ALWAYS_INLINE void tsk_conv2d_impl(const int8_t *in, const int8_t *w, const 
     }
 }
 
-#endif
-"""
-
-CONV_C = r"""#include "tsk_conv.h"
-#include "tsk_common.h"
-
-void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
-                const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out)
-{
-    tsk_conv2d_impl(in, w, bias, mult, shift, p, scratch, out);
-}
-
-void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
-                  const int32_t *shift, int32_t depth_mult, const tsk_conv_params *p, int8_t *out)
+TSK_ALWAYS_INLINE void tsk_dwconv2d_impl(const int8_t *in, const int8_t *w, const int32_t *bias,
+                                         const int32_t *mult, const int32_t *shift, int32_t depth_mult,
+                                         const tsk_conv_params *p, int8_t *out)
 {
     const int32_t out_off = p->out_offset;
     const int32_t act_lo = p->act_min;
@@ -433,11 +423,30 @@ void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const 
         }
     }
 }
+#endif
+"""
+
+CONV_C = r"""#include "tsk_conv.h"
+#include "tsk_common.h"
+
+void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                const int32_t *shift, const tsk_conv_params *p, int8_t *scratch, int8_t *out)
+{
+    tsk_conv2d_impl(in, w, bias, mult, shift, p, scratch, out);
+}
+
+void tsk_dwconv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                  const int32_t *shift, int32_t depth_mult, const tsk_conv_params *p, int8_t *out)
+{
+    tsk_dwconv2d_impl(in, w, bias, mult, shift, depth_mult, p, out);
+}
 """
 
 FC_H = r"""#ifndef TSK_FC_H
 #define TSK_FC_H
 #include <stdint.h>
+
+#include "tsk_common.h"
 
 typedef struct {
     int32_t batches, depth, units, out_offset, act_min, act_max;
@@ -446,14 +455,11 @@ typedef struct {
 /* FULLY_CONNECTED; weights [units][depth]; bias folded with in_offset * row sums. */
 void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
                          const int32_t *shift, const tsk_fc_params *p, int8_t *out);
-#endif
-"""
 
-FC_C = r"""#include "tsk_fc.h"
-#include "tsk_common.h"
-
-void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
-                         const int32_t *shift, const tsk_fc_params *p, int8_t *out)
+/* The body, inlined into one function per op in model.c (specialised for its constant sizes). */
+TSK_ALWAYS_INLINE void tsk_fully_connected_impl(const int8_t *in, const int8_t *w, const int32_t *bias,
+                                                const int32_t *mult, const int32_t *shift, const tsk_fc_params *p,
+                                                int8_t *out)
 {
     const int32_t out_off = p->out_offset;
     const int32_t act_lo = p->act_min;
@@ -475,6 +481,17 @@ void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias,
         }
         out += p->units;
     }
+}
+#endif
+"""
+
+FC_C = r"""#include "tsk_fc.h"
+#include "tsk_common.h"
+
+void tsk_fully_connected(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
+                         const int32_t *shift, const tsk_fc_params *p, int8_t *out)
+{
+    tsk_fully_connected_impl(in, w, bias, mult, shift, p, out);
 }
 """
 

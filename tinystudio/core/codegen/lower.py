@@ -154,19 +154,21 @@ def _const_or_runtime(t: Tensor) -> bool:
     return t.data is not None
 
 
-def lower(graph: Graph) -> list[Step]:
+def lower(graph: Graph, specialize: bool = True) -> list[Step]:
+    """Lower every op; with ``specialize`` convolutions get a per-op copy of the kernel (faster, larger)."""
     steps = []
     for op in graph.ops:
         if op.kind not in SUPPORTED_OPS:
             raise UserError(f"op {op.index} ({op.kind}) is not supported; supported ops: {', '.join(SUPPORTED_OPS)}")
-        steps.append(_LOWER[op.kind](graph, op))
+        step = _conv(graph, op, specialize) if op.kind == "CONV_2D" else _LOWER[op.kind](graph, op)
+        steps.append(step)
     return steps
 
 
 # ------------------------------------------------------------------------------------------ conv family
 
 
-def _conv(g: Graph, op: Op) -> Step:
+def _conv(g: Graph, op: Op, specialize: bool = True) -> Step:
     x, w, out = (g.tensors[i] for i in op.inputs[:2] + op.outputs[:1])
     _need_int8(op, x, w, out)
     o = op.options
@@ -197,12 +199,16 @@ def _conv(g: Graph, op: Op) -> Step:
     pp = ctx.params("tsk_conv_params", fields)
     direct = kh == kw == o.strideH == o.strideW == 1 and pad_h == pad_w == 0
     scratch = 0 if direct else 2 * kh * kw * ic
-    fn = f"op{op.index}_conv"
-    ctx.decls.append(
-        f"static void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
-        f"    tsk_conv2d_impl(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
-    )
-    code = f"{fn}({{in0}}, {'{scratch}' if scratch else 'NULL'}, {{out}});"
+    scratch_arg = "{scratch}" if scratch else "NULL"
+    if specialize:
+        fn = f"op{op.index}_conv"
+        ctx.decls.append(
+            f"static void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
+            f"    tsk_conv2d_impl(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
+        )
+        code = f"{fn}({{in0}}, {scratch_arg}, {{out}});"
+    else:
+        code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {scratch_arg}, {{out}});"
     step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
     step.scratch_bytes = scratch
     return step
