@@ -3,7 +3,7 @@
 For each model: our static arena vs TFLM's arena, weight bytes, Cortex-M4 code size of the generated
 objects (arm-none-eabi-size: text incl. rodata, split into kernels+model code and constant data),
 emulated instructions per inference on QEMU mps2-an386 (-icount shift=0; instruction counts, not
-cycles) and host instructions per inference under callgrind.
+cycles) and host instructions per inference under callgrind, for both optimize="speed" and "size".
 
 Usage: python tests/benchmarks/bench_codegen_host.py [MODEL ...]
 """
@@ -77,28 +77,29 @@ def main() -> None:
     names = sys.argv[1:] or list(suite_models.APP_MODELS)
     arm = armrun.tools_available()
     print(
-        f"{'model':20s} {'arena':>8s} {'tflm':>8s} {'weights':>8s} {'code':>7s} {'consts':>8s} "
-        f"{'qemu instr':>12s} {'host instr':>12s}"
+        f"{'model':20s} {'mode':5s} {'arena':>7s} {'tflm':>7s} {'weights':>8s} {'code':>6s} {'consts':>7s} "
+        f"{'qemu instr':>11s} {'host instr':>11s}"
     )
     for name in names:
         tflite = suite_models.build(name)
-        with tempfile.TemporaryDirectory() as tmp:
-            work = Path(tmp)
-            report = generate(tflite, work / "gen", name=name)
-            tflm = tflm_arena_bytes(suite_models.build_file(name))
-            code, consts = arm_code_size(work / "gen", work) if arm else (0, 0)
-            qemu = "-"
-            if arm:
-                inputs = random_inputs(report.input_shape, 3, seed=1)
-                _, counts = armrun.run_elf(armrun.build_elf(work / "gen", inputs, work / "arm"))
-                qemu = f"{sorted(counts)[len(counts) // 2] / 1e6:.3f} M"
-            host = callgrind_instructions(work / "gen", work)
-            host_text = f"{host / 1e6:.3f} M" if host else "-"
-        print(
-            f"{name:20s} {report.arena_bytes:8d} {tflm:8d} {report.weights_bytes:8d} {code:7d} {consts:8d} "
-            f"{qemu:>12s} {host_text:>12s}",
-            flush=True,
-        )
+        tflm = tflm_arena_bytes(suite_models.build_file(name))
+        for mode in ("speed", "size"):
+            with tempfile.TemporaryDirectory() as tmp:
+                work = Path(tmp)
+                report = generate(tflite, work / "gen", name=name, optimize=mode)
+                code, consts = arm_code_size(work / "gen", work) if arm else (0, 0)
+                qemu = "-"
+                if arm:
+                    inputs = random_inputs(report.input_shape, 3, seed=1)
+                    _, counts = armrun.run_elf(armrun.build_elf(work / "gen", inputs, work / "arm"))
+                    qemu = f"{sorted(counts)[len(counts) // 2] / 1e6:.3f} M"
+                host = callgrind_instructions(work / "gen", work)
+                host_text = f"{host / 1e6:.3f} M" if host else "-"
+            print(
+                f"{name:20s} {mode:5s} {report.arena_bytes:7d} {tflm:7d} {report.weights_bytes:8d} {code:6d} "
+                f"{consts:7d} {qemu:>11s} {host_text:>11s}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
