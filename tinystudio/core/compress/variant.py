@@ -1,0 +1,135 @@
+"""From a compressed Keras model of a run to a stored full-integer int8 variant: the same standardisation
+fold and int8 conversion as plain quantization, then the figures every compression method reports
+(TFLM int8 accuracy on validation and test, float accuracy, sizes, MACs) so variants compare like for like.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tinystudio.core.compress.figures import model_figures
+from tinystudio.core.errors import UserError
+from tinystudio.core.evaluate import evaluate
+from tinystudio.core.int8_reference import Int8Reference
+from tinystudio.core.pipeline_data import PipelineData, pipeline_data
+from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.core.quantize import INPUT_DSP_FEATURES, convert_int8, fold_normalization, representative_set
+
+if TYPE_CHECKING:
+    from tinystudio.core.store import Project
+
+SPLITS = ("train", "validation", "test")
+
+
+@dataclass
+class RunData:
+    """A run's pipeline data: DSP features as the board computes them and standardised for the model."""
+
+    data: PipelineData
+    features: dict[str, np.ndarray]  # unstandardised (what the int8 model takes)
+    x: dict[str, np.ndarray]  # standardised (what the float Keras model takes)
+    y: dict[str, np.ndarray]
+
+    @property
+    def labels(self) -> list[str]:
+        return self.data.labels
+
+
+def load_run_data(project: Project, run_id: int, cancel: CancelToken) -> RunData:
+    """Windows and features of run ``run_id``'s pipeline on the project's current samples."""
+    data = pipeline_data(project, run_id)
+    features = {s: data.features(s, cancel) for s in SPLITS}
+    if len(features["train"]) < 2:
+        raise UserError("the train split needs at least two windows to compress a model")
+    x = {s: data.normalization.apply(f) for s, f in features.items()}
+    return RunData(data, features, x, dict(data.y))
+
+
+def configure_tf(seed: int) -> Any:
+    """tf_keras with single-threaded, deterministic ops and seeded initialisers; returns the keras module."""
+    from tinystudio.core.models.keras_builder import import_keras
+
+    keras = import_keras()
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        pass  # already initialised in this process
+    tf.config.experimental.enable_op_determinism()
+    keras.utils.set_random_seed(seed)
+    return keras
+
+
+def float_accuracy(model: Any, x: np.ndarray, y: np.ndarray) -> float | None:
+    if len(x) == 0:
+        return None
+    pred = np.argmax(model.predict(x, batch_size=256, verbose=0), axis=1)
+    return float(np.mean(pred == y))
+
+
+def store_int8_variant(
+    project: Project,
+    run_id: int,
+    rd: RunData,
+    model: Any,
+    method: str,
+    options: dict[str, Any],
+    progress: Progress,
+    cancel: CancelToken,
+    extra_metrics: dict[str, Any] | None = None,
+    started: float | None = None,
+    name: str = "",
+) -> int:
+    """Convert ``model`` (float, standardised input) to int8 with the run's standardisation folded in,
+    measure it, store it as a variant of ``run_id`` and return the variant id."""
+    cancel.raise_if_cancelled()
+    progress(0.0, "converting to int8")
+    rep = representative_set(rd.features["train"])
+    tflite = convert_int8(fold_normalization(model, rd.data.normalization), rep)
+    cancel.raise_if_cancelled()
+    progress(0.4, "measuring int8 accuracy with TFLite Micro")
+    ref = Int8Reference(tflite)
+    metrics: dict[str, Any] = {"method": method, "tflite_bytes": len(tflite)}
+    for split in ("validation", "test"):
+        cancel.raise_if_cancelled()
+        feats = rd.features[split]
+        if len(feats):
+            ev = evaluate(rd.y[split], ref.predict(feats), rd.labels)
+            metrics[split] = ev.to_dict()
+            metrics[f"{split}_accuracy"] = ev.accuracy
+        else:
+            metrics[split] = None
+            metrics[f"{split}_accuracy"] = None
+        metrics[f"float_{split}_accuracy"] = float_accuracy(model, rd.x[split], rd.y[split])
+    progress(0.7, "generating C to measure flash and RAM")
+    figures = model_figures(tflite)
+    metrics.update(figures.to_dict())
+    metrics["sparsity"] = figures.weight_sparsity
+    metrics.update(extra_metrics or {})
+    if started is not None:
+        metrics["timing"] = {"compress_seconds": round(time.perf_counter() - started, 3)}
+    run_config = project.run(run_id).config
+    config = {
+        "kind": f"int8_{method}",
+        "method": method,
+        "options": dict(options),
+        "run_id": run_id,
+        "input": INPUT_DSP_FEATURES,
+        "labels": rd.labels,
+        "impulse": run_config.get("impulse"),
+        "dsp": run_config.get("dsp"),
+        "representative_windows": len(rep),
+        "input_shape": list(ref.input_shape),
+        "input_quant": list(ref.input_quant),
+        "output_quant": list(ref.output_quant),
+    }
+    cancel.raise_if_cancelled()
+    variant_id = project.add_variant(run_id, name or f"run {run_id} {method}", tflite, config, metrics)
+    progress(1.0, f"variant {variant_id} stored")
+    return variant_id
