@@ -160,6 +160,10 @@ class TrainPage(QWidget):
         self._auto_impulse = self.form.impulse().to_dict() if not saved else None
         self._samples_changed()
         self.refresh_runs()
+        runs = project.runs(kind=RUN_KIND)
+        if runs:  # reopening a project shows where the user left off: the latest run
+            self.runs.select_run(runs[-1].id)
+            self.show_run(runs[-1].id)
 
     def _suggestion(self) -> ImpulseConfig:
         assert self.context.project is not None

@@ -19,7 +19,7 @@ class ConfusionMatrixWidget(QWidget):
         super().__init__(parent)
         self.title = QLabel("No results yet")
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setVisible(False)  # nothing to draw until there are results
+        self.plot.setMinimumHeight(220)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -30,6 +30,9 @@ class ConfusionMatrixWidget(QWidget):
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("CET-L12"))
         self.plot.addItem(self.image)
+        self._empty = pg.TextItem("No results yet", color="#888888", anchor=(0.5, 0.5))
+        self._empty.setPos(0.5, 0.5)
+        self.plot.addItem(self._empty)
         self._texts: list[pg.TextItem] = []
         self._labels: list[str] = []
         self._counts = np.zeros((0, 0), dtype=np.int64)
@@ -61,9 +64,13 @@ class ConfusionMatrixWidget(QWidget):
         self.title.setText(
             f"{title}  accuracy {accuracy:.1%} ({total} windows)" if total else (title or "No results yet")
         )
-        self.plot.setVisible(bool(len(labels)))
-        if not len(labels):
+        empty = not len(labels)
+        self._empty.setVisible(empty)
+        for side in ("bottom", "left"):
+            self.plot.getPlotItem().showAxis(side, not empty)
+        if empty:
             self.image.clear()
+            self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         rows = cm.sum(axis=1, keepdims=True)
         share = np.divide(cm, rows, out=np.zeros(cm.shape), where=rows > 0)
@@ -75,10 +82,12 @@ class ConfusionMatrixWidget(QWidget):
                 t.setPos(j + 0.5, i + 0.5)
                 self.plot.addItem(t)
                 self._texts.append(t)
-        ticks = [[(k + 0.5, name) for k, name in enumerate(labels)]]
-        for side in ("bottom", "left"):
+        short = max(4, 48 // len(labels))  # predicted labels sit side by side: shorten them to fit
+        for side, width in (("bottom", short), ("left", 40)):
+            names = [n if len(n) <= width else n[: width - 1] + "…" for n in labels]
             axis = self.plot.getAxis(side)
             axis.setStyle(hideOverlappingLabels=False)
-            axis.setTicks(ticks)
+            axis.setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])
         self.plot.getAxis("left").setWidth(12 + 7 * max(len(name) for name in labels))
         self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)
+        self.plot.setToolTip("rows: true label, columns: predicted label\n" + ", ".join(labels))
