@@ -95,7 +95,11 @@ static inline void tsk_dot2(const int8_t *x, const int8_t *w0, const int8_t *w1,
     int32_t i = 0;
 #if TSK_USE_DSP
     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+#if defined(__clang__)
+#pragma clang loop unroll_count(4)
+#elif defined(__GNUC__)
 #pragma GCC unroll 4
+#endif
     for (; i + 4 <= n; i += 4) {
         uint32_t vx, v0, v1, xe, xo;
         memcpy(&vx, x + i, 4);
