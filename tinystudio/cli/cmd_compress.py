@@ -1,0 +1,128 @@
+"""`tinystudio compress PROJECT --run N --method M`: make int8 variants of a trained run, and
+`tinystudio variants PROJECT`: compare a project's variants (and mark one for deploy)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from tinystudio.cli.common import open_project, print_progress
+from tinystudio.core.compress.options import METHODS, CompressOptions
+from tinystudio.core.errors import UserError
+from tinystudio.core.models import PRESETS
+
+if TYPE_CHECKING:
+    from tinystudio.core.compress.compare import VariantRow
+    from tinystudio.core.store import Project
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("compress", help="make int8 variants of a trained run (PTQ, QAT, pruning, distillation)")
+    p.add_argument("project")
+    p.add_argument("--run", type=int, help="training run id (default: the newest)")
+    p.add_argument("--method", choices=METHODS, action="append", required=True,
+                   help="compression method; repeat to make several variants")
+    p.add_argument("--sparsity", type=float, default=0.5, help="pruning: share of weights set to zero (0.5)")
+    p.add_argument("--epochs", type=int, help="fine-tuning or student training epochs (default per method)")
+    p.add_argument("--student", choices=sorted(PRESETS), default="dense", help="distillation: student model")
+    p.add_argument("--temperature", type=float, default=4.0, help="distillation: softening temperature")
+    p.add_argument("--lr", type=float, help="learning rate (default: derived from the run's)")
+    p.add_argument("--json", action="store_true", help="print the new variants as one JSON object")
+    p.set_defaults(func=run)
+
+    v = subparsers.add_parser("variants", help="compare the project's int8 model variants")
+    v.add_argument("project")
+    v.add_argument("--run", type=int, help="only the variants of this training run")
+    v.add_argument("--use", type=int, metavar="VARIANT", help="mark this variant as the one to deploy")
+    v.add_argument("--json", action="store_true", help="print the variants as one JSON object")
+    v.set_defaults(func=run_variants)
+
+
+def _run_id(project: Project, requested: int | None) -> int:
+    if requested is not None:
+        project.run(requested)
+        return requested
+    runs = project.runs("train")
+    if not runs:
+        raise UserError("the project has no trained run yet: train a model first")
+    return runs[-1].id
+
+
+def run(args: argparse.Namespace) -> int:
+    from tinystudio.core.compress import compress
+    from tinystudio.core.compress.compare import variant_rows
+
+    options = CompressOptions(epochs=args.epochs, sparsity=args.sparsity, student=args.student,
+                              temperature=args.temperature, learning_rate=args.lr).validate()
+    methods = list(dict.fromkeys(args.method))
+    with open_project(args.project) as project:
+        run_id = _run_id(project, args.run)
+        made = []
+        for i, method in enumerate(methods):
+            if not args.json:
+                print(f"run {run_id}: {method}", flush=True)
+
+            def step(f: float, m: str, i: int = i) -> None:
+                print_progress((i + f) / len(methods), m)
+
+            made.append(compress(project, run_id, method, options, step))
+        rows = [r for r in variant_rows(project, run_id) if r.variant_id in made]
+    if args.json:
+        print(json.dumps({"run_id": run_id, "variants": [r.to_dict() for r in rows]}))
+    else:
+        _table(rows)
+    return 0
+
+
+def run_variants(args: argparse.Namespace) -> int:
+    from tinystudio.core.compress.compare import choose_for_deploy, variant_rows
+
+    with open_project(args.project) as project:
+        if args.run is not None:
+            project.run(args.run)
+        if args.use is not None:
+            choose_for_deploy(project, args.use)
+        rows = variant_rows(project, args.run)
+    if args.json:
+        print(json.dumps({"variants": [r.to_dict() for r in rows]}))
+        return 0
+    if not rows:
+        print("no model variants yet: run `tinystudio compress PROJECT --method ptq`")
+        return 0
+    _table(rows)
+    return 0
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _kb(n: int | None) -> str:
+    if n is None:
+        return "-"
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
+def _table(rows: list[VariantRow]) -> None:
+    header = ("id", "run", "method", "int8 test", "vs float", "val", "sparsity", "params", "MACs",
+              "flash", "RAM", "on device")
+    lines = [header]
+    for r in rows:
+        change = r.accuracy_change
+        dev = "-"
+        if r.device is not None and r.device.nn_mean is not None:
+            dev = f"{r.device.nn_mean:,.0f} {r.device.unit} ({r.device.target})"
+        lines.append((
+            f"{r.variant_id}{'*' if r.chosen else ''}", str(r.run_id), r.method, _pct(r.test_accuracy),
+            "-" if change is None else f"{change * 100:+.1f}", _pct(r.validation_accuracy), _pct(r.sparsity),
+            f"{r.nonzero_params}/{r.params}", f"{r.macs:,}", _kb(r.flash_bytes), _kb(r.arena_bytes), dev,
+        ))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("  ".join(cell.rjust(w) if j not in (2, 11) else cell.ljust(w)
+                        for j, (cell, w) in enumerate(zip(line, widths, strict=True))).rstrip())
+    if any(r.chosen for r in rows):
+        print("* marked for deploy")
+    if any(r.code_bytes is None for r in rows):
+        print("flash counts weights only where no ARM compiler was found to measure the code")

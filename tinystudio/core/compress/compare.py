@@ -1,0 +1,138 @@
+"""Side-by-side figures of a project's int8 variants (accuracy, flash, RAM, MACs, sparsity, and the
+latency measured on a board when there is one) and the choice of the variant to deploy."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from tinystudio.core.compress.figures import model_figures
+from tinystudio.core.errors import UserError
+
+if TYPE_CHECKING:
+    from tinystudio.core.store import Project
+
+DEPLOY_SETTING = "deploy_variant"
+
+
+@dataclass
+class DeviceFigures:
+    """The newest on-device test of a variant."""
+
+    target: str
+    accuracy: float | None
+    nn_mean: float | None
+    nn_max: float | None
+    unit: str
+    flash_bytes: int | None
+    ram_bytes: int | None
+
+
+@dataclass
+class VariantRow:
+    """One line of the comparison; sizes in bytes, accuracies in [0, 1] (None when not measured)."""
+
+    variant_id: int
+    run_id: int | None
+    name: str
+    method: str
+    options: dict[str, Any]
+    created: float
+    test_accuracy: float | None
+    validation_accuracy: float | None
+    run_test_accuracy: float | None  # the float model of the run it came from
+    sparsity: float
+    params: int
+    nonzero_params: int
+    macs: int
+    arena_bytes: int
+    weights_bytes: int
+    code_bytes: int | None
+    flash_bytes: int
+    device: DeviceFigures | None
+    chosen: bool
+
+    @property
+    def accuracy_change(self) -> float | None:
+        """int8 test accuracy minus the float run's (negative: the variant lost accuracy)."""
+        if self.test_accuracy is None or self.run_test_accuracy is None:
+            return None
+        return self.test_accuracy - self.run_test_accuracy
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "accuracy_change": self.accuracy_change}
+
+
+def variant_method(config: dict[str, Any]) -> str:
+    """The compression method of a stored variant (plain quantization when it does not say)."""
+    return str(config.get("method") or "ptq")
+
+
+def _device(project: Project, variant_id: int) -> DeviceFigures | None:
+    results = project.device_results(variant_id)
+    if not results:
+        return None
+    r = results[-1]["results"]
+    nn = (r.get("latency") or {}).get("nn") or {}
+    mem = r.get("memory") or {}
+    return DeviceFigures(
+        target=str(results[-1]["target"]),
+        accuracy=r.get("accuracy"),
+        nn_mean=nn.get("mean"),
+        nn_max=nn.get("max"),
+        unit=str(nn.get("unit", "")),
+        flash_bytes=mem.get("flash"),
+        ram_bytes=mem.get("ram"),
+    )
+
+
+def variant_rows(project: Project, run_id: int | None = None) -> list[VariantRow]:
+    """All variants (of ``run_id`` when given), oldest first; figures missing from a variant's metrics
+    (variants stored by plain quantization) are computed from its .tflite."""
+    chosen = project.get_setting(DEPLOY_SETTING)
+    run_acc: dict[int, float | None] = {r.id: r.metrics.get("test_accuracy") for r in project.runs()}
+    rows = []
+    for v in project.variants(run_id):
+        m, config = v["metrics"], v["config"]
+        if "macs" in m and "arena_bytes" in m and "weights_bytes" in m:
+            fig = {k: m.get(k) for k in ("params", "nonzero_params", "macs", "arena_bytes", "weights_bytes",
+                                         "code_bytes", "flash_bytes", "weight_sparsity")}
+        else:
+            fig = model_figures(project.variant_tflite(v["id"])).to_dict()
+        rows.append(VariantRow(
+            variant_id=int(v["id"]),
+            run_id=v["run_id"],
+            name=str(v["name"]),
+            method=variant_method(config),
+            options=dict(config.get("options") or {}),
+            created=float(v["created"]),
+            test_accuracy=m.get("test_accuracy"),
+            validation_accuracy=m.get("validation_accuracy"),
+            run_test_accuracy=run_acc.get(v["run_id"]) if v["run_id"] is not None else None,
+            sparsity=float(fig.get("weight_sparsity") or 0.0),
+            params=int(fig["params"]),
+            nonzero_params=int(fig["nonzero_params"]),
+            macs=int(fig["macs"]),
+            arena_bytes=int(fig["arena_bytes"]),
+            weights_bytes=int(fig["weights_bytes"]),
+            code_bytes=None if fig.get("code_bytes") is None else int(fig["code_bytes"]),
+            flash_bytes=int(fig["flash_bytes"]),
+            device=_device(project, int(v["id"])),
+            chosen=chosen == v["id"],
+        ))
+    return rows
+
+
+def choose_for_deploy(project: Project, variant_id: int) -> None:
+    """Mark ``variant_id`` as the variant the Deploy step starts from."""
+    if not any(v["id"] == variant_id for v in project.variants()):
+        raise UserError(f"no model variant with id {variant_id}")
+    project.set_setting(DEPLOY_SETTING, int(variant_id))
+
+
+def chosen_variant(project: Project) -> int | None:
+    """The variant marked for deploy, if it still exists."""
+    value = project.get_setting(DEPLOY_SETTING)
+    if value is None or not any(v["id"] == value for v in project.variants()):
+        return None
+    return int(value)
