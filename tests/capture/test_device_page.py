@@ -95,3 +95,11 @@ def test_switching_project_mid_recording_keeps_the_sample_in_the_old_project(pag
     with Project.open(old_path) as old:
         (sample,) = old.samples()
         assert sample.label == "pendulum" and sample.frames > 0 and sample.status == "complete"
+
+
+def test_start_up_without_hardware_streams_from_the_simulated_board(page, qtbot):
+    if not page.selected_port().simulated:
+        pytest.skip("a real board is plugged into this machine")
+    assert page.connect_if_simulated()
+    qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=5000)
+    assert page.session.status().state == "streaming" and page.session.status().layout.columns == 6

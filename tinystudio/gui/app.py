@@ -30,6 +30,7 @@ def _initial_project(argv: Sequence[str], recent: list[str]) -> Project | None:
 
 def run_gui(argv: Sequence[str]) -> int:
     """Open the main window and run the Qt event loop until it closes."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from tinystudio.gui.context import AppContext
@@ -45,4 +46,7 @@ def run_gui(argv: Sequence[str]) -> int:
     except UserError as exc:
         QMessageBox.warning(window, "Cannot open project", str(exc))
     window.show()
+    device = window.pages.get("Device")
+    if device is not None and hasattr(device, "connect_if_simulated"):
+        QTimer.singleShot(200, device.connect_if_simulated)
     return int(app.exec())

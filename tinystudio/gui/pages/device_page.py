@@ -191,6 +191,13 @@ class DevicePage(QWidget):
         i = self.port_box.currentIndex()
         return self._ports[i] if 0 <= i < len(self._ports) else None
 
+    def connect_if_simulated(self) -> bool:
+        """At start-up with no board plugged in, stream from the simulated board right away."""
+        port = self.selected_port()
+        if self.session is None and port is not None and port.simulated:
+            return self.connect_port()
+        return False
+
     def select_simulated(self) -> None:
         """Pick the simulated board in the port list."""
         for i, p in enumerate(self._ports):
