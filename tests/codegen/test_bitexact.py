@@ -48,3 +48,37 @@ def test_shape_plumbing_is_folded_away(suite_model, tmp_path):
 @pytest.mark.parametrize("name", ["motion_cnn_1d", "conv2d_dilation", "conv2d_same_stride2_even"])
 def test_size_optimized_build_matches_tflm(name, suite_model, tmp_path):
     _check(name, suite_model, tmp_path, optimize="size")
+
+
+def _with_huge_bias(tflite: bytes) -> bytes:
+    """Give the first op with a bias values near 2^30, where fast rounding could overflow."""
+    import flatbuffers
+    import numpy as np
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromPackedBuf(bytearray(tflite), 0)
+    graph = model.subgraphs[0]
+    op = next(o for o in graph.operators if len(o.inputs) > 2 and o.inputs[2] >= 0)
+    bias = graph.tensors[op.inputs[2]]
+    count = int(np.prod(bias.shape))
+    values = np.array([(1_200_000_000 if i % 2 else -1_200_000_000) + i for i in range(count)], dtype=np.int32)
+    model.buffers[bias.buffer].data = np.frombuffer(values.tobytes(), dtype=np.uint8)
+    builder = flatbuffers.Builder(len(tflite) + 1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def test_huge_accumulators_use_exact_rounding(suite_model, tmp_path):
+    tflite = _with_huge_bias(suite_model("conv2d_same_relu"))
+    report = generate(tflite, tmp_path / "gen")
+    assert "#define TSK_EXACT_REQUANT 1" in (tmp_path / "gen" / "tsk_config.h").read_text()
+    sizes = int(np.prod(report.input_shape)), int(np.prod(report.output_shape))
+    ours = CompiledModel(compile_shared(tmp_path / "gen", tmp_path / "m.so"), *sizes)
+    reference = Reference(tflite)
+    for x in random_inputs(report.input_shape, 30):
+        assert np.array_equal(ours(x), reference(x))
+
+
+def test_ordinary_models_use_fast_rounding(suite_model, tmp_path):
+    generate(suite_model("ds_cnn_kws"), tmp_path / "gen")
+    assert "#define TSK_EXACT_REQUANT 0" in (tmp_path / "gen" / "tsk_config.h").read_text()

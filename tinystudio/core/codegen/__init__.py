@@ -94,7 +94,8 @@ def generate(
     files["model.h"] = emit.model_header(name, digest, len(steps), plan.arena_bytes, x, y)
     files["model_weights.h"], files["model_weights.c"] = emit.weights_files(consts)
     files["model.c"] = emit.model_source(graph, steps, plan, groups)
-    files.update(csrc.kernel_files(groups))
+    exact_requant = any(s.acc_bound >= (1 << 30) for s in steps)
+    files.update(csrc.kernel_files(groups, exact_requant=exact_requant))
 
     report_progress(0.8, "writing files")
     out = Path(out_dir)

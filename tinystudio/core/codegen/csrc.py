@@ -14,6 +14,8 @@ COMMON_H = r"""/* Shared fixed-point helpers with TFLite's integer rounding sema
 #include <stdint.h>
 #include <string.h>
 
+#include "tsk_config.h"
+
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
 #include <arm_acle.h>
 #define TSK_USE_DSP 1
@@ -205,10 +207,13 @@ static inline int8_t tsk_requant(int32_t acc, int32_t mult, int32_t shift, int32
     const int32_t right = shift > 0 ? 0 : -shift;
     int32_t x = (int32_t)(((int64_t)(int32_t)((uint32_t)acc << left) * mult + ((int64_t)1 << 30)) >> 31);
     if (right > 0) {
-        const int32_t mask = (int32_t)((1u << right) - 1u);
-        const int32_t remainder = x & mask;
-        const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-        x = (x >> right) + (remainder > threshold ? 1 : 0);
+#if TSK_EXACT_REQUANT
+        x = tsk_rdbpot(x, right);
+#else
+        /* Same result as tsk_rdbpot while x + 2^(right-1) cannot overflow; the generator proved
+           |acc| < 2^30 for every op of this model (and |x| <= |acc|). */
+        x = (x + (int32_t)(1u << (right - 1)) + (x >> 31)) >> right;
+#endif
     }
     return (int8_t)tsk_clamp(x + out_offset, lo, hi);
 }
@@ -867,9 +872,16 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
-def kernel_files(groups: set[str]) -> dict[str, str]:
-    """File name -> contents for the kernel groups a model needs (plus the shared header)."""
-    files = {"tsk_common.h": COMMON_H}
+def kernel_files(groups: set[str], exact_requant: bool = True) -> dict[str, str]:
+    """File name -> contents for the kernel groups a model needs (plus the shared headers).
+
+    ``exact_requant=False`` is only valid when every accumulator of the model is below 2^30 in magnitude.
+    """
+    config = (
+        "/* Generated kernel configuration. */\n#ifndef TSK_CONFIG_H\n#define TSK_CONFIG_H\n"
+        f"#define TSK_EXACT_REQUANT {1 if exact_requant else 0}\n#endif\n"
+    )
+    files = {"tsk_common.h": COMMON_H, "tsk_config.h": config}
     for group in sorted(groups):
         header, source = GROUPS[group]
         files[f"tsk_{group}.h"] = header

@@ -63,6 +63,7 @@ class Step:
     alias: bool = False
     inplace: bool = False
     scratch_bytes: int = 0  # arena bytes the kernel needs only during this step ({scratch})
+    acc_bound: int = 0  # largest possible |accumulator| before requantization (0: no tsk_requant)
 
 
 class _Ctx:
@@ -141,6 +142,14 @@ def _per_channel(op: Op, scale_in: float, filt: Tensor, scale_out: float, channe
     return mults, shifts
 
 
+def _acc_bound(bias: np.ndarray, weights: np.ndarray, channel_axis: int) -> int:
+    """max over channels of |bias| + 255 * sum|w|: (x + in_offset) is always within [-255, 255]."""
+    w = np.abs(weights.astype(np.int64))
+    axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+    per_channel = w.sum(axis=axes) * 255 + np.abs(bias.astype(np.int64))
+    return int(per_channel.max()) if per_channel.size else 0
+
+
 def _bias(g: Graph, op: Op, idx: int, channels: int) -> np.ndarray:
     if idx < 0:
         return np.zeros(channels, dtype=np.int64)
@@ -211,6 +220,7 @@ def _conv(g: Graph, op: Op, specialize: bool = True) -> Step:
         code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {scratch_arg}, {{out}});"
     step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
     step.scratch_bytes = scratch
+    step.acc_bound = _acc_bound(bias, w.data, 0)
     return step
 
 
@@ -243,7 +253,9 @@ def _dwconv(g: Graph, op: Op) -> Step:
     fields += [-in_zp, out_zp, lo, hi]
     pp = ctx.params("tsk_conv_params", fields)
     code = f"tsk_dwconv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {dm}, {pp}, {{out}});"
-    return Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+    step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+    step.acc_bound = _acc_bound(bias, w.data, 3)
+    return step
 
 
 def _fc(g: Graph, op: Op) -> Step:
@@ -271,7 +283,11 @@ def _fc(g: Graph, op: Op) -> Step:
     sn = ctx.const("shift", "int32_t", shifts)
     pp = ctx.params("tsk_fc_params", [batches, depth, units, out_zp, lo, hi])
     code = f"tsk_fully_connected({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
-    return Step(op.index, op.kind, "fc", code, [x.index], out.index, ctx.consts, ctx.decls)
+    step = Step(op.index, op.kind, "fc", code, [x.index], out.index, ctx.consts, ctx.decls)
+    # FC folds in_offset * sum(w) into the bias: bound the raw products plus the unfolded bias.
+    raw_bias = bias - (-in_zp) * w.data.astype(np.int64).sum(axis=1)
+    step.acc_bound = _acc_bound(raw_bias, w.data, 0) + int(np.abs(bias - raw_bias).max(initial=0))
+    return step
 
 
 def _pool(g: Graph, op: Op) -> Step:
