@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     src.add_argument("--port", help="serial port, e.g. /dev/ttyACM0 or COM3")
     src.add_argument("--simulated", action="store_true", help="use the built-in simulated board")
     src.add_argument("--list", action="store_true", help="list serial ports, likeliest board first")
-    p.add_argument("--activity", help="simulated board only: what the wearer does (e.g. pendulum; see tinystudio simboard --list)")
+    p.add_argument("--activity", help="simulated board only: what the wearer does (tinystudio simboard --list)")
     p.add_argument("--label", help="label of the new sample")
     p.add_argument("--seconds", type=float, help="length of the recording in seconds")
     p.add_argument("--baud", type=int, default=115200, help="baud rate (default 115200)")
