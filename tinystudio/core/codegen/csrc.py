@@ -624,43 +624,46 @@ BINARY_H = r"""#ifndef TSK_BINARY_H
 
 typedef struct {
     int32_t op; /* 0 add, 1 sub, 2 mul */
-    int32_t in1_offset, in2_offset, out_offset;
-    int32_t mult1, shift1, mult2, shift2, out_mult, out_shift, left_shift;
-    int32_t act_min, act_max;
+    int32_t in1_offset, in2_offset; /* used by mul only */
+    int32_t out_offset, out_mult, out_shift, act_min, act_max;
     int32_t dims[4], stride1[4], stride2[4]; /* broadcast walk; stride 0 repeats */
 } tsk_binary_params;
 
-/* ADD / SUB / MUL on int8 with TFLite rescaling; n > 0 means no broadcast (flat loop of n). */
-void tsk_binary(const int8_t *a, const int8_t *b, int32_t n, const tsk_binary_params *p, int8_t *out);
+/* ADD / SUB / MUL on int8 with TFLite rescaling. For add/sub, t1/t2[x + 128] hold each input's rescaled
+   value (TFLite's shifted, multiplied input), so only the output rescale runs per element.
+   n > 0: no broadcast (flat loop of n); n == 0: walk p->dims with the broadcast strides. */
+void tsk_binary(const int8_t *a, const int8_t *b, int32_t n, const int32_t *t1, const int32_t *t2,
+                const tsk_binary_params *p, int8_t *out);
 #endif
 """
 
 BINARY_C = r"""#include "tsk_binary.h"
 #include "tsk_common.h"
 
-static int8_t tsk_binary_one(int32_t x, int32_t y, const tsk_binary_params *p)
+static inline int32_t tsk_binary_raw(int32_t op, int32_t x, int32_t y, const int32_t *t1, const int32_t *t2,
+                                     int32_t o1, int32_t o2)
 {
-    int32_t r;
-    const int32_t xa = x + p->in1_offset;
-    const int32_t ya = y + p->in2_offset;
-    if (p->op == 2) {
-        r = p->out_offset + tsk_mbqm(xa * ya, p->out_mult, p->out_shift);
-    } else {
-        const int32_t s1 = tsk_mbqm(xa * (1 << p->left_shift), p->mult1, p->shift1);
-        const int32_t s2 = tsk_mbqm(ya * (1 << p->left_shift), p->mult2, p->shift2);
-        const int32_t raw = p->op == 1 ? s1 - s2 : s1 + s2;
-        r = tsk_mbqm(raw, p->out_mult, p->out_shift) + p->out_offset;
+    if (op == 2) {
+        return (x + o1) * (y + o2);
     }
-    return (int8_t)tsk_clamp(r, p->act_min, p->act_max);
+    return op == 1 ? t1[x + 128] - t2[y + 128] : t1[x + 128] + t2[y + 128];
 }
 
-void tsk_binary(const int8_t *a, const int8_t *b, int32_t n, const tsk_binary_params *p, int8_t *out)
+void tsk_binary(const int8_t *a, const int8_t *b, int32_t n, const int32_t *t1, const int32_t *t2,
+                const tsk_binary_params *p, int8_t *out)
 {
-    int32_t i0, i1, i2, i3;
+    const int32_t op = p->op, o1 = p->in1_offset, o2 = p->in2_offset;
+    const int32_t m = p->out_mult, s = p->out_shift, oo = p->out_offset, lo = p->act_min, hi = p->act_max;
+    int32_t i, i0, i1, i2, i3;
     if (n > 0) {
-        int32_t i;
-        for (i = 0; i < n; ++i) {
-            out[i] = tsk_binary_one(a[i], b[i], p);
+        if (op == 0) {
+            for (i = 0; i < n; ++i) {
+                out[i] = tsk_requant(t1[a[i] + 128] + t2[b[i] + 128], m, s, oo, lo, hi);
+            }
+        } else {
+            for (i = 0; i < n; ++i) {
+                out[i] = tsk_requant(tsk_binary_raw(op, a[i], b[i], t1, t2, o1, o2), m, s, oo, lo, hi);
+            }
         }
         return;
     }
@@ -670,7 +673,9 @@ void tsk_binary(const int8_t *a, const int8_t *b, int32_t n, const tsk_binary_pa
                 const int8_t *ra = a + i0 * p->stride1[0] + i1 * p->stride1[1] + i2 * p->stride1[2];
                 const int8_t *rb = b + i0 * p->stride2[0] + i1 * p->stride2[1] + i2 * p->stride2[2];
                 for (i3 = 0; i3 < p->dims[3]; ++i3) {
-                    *out++ = tsk_binary_one(ra[i3 * p->stride1[3]], rb[i3 * p->stride2[3]], p);
+                    const int32_t raw =
+                        tsk_binary_raw(op, ra[i3 * p->stride1[3]], rb[i3 * p->stride2[3]], t1, t2, o1, o2);
+                    *out++ = tsk_requant(raw, m, s, oo, lo, hi);
                 }
             }
         }

@@ -363,22 +363,25 @@ def _binary(g: Graph, op: Op) -> Step:
     so, zo = out.qparams()
     act = getattr(op.options, "fusedActivationFunction", 0) if op.options is not None else 0
     lo, hi = _act_range(op, act, out)
-    m1 = sh1 = m2 = sh2 = 0
-    left = 0
+    ctx = _Ctx(op)
     if op.kind == "MUL":
         code_op = 2
         mo, sho = fp.quantize_multiplier(s1 * s2 / so)
+        t1 = t2 = "NULL"
     else:
+        # TFLite ADD/SUB: each input is shifted left 20 bits and rescaled to twice the larger input scale;
+        # that depends on one int8 value only, so it is tabulated here.
         code_op = 0 if op.kind == "ADD" else 1
         left = 20
         twice_max = 2 * max(s1, s2)
         m1, sh1 = fp.quantize_multiplier(s1 / twice_max)
         m2, sh2 = fp.quantize_multiplier(s2 / twice_max)
         mo, sho = fp.quantize_multiplier(twice_max / ((1 << left) * so))
+        t1 = ctx.const("t1", "int32_t", [fp.mbqm((q - z1) * (1 << left), m1, sh1) for q in range(-128, 128)])
+        t2 = ctx.const("t2", "int32_t", [fp.mbqm((q - z2) * (1 << left), m2, sh2) for q in range(-128, 128)])
     bc = _broadcast(op, a, b, out)
     dims, st1, st2 = bc if bc is not None else ([0] * 4, [0] * 4, [0] * 4)
-    ctx = _Ctx(op)
-    fields = [code_op, -z1, -z2, zo, m1, sh1, m2, sh2, mo, sho, left, lo, hi, dims, st1, st2]
+    fields = [code_op, -z1, -z2, zo, mo, sho, lo, hi, dims, st1, st2]
     pp = ctx.params("tsk_binary_params", fields)
     runtime: list[int] = []
     ptrs = []
@@ -389,7 +392,7 @@ def _binary(g: Graph, op: Op) -> Step:
             ptrs.append(f"{{in{len(runtime)}}}")
             runtime.append(t.index)
     n = out.size if bc is None else 0
-    code = f"tsk_binary({ptrs[0]}, {ptrs[1]}, {n}, {pp}, {{out}});"
+    code = f"tsk_binary({ptrs[0]}, {ptrs[1]}, {n}, {t1}, {t2}, {pp}, {{out}});"
     step = Step(op.index, op.kind, "binary", code, runtime, out.index, ctx.consts, ctx.decls)
     step.inplace = bc is None and a.data is None
     return step
