@@ -103,7 +103,7 @@ run_app() {
 run_tests() {
   cd "$ROOT"
   say "lint (ruff)"
-  "$VENV/bin/ruff" check tinystudio tests
+  "$VENV/bin/ruff" check tinystudio tests packaging
   say "tests (pytest, Qt offscreen)"
   export QT_QPA_PLATFORM=offscreen
   local rc=0
