@@ -35,6 +35,8 @@ def fit(
                 self.model.stop_training = True
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            if self.cancelled:  # a partial epoch after Cancel: not worth reporting
+                return
             loss = float((logs or {}).get("loss", np.nan))
             losses.append(loss)
             progress((epoch + 1) / epochs, f"{what}: epoch {epoch + 1}/{epochs}, loss {loss:.4f}")
