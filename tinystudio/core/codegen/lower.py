@@ -80,9 +80,32 @@ class _Ctx:
         return name
 
     def params(self, ctype: str, fields: list[Any]) -> str:
+        """A static const parameter block with C99 designated initializers (readable generated code)."""
         name = f"op{self.op.index}_params"
-        self.decls.append(f"static const {ctype} {name} = {{{', '.join(_c(v) for v in fields)}}};")
+        names = _PARAM_FIELDS[ctype]
+        if len(names) != len(fields):  # pragma: no cover - programming error
+            raise AssertionError(f"{ctype}: {len(fields)} values for {len(names)} fields")
+        body = ", ".join(f".{n} = {_c(v)}" for n, v in zip(names, fields, strict=True))
+        self.decls.append(f"static const {ctype} {name} = {{{body}}};")
         return f"&{name}"
+
+
+_PARAM_FIELDS = {
+    "tsk_conv_params": (
+        "batches in_h in_w in_c out_h out_w out_c k_h k_w stride_h stride_w dil_h dil_w pad_h pad_w "
+        "in_offset out_offset act_min act_max"
+    ).split(),
+    "tsk_fc_params": "batches depth units out_offset act_min act_max".split(),
+    "tsk_pool_params": (
+        "batches in_h in_w channels out_h out_w f_h f_w stride_h stride_w pad_h pad_w act_min act_max"
+    ).split(),
+    "tsk_mean_params": "outer reduced inner in_zp out_zp mult shift".split(),
+    "tsk_binary_params": (
+        "op in1_offset in2_offset out_offset out_mult out_shift act_min act_max dims stride1 stride2"
+    ).split(),
+    "tsk_pad_params": "in_dims out_dims before value".split(),
+}
+"""Field order of each kernel parameter struct (must match csrc.py)."""
 
 
 def _c(v: Any) -> str:
