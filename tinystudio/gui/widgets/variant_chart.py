@@ -20,7 +20,7 @@ class VariantChart(pg.PlotWidget):
         self.setLabel("left", "int8 test accuracy", units="%")
         self.setLabel("bottom", "flash: weights + code", units="KB")
         self.setMinimumHeight(220)
-        self.addLegend(offset=(-10, 10))
+        self.addLegend(offset=(-10, -10))  # bottom right: good variants sit at the top
         self.points: list[tuple[int, str, float, float]] = []  # (variant id, method, flash KB, accuracy %)
         self._items: list[Any] = []
 
@@ -50,16 +50,29 @@ class VariantChart(pg.PlotWidget):
             self.addItem(scatter)
             self._items.append(scatter)
             for r, x, y in zip(group, xs, ys, strict=True):
-                text = pg.TextItem(f"#{r.variant_id}{' (deploy)' if r.chosen else ''}", color="#333333",
-                                   anchor=(0, 1))
-                text.setPos(x, y)
-                self.addItem(text)
-                self._items.append(text)
                 self.points.append((r.variant_id, method, x, y))
+        labels: dict[tuple[float, float], list[str]] = {}  # variants drawn on the same spot share a label
+        for r in rows:
+            if r.test_accuracy is not None:
+                spot = (round(r.flash_bytes / 1024, 2), round(100 * r.test_accuracy, 2))
+                labels.setdefault(spot, []).append(f"#{r.variant_id}{' (deploy)' if r.chosen else ''}")
+        for (x, y), names in labels.items():
+            text = pg.TextItem(", ".join(names), color="#333333", anchor=(0, 1))
+            text.setPos(x, y)
+            self.addItem(text)
+            self._items.append(text)
         if float_accuracy is not None:
             line = pg.InfiniteLine(100 * float_accuracy, angle=0,
                                    pen=pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine),
                                    label="float model", labelOpts={"position": 0.05, "color": "#555555"})
             self.addItem(line)
             self._items.append(line)
-        self.enableAutoRange()
+        self._set_ranges(float_accuracy)
+
+    def _set_ranges(self, float_accuracy: float | None) -> None:
+        """Accuracy from a little below the lowest to 100 %, flash from 0 with room for the labels."""
+        ys = [p[3] for p in self.points] + ([100 * float_accuracy] if float_accuracy is not None else [])
+        xs = [p[2] for p in self.points]
+        low = max(0.0, min(ys, default=90.0) - 5.0)
+        self.setYRange(low, 101.0, padding=0)
+        self.setXRange(0.0, max(xs, default=1.0) * 1.25, padding=0)
