@@ -53,6 +53,13 @@ def test_compress_fills_table_and_chart_and_marks_deploy_variant(qtbot, page, tr
     assert page.context.project.get_setting("deploy_variant") == ptq_id
     assert page.table.item(ptq_row, page.table.columnCount() - 1).text() == "✓"
     assert any(p[0] == ptq_id for p in page.chart.points)
+    # the Deploy step now offers the chosen variant first
+    from tinystudio.gui.pages.deploy_page import DeployPage
+
+    deploy = DeployPage(page.context)
+    qtbot.addWidget(deploy)
+    deploy.refresh_models()
+    assert deploy.model_combo.currentData() == ("variant", ptq_id)
 
 
 def test_cancel_stores_nothing(qtbot, page):

@@ -192,10 +192,14 @@ class DeployPage(QWidget):
                     acc_text = f", float test accuracy {acc:.1%}" if isinstance(acc, float) else ""
                     label = f"Run {r.id}{' ' + r.name if r.name else ''} (quantize to int8 first{acc_text})"
                     self.model_combo.addItem(label, ("run", r.id))
-        if current is not None:
-            index = self.model_combo.findData(current)
-            if index >= 0:
-                self.model_combo.setCurrentIndex(index)
+        chosen = project.get_setting("deploy_variant") if project is not None else None
+        if chosen is not None and chosen != getattr(self, "_chosen_seen", None):
+            current = ("variant", chosen)  # just marked "Use for deploy" on the Compress step
+        self._chosen_seen = chosen
+        if current is not None:  # findData compares Python objects by identity: compare values here
+            items = [self.model_combo.itemData(i) for i in range(self.model_combo.count())]
+            if current in items:
+                self.model_combo.setCurrentIndex(items.index(current))
         busy = self.worker is not None
         self.deploy_button.setEnabled(not busy and project is not None and self.model_combo.count() > 0)
         if project is None:
