@@ -67,3 +67,16 @@ def test_project_without_training_says_what_to_do(tmp_path):
     Project.create(path).close()
     code, _, err = run_cli("deploy", str(path))
     assert code == 1 and "train a model first" in err
+
+
+def test_deploy_with_a_relative_project_path(project_copy, monkeypatch):
+    """Users type `tinystudio deploy my.tsproj` inside the project folder: builds must still work."""
+    import json
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(project_copy.parent)
+    r = subprocess.run([sys.executable, "-m", "tinystudio", "deploy", project_copy.name, "--target", "host", "--json"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-500:]
+    assert json.loads(r.stdout)["accuracy"] >= 0.9

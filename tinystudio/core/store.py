@@ -135,7 +135,7 @@ class Project:
     @classmethod
     def create(cls, path: str | os.PathLike[str]) -> Project:
         """Create a new, empty project file; refuses to overwrite anything."""
-        p = Path(path)
+        p = Path(path).absolute()  # tools started in other folders (compilers) get usable paths
         if p.exists():
             raise UserError(f"{p} already exists")
         if not p.parent.exists():
@@ -152,7 +152,7 @@ class Project:
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Project:
         """Open an existing project, upgrading an older schema and finishing interrupted recordings."""
-        p = Path(path)
+        p = Path(path).absolute()
         if not p.is_file():
             raise UserError(f"no project at {p}")
         with open(p, "rb") as fh:
