@@ -6,6 +6,7 @@ A missing tool is a UserError naming the exact install command, never a tracebac
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -43,12 +44,17 @@ class CrossCompiler:
 
 
 def find_cross_compiler() -> CrossCompiler:
-    """arm-none-eabi-gcc on PATH, else the ziglang package's zig cc."""
+    """arm-none-eabi-gcc on PATH, else the ziglang package's zig cc; TINYSTUDIO_ARM_CC=gcc|zig insists."""
+    wanted = os.environ.get("TINYSTUDIO_ARM_CC", "").strip().lower()
+    if wanted not in ("", "gcc", "zig"):
+        raise UserError(f"TINYSTUDIO_ARM_CC must be 'gcc' or 'zig', not {wanted!r}")
     gcc = shutil.which("arm-none-eabi-gcc")
-    if gcc:
+    if gcc and wanted != "zig":
         return CrossCompiler("gcc", (gcc,))
-    if importlib.util.find_spec("ziglang") is not None:
+    if importlib.util.find_spec("ziglang") is not None and wanted != "gcc":
         return CrossCompiler("zig", (sys.executable, "-m", "ziglang", "cc"))
+    if wanted == "zig":
+        raise UserError("the zig compiler is not installed: install it with `pip install ziglang==0.17.1`")
     raise UserError(f"no ARM compiler found (arm-none-eabi-gcc): install it with `{APT_ARM}`")
 
 
