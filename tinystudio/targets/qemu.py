@@ -76,18 +76,24 @@ class QemuMps2Target(Target):
         root = firmware_root()
         board = self.board_dir()
         units = [Unit(s, True) for s in [*runtime_sources(), *sorted(board.glob("*.c"))]] + model_units
+        libc: list[str] = []
+        if compiler.kind == "zig":  # no libc: the board's freestanding headers, roundf and log10f
+            units.append(Unit(board / "freestanding" / "tsr_libm.c", True))
+            libc = [f"-I{board / 'freestanding'}"]
         budget = self.budget
         flags = [
             "-std=c99",
             "-O2",
             "-ffp-contract=off",
             *compiler.cpu_flags(),
+            *compiler.compile_flags(),
             "-ffunction-sections",
             "-fdata-sections",
             "-Wall",
             "-Wextra",
             f"-I{root / 'runtime'}",
             f"-I{model_dir}",
+            *libc,
             f"-DTSR_FLASH_BUDGET={budget.flash_bytes}u",
             f"-DTSR_RAM_BUDGET={budget.ram_bytes}u",
             *(dsp_cfg.defines() if dsp_cfg else []),
@@ -115,7 +121,7 @@ class QemuMps2Target(Target):
                 *compiler.link_flags(),
                 "-T",
                 str(out_dir / "linker.ld"),
-                f"-Wl,-Map={out_dir / 'firmware.map'}",
+                *compiler.map_flags(out_dir / "firmware.map"),
                 *(str(o) for o in objects),
                 *compiler.link_libs(),
                 "-o",

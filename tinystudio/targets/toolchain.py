@@ -34,10 +34,19 @@ class CrossCompiler:
             return ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
         return ["-target", "thumb-freestanding-eabihf", "-mcpu=cortex_m4+vfp4d16sp"]
 
+    def compile_flags(self) -> list[str]:
+        """Code-generation flags beyond the CPU: zig has no libc, so errno-free math lets sqrtf be VSQRT,
+        and like gcc -O2 it then keeps no frame pointer."""
+        return [] if self.kind == "gcc" else ["-fno-math-errno", "-fomit-frame-pointer"]
+
     def link_flags(self) -> list[str]:
         if self.kind == "gcc":
             return ["-nostartfiles", "--specs=nano.specs", "-Wl,--gc-sections"]
         return ["-Wl,--gc-sections", "-Wl,-e,Reset_Handler"]
+
+    def map_flags(self, path: Path) -> list[str]:
+        """Ask the linker for a map file (zig's linker driver does not take -Map)."""
+        return [f"-Wl,-Map={path}"] if self.kind == "gcc" else []
 
     def link_libs(self) -> list[str]:
         return ["-lc", "-lm", "-lgcc"] if self.kind == "gcc" else []
