@@ -89,12 +89,17 @@ def first_error(output: str) -> str:
     return lines[0] if lines else "no output"
 
 
-_OVERFLOW = re.compile(r"region `?'?(\w+)'? overflowed by (\d+) bytes")
+# GNU ld: "region `FLASH' overflowed by N bytes"; LLVM lld (zig): "section '.bss' will not fit in region
+# 'RAM': overflowed by N bytes", once per section with the running total, so the largest N is the overflow.
+_OVERFLOW = re.compile(r"region [`']?(\w+)'?:? overflowed by (\d+) bytes")
 
 
 def link_failure_message(output: str, flash_budget: int, ram_budget: int) -> str:
     """Turn the linker's region-overflow errors into one sentence a user understands."""
-    overflows = {m.group(1).upper(): int(m.group(2)) for m in _OVERFLOW.finditer(output)}
+    overflows: dict[str, int] = {}
+    for match in _OVERFLOW.finditer(output):
+        region = match.group(1).upper()
+        overflows[region] = max(overflows.get(region, 0), int(match.group(2)))
     parts = []
     if "FLASH" in overflows:
         parts.append(f"flash by {overflows['FLASH']} bytes (budget {flash_budget // 1024} KB)")
