@@ -5,12 +5,16 @@ not real Cortex-M cycles), flash (.text + .rodata + .data init) and RAM (static 
 the arena, plus the measured peak stack) from the ELF and the STACK command, next to TFLite Micro's
 arena for the same model (print_allocations, in a subprocess) and published TFLM reference figures.
 
-Run: python tests/benchmarks/bench_firmware_qemu.py [--runs N] [model ...]
+With --compiler zig (or both) the firmware is built with zig cc instead of arm-none-eabi-gcc (the
+TINYSTUDIO_ARM_CC setting), so instructions per inference of the two compilers can be compared.
+
+Run: python tests/benchmarks/bench_firmware_qemu.py [--runs N] [--compiler gcc|zig|both] [model ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -53,10 +57,11 @@ def tflm_arena(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def measure(name: str, runs: int, work: Path) -> dict[str, object]:
+def measure(name: str, runs: int, work: Path, compiler: str) -> dict[str, object]:
     folder = work / name
     report = generate(suite_models.build(name), folder)
     target = get_target("mps2-an386")
+    os.environ["TINYSTUDIO_ARM_CC"] = compiler
     artifact = target.build(folder, work / "cache")
     footprint = read_footprint(artifact.path)
     rng = np.random.default_rng(0)
@@ -73,17 +78,18 @@ def measure(name: str, runs: int, work: Path) -> dict[str, object]:
         "static_ram": footprint.static_ram,
         "stack": stack.peak_bytes,
         "arena": report.arena_bytes,
-        "tflm_arena": tflm_arena(name),
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--compiler", choices=["gcc", "zig", "both"], default="gcc")
     parser.add_argument("models", nargs="*", default=list(REFERENCE))
     args = parser.parse_args()
+    compilers = ["gcc", "zig"] if args.compiler == "both" else [args.compiler]
     header = (
-        f"{'model':<12} {'instr/inf':>11} {'TFLM ref':>9} {'CMSIS-NN':>9} {'flash B':>9} {'RAM B':>8} "
+        f"{'model':<12} {'cc':<4} {'instr/inf':>11} {'TFLM ref':>9} {'CMSIS-NN':>9} {'flash B':>9} {'RAM B':>8} "
         f"{'(static':>8} {'+stack)':>8} {'arena B':>8} {'TFLM arena':>10}"
     )
     print("QEMU mps2-an386, -icount shift=0: emulated instructions, not Cortex-M cycles")
@@ -92,14 +98,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="tinystudio-bench-") as tmp:
         for name in args.models:
             label, ref, cmsis = REFERENCE[name]
-            m = measure(name, args.runs, Path(tmp))
-            ram = int(m["static_ram"]) + int(m["stack"])
-            tflm = m["tflm_arena"] if m["tflm_arena"] is not None else "?"
-            print(
-                f"{label:<12} {int(m['instructions']) / 1e6:>10.2f}M {ref / 1e6:>8.2f}M {cmsis / 1e6:>8.2f}M "
-                f"{m['flash']:>9} {ram:>8} {m['static_ram']:>8} {m['stack']:>8} {m['arena']:>8} {tflm:>10}",
-                flush=True,
-            )
+            arena = tflm_arena(name)
+            tflm = arena if arena is not None else "?"
+            for compiler in compilers:
+                m = measure(name, args.runs, Path(tmp), compiler)
+                ram = int(m["static_ram"]) + int(m["stack"])
+                print(
+                    f"{label:<12} {compiler:<4} {int(m['instructions']) / 1e6:>10.2f}M {ref / 1e6:>8.2f}M "
+                    f"{cmsis / 1e6:>8.2f}M {m['flash']:>9} {ram:>8} {m['static_ram']:>8} {m['stack']:>8} "
+                    f"{m['arena']:>8} {tflm:>10}",
+                    flush=True,
+                )
     return 0
 
 
