@@ -53,5 +53,6 @@ def test_image_over_budget_fails_at_link_time_with_clear_message(fw_cache, budge
 
 def test_missing_cross_compiler_names_the_install_command(fw_cache, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("TINYSTUDIO_ARM_CC", "gcc")  # insist on gcc: the zig fallback is not asked for
     with pytest.raises(UserError, match="sudo apt-get install gcc-arm-none-eabi"):
         get_target("mps2-an386").build(FIXTURE_MODEL, fw_cache / "none")
