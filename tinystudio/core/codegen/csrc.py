@@ -25,8 +25,11 @@ COMMON_H = r"""/* Shared fixed-point helpers with TFLite's integer rounding sema
 
 #if defined(__GNUC__)
 #define TSK_ALWAYS_INLINE static inline __attribute__((always_inline))
+/* Per-op functions in model.c stay separate: one huge inlined function is register-starved. */
+#define TSK_NOINLINE __attribute__((noinline))
 #else
 #define TSK_ALWAYS_INLINE static inline
+#define TSK_NOINLINE
 #endif
 
 static inline int32_t tsk_wrap_add(int32_t a, int32_t b)
@@ -218,6 +221,22 @@ static inline int8_t tsk_requant(int32_t acc, int32_t mult, int32_t shift, int32
     return (int8_t)tsk_clamp(x + out_offset, lo, hi);
 }
 
+/* tsk_requant for ops whose generator proved |acc| < 2^30, no left shift and a right shift r >= 1 on
+   every channel, with q = {mult, 2^(r-1) + out_offset * 2^r, r}: srdhm(acc, mult) is SMMULR(2 * acc, mult),
+   the rounding term and the output offset ride in its accumulate, and the sign of acc stands in for the
+   sign of the product (they differ only where the product rounds to 0, which the shift keeps at 0). */
+static inline int8_t tsk_requant_q(int32_t acc, const int32_t *q, int32_t lo, int32_t hi)
+{
+    int32_t x;
+#if TSK_USE_DSP
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(x) : "r"(acc * 2), "r"(q[0]), "r"(q[1]));
+#else
+    x = (int32_t)(((int64_t)q[1] * ((int64_t)1 << 32) + (int64_t)(acc * 2) * q[0] + ((int64_t)1 << 31)) >> 32);
+#endif
+    x = (x + (acc >> 31)) >> q[2];
+    return (int8_t)tsk_clamp(x, lo, hi);
+}
+
 #endif
 """
 
@@ -228,13 +247,22 @@ CONV_H = r"""#ifndef TSK_CONV_H
 
 #include "tsk_common.h"
 
-#include "tsk_common.h"
-
 typedef struct {
     int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c;
     int32_t k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_h, pad_w;
     int32_t in_offset, out_offset, act_min, act_max;
+    int32_t fast_rq; /* 1: mult holds tsk_requant_q triples per channel and shift is unused */
 } tsk_conv_params;
+
+/* Requantize output channel ch of a convolution. */
+TSK_ALWAYS_INLINE int8_t tsk_conv_rq(int32_t acc, const int32_t *mult, const int32_t *shift, int32_t ch,
+                                     const tsk_conv_params *p)
+{
+    if (p->fast_rq) {
+        return tsk_requant_q(acc, mult + 3 * ch, p->act_min, p->act_max);
+    }
+    return tsk_requant(acc, mult[ch], shift[ch], p->out_offset, p->act_min, p->act_max);
+}
 
 /* CONV_2D, per-channel int8: acc = bias + sum over in-bounds taps of (x + in_offset) * w. */
 void tsk_conv2d(const int8_t *in, const int8_t *w, const int32_t *bias, const int32_t *mult,
@@ -288,9 +316,6 @@ TSK_ALWAYS_INLINE void tsk_conv2d_impl(const int8_t *in, const int8_t *w, const 
                                        const int32_t *mult, const int32_t *shift, const tsk_conv_params *p,
                                        int8_t *scratch, int8_t *out)
 {
-    const int32_t out_off = p->out_offset;
-    const int32_t act_lo = p->act_min;
-    const int32_t act_hi = p->act_max;
     const int32_t in_c = p->in_c;
     const int32_t out_c = p->out_c;
     const int32_t patch = p->k_h * p->k_w * in_c;
@@ -329,21 +354,19 @@ TSK_ALWAYS_INLINE void tsk_conv2d_impl(const int8_t *in, const int8_t *w, const 
                 acc[0] = tsk_dot1(x0, w + oc * patch, patch, off, acc[0]);
                 acc[1] = tsk_dot1(x0, w + (oc + 1) * patch, patch, off, acc[1]);
             }
-            o0[oc] = tsk_requant(acc[0], mult[oc], shift[oc], out_off, act_lo, act_hi);
-            o0[oc + 1] = tsk_requant(acc[1], mult[oc + 1], shift[oc + 1], out_off, act_lo, act_hi);
+            o0[oc] = tsk_conv_rq(acc[0], mult, shift, oc, p);
+            o0[oc + 1] = tsk_conv_rq(acc[1], mult, shift, oc + 1, p);
             if (two) {
-                o1[oc] = tsk_requant(acc[2], mult[oc], shift[oc], out_off, act_lo, act_hi);
+                o1[oc] = tsk_conv_rq(acc[2], mult, shift, oc, p);
                 o1[oc + 1] =
-                    tsk_requant(acc[3], mult[oc + 1], shift[oc + 1], out_off, act_lo, act_hi);
+                    tsk_conv_rq(acc[3], mult, shift, oc + 1, p);
             }
         }
         if (oc < out_c) {
             const int8_t *wr = w + oc * patch;
-            o0[oc] = tsk_requant(tsk_dot1(x0, wr, patch, off, bias[oc]), mult[oc], shift[oc], p->out_offset,
-                                 p->act_min, p->act_max);
+            o0[oc] = tsk_conv_rq(tsk_dot1(x0, wr, patch, off, bias[oc]), mult, shift, oc, p);
             if (two) {
-                o1[oc] = tsk_requant(tsk_dot1(x1, wr, patch, off, bias[oc]), mult[oc], shift[oc], p->out_offset,
-                                     p->act_min, p->act_max);
+                o1[oc] = tsk_conv_rq(tsk_dot1(x1, wr, patch, off, bias[oc]), mult, shift, oc, p);
             }
         }
     }
@@ -428,6 +451,139 @@ TSK_ALWAYS_INLINE void tsk_dwconv2d_impl(const int8_t *in, const int8_t *w, cons
                     out[oc] = tsk_requant(acc, mult[oc], shift[oc], out_off, act_lo, act_hi);
                 }
                 out += out_c;
+            }
+        }
+    }
+}
+
+/* DEPTHWISE_CONV_2D with depth multiplier 1, inlined into one function per op so the shapes are
+   constants. One output row at a time reads a strip holding the k_h input rows it needs, with the
+   input zero point around the image so every tap is in bounds ((zp + in_offset) * w is 0, exactly like
+   TFLM skipping the tap). wq holds the weights as int16 pairs, [group of 4 channels][k_h * k_w taps]
+   {c0 | c2 << 16, c1 | c3 << 16} (zero weights past the last channel), so each word feeds SMLABB/SMLATT
+   directly; bias, mult and shift are padded to whole groups. */
+#define TSK_DW_STRIP_W(out_w, stride_w, k_w, dil_w) (((out_w) - 1) * (stride_w) + ((k_w) - 1) * (dil_w) + 1)
+/* Scratch bytes: the strip plus 4 bytes so the last group may read a whole word. */
+#define TSK_DW_SCRATCH(k_h, strip_w, c) ((k_h) * (strip_w) * (c) + 4)
+
+/* Signed low / high halves of a packed int16 pair. */
+static inline int32_t tsk_lo16(int32_t v)
+{
+    return (int32_t)((uint32_t)v & 0xFFFFu) - (int32_t)(((uint32_t)v & 0x8000u) << 1);
+}
+
+static inline int32_t tsk_hi16(int32_t v)
+{
+    return tsk_lo16((int32_t)((uint32_t)v >> 16));
+}
+
+TSK_ALWAYS_INLINE void tsk_dw_strip(const int8_t *img, const tsk_conv_params *p, int32_t oy, int8_t *strip)
+{
+    const int32_t c = p->in_c;
+    const int32_t sw = TSK_DW_STRIP_W(p->out_w, p->stride_w, p->k_w, p->dil_w);
+    const int8_t zp = (int8_t)(-p->in_offset);
+    const int32_t left = p->pad_w < sw ? p->pad_w : sw;
+    const int32_t fit = sw - left < p->in_w ? sw - left : p->in_w;
+    int32_t ky;
+    for (ky = 0; ky < p->k_h; ++ky) {
+        int8_t *dst = strip + ky * sw * c;
+        const int32_t iy = oy * p->stride_h - p->pad_h + ky * p->dil_h;
+        if (iy < 0 || iy >= p->in_h) {
+            memset(dst, zp, (size_t)(sw * c));
+            continue;
+        }
+        if (left > 0) {
+            memset(dst, zp, (size_t)(left * c));
+        }
+        memcpy(dst + left * c, img + iy * p->in_w * c, (size_t)(fit * c));
+        if (left + fit < sw) {
+            memset(dst + (left + fit) * c, zp, (size_t)((sw - left - fit) * c));
+        }
+    }
+}
+
+TSK_ALWAYS_INLINE void tsk_dw_store(int8_t *o, int32_t n, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                    const int32_t *mult, const int32_t *shift, const tsk_conv_params *p)
+{
+    o[0] = tsk_conv_rq(a0, mult, shift, 0, p);
+    if (n > 1) {
+        o[1] = tsk_conv_rq(a1, mult, shift, 1, p);
+    }
+    if (n > 2) {
+        o[2] = tsk_conv_rq(a2, mult, shift, 2, p);
+    }
+    if (n > 3) {
+        o[3] = tsk_conv_rq(a3, mult, shift, 3, p);
+    }
+}
+
+TSK_ALWAYS_INLINE void tsk_dwconv2d_strip_impl(const int8_t *in, const int32_t *wq, const int32_t *bias,
+                                               const int32_t *mult, const int32_t *shift,
+                                               const tsk_conv_params *p, int8_t *scratch, int8_t *out)
+{
+    const int32_t c = p->in_c;
+    const int32_t groups = (c + 3) / 4;
+    const int32_t taps = p->k_h * p->k_w;
+    const int32_t sw = TSK_DW_STRIP_W(p->out_w, p->stride_w, p->k_w, p->dil_w);
+    const int32_t off = p->in_offset;
+    int32_t b, oy, ox, g, ky, kx;
+#if TSK_USE_DSP
+    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+#endif
+    memset(scratch + p->k_h * sw * c, 0, 4);
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *img = in + b * p->in_h * p->in_w * c;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            tsk_dw_strip(img, p, oy, scratch);
+            for (ox = 0; ox < p->out_w; ++ox, out += c) {
+                const int8_t *xg = scratch + ox * p->stride_w * c;
+                const int32_t *wg = wq;
+                for (g = 0; g < groups; ++g, xg += 4, wg += 2 * taps) {
+                    int32_t a0 = bias[4 * g], a1 = bias[4 * g + 1], a2 = bias[4 * g + 2], a3 = bias[4 * g + 3];
+                    const int32_t *wp = wg;
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#elif defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+                    for (ky = 0; ky < p->k_h; ++ky) {
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#elif defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+                        for (kx = 0; kx < p->k_w; ++kx) {
+                            const int8_t *xp = xg + (ky * sw + kx * p->dil_w) * c;
+#if TSK_USE_DSP
+                            uint32_t vx, we, wo, xe, xo;
+                            memcpy(&vx, xp, 4);
+                            /* One asm block per tap (weights loaded in it, walking wp) keeps the schedule
+                               and register pressure as written: GCC otherwise hoists the weight loads,
+                               regroups the taps per accumulator and spills. */
+                            __asm__("ldrd %[we], %[wo], [%[wp]], #8\n\t"
+                                    "sxtab16 %[xe], %[offs], %[vx]\n\t"
+                                    "sxtab16 %[xo], %[offs], %[vx], ror #8\n\t"
+                                    "smlabb %[a0], %[xe], %[we], %[a0]\n\t"
+                                    "smlatt %[a2], %[xe], %[we], %[a2]\n\t"
+                                    "smlabb %[a1], %[xo], %[wo], %[a1]\n\t"
+                                    "smlatt %[a3], %[xo], %[wo], %[a3]"
+                                    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                                      [wp] "+r"(wp), [we] "=&r"(we), [wo] "=&r"(wo), [xe] "=&r"(xe),
+                                      [xo] "=&r"(xo)
+                                    : [vx] "r"(vx), [offs] "r"(offs)
+                                    : "memory");
+#else
+                            a0 += ((int32_t)xp[0] + off) * tsk_lo16(wp[0]);
+                            a2 += ((int32_t)xp[2] + off) * tsk_hi16(wp[0]);
+                            a1 += ((int32_t)xp[1] + off) * tsk_lo16(wp[1]);
+                            a3 += ((int32_t)xp[3] + off) * tsk_hi16(wp[1]);
+                            wp += 2;
+#endif
+                        }
+                    }
+                    tsk_dw_store(out + 4 * g, c - 4 * g, a0, a1, a2, a3, mult + (p->fast_rq ? 12 : 4) * g,
+                                 shift + 4 * g, p);
+                }
             }
         }
     }

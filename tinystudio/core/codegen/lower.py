@@ -93,7 +93,7 @@ class _Ctx:
 _PARAM_FIELDS = {
     "tsk_conv_params": (
         "batches in_h in_w in_c out_h out_w out_c k_h k_w stride_h stride_w dil_h dil_w pad_h pad_w "
-        "in_offset out_offset act_min act_max"
+        "in_offset out_offset act_min act_max fast_rq"
     ).split(),
     "tsk_fc_params": "batches depth units out_offset act_min act_max".split(),
     "tsk_pool_params": (
@@ -192,7 +192,10 @@ def lower(graph: Graph, specialize: bool = True) -> list[Step]:
     for op in graph.ops:
         if op.kind not in SUPPORTED_OPS:
             raise UserError(f"op {op.index} ({op.kind}) is not supported; supported ops: {', '.join(SUPPORTED_OPS)}")
-        step = _conv(graph, op, specialize) if op.kind == "CONV_2D" else _LOWER[op.kind](graph, op)
+        if op.kind in ("CONV_2D", "DEPTHWISE_CONV_2D"):
+            step = (_conv if op.kind == "CONV_2D" else _dwconv)(graph, op, specialize)
+        else:
+            step = _LOWER[op.kind](graph, op)
         steps.append(step)
     return steps
 
@@ -224,10 +227,15 @@ def _conv(g: Graph, op: Op, specialize: bool = True) -> Step:
     ctx = _Ctx(op)
     wn = ctx.const("w", "int8_t", w.data)
     bn = ctx.const("bias", "int32_t", bias)
-    mn = ctx.const("mult", "int32_t", mults)
-    sn = ctx.const("shift", "int32_t", shifts)
+    acc_bound = _acc_bound(bias, w.data, 0)
+    fast = _fast_requant(mults, shifts, out_zp, acc_bound) if specialize else None
+    if fast is not None:
+        mn = sn = ctx.const("rq", "int32_t", fast)
+    else:
+        mn = ctx.const("mult", "int32_t", mults)
+        sn = ctx.const("shift", "int32_t", shifts)
     fields = [n, ih, iw, ic, oh, ow, occ, kh, kw, o.strideH, o.strideW, dh, dw, pad_h, pad_w]
-    fields += [-in_zp, out_zp, lo, hi]
+    fields += [-in_zp, out_zp, lo, hi, int(fast is not None)]
     pp = ctx.params("tsk_conv_params", fields)
     direct = kh == kw == o.strideH == o.strideW == 1 and pad_h == pad_w == 0
     scratch = 0 if direct else 2 * kh * kw * ic
@@ -235,7 +243,7 @@ def _conv(g: Graph, op: Op, specialize: bool = True) -> Step:
     if specialize:
         fn = f"op{op.index}_conv"
         ctx.decls.append(
-            f"static void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
+            f"static TSK_NOINLINE void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
             f"    tsk_conv2d_impl(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
         )
         code = f"{fn}({{in0}}, {scratch_arg}, {{out}});"
@@ -243,11 +251,26 @@ def _conv(g: Graph, op: Op, specialize: bool = True) -> Step:
         code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {scratch_arg}, {{out}});"
     step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
     step.scratch_bytes = scratch
-    step.acc_bound = _acc_bound(bias, w.data, 0)
+    step.acc_bound = acc_bound
     return step
 
 
-def _dwconv(g: Graph, op: Op) -> Step:
+def _fast_requant(mults: list, shifts: list, out_zp: int, acc_bound: int) -> np.ndarray | None:
+    """tsk_requant_q triples {mult, 2^(r-1) + out_zp * 2^r, r} per channel, or None when its proof does not
+    hold (some channel shifts left or not at all, or the accumulator or the folded offset could overflow)."""
+    if acc_bound >= 1 << 30 or not shifts or max(shifts) > -1:
+        return None
+    rows = []
+    for m, sh in zip(mults, shifts, strict=True):
+        r = -int(sh)
+        rc = (1 << (r - 1)) + out_zp * (1 << r)
+        if r > 30 or abs(rc) + acc_bound + 2 >= 1 << 31:
+            return None
+        rows.append((int(m), rc, r))
+    return np.asarray(rows, dtype=np.int64)
+
+
+def _dwconv(g: Graph, op: Op, specialize: bool = True) -> Step:
     x, w, out = (g.tensors[i] for i in op.inputs[:2] + op.outputs[:1])
     _need_int8(op, x, w, out)
     o = op.options
@@ -268,17 +291,62 @@ def _dwconv(g: Graph, op: Op) -> Step:
     bias = _bias(g, op, op.inputs[2] if len(op.inputs) > 2 else -1, oc)
     lo, hi = _act_range(op, o.fusedActivationFunction, out)
     ctx = _Ctx(op)
-    wn = ctx.const("w", "int8_t", w.data)
-    bn = ctx.const("bias", "int32_t", bias)
-    mn = ctx.const("mult", "int32_t", mults)
-    sn = ctx.const("shift", "int32_t", shifts)
     fields = [n, ih, iw, ic, oh, ow, oc, kh, kw, o.strideH, o.strideW, dh, dw, pad_h, pad_w]
     fields += [-in_zp, out_zp, lo, hi]
-    pp = ctx.params("tsk_conv_params", fields)
-    code = f"tsk_dwconv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {dm}, {pp}, {{out}});"
+    scratch = 0
+    acc_bound = _acc_bound(bias, w.data, 3)
+    if specialize and dm == 1:
+        fast = _fast_requant(mults, shifts, out_zp, acc_bound)
+        pp = ctx.params("tsk_conv_params", [*fields, int(fast is not None)])
+        code, scratch = _dwconv_strip(ctx, op, w.data, bias, mults, shifts, fast, pp, fields)
+    else:
+        pp = ctx.params("tsk_conv_params", [*fields, 0])
+        wn = ctx.const("w", "int8_t", w.data)
+        bn = ctx.const("bias", "int32_t", bias)
+        mn = ctx.const("mult", "int32_t", mults)
+        sn = ctx.const("shift", "int32_t", shifts)
+        code = f"tsk_dwconv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {dm}, {pp}, {{out}});"
     step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
-    step.acc_bound = _acc_bound(bias, w.data, 3)
+    step.scratch_bytes = scratch
+    step.acc_bound = acc_bound
     return step
+
+
+def _dwconv_strip(
+    ctx: _Ctx,
+    op: Op,
+    w: np.ndarray,
+    bias: np.ndarray,
+    mults: list,
+    shifts: list,
+    fast: np.ndarray | None,
+    pp: str,
+    fields: list,
+) -> tuple[str, int]:
+    """Depth multiplier 1: a per-op copy of the strip kernel, weights packed as int16 pairs per 4 channels."""
+    _, kh, kw, c = w.shape
+    groups = (c + 3) // 4
+    pad = groups * 4 - c
+    taps = w.astype(np.int64).reshape(kh * kw, c)
+    taps = np.pad(taps, ((0, 0), (0, pad))).reshape(kh * kw, groups, 4).transpose(1, 0, 2)
+    packed = np.stack(
+        [(taps[..., 0] & 0xFFFF) + (taps[..., 2] << 16), (taps[..., 1] & 0xFFFF) + (taps[..., 3] << 16)], axis=-1
+    )
+    wn = ctx.const("wq", "int32_t", packed)
+    bn = ctx.const("bias", "int32_t", np.pad(bias, (0, pad)))
+    if fast is not None:
+        mn = sn = ctx.const("rq", "int32_t", np.concatenate([fast, np.tile([[1 << 30, 1, 1]], (pad, 1))]))
+    else:
+        mn = ctx.const("mult", "int32_t", np.pad(np.asarray(mults, dtype=np.int64), (0, pad), constant_values=1 << 30))
+        sn = ctx.const("shift", "int32_t", np.pad(np.asarray(shifts, dtype=np.int64), (0, pad)))
+    out_w, stride_w, dil_w = fields[5], fields[10], fields[12]
+    strip_w = (out_w - 1) * stride_w + (kw - 1) * dil_w + 1
+    fn = f"op{op.index}_dwconv"
+    ctx.decls.append(
+        f"static TSK_NOINLINE void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
+        f"    tsk_dwconv2d_strip_impl(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
+    )
+    return f"{fn}({{in0}}, {{scratch}}, {{out}});", kh * strip_w * c + 4
 
 
 def _fc(g: Graph, op: Op) -> Step:
