@@ -191,6 +191,12 @@ def depthwise_dilation() -> bytes:
     return _edit(buf, _set_dilation)
 
 
+def depthwise_stride2_same_relu6() -> bytes:
+    return _single(
+        (9, 8, 6), lambda k, x: k.layers.DepthwiseConv2D(3, strides=2, padding="same", activation="relu6")(x)
+    )
+
+
 def fully_connected_relu() -> bytes:
     return _single((10,), lambda k, x: k.layers.Dense(7, activation="relu")(x))
 
@@ -396,6 +402,7 @@ OP_MODELS: dict[str, Callable[[], bytes]] = {
         depthwise_same_relu,
         depthwise_stride2_mult2,
         depthwise_dilation,
+        depthwise_stride2_same_relu6,
         fully_connected_relu,
         fully_connected_nobias,
         fully_connected_3d,

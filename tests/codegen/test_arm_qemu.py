@@ -15,7 +15,17 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("name", ["motion_cnn_1d", "ds_cnn_kws", "add_relu_broadcast", "depthwise_stride2_mult2"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "motion_cnn_1d",
+        "ds_cnn_kws",
+        "add_relu_broadcast",
+        "depthwise_stride2_mult2",
+        "depthwise_dilation",
+        "depthwise_stride2_same_relu6",
+    ],
+)
 def test_cortex_m4_build_matches_tflm(name, suite_model, tmp_path):
     tflite = suite_model(name)
     report = generate(tflite, tmp_path / "gen")

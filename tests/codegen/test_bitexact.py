@@ -82,3 +82,13 @@ def test_huge_accumulators_use_exact_rounding(suite_model, tmp_path):
 def test_ordinary_models_use_fast_rounding(suite_model, tmp_path):
     generate(suite_model("ds_cnn_kws"), tmp_path / "gen")
     assert "#define TSK_EXACT_REQUANT 0" in (tmp_path / "gen" / "tsk_config.h").read_text()
+
+
+@pytest.mark.parametrize("name", ["depthwise_same_relu", "depthwise_dilation", "conv2d_dilation"])
+def test_convs_without_fast_requantization_match_tflm(name, suite_model, tmp_path, monkeypatch):
+    """Ops whose bounds rule out the one-SMMLAR requantization keep the general rounding, still exact."""
+    from tinystudio.core.codegen import lower
+
+    monkeypatch.setattr(lower, "_fast_requant", lambda *args: None)
+    _check(name, suite_model, tmp_path)
+    assert "fast_rq = 0" in (tmp_path / "gen" / "model.c").read_text()
