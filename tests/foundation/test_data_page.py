@@ -83,3 +83,18 @@ def test_open_recent_and_bad_project(qtbot, tmp_path, monkeypatch):
     assert not win.open_project(str(tmp_path / "junk.tsproj"))
     assert "a.tsproj" in win.windowTitle()  # still on the good project
     win.close()
+
+
+def test_cut_and_crop_from_the_waveform_selection(qtbot, window, tmp_path):
+    page = window.show_step("Data")
+    project = window.context.project
+    sid = project.add_sample(np.arange(1000, dtype=np.float32).reshape(-1, 1), 100, ["v"], "session")
+    window.context.samples_changed.emit()
+    page.table.selectRow(0)
+    assert page.shown_id == sid and page.region.isVisible()
+    page.region.setRegion((2.0, 3.0))
+    new_id = page.cut_shown(*page.selection(), "wave")
+    assert page.model.rowCount() == 2
+    assert project.load_signal(new_id)[:, 0].tolist() == list(range(200, 300))
+    page.crop_shown(5.0, 7.5)
+    assert project.sample_info(sid).frames == 250

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.core.formats import export_samples, import_files
+from tinystudio.core.segments import crop, cut_segment
 from tinystudio.core.split import SplitReport, assign_splits
 from tinystudio.core.store import SPLITS, SampleInfo
 from tinystudio.gui.context import AppContext
@@ -106,6 +107,17 @@ class DataPage(QWidget):
         self.plot.setLabel("bottom", "time", units="s")
         self.legend = self.plot.addLegend(offset=(10, 10))
         self.preview_title = QLabel("Select a sample to see its waveform")
+        self.region = pg.LinearRegionItem(brush=(80, 130, 200, 40))
+        self.region.setZValue(10)
+        self.region.setVisible(False)
+        self.plot.addItem(self.region)
+        self.crop_button = QPushButton("Crop to selection")
+        self.cut_button = QPushButton("Cut selection into a new sample…")
+        self.crop_button.setToolTip("Drag the shaded band over the waveform to choose what to keep")
+        self.cut_button.setToolTip("Copy the shaded band into a new sample with its own label")
+        self.crop_button.clicked.connect(self.ask_crop)
+        self.cut_button.clicked.connect(self.ask_cut)
+        self.shown_id: int | None = None
 
         self.label_filter = QComboBox()
         self.split_filter = QComboBox()
@@ -150,6 +162,11 @@ class DataPage(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.preview_title)
         rl.addWidget(self.plot, 3)
+        segment_tools = QHBoxLayout()
+        segment_tools.addWidget(self.crop_button)
+        segment_tools.addWidget(self.cut_button)
+        segment_tools.addStretch(1)
+        rl.addLayout(segment_tools)
         rl.addWidget(self.summary, 1)
         splitter = QSplitter()
         splitter.addWidget(self.table)
@@ -174,7 +191,7 @@ class DataPage(QWidget):
         project = self.context.project
         enabled = project is not None
         for w in (self.import_button, self.relabel_button, self.move_combo, self.delete_button,
-                  self.split_button, self.export_button):
+                  self.split_button, self.export_button, self.crop_button, self.cut_button):
             w.setEnabled(enabled)
         if project is None:
             self.model.set_rows([])
@@ -237,6 +254,11 @@ class DataPage(QWidget):
         signal = project.load_signal(sample_id).astype(np.float32)
         self.plot.clear()
         self.legend.clear()
+        self.plot.addItem(self.region)
+        self.region.setBounds((0.0, info.duration_s))
+        self.region.setRegion((info.duration_s * 0.25, info.duration_s * 0.75))
+        self.region.setVisible(True)
+        self.shown_id = sample_id
         step = max(1, signal.shape[0] // 20000)
         t = np.arange(0, signal.shape[0], step) / info.rate_hz
         for i, name in enumerate(info.axis_names):
@@ -249,6 +271,47 @@ class DataPage(QWidget):
         )
 
     # -- actions -----------------------------------------------------------------------------
+
+    def selection(self) -> tuple[float, float]:
+        """The shaded band on the waveform, in seconds."""
+        lo, hi = self.region.getRegion()
+        return float(lo), float(hi)
+
+    def ask_crop(self) -> None:
+        if self.shown_id is None:
+            return
+        lo, hi = self.selection()
+        answer = QMessageBox.question(self, "Crop", f"Keep only {lo:.2f}-{hi:.2f} s of sample #{self.shown_id}?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.crop_shown(lo, hi)
+
+    def crop_shown(self, start_s: float, end_s: float) -> None:
+        if self.context.project is None or self.shown_id is None:
+            return
+        kept = crop(self.context.project, self.shown_id, start_s, end_s)
+        self.message.setText(f"Sample #{self.shown_id} cropped to {kept} frames.")
+        self.context.samples_changed.emit()
+        self.show_sample(self.shown_id)
+
+    def ask_cut(self) -> None:
+        project = self.context.project
+        if project is None or self.shown_id is None:
+            return
+        label, ok = QInputDialog.getItem(self, "New sample from selection", "Label of the new sample:",
+                                         project.labels(), editable=True)
+        if ok and label.strip():
+            self.cut_shown(*self.selection(), label.strip())
+
+    def cut_shown(self, start_s: float, end_s: float, label: str) -> int | None:
+        if self.context.project is None or self.shown_id is None:
+            return None
+        new_id = cut_segment(self.context.project, self.shown_id, start_s, end_s, label)
+        self.message.setText(
+            f"New sample #{new_id} ({label}) from {start_s:.2f}-{end_s:.2f} s; it stays in the same split "
+            "group as its recording."
+        )
+        self.context.samples_changed.emit()
+        return new_id
 
     def ask_relabel(self) -> None:
         ids = self.selected_ids()
@@ -287,6 +350,7 @@ class DataPage(QWidget):
                 return
         self.context.project.delete(ids)
         self.plot.clear()
+        self.shown_id = None
         self.context.samples_changed.emit()
 
     def run_split(self) -> SplitReport | None:
