@@ -211,3 +211,12 @@ def test_phone_logger_export_with_two_clocks_and_a_text_column(tmp_path, project
     assert info.axis_names == ("z", "y", "x") and info.rate_hz == pytest.approx(100.0)
     assert "device" in report.summary()
     np.testing.assert_array_equal(project.load_signal(info.id)[:3], [[0, 0, 0], [1, 2, 3], [2, 4, 6]])
+
+
+def test_trailing_separators_from_print_loops(tmp_path, project):
+    f = tmp_path / "loop.csv"
+    f.write_text("1.5,2,3,\n4,5,6,\n7,8,9,\n")
+    import_files(project, [f], rate_hz=25)
+    (info,) = project.samples()
+    assert info.axis_names == ("axis1", "axis2", "axis3")
+    np.testing.assert_array_equal(project.load_signal(info.id), [[1.5, 2, 3], [4, 5, 6], [7, 8, 9]])

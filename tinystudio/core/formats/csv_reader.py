@@ -64,7 +64,8 @@ class _Layout:
 
 
 def _clean(line: str) -> str:
-    return _ESCAPES.sub("", line).strip()
+    """Drop terminal escapes, surrounding blanks and the trailing separator many sketches print."""
+    return _ESCAPES.sub("", line).strip().rstrip(",;\t").rstrip()
 
 
 def _split(line: str, sep: str | None) -> list[str]:
