@@ -172,6 +172,10 @@ def conv2d_nobias_1x1() -> bytes:
     return _single((6, 6, 8), lambda k, x: k.layers.Conv2D(16, 1, use_bias=False)(x))
 
 
+def conv2d_1x1_odd_pixels_channels() -> bytes:
+    return _single((5, 5, 12), lambda k, x: k.layers.Conv2D(7, 1, activation="relu")(x))
+
+
 def conv1d_expand_squeeze() -> bytes:
     return _single((20, 3), lambda k, x: k.layers.Conv1D(6, 5, padding="valid", activation="relu")(x))
 
@@ -398,6 +402,7 @@ OP_MODELS: dict[str, Callable[[], bytes]] = {
         conv2d_same_stride2_even,
         conv2d_dilation,
         conv2d_nobias_1x1,
+        conv2d_1x1_odd_pixels_channels,
         conv1d_expand_squeeze,
         depthwise_same_relu,
         depthwise_stride2_mult2,

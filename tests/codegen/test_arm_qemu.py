@@ -24,6 +24,7 @@ pytestmark = [
         "depthwise_stride2_mult2",
         "depthwise_dilation",
         "depthwise_stride2_same_relu6",
+        "conv2d_1x1_odd_pixels_channels",
     ],
 )
 def test_cortex_m4_build_matches_tflm(name, suite_model, tmp_path):

@@ -173,6 +173,50 @@ static inline void tsk_dot22(const int8_t *x, const int8_t *w, int32_t n, int32_
     acc[3] = a3;
 }
 
+#if TSK_USE_DSP
+/* (x[i] + off) for n (a multiple of 4) inputs as SMLAD operands: {x0 | x2 << 16, x1 | x3 << 16} per 4. */
+static inline void tsk_widen(const int8_t *x, int32_t n, uint32_t offs, uint32_t *dst)
+{
+    int32_t i;
+    for (i = 0; i < n; i += 4, dst += 2) {
+        uint32_t v;
+        memcpy(&v, x + i, 4);
+        dst[0] = __sxtab16(offs, v);
+        dst[1] = tsk_sxtab16_ror8(offs, v);
+    }
+}
+
+/* tsk_dot22 on inputs already widened by tsk_widen (x1 = x + n / 2 words): the input extension is
+   done once per pixel instead of once per output channel pair. */
+static inline void tsk_dot22w(const uint32_t *x, const int8_t *w, int32_t n, int32_t *acc)
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t i;
+    for (i = 0; i < n; i += 4, x += 2) {
+        uint32_t v, we, wo;
+        const uint32_t x0e = x[0], x0o = x[1], x1e = x[n / 2], x1o = x[n / 2 + 1];
+        memcpy(&v, w + i, 4);
+        we = __sxtb16(v);
+        wo = tsk_sxtb16_ror8(v);
+        a0 = (int32_t)__smlad(x0e, we, (uint32_t)a0);
+        a0 = (int32_t)__smlad(x0o, wo, (uint32_t)a0);
+        a2 = (int32_t)__smlad(x1e, we, (uint32_t)a2);
+        a2 = (int32_t)__smlad(x1o, wo, (uint32_t)a2);
+        memcpy(&v, w + n + i, 4);
+        we = __sxtb16(v);
+        wo = tsk_sxtb16_ror8(v);
+        a1 = (int32_t)__smlad(x0e, we, (uint32_t)a1);
+        a1 = (int32_t)__smlad(x0o, wo, (uint32_t)a1);
+        a3 = (int32_t)__smlad(x1e, we, (uint32_t)a3);
+        a3 = (int32_t)__smlad(x1o, wo, (uint32_t)a3);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+#endif
+
 /* acc += sum((x[i] + off) * w[i]). */
 static inline int32_t tsk_dot1(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t acc)
 {
@@ -324,8 +368,37 @@ TSK_ALWAYS_INLINE void tsk_conv2d_impl(const int8_t *in, const int8_t *w, const 
     const int32_t pixels = p->batches * per_image;
     const int direct = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 &&
                        p->pad_w == 0;
-    int32_t pix, oc, k;
-    for (pix = 0; pix < pixels; pix += 2) {
+    int32_t pix, oc, k, start = 0;
+#if TSK_USE_DSP
+    /* A plain 1x1 conv given scratch widens each pixel pair once (tsk_dot22w). */
+    if (direct && in_c % 4 == 0 && scratch != NULL) {
+        const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+        uint32_t *wide = (uint32_t *)(void *)scratch;
+        for (pix = 0; pix + 1 < pixels; pix += 2) {
+            int8_t *o0 = out + pix * out_c;
+            int8_t *o1 = o0 + out_c;
+            tsk_widen(in + pix * in_c, 2 * in_c, offs, wide);
+            for (oc = 0; oc + 1 < out_c; oc += 2) {
+                int32_t acc[4];
+                acc[0] = acc[2] = bias[oc];
+                acc[1] = acc[3] = bias[oc + 1];
+                tsk_dot22w(wide, w + oc * patch, patch, acc);
+                o0[oc] = tsk_conv_rq(acc[0], mult, shift, oc, p);
+                o0[oc + 1] = tsk_conv_rq(acc[1], mult, shift, oc + 1, p);
+                o1[oc] = tsk_conv_rq(acc[2], mult, shift, oc, p);
+                o1[oc + 1] = tsk_conv_rq(acc[3], mult, shift, oc + 1, p);
+            }
+            if (oc < out_c) {
+                o0[oc] = tsk_conv_rq(tsk_dot1(in + pix * in_c, w + oc * patch, patch, off, bias[oc]), mult, shift,
+                                     oc, p);
+                o1[oc] = tsk_conv_rq(tsk_dot1(in + (pix + 1) * in_c, w + oc * patch, patch, off, bias[oc]), mult,
+                                     shift, oc, p);
+            }
+        }
+        start = pix;
+    }
+#endif
+    for (pix = start; pix < pixels; pix += 2) {
         const int two = pix + 1 < pixels;
         const int8_t *x0;
         const int8_t *x1;

@@ -238,7 +238,8 @@ def _conv(g: Graph, op: Op, specialize: bool = True) -> Step:
     fields += [-in_zp, out_zp, lo, hi, int(fast is not None)]
     pp = ctx.params("tsk_conv_params", fields)
     direct = kh == kw == o.strideH == o.strideW == 1 and pad_h == pad_w == 0
-    scratch = 0 if direct else 2 * kh * kw * ic
+    # A plain 1x1 conv uses scratch to widen a pixel pair once (4 bytes per input channel pair).
+    scratch = (4 * ic if specialize and ic % 4 == 0 else 0) if direct else 2 * kh * kw * ic
     scratch_arg = "{scratch}" if scratch else "NULL"
     if specialize:
         fn = f"op{op.index}_conv"
