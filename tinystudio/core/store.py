@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,13 +239,13 @@ class Project:
         """Store one complete recording and return its id."""
         arr = _check_signal(signal, axis_names, units)
         return self.add_sample_chunks(
-            [arr], arr.shape[0], arr.shape[1], arr.dtype.name, rate_hz, axis_names, label,
+            lambda: [arr], arr.shape[0], arr.shape[1], arr.dtype.name, rate_hz, axis_names, label,
             units=units, group=group, source=source, name=name, split=split,
         )
 
     def add_sample_chunks(
         self,
-        chunks: Iterable[np.ndarray],
+        blocks: Callable[[], Iterable[np.ndarray]],
         frames: int,
         axes: int,
         dtype: str,
@@ -258,7 +258,11 @@ class Project:
         name: str = "",
         split: str | None = None,
     ) -> int:
-        """Store a recording streamed as (n, axes) blocks, never holding the whole signal in memory."""
+        """Store a recording streamed as (n, axes) blocks, never holding the whole signal in memory.
+
+        ``blocks()`` is read twice: once for the content hash, once into the row's blob. (Writing the
+        hash afterwards would make SQLite rewrite the whole row, blob included, in memory.)
+        """
         if dtype not in _DTYPES:
             raise UserError(f"unsupported sample type {dtype}")
         if len(axis_names) != axes or (units is not None and len(units) != axes):
@@ -269,12 +273,26 @@ class Project:
         _check_split(split)
         np_dtype = np.dtype(dtype).newbyteorder("<")
         nbytes = frames * axes * np_dtype.itemsize
+
+        def checked() -> Iterator[bytes]:
+            written = 0
+            for chunk in blocks():
+                block = np.ascontiguousarray(np.asarray(chunk).astype(np_dtype, copy=False))
+                if block.ndim != 2 or block.shape[1] != axes or written + block.nbytes > nbytes:
+                    raise UserError("recording data does not match its declared shape")
+                written += block.nbytes
+                yield block.tobytes()
+            if written != nbytes:
+                raise UserError("recording data is shorter than its declared length")
+
         digest = _hasher(np.dtype(dtype), (frames, axes), rate_hz)
+        for data in checked():
+            digest.update(data)
         with self.transaction():
             cur = self._conn.execute(
                 "INSERT INTO samples (name, label, split, split_manual, group_key, frames, axes, rate_hz,"
                 " axis_names, units, dtype, source, created, content_hash, status, data)"
-                " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'complete', zeroblob(?))",
+                " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', zeroblob(?))",
                 (
                     name,
                     label,
@@ -288,25 +306,14 @@ class Project:
                     dtype,
                     source,
                     time.time(),
+                    digest.hexdigest(),
                     nbytes,
                 ),
             )
             sample_id = int(cur.lastrowid or 0)
-            written = 0
             with self._conn.blobopen("samples", "data", sample_id) as blob:
-                for chunk in chunks:
-                    block = np.ascontiguousarray(np.asarray(chunk).astype(np_dtype, copy=False))
-                    if block.ndim != 2 or block.shape[1] != axes or written + block.nbytes > nbytes:
-                        raise UserError("recording data does not match its declared shape")
-                    data = block.tobytes()
+                for data in checked():
                     blob.write(data)
-                    digest.update(data)
-                    written += len(data)
-            if written != nbytes:
-                raise UserError("recording data is shorter than its declared length")
-            self._conn.execute(
-                "UPDATE samples SET content_hash = ? WHERE id = ?", (digest.hexdigest(), sample_id)
-            )
             return sample_id
 
     @staticmethod

@@ -133,7 +133,7 @@ def import_files(
                         cancel.raise_if_cancelled()
                     progress(0.5 + 0.5 * done / max(total, 1), f"adding {path.name}")
                     sid = project.add_sample_chunks(
-                        rec.blocks(), rec.frames, len(rec.axis_names), rec.dtype, rec.rate_hz or 0.0,
+                        rec.blocks, rec.frames, len(rec.axis_names), rec.dtype, rec.rate_hz or 0.0,
                         rec.axis_names, rec.label, units=rec.units, group=rec.group, source="file",
                         name=rec.name,
                     )
