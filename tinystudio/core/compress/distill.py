@@ -4,18 +4,16 @@ true labels and from the run's model (the teacher) softened by a temperature, th
 from __future__ import annotations
 
 import math
-import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tinystudio.core.compress.fitting import fit
 from tinystudio.core.compress.options import CompressOptions
-from tinystudio.core.compress.variant import configure_tf, load_run_data, store_int8_variant
+from tinystudio.core.compress.variant import begin, store_int8_variant
 from tinystudio.core.errors import UserError
 from tinystudio.core.models import ModelSpec, model_spec
-from tinystudio.core.pipeline_data import run_impulse
-from tinystudio.core.progress import CancelToken, Progress, no_progress
+from tinystudio.core.progress import CancelToken, Progress
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -98,18 +96,12 @@ def distill(
     from tinystudio.core.models.keras_builder import build_keras
     from tinystudio.core.training import load_run_model
 
-    opts = CompressOptions.coerce(options).validate()
-    progress = progress or no_progress
-    cancel = cancel or CancelToken()
-    started = time.perf_counter()
-    progress(0.0, "preparing data")
-    rd = load_run_data(project, run_id, cancel)
-    run = project.run(run_id)
-    m = run_impulse(run.config).model
+    job = begin(project, run_id, options, progress, cancel)
+    opts, progress, cancel, started, rd = job.opts, job.progress, job.cancel, job.started, job.rd
+    m = job.model_cfg
     classes = len(rd.labels)
-    progress(0.05, "loading TensorFlow")
     seed = opts.seed if opts.seed is not None else m.seed
-    keras = configure_tf(seed)
+    keras = job.load_tf()
     teacher = load_run_model(project, run_id)
     teacher_params = int(teacher.count_params())
     input_shape = tuple(int(d) for d in rd.x["train"].shape[1:])

@@ -4,15 +4,13 @@ that share of zeros (ready for sparse storage or compression of the flash image)
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from tinystudio.core.compress.fitting import fit, steps_per_epoch
 from tinystudio.core.compress.options import CompressOptions
-from tinystudio.core.compress.variant import configure_tf, load_run_data, store_int8_variant
+from tinystudio.core.compress.variant import begin, store_int8_variant
 from tinystudio.core.errors import UserError
-from tinystudio.core.pipeline_data import run_impulse
-from tinystudio.core.progress import CancelToken, Progress, no_progress
+from tinystudio.core.progress import CancelToken, Progress
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -44,15 +42,10 @@ def prune(
     """Prune run ``run_id``'s model to ``options.sparsity`` while fine-tuning; returns the int8 variant id."""
     from tinystudio.core.training import load_run_model
 
-    opts = CompressOptions.coerce(options).validate()
-    progress = progress or no_progress
-    cancel = cancel or CancelToken()
-    started = time.perf_counter()
-    progress(0.0, "preparing data")
-    rd = load_run_data(project, run_id, cancel)
-    m = run_impulse(project.run(run_id).config).model
-    progress(0.05, "loading TensorFlow")
-    keras = configure_tf(opts.seed if opts.seed is not None else m.seed)
+    job = begin(project, run_id, options, progress, cancel)
+    opts, progress, cancel, started, rd = job.opts, job.progress, job.cancel, job.started, job.rd
+    m = job.model_cfg
+    keras = job.load_tf()
     import tensorflow_model_optimization as tfmot
 
     sparsity_api = tfmot.sparsity.keras

@@ -3,12 +3,11 @@ the others (the baseline the other methods are compared against)."""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from tinystudio.core.compress.options import CompressOptions
-from tinystudio.core.compress.variant import load_run_data, store_int8_variant
-from tinystudio.core.progress import CancelToken, Progress, no_progress
+from tinystudio.core.compress.variant import begin, store_int8_variant
+from tinystudio.core.progress import CancelToken, Progress
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -24,12 +23,8 @@ def ptq(
     """Quantize run ``run_id``'s trained model to int8 as it is; returns the stored variant id."""
     from tinystudio.core.training import load_run_model
 
-    opts = CompressOptions.coerce(options).validate()
-    progress = progress or no_progress
-    cancel = cancel or CancelToken()
-    started = time.perf_counter()
-    progress(0.0, "preparing data")
-    rd = load_run_data(project, run_id, cancel)
+    job = begin(project, run_id, options, progress, cancel)
+    opts, progress, cancel, started, rd = job.opts, job.progress, job.cancel, job.started, job.rd
     progress(0.2, "loading the trained model")
     model = load_run_model(project, run_id)
     return store_int8_variant(project, run_id, rd, model, "ptq", opts.for_method("ptq"),

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinystudio.core.compress.figures import model_figures
+from tinystudio.core.compress.options import CompressOptions
 from tinystudio.core.errors import UserError
 from tinystudio.core.evaluate import evaluate
 from tinystudio.core.int8_reference import Int8Reference
-from tinystudio.core.pipeline_data import PipelineData, pipeline_data
-from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.core.pipeline_data import PipelineData, pipeline_data, run_impulse
+from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.quantize import INPUT_DSP_FEATURES, convert_int8, fold_normalization, representative_set
 
 if TYPE_CHECKING:
-    from tinystudio.core.store import Project
+    from tinystudio.core.store import Project, Run
 
 SPLITS = ("train", "validation", "test")
 
@@ -47,6 +48,42 @@ def load_run_data(project: Project, run_id: int, cancel: CancelToken) -> RunData
         raise UserError("the train split needs at least two windows to compress a model")
     x = {s: data.normalization.apply(f) for s, f in features.items()}
     return RunData(data, features, x, dict(data.y))
+
+
+@dataclass
+class Job:
+    """What every compression method starts from: its options and callbacks, the run's data and settings."""
+
+    opts: CompressOptions
+    progress: Progress
+    cancel: CancelToken
+    started: float
+    rd: RunData
+    run: Run
+    model_cfg: Any  # the run's ModelConfig (seed, batch size, learning rate)
+
+    def load_tf(self) -> Any:
+        """Import TensorFlow seeded for this job; returns the Keras module."""
+        self.progress(0.05, "loading TensorFlow")
+        return configure_tf(self.opts.seed if self.opts.seed is not None else self.model_cfg.seed)
+
+
+def begin(
+    project: Project,
+    run_id: int,
+    options: CompressOptions | dict[str, Any] | None,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+) -> Job:
+    """Validate the options and load run ``run_id``'s data, as each method does first."""
+    opts = CompressOptions.coerce(options).validate()
+    progress = progress or no_progress
+    cancel = cancel or CancelToken()
+    started = time.perf_counter()
+    progress(0.0, "preparing data")
+    rd = load_run_data(project, run_id, cancel)
+    run = project.run(run_id)
+    return Job(opts, progress, cancel, started, rd, run, run_impulse(run.config).model)
 
 
 def configure_tf(seed: int) -> Any:
