@@ -3,8 +3,6 @@ dense network on spectral features); every method compresses that run once per s
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from datasets import write_basic_motions_csv
-from tinystudio.cli.main import main
 from tinystudio.core.store import Project
 
 EPOCHS = 20
@@ -35,26 +31,14 @@ class Compressed:
     variants: dict[str, int]  # method -> variant id
 
 
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    """Run the tinystudio command line in-process; return (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture(scope="session")
-def trained_run(tmp_path_factory: pytest.TempPathFactory) -> TrainedRun:
+def trained_run(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) -> TrainedRun:
     from tinystudio.core.features import suggest_for_project
-    from tinystudio.core.formats import import_files
-    from tinystudio.core.split import assign_splits
     from tinystudio.core.training import train
 
-    root = tmp_path_factory.mktemp("compress")
-    path = root / "bm.tsproj"
-    with Project.create(path) as project:
-        import_files(project, write_basic_motions_csv(root / "csv"))
-        assign_splits(project)
+    path = tmp_path_factory.mktemp("compress") / "bm.tsproj"
+    shutil.copy(bm_split_project, path)
+    with Project.open(path) as project:
         impulse = suggest_for_project(project)
         impulse.model.epochs = EPOCHS
         result = train(project, impulse)

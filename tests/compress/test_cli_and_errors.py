@@ -7,14 +7,13 @@ import json
 
 import pytest
 
+from cli_helpers import run_cli
 from tinystudio.core.compress import CompressOptions, compress
 from tinystudio.core.compress.distill import student_spec
 from tinystudio.core.compress.prune import pruning_schedule
 from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.progress import CancelToken
 from tinystudio.core.store import Project
-
-from .conftest import run_cli
 
 
 @pytest.mark.slow

@@ -7,9 +7,8 @@ import json
 
 import pytest
 
+from cli_helpers import run_cli
 from tinystudio.core.store import Project
-
-from .conftest import run_cli
 
 pytestmark = pytest.mark.slow
 

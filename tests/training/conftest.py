@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from cli_helpers import run_cli
 from datasets import write_basic_motions_csv
-from tinystudio.cli.main import main
 
 EPOCHS = 30
 
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    """Run the tinystudio command line in-process; return (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="session")

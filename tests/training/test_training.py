@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cli_helpers import run_cli
 from tinystudio.core.errors import Cancelled
 from tinystudio.core.impulse import DspConfig, ImpulseConfig, ModelConfig, WindowConfig
 from tinystudio.core.store import Project
 
-from .conftest import EPOCHS, run_cli
+from .conftest import EPOCHS
 
 pytestmark = pytest.mark.slow
 
