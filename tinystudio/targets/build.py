@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
-from tinystudio.targets.dsp_config import DspConfig
+from tinystudio.targets.dsp_config import DspConfig, dsp_config
 from tinystudio.targets.toolchain import run_tool
 
 
@@ -108,6 +109,23 @@ def link_failure_message(output: str, flash_budget: int, ram_budget: int) -> str
     if parts:
         return "the model does not fit the board: it exceeds " + " and ".join(parts)
     return f"linking the firmware failed: {first_error(output)}"
+
+
+def firmware_units(
+    model_dir: Path, board_dir: Path, dsp: DspBlock | None
+) -> tuple[Path, list[Unit], DspConfig | None]:
+    """What every board build compiles: the runtime, the board's own files and the generated model.
+
+    Returns the resolved model folder, the units (ours strict, the generated ones not) and the DSP
+    configuration when the board runs a DSP block; a DSP output the model cannot take is a UserError.
+    """
+    model_dir = Path(model_dir).resolve()
+    dsp_cfg = dsp_config(dsp) if dsp is not None else None
+    if dsp_cfg is not None:
+        check_dsp_fits(dsp_cfg.features, model_dir)
+    ours = [*runtime_sources(), *sorted(Path(board_dir).glob("*.c"))]
+    units = [Unit(s, True) for s in ours] + [Unit(s, False) for s in model_sources(model_dir)]
+    return model_dir, units, dsp_cfg
 
 
 def write_dsp_unit(cfg: DspConfig | None, out_dir: Path) -> list[Unit]:

@@ -19,17 +19,13 @@ from tinystudio.device.runner_client import RunnerClient
 from tinystudio.device.runner_protocol import CounterKind
 from tinystudio.targets.base import Artifact, BoardLink, Target
 from tinystudio.targets.build import (
-    Unit,
     build_key,
-    check_dsp_fits,
     compile_units,
     firmware_root,
+    firmware_units,
     first_error,
-    model_sources,
-    runtime_sources,
     write_dsp_unit,
 )
-from tinystudio.targets.dsp_config import dsp_config
 from tinystudio.targets.toolchain import find_host_compiler, run_tool
 
 
@@ -49,15 +45,9 @@ class HostTarget(Target):
         cancel: CancelToken | None = None,
         dsp: DspBlock | None = None,
     ) -> Artifact:
-        model_dir = Path(model_dir).resolve()
-        dsp_cfg = dsp_config(dsp) if dsp is not None else None
-        if dsp_cfg is not None:
-            check_dsp_fits(dsp_cfg.features, model_dir)
-        model_units = [Unit(s, False) for s in model_sources(model_dir)]
-        compiler = find_host_compiler()
         root = firmware_root()
-        board = root / "boards" / "host"
-        units = [Unit(s, True) for s in [*runtime_sources(), *sorted(board.glob("*.c"))]] + model_units
+        model_dir, units, dsp_cfg = firmware_units(model_dir, root / "boards" / "host", dsp)
+        compiler = find_host_compiler()
         flags = ["-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", f"-I{root / 'runtime'}", f"-I{model_dir}"]
         flags += dsp_cfg.defines() if dsp_cfg else []
         key = build_key(units, compiler, flags, dsp_cfg.source if dsp_cfg else "")

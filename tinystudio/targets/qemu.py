@@ -24,15 +24,12 @@ from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget, Target
 from tinystudio.targets.build import (
     Unit,
     build_key,
-    check_dsp_fits,
     compile_units,
     firmware_root,
+    firmware_units,
     link_failure_message,
-    model_sources,
-    runtime_sources,
     write_dsp_unit,
 )
-from tinystudio.targets.dsp_config import dsp_config
 from tinystudio.targets.elf_size import read_footprint
 from tinystudio.targets.toolchain import find_cross_compiler, find_qemu, run_tool
 
@@ -67,15 +64,10 @@ class QemuMps2Target(Target):
         cancel: CancelToken | None = None,
         dsp: DspBlock | None = None,
     ) -> Artifact:
-        model_dir = Path(model_dir).resolve()
-        dsp_cfg = dsp_config(dsp) if dsp is not None else None
-        if dsp_cfg is not None:
-            check_dsp_fits(dsp_cfg.features, model_dir)
-        model_units = [Unit(s, False) for s in model_sources(model_dir)]
-        compiler = find_cross_compiler()
         root = firmware_root()
         board = self.board_dir()
-        units = [Unit(s, True) for s in [*runtime_sources(), *sorted(board.glob("*.c"))]] + model_units
+        model_dir, units, dsp_cfg = firmware_units(model_dir, board, dsp)
+        compiler = find_cross_compiler()
         libc: list[str] = []
         if compiler.kind == "zig":  # no libc: the board's freestanding headers, roundf and log10f
             units.append(Unit(board / "freestanding" / "tsr_libm.c", True))
