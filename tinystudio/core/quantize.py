@@ -10,6 +10,7 @@ TensorFlow is imported only when a conversion starts.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +66,7 @@ def representative_set(features: np.ndarray, limit: int = REPRESENTATIVE_MAX) ->
 
 def convert_int8(model: Any, representative: np.ndarray) -> bytes:
     """Full-integer int8 .tflite (int8 input and output, builtin int8 ops only)."""
-    from tinystudio.core.models.keras_builder import import_keras
+    from tinystudio.core.models.keras_builder import import_keras, quiet_native_stderr
 
     import_keras()
     import tensorflow as tf
@@ -81,7 +82,9 @@ def convert_int8(model: Any, representative: np.ndarray) -> bytes:
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
     try:
-        return bytes(converter.convert())
+        with quiet_native_stderr(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Statistics for quantized inputs")  # int8 in/out is meant
+            return bytes(converter.convert())
     except Exception as exc:  # the converter raises many types; the first line is what matters
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"int8 conversion failed: {first}") from None

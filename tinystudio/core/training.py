@@ -19,7 +19,7 @@ from tinystudio.core.evaluate import Evaluation, evaluate
 from tinystudio.core.features import PreparedData, prepare_data
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import model_spec
-from tinystudio.core.models.keras_builder import build_keras, import_keras
+from tinystudio.core.models.keras_builder import build_keras, import_keras, quiet_native_stderr
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 
 if TYPE_CHECKING:
@@ -101,7 +101,8 @@ def float_tflite(model: Any) -> bytes:
     import tensorflow as tf
 
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    return bytes(converter.convert())
+    with quiet_native_stderr():
+        return bytes(converter.convert())
 
 
 def predict(model: Any, x: np.ndarray) -> np.ndarray:

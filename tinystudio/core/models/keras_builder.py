@@ -4,18 +4,54 @@ so that pruning and quantization-aware training from tensorflow-model-optimizati
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tinystudio.core.models.spec import ModelSpec
 
 
 def import_keras() -> Any:
-    """Import tf_keras (and TensorFlow) lazily, with legacy Keras selected for tf.keras as well."""
-    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tf_keras
+    """Import tf_keras (and TensorFlow) lazily, with legacy Keras selected for tf.keras as well.
 
+    TensorFlow's native start-up chatter (CUDA probes, oneDNN notices) is written to file descriptor 2
+    before its log level applies, so the first import and runtime start run with that descriptor
+    pointed at /dev/null; Python errors still surface as exceptions.
+    """
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # native errors also surface as Python exceptions
+    if "tf_keras" in sys.modules:
+        return sys.modules["tf_keras"]
+    with quiet_native_stderr():
+        import tensorflow as tf
+        import tf_keras
+
+        try:  # single-threaded ops: reproducible and polite to the GUI on small machines
+            tf.config.threading.set_intra_op_parallelism_threads(1)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+        except RuntimeError:
+            pass
+        tf.constant(0) + 1  # starts the runtime, which prints the rest of the chatter
     return tf_keras
+
+
+@contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (some GUI launchers): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def build_keras(spec: ModelSpec, seed: int = 1) -> Any:
