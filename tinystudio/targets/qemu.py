@@ -165,13 +165,18 @@ class QemuMps2Target(Target):
                     self.command(artifact, port), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
                 )
             deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and proc.poll() is None:
-                try:
-                    link = serial.serial_for_url(f"socket://127.0.0.1:{port}", timeout=0.05)
-                except serial.SerialException:
-                    time.sleep(0.02)
-                    continue
-                return BoardLink(RunnerClient(link), link, proc)
+            try:
+                while time.monotonic() < deadline and proc.poll() is None:
+                    try:
+                        link = serial.serial_for_url(f"socket://127.0.0.1:{port}", timeout=0.05)
+                    except serial.SerialException:
+                        time.sleep(0.02)
+                        continue
+                    return BoardLink(RunnerClient(link), link, proc)
+            except BaseException:  # never leave an emulator behind, waiting for a host that is gone
+                proc.kill()
+                proc.wait()
+                raise
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
