@@ -586,3 +586,58 @@ if __name__ == "__main__":
 
     for model_name in sys.argv[1:] or [*OP_MODELS, *APP_MODELS]:
         print(model_name, len(build(model_name)))
+
+
+# ---------------------------------------------------------------- pruned (sparse) models
+
+
+def _pruned_dense(k: Any, x: Any, units: tuple[int, ...], sparsity: float, zero_row: bool = False,
+                  zero_col: bool = False) -> Any:
+    """Dense layers whose kernels get their smallest ``sparsity`` share of weights set to 0 (magnitude
+    pruning before conversion); optionally one output unit (row) and one input column fully zero."""
+    for i, n in enumerate(units):
+        layer = k.layers.Dense(n, activation="relu" if i + 1 < len(units) else None)
+        x = layer(x)
+        kernel, bias = layer.get_weights()  # kernel [inputs][units]
+        cut = np.quantile(np.abs(kernel), sparsity)
+        kernel = np.where(np.abs(kernel) <= cut, 0.0, kernel).astype(np.float32)
+        if zero_row:
+            kernel[:, n // 2] = 0.0
+        if zero_col:
+            kernel[kernel.shape[0] // 3, :] = 0.0
+        layer.set_weights([kernel, bias])
+    return x
+
+
+def sparse_fc_50() -> bytes:
+    return _single((61,), lambda k, x: _pruned_dense(k, x, (40, 10), 0.5), seed=21)
+
+
+def sparse_fc_80() -> bytes:
+    return _single((64,), lambda k, x: _pruned_dense(k, x, (33, 8), 0.8), seed=22)
+
+
+def sparse_fc_95() -> bytes:
+    return _single((100,), lambda k, x: _pruned_dense(k, x, (48, 6), 0.95), seed=23)
+
+
+def sparse_fc_zero_row() -> bytes:
+    return _single((40,), lambda k, x: _pruned_dense(k, x, (24, 5), 0.7, zero_row=True), seed=24)
+
+
+def sparse_fc_zero_column() -> bytes:
+    return _single((40,), lambda k, x: _pruned_dense(k, x, (24, 5), 0.7, zero_col=True), seed=25)
+
+
+def sparse_fc_3d() -> bytes:
+    """A pruned Dense applied to each of 5 rows (batches loop of the sparse kernel)."""
+    return _single((5, 30), lambda k, x: _pruned_dense(k, x, (20,), 0.8), seed=26, static_batch=True)
+
+
+SPARSE_MODELS: dict[str, Callable[[], bytes]] = {
+    f.__name__: f
+    for f in (sparse_fc_50, sparse_fc_80, sparse_fc_95, sparse_fc_zero_row, sparse_fc_zero_column, sparse_fc_3d)
+}
+"""Pruned models whose FULLY_CONNECTED weights are mostly zero (sparse weight storage)."""
+
+OP_MODELS.update(SPARSE_MODELS)

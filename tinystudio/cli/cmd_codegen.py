@@ -24,6 +24,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="speed",
         help="speed: specialise each convolution (default); size: share one kernel copy",
     )
+    parser.add_argument(
+        "--sparse",
+        choices=("auto", "off"),
+        default="auto",
+        help="auto: store pruned FULLY_CONNECTED weights as bitmask + non-zero values when clearly smaller "
+        "(default); off: keep every weight tensor dense",
+    )
     parser.add_argument("--plan", action="store_true", help="also print the per-tensor memory plan")
     parser.set_defaults(func=run)
 
@@ -39,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     name = args.name if args.name is not None else path.stem
-    report = generate(data, args.out, name=name, optimize=args.optimize)
+    report = generate(data, args.out, name=name, optimize=args.optimize, sparse=args.sparse)
     print(f"wrote {len(report.files)} files to {args.out}")
     print(f"model     {report.name} (sha256 {report.model_hash})")
     print(f"ops       {len(report.ops)}: {', '.join(report.ops_used)}")
@@ -51,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"arena     {report.arena_bytes} bytes")
     print(f"weights   {report.weights_bytes} bytes")
+    for w in report.weights_layouts:
+        if w.weights_layout == "sparse":
+            print(
+                f"  op {w.op_index} {w.kind}: sparse ({w.sparsity:.0%} zeros), "
+                f"{w.stored_bytes} of {w.dense_bytes} bytes, saved {w.bytes_saved}"
+            )
     if args.plan:
         print("tensor plan (location, offset, bytes, live steps):")
         for t in report.tensors:

@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinystudio.core.codegen.plan import TensorPlan
+from tinystudio.core.codegen.sparse import WeightsLayout
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 
-__all__ = ["CodegenReport", "TensorPlan", "generate", "model_hash"]
+__all__ = ["CodegenReport", "TensorPlan", "WeightsLayout", "generate", "model_hash"]
+
+_CTYPE_BYTES = {"int8_t": 1, "uint8_t": 1, "int32_t": 4}
 
 
 @dataclass
@@ -32,10 +35,16 @@ class CodegenReport:
     output_quant: tuple[float, int]
     tensors: list[TensorPlan] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    weights_layouts: list[WeightsLayout] = field(default_factory=list)  # one per FULLY_CONNECTED op
 
     @property
     def ops_used(self) -> list[str]:
         return sorted(set(self.ops))
+
+    @property
+    def sparse_bytes_saved(self) -> int:
+        """Weight bytes saved by sparse storage over dense storage, over all ops."""
+        return sum(w.bytes_saved for w in self.weights_layouts)
 
 
 def model_hash(tflite: bytes) -> str:
@@ -50,11 +59,14 @@ def generate(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     optimize: str = "speed",
+    sparse: str = "auto",
 ) -> CodegenReport:
     """Generate the C folder for ``tflite`` into ``out_dir`` (created; stale generated files removed).
 
     ``optimize="speed"`` (default) gives every convolution its own specialised copy of the kernel;
     ``"size"`` shares one copy (smaller code, a few percent more instructions).
+    ``sparse="auto"`` (default) stores a pruned FULLY_CONNECTED weight tensor as a bitmask plus its
+    non-zero values when that is clearly smaller and not much slower; ``"off"`` keeps all weights dense.
     """
     from tinystudio.core.codegen import csrc, emit
     from tinystudio.core.codegen.graph import read_model
@@ -63,6 +75,8 @@ def generate(
 
     if optimize not in ("speed", "size"):
         raise UserError(f"optimize must be 'speed' or 'size', not {optimize!r}")
+    if sparse not in ("auto", "off"):
+        raise UserError(f"sparse must be 'auto' or 'off', not {sparse!r}")
     report_progress = progress or no_progress
     report_progress(0.0, "reading model")
     graph = read_model(bytes(tflite))
@@ -81,7 +95,7 @@ def generate(
     if cancel is not None:
         cancel.raise_if_cancelled()
     report_progress(0.2, "lowering ops")
-    steps = lower(graph, specialize=optimize == "speed")
+    steps = lower(graph, specialize=optimize == "speed", sparse=sparse)
     if cancel is not None:
         cancel.raise_if_cancelled()
     report_progress(0.5, "planning memory")
@@ -115,11 +129,12 @@ def generate(
         ops=[s.kind for s in steps],
         removed_ops=list(graph.removed_ops),
         arena_bytes=plan.arena_bytes,
-        weights_bytes=int(sum(c.values.size * (1 if c.ctype == "int8_t" else 4) for c in consts)),
+        weights_bytes=int(sum(max(1, c.values.size) * _CTYPE_BYTES[c.ctype] for c in consts)),
         input_shape=x.shape,
         output_shape=y.shape,
         input_quant=x.qparams(),
         output_quant=y.qparams(),
         tensors=plan.tensors,
         files=sorted(files),
+        weights_layouts=[s.weights for s in steps if s.weights is not None],
     )

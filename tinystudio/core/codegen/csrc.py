@@ -1095,9 +1095,75 @@ void tsk_dequantize_f32(const int8_t *in, int32_t n, float scale, int32_t zero_p
 }
 """
 
+SPARSE_H = r"""#ifndef TSK_SPARSE_H
+#define TSK_SPARSE_H
+#include <stdint.h>
+
+#include "tsk_common.h"
+
+typedef struct {
+    int32_t batches, depth, units, out_offset, act_min, act_max, mask_bytes;
+} tsk_spfc_params;
+
+/* FULLY_CONNECTED with bitmask-sparse weights: per unit, mask_bytes bytes whose bit j of byte k marks
+   column 8k + j as non-zero; vals holds the non-zero weights in row-major order. The bias already holds
+   in_offset * (full) row sums, so only the non-zero products are added. */
+void tsk_fully_connected_sparse(const int8_t *in, const uint8_t *mask, const int8_t *vals, const int32_t *bias,
+                                const int32_t *mult, const int32_t *shift, const tsk_spfc_params *p, int8_t *out);
+#endif
+"""
+
+SPARSE_C = r"""#include "tsk_sparse.h"
+#include "tsk_common.h"
+
+#if defined(__GNUC__)
+#define TSK_CTZ(v) ((int32_t)__builtin_ctz(v))
+#else
+static int32_t TSK_CTZ(uint32_t v)
+{
+    int32_t n = 0;
+    while ((v & 1u) == 0u) {
+        v >>= 1;
+        ++n;
+    }
+    return n;
+}
+#endif
+
+void tsk_fully_connected_sparse(const int8_t *in, const uint8_t *mask, const int8_t *vals, const int32_t *bias,
+                                const int32_t *mult, const int32_t *shift, const tsk_spfc_params *p, int8_t *out)
+{
+    const int32_t out_off = p->out_offset;
+    const int32_t act_lo = p->act_min;
+    const int32_t act_hi = p->act_max;
+    const int32_t mb = p->mask_bytes;
+    int32_t b, u, k;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *x = in + b * p->depth;
+        const uint8_t *m = mask;
+        const int8_t *v = vals;
+        for (u = 0; u < p->units; ++u) {
+            int32_t acc = bias[u];
+            for (k = 0; k < mb; ++k) {
+                const int8_t *xk = x + 8 * k;
+                uint32_t bits = m[k];
+                while (bits != 0u) {
+                    acc += (int32_t)xk[TSK_CTZ(bits)] * (int32_t)*v++;
+                    bits &= bits - 1u;
+                }
+            }
+            m += mb;
+            out[u] = tsk_requant(acc, mult[u], shift[u], out_off, act_lo, act_hi);
+        }
+        out += p->units;
+    }
+}
+"""
+
 GROUPS: dict[str, tuple[str, str]] = {
     "conv": (CONV_H, CONV_C),
     "fc": (FC_H, FC_C),
+    "sparse": (SPARSE_H, SPARSE_C),
     "pool": (POOL_H, POOL_C),
     "mean": (MEAN_H, MEAN_C),
     "binary": (BINARY_H, BINARY_C),

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 from tinystudio.core.codegen import fixedpoint as fp
+from tinystudio.core.codegen import sparse as sp
 from tinystudio.core.codegen.graph import Graph, Op, Tensor, data_inputs
+from tinystudio.core.codegen.sparse import WeightsLayout
 from tinystudio.core.errors import UserError
 
 SUPPORTED_OPS = (
@@ -64,6 +66,7 @@ class Step:
     inplace: bool = False
     scratch_bytes: int = 0  # arena bytes the kernel needs only during this step ({scratch})
     acc_bound: int = 0  # largest possible |accumulator| before requantization (0: no tsk_requant)
+    weights: WeightsLayout | None = None  # storage of the op's weight tensor (FULLY_CONNECTED)
 
 
 class _Ctx:
@@ -96,6 +99,7 @@ _PARAM_FIELDS = {
         "in_offset out_offset act_min act_max fast_rq"
     ).split(),
     "tsk_fc_params": "batches depth units out_offset act_min act_max".split(),
+    "tsk_spfc_params": "batches depth units out_offset act_min act_max mask_bytes".split(),
     "tsk_pool_params": (
         "batches in_h in_w channels out_h out_w f_h f_w stride_h stride_w pad_h pad_w act_min act_max"
     ).split(),
@@ -186,14 +190,20 @@ def _const_or_runtime(t: Tensor) -> bool:
     return t.data is not None
 
 
-def lower(graph: Graph, specialize: bool = True) -> list[Step]:
-    """Lower every op; with ``specialize`` convolutions get a per-op copy of the kernel (faster, larger)."""
+def lower(graph: Graph, specialize: bool = True, sparse: str = "auto") -> list[Step]:
+    """Lower every op; with ``specialize`` convolutions get a per-op copy of the kernel (faster, larger).
+
+    ``sparse="auto"`` stores pruned FULLY_CONNECTED weights in the bitmask layout when that is clearly
+    smaller (see sparse.choose); ``"off"`` keeps every weight tensor dense.
+    """
     steps = []
     for op in graph.ops:
         if op.kind not in SUPPORTED_OPS:
             raise UserError(f"op {op.index} ({op.kind}) is not supported; supported ops: {', '.join(SUPPORTED_OPS)}")
         if op.kind in ("CONV_2D", "DEPTHWISE_CONV_2D"):
             step = (_conv if op.kind == "CONV_2D" else _dwconv)(graph, op, specialize)
+        elif op.kind == "FULLY_CONNECTED":
+            step = _fc(graph, op, sparse)
         else:
             step = _LOWER[op.kind](graph, op)
         steps.append(step)
@@ -350,7 +360,7 @@ def _dwconv_strip(
     return f"{fn}({{in0}}, {{scratch}}, {{out}});", kh * strip_w * c + 4
 
 
-def _fc(g: Graph, op: Op) -> Step:
+def _fc(g: Graph, op: Op, sparse: str = "auto") -> Step:
     x, w, out = (g.tensors[i] for i in op.inputs[:2] + op.outputs[:1])
     _need_int8(op, x, w, out)
     o = op.options
@@ -369,13 +379,30 @@ def _fc(g: Graph, op: Op) -> Step:
     bias = bias + (-in_zp) * w.data.astype(np.int64).sum(axis=1)
     lo, hi = _act_range(op, o.fusedActivationFunction, out)
     ctx = _Ctx(op)
-    wn = ctx.const("w", "int8_t", w.data)
+    layout = sp.choose(w.data, sparse)
+    if layout == "sparse":
+        mask, values = sp.pack(w.data)
+        kn = ctx.const("wmask", "uint8_t", mask)
+        wn = ctx.const("wnz", "int8_t", values)
+        stored = mask.size + values.size
+    else:
+        wn = ctx.const("w", "int8_t", w.data)
+        stored = w.size
     bn = ctx.const("bias", "int32_t", bias)
     mn = ctx.const("mult", "int32_t", mults)
     sn = ctx.const("shift", "int32_t", shifts)
-    pp = ctx.params("tsk_fc_params", [batches, depth, units, out_zp, lo, hi])
-    code = f"tsk_fully_connected({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
-    step = Step(op.index, op.kind, "fc", code, [x.index], out.index, ctx.consts, ctx.decls)
+    if layout == "sparse":
+        fields = [batches, depth, units, out_zp, lo, hi, sp.mask_bytes_per_row(depth)]
+        pp = ctx.params("tsk_spfc_params", fields)
+        code = f"tsk_fully_connected_sparse({{in0}}, {kn}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
+        group = "sparse"
+    else:
+        pp = ctx.params("tsk_fc_params", [batches, depth, units, out_zp, lo, hi])
+        code = f"tsk_fully_connected({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
+        group = "fc"
+    step = Step(op.index, op.kind, group, code, [x.index], out.index, ctx.consts, ctx.decls)
+    zeros = int(w.size - np.count_nonzero(w.data))
+    step.weights = WeightsLayout(op.index, op.kind, layout, int(w.size), int(stored), zeros / w.size if w.size else 0.0)
     # FC folds in_offset * sum(w) into the bias: bound the raw products plus the unfolded bias.
     raw_bias = bias - (-in_zp) * w.data.astype(np.int64).sum(axis=1)
     step.acc_bound = _acc_bound(raw_bias, w.data, 0) + int(np.abs(bias - raw_bias).max(initial=0))
