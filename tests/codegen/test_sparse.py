@@ -149,3 +149,22 @@ def test_sparse_model_on_cortex_m4_matches_tflm(name, suite_model, tmp_path):
     reference = Reference(tflite)
     for x, got in zip(inputs, outputs, strict=True):
         assert np.array_equal(got, reference(x))
+
+
+def test_layout_choice_pays_for_the_kernel():
+    from tinystudio.core.codegen.sparse import KERNEL_BYTES, choose
+
+    rng = np.random.default_rng(0)
+
+    def pruned(rows: int, cols: int, zeros: float) -> np.ndarray:
+        w = rng.integers(1, 127, size=(rows, cols)).astype(np.int8)
+        w[rng.random((rows, cols)) < zeros] = 0
+        return w
+
+    big, small, dense = pruned(40, 64, 0.8), pruned(5, 8, 0.5), pruned(16, 16, 0.0)
+    assert choose({0: big, 1: small, 2: dense}, "auto") == {0: "sparse", 1: "sparse", 2: "dense"}
+    assert choose({0: big, 1: small}, "off") == {0: "dense", 1: "dense"}
+    tiny = pruned(8, 16, 0.9)  # sparse layout smaller, but by less than the kernel's own code
+    assert tiny.size - sparse_bytes(tiny) < KERNEL_BYTES
+    assert choose({0: tiny}, "auto") == {0: "dense"}
+    assert choose({0: small}, "auto") == {0: "dense"}  # saves too little alone

@@ -193,9 +193,16 @@ def _const_or_runtime(t: Tensor) -> bool:
 def lower(graph: Graph, specialize: bool = True, sparse: str = "auto") -> list[Step]:
     """Lower every op; with ``specialize`` convolutions get a per-op copy of the kernel (faster, larger).
 
-    ``sparse="auto"`` stores pruned FULLY_CONNECTED weights in the bitmask layout when that is clearly
-    smaller (see sparse.choose); ``"off"`` keeps every weight tensor dense.
+    ``sparse="auto"`` stores pruned FULLY_CONNECTED weights in the bitmask layout when that makes the
+    model smaller (see sparse.choose); ``"off"`` keeps every weight tensor dense.
     """
+    fc_weights = {}
+    for op in graph.ops:
+        if op.kind == "FULLY_CONNECTED" and len(op.inputs) > 1:
+            w = graph.tensors[op.inputs[1]]
+            if w.data is not None and w.dtype == "int8" and len(w.shape) == 2:
+                fc_weights[op.index] = w.data
+    layouts = sp.choose(fc_weights, sparse)
     steps = []
     for op in graph.ops:
         if op.kind not in SUPPORTED_OPS:
@@ -203,7 +210,7 @@ def lower(graph: Graph, specialize: bool = True, sparse: str = "auto") -> list[S
         if op.kind in ("CONV_2D", "DEPTHWISE_CONV_2D"):
             step = (_conv if op.kind == "CONV_2D" else _dwconv)(graph, op, specialize)
         elif op.kind == "FULLY_CONNECTED":
-            step = _fc(graph, op, sparse)
+            step = _fc(graph, op, layouts.get(op.index, "dense"))
         else:
             step = _LOWER[op.kind](graph, op)
         steps.append(step)
@@ -360,7 +367,7 @@ def _dwconv_strip(
     return f"{fn}({{in0}}, {{scratch}}, {{out}});", kh * strip_w * c + 4
 
 
-def _fc(g: Graph, op: Op, sparse: str = "auto") -> Step:
+def _fc(g: Graph, op: Op, layout: str = "dense") -> Step:
     x, w, out = (g.tensors[i] for i in op.inputs[:2] + op.outputs[:1])
     _need_int8(op, x, w, out)
     o = op.options
@@ -379,7 +386,6 @@ def _fc(g: Graph, op: Op, sparse: str = "auto") -> Step:
     bias = bias + (-in_zp) * w.data.astype(np.int64).sum(axis=1)
     lo, hi = _act_range(op, o.fusedActivationFunction, out)
     ctx = _Ctx(op)
-    layout = sp.choose(w.data, sparse)
     if layout == "sparse":
         mask, values = sp.pack(w.data)
         kn = ctx.const("wmask", "uint8_t", mask)
