@@ -3,9 +3,10 @@
 For each model: our static arena vs TFLM's arena, weight bytes, Cortex-M4 code size of the generated
 objects (arm-none-eabi-size: text incl. rodata, split into kernels+model code and constant data),
 emulated instructions per inference on QEMU mps2-an386 (-icount shift=0; instruction counts, not
-cycles) and host instructions per inference under callgrind, for both optimize="speed" and "size".
+cycles) and host instructions per inference under callgrind, for both optimize="speed" and "size";
+models with sparse (pruned) weights get a third row, "dense", generated with sparse="off".
 
-Usage: python tests/benchmarks/bench_codegen_host.py [MODEL ...]
+Usage: python tests/benchmarks/bench_codegen_host.py [MODEL ...]   (e.g. sparse_fc_50 sparse_fc_95)
 """
 
 from __future__ import annotations
@@ -83,10 +84,13 @@ def main() -> None:
     for name in names:
         tflite = suite_models.build(name)
         tflm = tflm_arena_bytes(suite_models.build_file(name))
-        for mode in ("speed", "size"):
+        for mode in ("speed", "size", "dense"):
             with tempfile.TemporaryDirectory() as tmp:
                 work = Path(tmp)
-                report = generate(tflite, work / "gen", name=name, optimize=mode)
+                optimize, sparse = ("speed", "off") if mode == "dense" else (mode, "auto")
+                report = generate(tflite, work / "gen", name=name, optimize=optimize, sparse=sparse)
+                if mode == "dense" and report.weights_bytes == generate(tflite, work / "auto").weights_bytes:
+                    continue  # no sparse weights: the dense row would repeat "speed"
                 code, consts = arm_code_size(work / "gen", work) if arm else (0, 0)
                 qemu = "-"
                 if arm:
