@@ -47,15 +47,15 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
     return q_fixed, shift
 
 
-def srdhm(a: int, b: int) -> int:
-    """gemmlowp SaturatingRoundingDoublingHighMul on int32."""
-    if a == b == INT32_MIN:
-        return INT32_MAX
+def srdhm(a: int, b: int, bits: int = 32) -> int:
+    """gemmlowp SaturatingRoundingDoublingHighMul on int32 (or int16 with ``bits=16``)."""
+    if a == b == -(1 << (bits - 1)):
+        return (1 << (bits - 1)) - 1
     ab = a * b
-    nudge = (1 << 30) if ab >= 0 else (1 - (1 << 30))
+    nudge = (1 << (bits - 2)) if ab >= 0 else (1 - (1 << (bits - 2)))
     total = ab + nudge
     # C integer division truncates toward zero.
-    q = abs(total) >> 31
+    q = abs(total) >> (bits - 1)
     return q if total >= 0 else -q
 
 
@@ -239,23 +239,6 @@ def lut_leaky_relu(in_scale: float, in_zp: int, out_scale: float, out_zp: int, a
     return table
 
 
-def _srdhm16(a: int, b: int) -> int:
-    if a == b == -32768:
-        return 32767
-    ab = a * b
-    nudge = (1 << 14) if ab >= 0 else (1 - (1 << 14))
-    total = ab + nudge
-    q = abs(total) >> 15
-    return q if total >= 0 else -q
-
-
-def _rdbpot16(x: int, exponent: int) -> int:
-    mask = (1 << exponent) - 1
-    remainder = x & mask
-    threshold = (mask >> 1) + (1 if x < 0 else 0)
-    return (x >> exponent) + (1 if remainder > threshold else 0)
-
-
 def _wrap16(x: int) -> int:
     return ((x + 2**15) % 2**16) - 2**15
 
@@ -281,15 +264,15 @@ def lut_hard_swish(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -
     for q in range(-128, 128):
         input_value = _wrap16(q - in_zp)
         hires = _wrap16(input_value * 128)
-        preshift = _srdhm16(hires, out_m16)
+        preshift = srdhm(hires, out_m16, bits=16)
         reluish = hires
         if rel_exp > 0:
             reluish = max(-32768, min(32767, reluish * (1 << (rel_exp - 1))))
-        reluish = _srdhm16(reluish, rel_m16)
+        reluish = srdhm(reluish, rel_m16, bits=16)
         if rel_exp > 0:
             reluish = max(-32768, min(32767, reluish * 2))
         if rel_exp < 0:
-            reluish = _rdbpot16(reluish, -rel_exp)
+            reluish = rdbpot(reluish, -rel_exp)
         reluish = (reluish + (1 << 15)) >> 1
         reluish = _wrap16(reluish)
         if reluish == preshift == -32768:
@@ -297,7 +280,7 @@ def lut_hard_swish(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -
         else:
             prod = reluish * preshift
             pre_out = _wrap16((abs(prod) >> 15) * (1 if prod >= 0 else -1))
-        out = _wrap16(_rdbpot16(pre_out, -out_exp) + out_zp)
+        out = _wrap16(rdbpot(pre_out, -out_exp) + out_zp)
         table.append(_clamp8(out))
     return table
 
