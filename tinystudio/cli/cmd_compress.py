@@ -7,6 +7,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent, fmt_points
 from tinystudio.cli.common import open_project, print_progress
 from tinystudio.core.compress.options import METHODS, CompressOptions
 from tinystudio.core.errors import UserError
@@ -94,16 +95,6 @@ def run_variants(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
-
-
-def _kb(n: int | None) -> str:
-    if n is None:
-        return "-"
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
-
-
 def _table(rows: list[VariantRow]) -> None:
     header = ("id", "run", "method", "int8 test", "vs float", "val", "sparsity", "params", "MACs",
               "flash", "RAM", "on device")
@@ -112,11 +103,11 @@ def _table(rows: list[VariantRow]) -> None:
         change = r.accuracy_change
         dev = "-"
         if r.device is not None and r.device.nn_mean is not None:
-            dev = f"{r.device.nn_mean:,.0f} {r.device.unit} ({r.device.target})"
+            dev = f"{fmt_latency(r.device.nn_mean, r.device.unit)} ({r.device.target})"
         lines.append((
-            f"{r.variant_id}{'*' if r.chosen else ''}", str(r.run_id), r.method, _pct(r.test_accuracy),
-            "-" if change is None else f"{change * 100:+.1f}", _pct(r.validation_accuracy), _pct(r.sparsity),
-            f"{r.nonzero_params}/{r.params}", f"{r.macs:,}", _kb(r.flash_bytes), _kb(r.arena_bytes), dev,
+            f"{r.variant_id}{'*' if r.chosen else ''}", str(r.run_id), r.method, fmt_percent(r.test_accuracy),
+            fmt_points(change), fmt_percent(r.validation_accuracy), fmt_percent(r.sparsity),
+            f"{r.nonzero_params}/{r.params}", f"{r.macs:,}", fmt_bytes(r.flash_bytes), fmt_bytes(r.arena_bytes), dev,
         ))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for line in lines:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent
 from tinystudio.core.compress.options import DEFAULT_EPOCHS, METHOD_TITLES, METHODS, CompressOptions
 from tinystudio.core.errors import UserError
 from tinystudio.core.models import PRESETS
@@ -52,16 +53,6 @@ def compress_job(project: Project, run_id: int, methods: list[str], options: Com
 
         made.append(compress(project, run_id, method, options, share, cancel))
     return made
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
-def _bytes(n: int | None) -> str:
-    if n is None:
-        return "-"
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
 
 
 class CompressPage(QWidget):
@@ -239,14 +230,14 @@ class CompressPage(QWidget):
             change = r.accuracy_change
             device = "-"
             if r.device is not None and r.device.nn_mean is not None:
-                device = f"{r.device.nn_mean:,.0f} {r.device.unit} on {r.device.target}"
+                device = f"{fmt_latency(r.device.nn_mean, r.device.unit)} on {r.device.target}"
             else:
                 device = f"not measured ({r.macs:,} MACs)"
             cells = (
-                f"#{r.variant_id}", r.method, _pct(r.test_accuracy),
-                "-" if change is None else f"{change * 100:+.1f} pts", _pct(r.validation_accuracy),
-                _pct(r.sparsity), f"{r.nonzero_params:,} of {r.params:,}", f"{r.macs:,}",
-                _bytes(r.flash_bytes) + ("" if r.code_bytes is not None else " (weights)"), _bytes(r.arena_bytes),
+                f"#{r.variant_id}", r.method, fmt_percent(r.test_accuracy),
+                "-" if change is None else f"{change * 100:+.1f} pts", fmt_percent(r.validation_accuracy),
+                fmt_percent(r.sparsity), f"{r.nonzero_params:,} of {r.params:,}", f"{r.macs:,}",
+                fmt_bytes(r.flash_bytes) + ("" if r.code_bytes is not None else " (weights)"), fmt_bytes(r.arena_bytes),
                 device, "✓" if r.chosen else "",
             )
             for j, text in enumerate(cells):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.app.formatting import fmt_bytes
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
@@ -49,10 +50,6 @@ def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_d
                                  lambda f, m: progress(share * f, m), cancel)
     return deploy(project, variant_id, target, progress=lambda f, m: progress(share + (1 - share) * f, m),
                   cancel=cancel, device_dsp=device_dsp)
-
-
-def _fmt_bytes(n: int) -> str:
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
 
 
 class DeployPage(QWidget):
@@ -224,8 +221,8 @@ class DeployPage(QWidget):
                 f"{r.get('accuracy', 0.0):.1%}",
                 f"{r.get('agreement', 0.0):.1%}",
                 f"{nn.get('mean', 0):.0f} {nn.get('unit', '')}",
-                _fmt_bytes(int(mem.get("flash", 0))),
-                _fmt_bytes(int(mem.get("ram", 0))),
+                fmt_bytes(int(mem.get("flash", 0))),
+                fmt_bytes(int(mem.get("ram", 0))),
             )
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -319,7 +316,7 @@ class DeployPage(QWidget):
                 f"{h['board']} · firmware {h['firmware']} (protocol {h['protocol']})"
                 f" · clock {h['clock_hz'] / 1e6:g} MHz"
                 f"\ncounter: {h['counter']}\nmodel {h['model_name']} ({h['model_hash']}), input "
-                f"{'x'.join(map(str, h['input_shape']))} int8, arena {_fmt_bytes(h['arena_bytes'])}\n{where}"
+                f"{'x'.join(map(str, h['input_shape']))} int8, arena {fmt_bytes(h['arena_bytes'])}\n{where}"
             )
             self.accuracy_label.setText(f"{r['accuracy']:.1%} on {r['windows']} test windows "
                                         f"(host int8: {r['host_accuracy']:.1%})")
@@ -344,10 +341,10 @@ class DeployPage(QWidget):
                 if budget:
                     share = used / budget[key] if budget[key] else 0.0
                     bar.setValue(int(1000 * min(1.0, share)))
-                    bar.setFormat(f"{_fmt_bytes(used)} of {_fmt_bytes(budget[key])} ({share:.1%})")
+                    bar.setFormat(f"{fmt_bytes(used)} of {fmt_bytes(budget[key])} ({share:.1%})")
                 else:
                     bar.setValue(0)
-                    text = f"{_fmt_bytes(used)} (no budget on this board)" if used else "not measured on this board"
+                    text = f"{fmt_bytes(used)} (no budget on this board)" if used else "not measured on this board"
                     bar.setFormat(text)
         except (KeyError, TypeError, ValueError) as exc:
             self.status.setText(f"This stored result is incomplete ({exc}).")

@@ -8,11 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
+from tinystudio.app.formatting import fmt_percent
+
 COLUMNS = ("Run", "Name", "When", "Window", "DSP", "Model", "Params", "MACs", "Epochs", "Val acc", "Test acc")
-
-
-def _pct(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, int | float) else "-"
 
 
 class RunHistoryWidget(QTableWidget):
@@ -43,8 +41,8 @@ class RunHistoryWidget(QTableWidget):
                 str(run.id), run.name, time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created)),
                 f"{w.get('window_ms', 0):g}/{w.get('stride_ms', 0):g} ms", d.get("block", ""),
                 m.get("preset", ""), f"{run.metrics.get('params', 0):,}", f"{run.metrics.get('macs', 0):,}",
-                str(run.metrics.get("epochs_run", "")), _pct(run.metrics.get("validation_accuracy")),
-                _pct(run.metrics.get("test_accuracy")),
+                str(run.metrics.get("epochs_run", "")), fmt_percent(run.metrics.get("validation_accuracy")),
+                fmt_percent(run.metrics.get("test_accuracy")),
             ]
             row = self.rowCount()
             self.insertRow(row)

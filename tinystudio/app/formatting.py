@@ -1,0 +1,48 @@
+"""How figures are shown to people (bytes, percentages, counts, durations, latencies), in one place
+so that the CLI and the GUI print the same number the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MISSING = "-"
+
+
+def fmt_bytes(n: int | None) -> str:
+    """``812 B`` below one KiB, ``12.3 KB`` above; ``-`` when unknown."""
+    if n is None:
+        return MISSING
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
+def fmt_percent(value: Any) -> str:
+    """A share (0.923) as ``92.3%``; ``-`` when it is not a number (unknown or not measured)."""
+    return f"{value:.1%}" if isinstance(value, int | float) and not isinstance(value, bool) else MISSING
+
+
+def fmt_points(change: float | None) -> str:
+    """A change of a share in percentage points, signed (``+1.2``, ``-0.8``); ``-`` when unknown."""
+    return MISSING if change is None else f"{change * 100:+.1f}"
+
+
+def fmt_count(n: int | float) -> str:
+    """A whole count with thousands separators (parameters, MACs, operations, instructions)."""
+    return f"{n:,}" if isinstance(n, int) else f"{n:,.0f}"
+
+
+def fmt_seconds(seconds: float) -> str:
+    """A position or length in a recording, to the hundredth of a second (``1.25 s``)."""
+    return f"{seconds:.2f} s"
+
+
+def fmt_span(start_s: float, end_s: float) -> str:
+    """A stretch of a recording (``0.50-1.25 s``)."""
+    return f"{start_s:.2f}-{end_s:.2f} s"
+
+
+def fmt_latency(mean: float, unit: str, worst: int | float | None = None) -> str:
+    """A measured latency in the counter's own unit (cycles, instructions or microseconds):
+    ``1,234 instructions`` or ``mean 1,234, worst 1,300 instructions``."""
+    if worst is None:
+        return f"{mean:,.0f} {unit}"
+    return f"mean {mean:,.0f}, worst {fmt_count(worst)} {unit}"
