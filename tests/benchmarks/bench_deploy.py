@@ -20,6 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from datasets import write_basic_motions_csv  # noqa: E402
+from tinystudio.app.deploy import deploy  # noqa: E402
 from tinystudio.core.features import suggest_for_project  # noqa: E402
 from tinystudio.core.formats import import_files  # noqa: E402
 from tinystudio.core.quantize import quantize_run  # noqa: E402
@@ -27,7 +28,6 @@ from tinystudio.core.split import assign_splits  # noqa: E402
 from tinystudio.core.store import Project  # noqa: E402
 from tinystudio.core.training import train  # noqa: E402
 from tinystudio.targets import get_target  # noqa: E402
-from tinystudio.targets.ondevice import deploy  # noqa: E402
 
 
 def round_trips(project: Project, variant_id: int, target: str, dsp_on_board: bool, rounds: int) -> list[float]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from tinystudio.app import deploy as ondevice
+from tinystudio.app.deploy import deploy, resolve_variant
 from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.progress import CancelToken
-from tinystudio.targets import ondevice
+from tinystudio.targets import board_spec
 from tinystudio.targets.host import HostTarget
-from tinystudio.targets.ondevice import deploy, resolve_variant
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +76,7 @@ class _FragileHost(HostTarget):
         return link
 
 def test_board_that_dies_is_a_clear_error_and_nothing_is_stored(project, trained, monkeypatch):
-    monkeypatch.setattr(ondevice, "get_target", lambda name: _FragileHost())
+    monkeypatch.setattr(ondevice, "get_target", lambda name: _FragileHost(board_spec("host")))
 
     def progress(fraction: float, message: str) -> None:
         if message.startswith("window 5/"):

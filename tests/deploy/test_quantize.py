@@ -57,7 +57,7 @@ def test_quantizing_a_run_without_model_is_a_clear_error(project):
 
 
 def test_importing_quantize_does_not_load_tensorflow():
-    code = ("import sys, tinystudio.core.quantize, tinystudio.targets.ondevice; "
+    code = ("import sys, tinystudio.core.quantize, tinystudio.app.deploy; "
             "print('tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

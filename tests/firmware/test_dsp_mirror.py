@@ -11,10 +11,10 @@ import subprocess
 import numpy as np
 import pytest
 
+from tinystudio.core.codegen.dsp_config import dsp_config
 from tinystudio.core.dsp import make_block
 from tinystudio.targets import get_target
 from tinystudio.targets.build import firmware_root
-from tinystudio.targets.dsp_config import dsp_config
 
 from .conftest import FIXTURE_MODEL, fixture_reference
 

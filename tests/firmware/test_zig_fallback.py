@@ -19,7 +19,6 @@ from tinystudio.core.errors import UserError
 from tinystudio.targets import get_target
 from tinystudio.targets.base import MemoryBudget
 from tinystudio.targets.build import firmware_root
-from tinystudio.targets.qemu import QemuMps2Target
 
 from .test_dsp_mirror import assert_close
 from .test_generated_models import Reference
@@ -110,10 +109,10 @@ def test_zig_firmware_runs_mfcc_within_tolerance_of_numpy(generated, fw_cache):
 @pytest.mark.slow
 def test_zig_link_failure_names_the_overflow(generated, fw_cache):
     folder, _report, _reference = generated["motion_cnn_1d"]
-    fits = QemuMps2Target().build(folder, fw_cache)
+    fits = get_target("mps2-an386").build(folder, fw_cache)
     budget = MemoryBudget(flash_bytes=8 * 1024, ram_bytes=8 * 1024)
     with pytest.raises(UserError) as caught:
-        QemuMps2Target(budget).build(folder, fw_cache)
+        get_target("mps2-an386", budget).build(folder, fw_cache)
     message = str(caught.value)
     match = re.fullmatch(
         r"the model does not fit the board: it exceeds flash by (\d+) bytes \(budget 8 KB\) "

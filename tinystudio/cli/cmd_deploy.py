@@ -7,8 +7,8 @@ import argparse
 import json
 from typing import Any
 
+from tinystudio.app.boards import DEFAULT_BOARD, board_choices, target_names
 from tinystudio.cli.common import open_project, print_progress
-from tinystudio.targets import TARGET_NAMES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,8 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--run", type=int, help="training run to deploy (default: the newest); quantized to int8 if needed")
     p.add_argument("--variant", type=int, help="model variant to deploy (overrides --run)")
-    p.add_argument("--target", choices=TARGET_NAMES, default="mps2-an386",
-                   help="board (default: mps2-an386, Cortex-M4F under QEMU)")
+    default = next(c for c in board_choices() if c.name == DEFAULT_BOARD)
+    p.add_argument("--target", choices=target_names(), default=DEFAULT_BOARD,
+                   help=f"board (default: {default.name}, {default.title})")
     p.add_argument("--features-from-host", action="store_true",
                    help="compute DSP features on the host and send them (default: the board runs the DSP block)")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -48,7 +49,7 @@ def summary_json(result_id: int, r: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.targets.ondevice import deploy, resolve_variant
+    from tinystudio.app.deploy import deploy, resolve_variant
 
     with open_project(args.project) as project:
         variant_id = resolve_variant(project, args.variant, args.run, print_progress)

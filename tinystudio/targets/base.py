@@ -1,7 +1,8 @@
 """The Target abstraction: a board you can build the runner firmware for, start or flash, and talk to.
 
-Each way of flashing is one module (qemu.py, host.py) implementing ``Target``; ``BoardLink`` is the
-connected result of a launch: a RunnerClient plus whatever process or port must be closed afterwards.
+Each way of flashing is one module (qemu.py, host.py) implementing ``Target``, made from the board's
+entry in registry.py; ``BoardLink`` is the connected result of a launch: a RunnerClient plus whatever
+process or port must be closed afterwards.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tinystudio.core.dsp import DspBlock
+    from tinystudio.targets.registry import BoardSpec
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.device.runner_client import RunnerClient
 from tinystudio.device.runner_protocol import CounterKind
+from tinystudio.targets import children
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,8 @@ class BoardLink:
         try:
             self.port.close()
         finally:
-            if self.process is not None and self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            if self.process is not None:
+                children.stop(self.process)
 
     def __enter__(self) -> BoardLink:
         return self
@@ -72,12 +70,25 @@ class BoardLink:
 
 
 class Target(abc.ABC):
-    """A board: how to build for it, how to start/flash it, what its counter means, its budget."""
+    """A board: how to build for it, how to start/flash it, what its counter means, its budget.
 
-    name: str
-    title: str
-    counter_kind: CounterKind
-    budget: MemoryBudget | None
+    The facts (name, title, counter kind, default budget) come from the board's registry entry."""
+
+    def __init__(self, spec: BoardSpec, budget: MemoryBudget | None = None) -> None:
+        self.spec = spec
+        self.budget = budget if budget is not None else spec.budget
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def counter_kind(self) -> CounterKind:
+        return self.spec.counter_kind
 
     @abc.abstractmethod
     def build(

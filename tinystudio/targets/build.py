@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tinystudio.core.codegen.dsp_config import DspConfig, dsp_config
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
-from tinystudio.targets.dsp_config import DspConfig, dsp_config
 from tinystudio.targets.toolchain import run_tool
 
 

@@ -5,18 +5,15 @@ pseudo-terminal. Fast and toolchain-light, for tests; its counter is wall-clock 
 from __future__ import annotations
 
 import os
-import selectors
 import subprocess
-import time
 from pathlib import Path
+from typing import Any
 
 import serial
 
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
-from tinystudio.device.runner_client import RunnerClient
-from tinystudio.device.runner_protocol import CounterKind
 from tinystudio.targets.base import Artifact, BoardLink, Target
 from tinystudio.targets.build import (
     build_key,
@@ -26,16 +23,14 @@ from tinystudio.targets.build import (
     first_error,
     write_dsp_unit,
 )
+from tinystudio.targets.launch import BoardDidNotConnect, launch_process
 from tinystudio.targets.toolchain import find_host_compiler, run_tool
+
+PTY_ANNOUNCE = b"TSR_PTY "
 
 
 class HostTarget(Target):
     """A native process on a pseudo-terminal speaking the runner protocol."""
-
-    name = "host"
-    title = "Host process on a pseudo-terminal (microseconds)"
-    counter_kind = CounterKind.MICROSECONDS
-    budget = None
 
     def build(
         self,
@@ -69,35 +64,28 @@ class HostTarget(Target):
         return Artifact(target=self.name, path=exe, build_dir=out_dir, model_dir=model_dir)
 
     def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
-        log = open(artifact.build_dir / "host_board.log", "wb")  # noqa: SIM115 - owned by the child
+        line = bytearray()
+
+        def connect(proc: subprocess.Popen[bytes]) -> Any:
+            """Read the board's first line (the pty path it serves), then open that terminal."""
+            assert proc.stdout is not None
+            os.set_blocking(proc.stdout.fileno(), False)
+            chunk = proc.stdout.read(256)
+            if chunk:
+                line.extend(chunk)
+            if b"\n" not in line:
+                return None
+            first = bytes(line).split(b"\n")[0]
+            if not first.startswith(PTY_ANNOUNCE):
+                raise UserError("the host board did not announce its pseudo-terminal")
+            path = first[len(PTY_ANNOUNCE):].decode()
+            try:
+                return serial.Serial(path, timeout=0.05)
+            except serial.SerialException as exc:
+                raise UserError(f"cannot open the host board's terminal {path}: {exc}") from exc
+
         try:
-            proc = subprocess.Popen(
-                [str(artifact.path)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log
-            )
-        except OSError as exc:
-            raise UserError(f"cannot start the host board: {exc.strerror}") from exc
-        finally:
-            log.close()
-        assert proc.stdout is not None
-        line = b""
-        deadline = time.monotonic() + timeout
-        with selectors.DefaultSelector() as sel:
-            sel.register(proc.stdout, selectors.EVENT_READ)
-            while not line.endswith(b"\n") and time.monotonic() < deadline:
-                if sel.select(timeout=0.05):
-                    chunk = os.read(proc.stdout.fileno(), 256)
-                    if not chunk:
-                        break
-                    line += chunk
-        if not line.startswith(b"TSR_PTY "):
-            proc.kill()
-            proc.wait()
-            raise UserError("the host board did not announce its pseudo-terminal")
-        path = line.split(b"\n")[0][len(b"TSR_PTY ") :].decode()
-        try:
-            port = serial.Serial(path, timeout=0.05)
-        except serial.SerialException as exc:
-            proc.kill()
-            proc.wait()
-            raise UserError(f"cannot open the host board's terminal {path}: {exc}") from exc
-        return BoardLink(RunnerClient(port), port, proc)
+            return launch_process([str(artifact.path)], connect, failure="cannot start the host board",
+                                  timeout=timeout, log_path=artifact.build_dir / "host_board.log", stdout_pipe=True)
+        except BoardDidNotConnect:
+            raise UserError("the host board did not announce its pseudo-terminal") from None

@@ -10,17 +10,15 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
 from pathlib import Path
+from typing import Any
 
 import serial
 
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
-from tinystudio.device.runner_client import RunnerClient
-from tinystudio.device.runner_protocol import CounterKind
-from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget, Target
+from tinystudio.targets.base import Artifact, BoardLink, Target
 from tinystudio.targets.build import (
     Unit,
     build_key,
@@ -31,9 +29,9 @@ from tinystudio.targets.build import (
     write_dsp_unit,
 )
 from tinystudio.targets.elf_size import read_footprint
+from tinystudio.targets.launch import BoardDidNotConnect, launch_process
 from tinystudio.targets.toolchain import find_cross_compiler, find_qemu, run_tool
 
-DEFAULT_BUDGET = MemoryBudget(flash_bytes=1024 * 1024, ram_bytes=256 * 1024)
 ICOUNT = "shift=0,align=off,sleep=off"
 
 
@@ -45,13 +43,6 @@ def _free_port() -> int:
 
 class QemuMps2Target(Target):
     """mps2-an386 under qemu-system-arm: the default bench board, available on any machine."""
-
-    name = "mps2-an386"
-    title = "Cortex-M4F on QEMU mps2-an386 (emulated instructions)"
-    counter_kind = CounterKind.INSTRUCTIONS
-
-    def __init__(self, budget: MemoryBudget = DEFAULT_BUDGET) -> None:
-        self.budget = budget
 
     def board_dir(self) -> Path:
         return firmware_root() / "boards" / "mps2-an386"
@@ -73,6 +64,7 @@ class QemuMps2Target(Target):
             units.append(Unit(board / "freestanding" / "tsr_libm.c", True))
             libc = [f"-I{board / 'freestanding'}"]
         budget = self.budget
+        assert budget is not None, "the QEMU board links against a memory budget"
         flags = [
             "-std=c99",
             "-O2",
@@ -158,28 +150,23 @@ class QemuMps2Target(Target):
 
     def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
         log_path = artifact.build_dir / "qemu.log"
-        for _attempt in range(3):
+        failure = "QEMU did not start the board"
+        for _attempt in range(3):  # a port taken between choosing and binding: try another
             port = _free_port()
-            with open(log_path, "wb") as log:
-                proc = subprocess.Popen(
-                    self.command(artifact, port), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-                )
-            deadline = time.monotonic() + timeout
+
+            def connect(proc: subprocess.Popen[bytes], port: int = port) -> Any:
+                try:
+                    return serial.serial_for_url(f"socket://127.0.0.1:{port}", timeout=0.05)
+                except serial.SerialException:
+                    return None
+
             try:
-                while time.monotonic() < deadline and proc.poll() is None:
-                    try:
-                        link = serial.serial_for_url(f"socket://127.0.0.1:{port}", timeout=0.05)
-                    except serial.SerialException:
-                        time.sleep(0.02)
-                        continue
-                    return BoardLink(RunnerClient(link), link, proc)
-            except BaseException:  # never leave an emulator behind, waiting for a host that is gone
-                proc.kill()
-                proc.wait()
-                raise
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+                return launch_process(self.command(artifact, port), connect, failure=failure,
+                                      timeout=timeout, log_path=log_path)
+            except BoardDidNotConnect:
                 break
-        tail = log_path.read_text(errors="replace").strip().splitlines()[-1:] if log_path.exists() else []
-        raise UserError(f"QEMU did not start the board: {tail[0] if tail else 'no output'}")
+            except UserError as exc:
+                last = exc
+        else:
+            raise last
+        raise UserError(f"{failure}: it did not open its serial port within {timeout:g} s")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.progress import CancelToken
+from tinystudio.targets import children
 
 APT_ARM = "sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi"
 APT_QEMU = "sudo apt-get install qemu-system-arm"
@@ -91,18 +92,19 @@ class ToolResult:
 def run_tool(args: list[str], cwd: Path, cancel: CancelToken | None = None) -> ToolResult:
     """Run a build tool, polling the cancel token; stdout and stderr are merged."""
     try:
-        proc = subprocess.Popen(
+        proc = children.spawn(
             args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
         )
     except OSError as exc:
         raise UserError(f"cannot run {args[0]}: {exc.strerror}") from exc
-    while True:
-        try:
-            output, _ = proc.communicate(timeout=0.1)
-            return ToolResult(proc.returncode, output)
-        except subprocess.TimeoutExpired:
-            if cancel is not None and cancel.cancelled:
-                proc.kill()
-                proc.communicate()
-                raise Cancelled("build cancelled") from None
-            time.sleep(0)
+    try:
+        while True:
+            try:
+                output, _ = proc.communicate(timeout=0.1)
+                return ToolResult(proc.returncode, output)
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.cancelled:
+                    raise Cancelled("build cancelled") from None
+                time.sleep(0)
+    finally:
+        children.stop(proc, grace=0.5)  # the whole group: the driver's cc1 and as too

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.app.boards import board_choices
 from tinystudio.app.formatting import fmt_bytes
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
@@ -33,16 +34,12 @@ from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.worker import Worker, run_in_thread
 
-TARGETS = (
-    ("mps2-an386", "Bench board: Cortex-M4F on QEMU mps2-an386 (counts emulated instructions)"),
-    ("host", "Host board: native process on a pseudo-terminal (counts microseconds)"),
-)
 HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", "NN mean", "Flash", "RAM")
 
 
 def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_dsp: bool, *,
                 progress: Progress, cancel: CancelToken) -> Any:
-    from tinystudio.targets.ondevice import deploy, resolve_variant
+    from tinystudio.app.deploy import deploy, resolve_variant
 
     kind, ident = choice
     share = 0.2 if kind == "run" else 0.0  # quantizing the run first takes the first fifth of the bar
@@ -65,8 +62,8 @@ class DeployPage(QWidget):
         self.shown_result: dict[str, Any] | None = None
 
         self.target_combo = QComboBox()
-        for name, title in TARGETS:
-            self.target_combo.addItem(title, name)
+        for board in board_choices():
+            self.target_combo.addItem(board.title, board.name)
         self.model_combo = QComboBox()
         self.model_combo.setToolTip("An int8 model variant, or a training run (quantized to int8 first)")
         self.dsp_check = QCheckBox("Run the DSP block on the board (otherwise the host sends features)")

@@ -22,14 +22,14 @@ from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.quantize import INPUT_DSP_FEATURES, latest_int8_variant, quantize_run
 from tinystudio.device.runner_client import RunnerError
-from tinystudio.targets import get_target
+from tinystudio.targets import DEFAULT_BOARD, get_target
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
     from tinystudio.device.runner_protocol import HelloInfo
     from tinystudio.targets.base import Artifact, BoardLink, Target
 
-DEFAULT_TARGET = "mps2-an386"
+DEFAULT_TARGET = DEFAULT_BOARD
 BENCH_RUNS = 20
 INFER_TIMEOUT_S = 30.0
 

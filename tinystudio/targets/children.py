@@ -1,0 +1,87 @@
+"""Child processes (emulators, host boards, compilers) that never outlive TinyStudio.
+
+Every child is spawned here: in its own process group (so stopping it also stops what it started, such
+as the compiler's cc1 and as), with Linux's parent-death signal set to SIGKILL (so a crashed or killed
+TinyStudio takes its children with it), and listed until it is stopped, so ``stop_all`` can end them all
+when the command line receives SIGTERM. Linux delivers the parent-death signal when the *thread* that
+spawned the child ends: spawn from the thread that also waits for the child or closes it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+_live: set[subprocess.Popen[Any]] = set()
+
+
+def _die_with(parent: int) -> Callable[[], None]:
+    """The child's pre-exec step: SIGKILL it when ``parent`` goes; exit at once if it is already gone."""
+
+    def preexec() -> None:
+        if _libc is not None:
+            _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return preexec
+
+
+def spawn(args: list[str], **popen: Any) -> subprocess.Popen[Any]:
+    """``subprocess.Popen(args, **popen)`` as a child that dies with this process (see module docstring)."""
+    proc: subprocess.Popen[Any] = subprocess.Popen(
+        args, start_new_session=True, preexec_fn=_die_with(os.getpid()), **popen
+    )
+    _live.add(proc)
+    return proc
+
+
+def _signal_group(proc: subprocess.Popen[Any], sig: int) -> None:
+    if proc.poll() is None:  # never signal a group whose leader is reaped: its id may be reused
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+
+
+def stop(proc: subprocess.Popen[Any], grace: float = 5.0) -> None:
+    """End ``proc`` and its process group: SIGTERM, then SIGKILL after ``grace`` seconds; reap it."""
+    try:
+        if proc.poll() is None:
+            _signal_group(proc, signal.SIGTERM)
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                _signal_group(proc, signal.SIGKILL)
+                proc.wait()
+    finally:
+        _live.discard(proc)
+
+
+def forget(proc: subprocess.Popen[Any]) -> None:
+    """``proc`` ended on its own and was reaped by its owner: stop tracking it."""
+    _live.discard(proc)
+
+
+def stop_all() -> None:
+    """Kill every child still running (for SIGTERM and exit): no grace, the parent is going away."""
+    for proc in list(_live):
+        _signal_group(proc, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            proc.wait(timeout=1.0)
+        _live.discard(proc)
+
+
+def live() -> list[subprocess.Popen[Any]]:
+    """The children spawned here that have not been stopped yet."""
+    return [p for p in _live if p.poll() is None]
+
+
+atexit.register(stop_all)
