@@ -4,11 +4,11 @@ resources/simboard (seven shoulder exercises, six axes, 50 Hz; see resources/REA
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.paths import resources_dir
 
 DATA_FILE = "shoulder_exercises.npz"
 
@@ -29,15 +29,6 @@ class MotionSet:
         if key not in self.activities:
             raise UserError(f"unknown activity {activity!r}: choose one of {', '.join(self.activities)}")
         return self.activities[key]
-
-
-def resources_dir() -> Path:
-    """The resources folder: beside the package in a checkout, or inside a frozen bundle."""
-    here = Path(__file__).resolve()
-    for cand in (here.parents[2] / "resources", here.parents[1] / "resources"):
-        if (cand / "simboard").is_dir():
-            return cand
-    return here.parents[2] / "resources"
 
 
 def load_motion_set() -> MotionSet:

@@ -14,6 +14,7 @@ from pathlib import Path
 from tinystudio.core.codegen.dsp_config import DspConfig, dsp_config
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
+from tinystudio.core.paths import firmware_dir
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.targets.toolchain import run_tool
 
@@ -21,7 +22,7 @@ from tinystudio.targets.toolchain import run_tool
 def firmware_root() -> Path:
     """The firmware/ source tree (TINYSTUDIO_FIRMWARE_DIR overrides, e.g. in a bundled app)."""
     env = os.environ.get("TINYSTUDIO_FIRMWARE_DIR")
-    root = Path(env) if env else Path(__file__).resolve().parents[2] / "firmware"
+    root = Path(env) if env else firmware_dir()
     if not (root / "runtime" / "tsr_runner.c").is_file():
         raise UserError(f"firmware sources not found in {root} (set TINYSTUDIO_FIRMWARE_DIR)")
     return root
