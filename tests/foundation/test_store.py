@@ -1,6 +1,9 @@
 """The project file: round trips, transactions, crash recovery, refusing foreign or newer files."""
 
+import signal
 import sqlite3
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -47,17 +50,41 @@ def test_failed_transaction_leaves_project_unchanged(tmp_path):
         assert [s.label for s in p.samples()] == ["keep"]
 
 
+_CRASHING_WRITER = """
+import os, signal, sys
+import numpy as np
+from tinystudio.core.store import Project
+p = Project.open(sys.argv[1])
+w = p.start_recording(50, ["a", "b"], "idle")
+w.append(np.ones((30, 2)))
+w.flush()
+w.append(np.ones((7, 2)))  # never flushed: lost like the last second of a crash
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
 def test_interrupted_recording_is_recovered_on_open(tmp_path):
-    p = Project.create(tmp_path / "p.tsproj")
-    w = p.start_recording(50, ["a", "b"], "idle")
-    w.append(np.ones((30, 2)))
-    w.flush()
-    w.append(np.ones((7, 2)))  # never flushed: lost like the last second of a crash
-    # simulate a crash: the connection goes away without finish()
-    p._conn.close()
+    Project.create(tmp_path / "p.tsproj").close()
+    # a real crash: the writing process is killed without finishing its recording
+    proc = subprocess.run([sys.executable, "-c", _CRASHING_WRITER, str(tmp_path / "p.tsproj")], check=False)
+    assert proc.returncode == -signal.SIGKILL
     with Project.open(tmp_path / "p.tsproj") as again:
         (info,) = again.samples()
         assert info.frames == 30 and info.label == "idle" and info.status == "complete"
+
+
+def test_opening_again_leaves_a_recording_in_progress_alone(tmp_path):
+    """Another window (or command) opening the project must not cut a recording still being written."""
+    with Project.create(tmp_path / "p.tsproj") as p:
+        w = p.start_recording(50, ["a"], "live")
+        w.append(np.zeros((20, 1)))
+        w.flush()
+        with Project.open(tmp_path / "p.tsproj") as viewer:
+            assert viewer.samples() == []  # not finished yet: not shown, and not finished by the viewer
+        w.append(np.ones((10, 1)))
+        sid = w.finish()
+        assert p.sample_info(sid).frames == 30
+        assert p.load_signal(sid)[:, 0].tolist() == [0.0] * 20 + [1.0] * 10
 
 
 def test_recording_finish_makes_one_sample(tmp_path):

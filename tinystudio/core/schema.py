@@ -84,8 +84,9 @@ def initialise(conn: sqlite3.Connection) -> None:
     migrate(conn)
 
 
-def check_and_migrate(conn: sqlite3.Connection, path: str) -> None:
-    """Refuse foreign or newer files; upgrade older ones in one transaction."""
+def check_and_migrate(conn: sqlite3.Connection, path: str, read_only: bool = False) -> None:
+    """Refuse foreign or newer files (reading only, so a refused file is left exactly as it was);
+    upgrade older ones in one transaction."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if app_id != APPLICATION_ID:
         raise UserError(f"{path} is not a TinyStudio project")
@@ -96,6 +97,10 @@ def check_and_migrate(conn: sqlite3.Connection, path: str) -> None:
             f"{SCHEMA_VERSION}); update TinyStudio to open it"
         )
     if version < SCHEMA_VERSION:
+        if read_only:
+            raise UserError(
+                f"{path} was written by an older TinyStudio and is read-only: make it writable so it can be upgraded"
+            )
         migrate(conn)
 
 

@@ -2,7 +2,9 @@
 
 Every change is a transaction, so a failed import or a crash leaves the project as it was; live
 recordings are committed in chunks while they are captured, so a pulled cable loses at most the last
-flush. One lock serialises access, so a capture thread can append while the GUI reads.
+flush. One lock serialises access, so a capture thread can append while the GUI reads; other processes
+may open the project meanwhile (a live recording's writer holds a lock file, so only recordings whose
+writer is gone are finished on open). A file the user may not change opens read-only, for viewing.
 """
 
 from __future__ import annotations
@@ -23,10 +25,17 @@ import numpy as np
 
 from tinystudio.core import schema
 from tinystudio.core.errors import UserError
+from tinystudio.core.writer_lock import WriterLock, take_over
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 _DTYPES = {"float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16"}
 PROJECT_SUFFIX = ".tsproj"
+BUSY_TIMEOUT_S = 30.0
+"""How long a change waits for another program that is writing to the project before giving up."""
+
+# SQLite primary result codes that a user can cause (or must be told about) rather than a bug
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT = 5, 6, 8, 10, 11
+_SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 13, 14, 26
 
 _INFO_COLUMNS = (
     "id, name, label, split, split_manual, group_key, frames, axes, rate_hz, axis_names, units, "
@@ -116,6 +125,33 @@ def _check_signal(signal: np.ndarray, axis_names: Sequence[str], units: Sequence
     return np.ascontiguousarray(arr.astype(arr.dtype.newbyteorder("<"), copy=False))
 
 
+def _writable(path: Path) -> bool:
+    """Writable for us and not marked read-only (the mode bits are honoured even for root)."""
+    try:
+        return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _sqlite_error(exc: sqlite3.Error, path: Path) -> UserError | None:
+    """The one line to show for a database error the user can cause; None for a programming error."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return UserError(
+            f"{path} is busy: another program has been writing to it for over {BUSY_TIMEOUT_S:g} s; "
+            "try again when it has finished"
+        )
+    if code == _SQLITE_READONLY:
+        return UserError(f"{path} is read-only: it can be viewed but not changed")
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return UserError(f"{path} is damaged ({exc}); restore it from a backup")
+    if code == _SQLITE_FULL:
+        return UserError(f"the disk holding {path} is full")
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return UserError(f"could not read or write {path} ({exc})")
+    return None
+
+
 def _check_split(split: str | None) -> None:
     if split is not None and split not in SPLITS:
         raise UserError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
@@ -124,8 +160,10 @@ def _check_split(split: str | None) -> None:
 class Project:
     """An open project file. Use ``Project.create`` or ``Project.open``; close it (or use ``with``)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        """True when the file or its folder may not be changed: the project opened for viewing only."""
         self._conn = conn
         self._lock = threading.RLock()
         self._depth = 0
@@ -142,7 +180,12 @@ class Project:
             raise UserError(f"folder {p.parent} does not exist")
         conn = cls._connect(p)
         try:
+            conn.execute("PRAGMA journal_mode=WAL")
             schema.initialise(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            p.unlink(missing_ok=True)
+            raise _sqlite_error(exc, p) or UserError(f"could not create {p} ({exc})") from exc
         except BaseException:
             conn.close()
             p.unlink(missing_ok=True)
@@ -151,44 +194,100 @@ class Project:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Project:
-        """Open an existing project, upgrading an older schema and finishing interrupted recordings."""
+        """Open an existing project, upgrading an older schema and finishing interrupted recordings.
+
+        Nothing in the file is changed before it is known to be ours. A file (or folder) the user may
+        not change opens read-only: everything can be viewed, every change says it is read-only.
+        """
         p = Path(path).absolute()
         if not p.is_file():
             raise UserError(f"no project at {p}")
-        with open(p, "rb") as fh:
-            head = fh.read(16)
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise UserError(f"cannot read {p} ({exc.strerror or exc})") from exc
         if head != b"SQLite format 3\x00":
             raise UserError(f"{p} is not a TinyStudio project")
-        conn = cls._connect(p)
+        read_only = not (_writable(p) and _writable(p.parent))
+        conn = cls._connect(p, read_only)
         try:
-            schema.check_and_migrate(conn, str(p))
-        except sqlite3.DatabaseError as exc:
+            schema.check_and_migrate(conn, str(p), read_only=read_only)
+            if not read_only:
+                conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
             conn.close()
-            raise UserError(f"{p} is not a readable TinyStudio project ({exc})") from exc
+            raise _sqlite_error(exc, p) or UserError(f"{p} is not a readable TinyStudio project ({exc})") from exc
         except BaseException:
             conn.close()
             raise
-        project = cls(p, conn)
-        project.recover_recordings()
+        project = cls(p, conn, read_only)
+        try:
+            project.recover_recordings()
+        except BaseException:
+            project.close()
+            raise
         return project
 
     @staticmethod
-    def _connect(p: Path) -> sqlite3.Connection:
+    def _connect(p: Path, read_only: bool = False) -> sqlite3.Connection:
+        """Connect without changing the file: the journal mode is only set once the file is known to be ours."""
+
+        def connect(target: str | Path, uri: bool = False) -> sqlite3.Connection:
+            conn = sqlite3.connect(
+                target, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S, uri=uri
+            )
+            try:
+                conn.execute("PRAGMA application_id").fetchone()  # make SQLite really open the file now
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
         try:
-            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.DatabaseError as exc:
-            raise UserError(f"{p} is not a TinyStudio project ({exc})") from exc
-        return conn
+            if not read_only:
+                return connect(p)
+            try:
+                return connect(p.as_uri() + "?mode=ro", uri=True)
+            except sqlite3.OperationalError:
+                # a read-only folder cannot hold the WAL index: read the file as it is on disk
+                return connect(p.as_uri() + "?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error as exc:
+            raise _sqlite_error(exc, p) or UserError(f"{p} is not a TinyStudio project ({exc})") from exc
+
+    def _error(self, exc: sqlite3.Error) -> UserError | None:
+        return _sqlite_error(exc, self.path)
+
+    def _json(self, text: str, what: str) -> Any:
+        """Parse JSON stored in the file; damaged or absurdly nested text is one clear line, not a crash."""
+        try:
+            return json.loads(text)
+        except (ValueError, TypeError, RecursionError) as exc:
+            kind = "is nested too deeply" if isinstance(exc, RecursionError) else "is not valid JSON"
+            raise UserError(f"{self.path} is damaged: its {what} {kind}") from None
+
+    @staticmethod
+    def _dumps(value: Any, what: str) -> str:
+        try:
+            return json.dumps(value)
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise UserError(f"cannot store {what}: {type(exc).__name__}") from None
 
     @property
     def cache_dir(self) -> Path:
         """Folder beside the project for build outputs and reports; never needed to reopen the project."""
         path = self.path.with_name(self.path.name + "-cache")
-        path.mkdir(exist_ok=True)
+        try:
+            path.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create the folder {path} ({exc.strerror or exc})") from exc
         return path
+
+    def _recording_lock(self, sample_id: int) -> Path:
+        """The lock file a recording's writer holds while it records (in the cache folder)."""
+        return self.path.with_name(self.path.name + "-cache") / "recordings" / f"sample-{sample_id}.lock"
 
     def close(self) -> None:
         with self._lock:
@@ -205,22 +304,41 @@ class Project:
         """All changes inside happen together or not at all; nesting joins the outer transaction."""
         with self._lock:
             if self._depth == 0:
-                self._conn.execute("BEGIN IMMEDIATE")
+                if self.read_only:
+                    raise UserError(f"{self.path} is read-only: it can be viewed but not changed")
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.Error as exc:
+                    err = self._error(exc)
+                    if err is None:
+                        raise
+                    raise err from exc
             self._depth += 1
             try:
                 yield
-            except BaseException:
+                if self._depth == 1:
+                    self._conn.execute("COMMIT")
+            except BaseException as exc:
                 self._depth -= 1
-                if self._depth == 0:
-                    self._conn.execute("ROLLBACK")
+                if self._depth == 0 and self._conn.in_transaction:
+                    try:
+                        self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # SQLite already rolled back (a damaged or full disk)
+                if isinstance(exc, sqlite3.Error) and (err := self._error(exc)) is not None:
+                    raise err from exc
                 raise
             self._depth -= 1
-            if self._depth == 0:
-                self._conn.execute("COMMIT")
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                err = self._error(exc)
+                if err is None:
+                    raise
+                raise err from exc
 
     # -- samples -------------------------------------------------------------------------------
 
@@ -316,8 +434,7 @@ class Project:
                     blob.write(data)
             return sample_id
 
-    @staticmethod
-    def _info(row: Sequence[Any]) -> SampleInfo:
+    def _info(self, row: Sequence[Any]) -> SampleInfo:
         return SampleInfo(
             id=row[0],
             name=row[1],
@@ -328,8 +445,8 @@ class Project:
             frames=row[6],
             axes=row[7],
             rate_hz=row[8],
-            axis_names=tuple(json.loads(row[9])),
-            units=tuple(json.loads(row[10])),
+            axis_names=tuple(self._json(row[9], f"axis names of sample {row[0]}")),
+            units=tuple(self._json(row[10], f"units of sample {row[0]}")),
             dtype=row[11],
             source=row[12],
             created=row[13],
@@ -426,24 +543,43 @@ class Project:
         return RecordingWriter(self, rate_hz, axis_names, label, units, group, source, name)
 
     def recover_recordings(self) -> list[int]:
-        """Turn recordings interrupted by a crash into complete samples (or drop empty ones)."""
+        """Turn recordings whose writer is gone (crashed, killed) into complete samples, or drop empty ones.
+
+        A recording that another process (or another part of this one) is still writing holds its lock
+        file and is left alone. If the project is read-only or busy, recovery waits for a later open.
+        """
+        if self.read_only:
+            return []
         ids = [r[0] for r in self._query("SELECT id FROM samples WHERE status = 'recording'")]
         recovered = []
         for sid in ids:
-            if self._finalise(sid) is not None:
-                recovered.append(sid)
+            lock = take_over(self._recording_lock(sid))
+            if lock is None:
+                continue  # still being recorded
+            try:
+                if self._finalise(sid) is not None:
+                    recovered.append(sid)
+            except UserError:
+                continue  # busy or read-only right now: the next open tries again
+            finally:
+                lock.release()
         return recovered
 
     def _finalise(self, sample_id: int) -> int | None:
+        """Join a recording's chunks into its sample; None when nothing was captured (the row goes)."""
         with self.transaction():
             row = self._conn.execute(
-                "SELECT dtype, axes, rate_hz FROM samples WHERE id = ?", (sample_id,)
+                "SELECT dtype, axes, rate_hz, status FROM samples WHERE id = ?", (sample_id,)
             ).fetchone()
+            if row is None or row[3] != "recording":
+                return None  # finished meanwhile by someone else
             chunks = self._conn.execute(
                 "SELECT data FROM sample_chunks WHERE sample_id = ? ORDER BY seq", (sample_id,)
             ).fetchall()
             data = b"".join(c[0] for c in chunks)
-            dtype, axes, rate = row
+            dtype, axes, rate, _ = row
+            frame_bytes = np.dtype(dtype).itemsize * axes
+            data = data[: len(data) // frame_bytes * frame_bytes]  # a torn last frame is not a frame
             arr = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<")).reshape(-1, axes)
             self._conn.execute("DELETE FROM sample_chunks WHERE sample_id = ?", (sample_id,))
             if arr.shape[0] == 0:
@@ -470,14 +606,19 @@ class Project:
             cur = self._conn.execute(
                 "INSERT INTO runs (kind, name, created, config, metrics, curves, model)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (kind, name, time.time(), json.dumps(config), json.dumps(metrics), json.dumps(curves), model),
+                (kind, name, time.time(), self._dumps(config, "the run's settings"),
+                 self._dumps(metrics, "the run's results"), self._dumps(curves, "the run's curves"), model),
             )
             return int(cur.lastrowid or 0)
 
     def runs(self, kind: str | None = None) -> list[RunInfo]:
         sql = "SELECT id, kind, name, created, config, metrics FROM runs"
         rows = self._query(sql + (" WHERE kind = ?" if kind else "") + " ORDER BY id", (kind,) if kind else ())
-        return [RunInfo(r[0], r[1], r[2], r[3], json.loads(r[4]), json.loads(r[5])) for r in rows]
+        return [
+            RunInfo(r[0], r[1], r[2], r[3], self._json(r[4], f"run {r[0]}'s settings"),
+                    self._json(r[5], f"run {r[0]}'s results"))
+            for r in rows
+        ]
 
     def run(self, run_id: int) -> Run:
         rows = self._query(
@@ -486,7 +627,10 @@ class Project:
         if not rows:
             raise UserError(f"no run with id {run_id}")
         r = rows[0]
-        return Run(r[0], r[1], r[2], r[3], json.loads(r[4]), json.loads(r[5]), json.loads(r[6]), r[7])
+        return Run(
+            r[0], r[1], r[2], r[3], self._json(r[4], f"run {r[0]}'s settings"),
+            self._json(r[5], f"run {r[0]}'s results"), self._json(r[6], f"run {r[0]}'s curves"), r[7],
+        )
 
     def delete_run(self, run_id: int) -> None:
         with self.transaction():
@@ -498,7 +642,8 @@ class Project:
         with self.transaction():
             cur = self._conn.execute(
                 "INSERT INTO variants (run_id, name, created, config, metrics, tflite) VALUES (?, ?, ?, ?, ?, ?)",
-                (run_id, name, time.time(), json.dumps(config), json.dumps(metrics), tflite),
+                (run_id, name, time.time(), self._dumps(config, "the variant's settings"),
+                 self._dumps(metrics, "the variant's results"), tflite),
             )
             return int(cur.lastrowid or 0)
 
@@ -507,7 +652,11 @@ class Project:
         rows = self._query(sql + (" WHERE run_id = ?" if run_id else "") + " ORDER BY id", (run_id,) if run_id else ())
         keys = ("id", "run_id", "name", "created", "config", "metrics")
         return [
-            {**dict(zip(keys, r, strict=True)), "config": json.loads(r[4]), "metrics": json.loads(r[5])}
+            {
+                **dict(zip(keys, r, strict=True)),
+                "config": self._json(r[4], f"model variant {r[0]}'s settings"),
+                "metrics": self._json(r[5], f"model variant {r[0]}'s results"),
+            }
             for r in rows
         ]
 
@@ -521,7 +670,7 @@ class Project:
         with self.transaction():
             cur = self._conn.execute(
                 "INSERT INTO device_results (variant_id, target, created, results) VALUES (?, ?, ?, ?)",
-                (variant_id, target, time.time(), json.dumps(results)),
+                (variant_id, target, time.time(), self._dumps(results, "the device results")),
             )
             return int(cur.lastrowid or 0)
 
@@ -531,7 +680,10 @@ class Project:
             sql + (" WHERE variant_id = ?" if variant_id else "") + " ORDER BY id", (variant_id,) if variant_id else ()
         )
         return [
-            {"id": r[0], "variant_id": r[1], "target": r[2], "created": r[3], "results": json.loads(r[4])}
+            {
+                "id": r[0], "variant_id": r[1], "target": r[2], "created": r[3],
+                "results": self._json(r[4], f"device result {r[0]}"),
+            }
             for r in rows
         ]
 
@@ -539,12 +691,12 @@ class Project:
         with self.transaction():
             self._conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
+                (key, self._dumps(value, f"setting {key!r}")),
             )
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
-        return json.loads(rows[0][0]) if rows else default
+        return self._json(rows[0][0], f"setting {key!r}") if rows else default
 
 
 class RecordingWriter:
@@ -586,6 +738,11 @@ class RecordingWriter:
                 ),
             )
             self.sample_id = int(cur.lastrowid or 0)
+            # taken before the row is committed, so no other process ever sees this recording unlocked
+            try:
+                self._writer_lock: WriterLock | None = WriterLock.acquire(project._recording_lock(self.sample_id))
+            except OSError as exc:
+                raise UserError(f"cannot record into {project.path}: {exc.strerror or exc}") from exc
 
     def append(self, frames: np.ndarray) -> None:
         """Buffer frames (n, axes); they reach the file at the next flush."""
@@ -623,12 +780,23 @@ class RecordingWriter:
         """Flush and turn the chunks into one complete sample; None when nothing was captured."""
         if self._done:
             return self.sample_id
-        self.flush()
-        self._done = True
-        return self._project._finalise(self.sample_id)
+        try:
+            self.flush()
+            return self._project._finalise(self.sample_id)
+        finally:
+            self._done = True
+            self._release()  # even after a failure: the next open then recovers what was committed
 
     def abort(self) -> None:
         """Throw the recording away."""
         self._done = True
         self._pending = []
-        self._project.delete([self.sample_id])
+        try:
+            self._project.delete([self.sample_id])
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
