@@ -7,10 +7,9 @@ import argparse
 import json
 import sys
 
+from tinystudio.app.capture import DEFAULT_BAUD, DEFAULT_TIMEOUT_S, SIMULATED_PORT, Status, list_boards, record
 from tinystudio.cli.common import open_project
 from tinystudio.core.errors import UserError
-from tinystudio.device.capture import CaptureSession
-from tinystudio.device.ports import SIMULATED_PORT, list_boards
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,9 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--activity", help="simulated board only: what the wearer does (tinystudio simboard --list)")
     p.add_argument("--label", help="label of the new sample")
     p.add_argument("--seconds", type=float, help="length of the recording in seconds")
-    p.add_argument("--baud", type=int, default=115200, help="baud rate (default 115200)")
+    p.add_argument("--baud", type=int, default=DEFAULT_BAUD, help=f"baud rate (default {DEFAULT_BAUD})")
     p.add_argument("--group", help="group key (person, session, device) for leakage-free splits")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for data (default 10)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                   help=f"seconds to wait for data (default {DEFAULT_TIMEOUT_S:g})")
     p.add_argument("--json", action="store_true", help="print the new sample as a JSON object")
     p.set_defaults(func=run)
 
@@ -53,47 +53,23 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give the recording length with --seconds S (a positive number)")
     if not args.label:
         raise UserError("give the sample's label with --label L")
+    def announce(status: Status) -> None:
+        if not args.json:
+            print(
+                f"recording {args.seconds:g} s from {status.board} "
+                f"({status.layout.axes if status.layout else 0} axes at {status.rate_hz:g} Hz)...",
+                file=sys.stderr,
+            )
+
     with open_project(args.project) as project:
         port = SIMULATED_PORT if args.simulated else args.port
-        session = CaptureSession(port, baud=args.baud, activity=args.activity)
-        session.start()
-        try:
-            status = session.wait_ready(args.timeout)
-            session.start_recording(project, args.label, seconds=args.seconds, group=args.group)
-            if not args.json:
-                print(
-                    f"recording {args.seconds:g} s from {status.board} "
-                    f"({status.layout.axes if status.layout else 0} axes at {status.rate_hz:g} Hz)...",
-                    file=sys.stderr,
-                )
-            result = session.wait_recording(args.seconds * 1.5 + 5)
-            if result is None:
-                session.stop_recording()
-                result = session.wait_recording(5)
-            final = session.status()
-        finally:
-            session.stop()
-        if result is None or result.sample_id is None:
-            msg = result.message if result is not None else "the recording did not finish"
-            raise UserError(msg)
-        info = project.sample_info(result.sample_id)
-    warnings = [e.message for e in session.events() if e.kind in ("warning", "disconnected")]
-    out = {
-        "sample_id": info.id,
-        "frames": info.frames,
-        "axes": info.axes,
-        "axis_names": list(info.axis_names),
-        "rate_hz": info.rate_hz,
-        "label": info.label,
-        "lines": final.stats.lines,
-        "malformed": final.stats.skipped,
-        "dropped": final.dropped,
-        "warnings": warnings,
-    }
+        done = record(project, port, args.label, args.seconds, baud=args.baud, group=args.group,
+                      activity=args.activity, timeout=args.timeout, on_ready=announce)
+        out = done.to_dict(project)
     if args.json:
         print(json.dumps(out))
     else:
-        print(result.message)
-        for w in warnings:
+        print(done.message)
+        for w in done.warnings:
             print(f"warning: {w}", file=sys.stderr)
     return 0

@@ -7,15 +7,13 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from tinystudio.app.compress import DEFAULTS, METHODS, CompressOptions, compress_run, run_to_compress
 from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent, fmt_points
 from tinystudio.cli.common import open_project, print_progress
-from tinystudio.core.compress.options import METHODS, CompressOptions
-from tinystudio.core.errors import UserError
 from tinystudio.core.models import PRESETS
 
 if TYPE_CHECKING:
     from tinystudio.core.compress.compare import VariantRow
-    from tinystudio.core.store import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,10 +22,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--run", type=int, help="training run id (default: the newest)")
     p.add_argument("--method", choices=METHODS, action="append", required=True,
                    help="compression method; repeat to make several variants")
-    p.add_argument("--sparsity", type=float, default=0.5, help="pruning: share of weights set to zero (0.5)")
+    p.add_argument("--sparsity", type=float, default=DEFAULTS.sparsity,
+                   help=f"pruning: share of weights set to zero ({DEFAULTS.sparsity:g})")
     p.add_argument("--epochs", type=int, help="fine-tuning or student training epochs (default per method)")
-    p.add_argument("--student", choices=sorted(PRESETS), default="dense", help="distillation: student model")
-    p.add_argument("--temperature", type=float, default=4.0, help="distillation: softening temperature")
+    p.add_argument("--student", choices=sorted(PRESETS), default=DEFAULTS.student, help="distillation: student model")
+    p.add_argument("--temperature", type=float, default=DEFAULTS.temperature,
+                   help="distillation: softening temperature")
     p.add_argument("--lr", type=float, help="learning rate (default: derived from the run's)")
     p.add_argument("--json", action="store_true", help="print the new variants as one JSON object")
     p.set_defaults(func=run)
@@ -40,34 +40,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     v.set_defaults(func=run_variants)
 
 
-def _run_id(project: Project, requested: int | None) -> int:
-    if requested is not None:
-        project.run(requested)
-        return requested
-    runs = project.runs("train")
-    if not runs:
-        raise UserError("the project has no trained run yet: train a model first")
-    return runs[-1].id
-
-
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.core.compress import compress
     from tinystudio.core.compress.compare import variant_rows
 
     options = CompressOptions(epochs=args.epochs, sparsity=args.sparsity, student=args.student,
                               temperature=args.temperature, learning_rate=args.lr).validate()
-    methods = list(dict.fromkeys(args.method))
     with open_project(args.project) as project:
-        run_id = _run_id(project, args.run)
-        made = []
-        for i, method in enumerate(methods):
+        run_id = run_to_compress(project, args.run)
+
+        def announce(method: str) -> None:
             if not args.json:
                 print(f"run {run_id}: {method}", flush=True)
 
-            def step(f: float, m: str, i: int = i) -> None:
-                print_progress((i + f) / len(methods), m)
-
-            made.append(compress(project, run_id, method, options, step))
+        made = compress_run(project, run_id, args.method, options, progress=print_progress, on_method=announce)
         rows = [r for r in variant_rows(project, run_id) if r.variant_id in made]
     if args.json:
         print(json.dumps({"run_id": run_id, "variants": [r.to_dict() for r in rows]}))

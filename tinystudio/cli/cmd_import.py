@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tinystudio.app.importing import FORMATS, LABEL_SOURCES, import_files
 from tinystudio.cli.common import open_project, print_progress
-from tinystudio.core.formats import FORMATS, import_files
-from tinystudio.core.formats.importer import LABEL_SOURCES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from tinystudio.app import samples
+from tinystudio.app.samples import SPLITS, UNASSIGNED
 from tinystudio.cli.common import open_project
 from tinystudio.core.errors import UserError
-from tinystudio.core.segments import crop, cut_segment
-from tinystudio.core.store import SPLITS, Project, SampleInfo
+from tinystudio.core.store import Project, SampleInfo
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("ids", nargs="*", type=int, help="sample ids to change (all listed ones when omitted)")
     p.add_argument("--label", help="only samples with this label")
-    p.add_argument("--split", choices=[*SPLITS, "unassigned"], help="only samples in this split")
+    p.add_argument("--split", choices=[*SPLITS, UNASSIGNED], help="only samples in this split")
     action = p.add_mutually_exclusive_group()
     action.add_argument("--relabel", metavar="LABEL", help="give the samples this label")
     action.add_argument("--move", choices=SPLITS, help="move the samples to this split (kept by later splits)")
@@ -42,19 +43,7 @@ def _row(s: SampleInfo) -> dict[str, object]:
 
 
 def _select(project: Project, args: argparse.Namespace) -> list[SampleInfo]:
-    rows = project.samples(label=args.label)
-    if args.split == "unassigned":
-        rows = [r for r in rows if r.split is None]
-    elif args.split:
-        rows = [r for r in rows if r.split == args.split]
-    if args.ids:
-        known = {r.id for r in project.samples()}
-        missing = [i for i in args.ids if i not in known]
-        if missing:
-            raise UserError(f"no sample with id {', '.join(map(str, missing))}")
-        wanted = set(args.ids)
-        rows = [r for r in rows if r.id in wanted]
-    return rows
+    return samples.select(project, label=args.label, split=args.split, ids=args.ids)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,16 +55,16 @@ def run(args: argparse.Namespace) -> int:
         if editing and not args.ids:
             raise UserError("name the sample ids to change (for safety, edits never apply to all samples)")
         if args.relabel is not None:
-            project.relabel(ids, args.relabel)
+            samples.relabel(project, ids, args.relabel)
         elif args.move:
-            project.set_split(ids, args.move, manual=True)
+            samples.move(project, ids, args.move)
         elif args.set_group is not None:
-            project.set_group(ids, args.set_group or None)
+            samples.set_group(project, ids, args.set_group)
         elif args.delete:
-            project.delete(ids)
+            samples.delete(project, ids)
         elif args.crop:
             for sid in ids:
-                crop(project, sid, *args.crop)
+                samples.crop(project, sid, *args.crop)
         elif args.cut:
             start, end, label = args.cut
             try:
@@ -83,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise UserError("--cut takes START_S END_S LABEL, with times in seconds") from exc
             for sid in ids:
-                print(f"new sample {cut_segment(project, sid, start_s, end_s, label)} from sample {sid}")
+                print(f"new sample {samples.cut(project, sid, start_s, end_s, label)} from sample {sid}")
         rows = [] if args.delete else _select(project, args)
         if args.json:
             print(json.dumps([_row(r) for r in rows], indent=2))

@@ -5,24 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tinystudio.app.split import DEFAULT_RATIOS_TEXT, DEFAULT_SEED, split
 from tinystudio.cli.common import open_project
-from tinystudio.core.split import assign_splits, parse_ratios
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("split", help="split samples into train/validation/test")
     p.add_argument("project")
-    p.add_argument("--ratios", default="70,15,15", help="train,validation,test (default 70,15,15)")
+    p.add_argument("--ratios", default=DEFAULT_RATIOS_TEXT,
+                   help=f"train,validation,test (default {DEFAULT_RATIOS_TEXT})")
     p.add_argument("--rebalance", action="store_true",
                    help="redo automatic assignments too (manual moves always stay)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    ratios = parse_ratios(args.ratios)
     with open_project(args.project) as project:
-        report = assign_splits(project, ratios, rebalance=args.rebalance, seed=args.seed)
+        report = split(project, args.ratios, rebalance=args.rebalance, seed=args.seed)
     print(f"assigned {report.moved} sample(s)")
     print("\n".join(report.lines()))
     for warning in report.warnings:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
+from tinystudio.app import train as train_app
 from tinystudio.cli.common import open_project
 from tinystudio.core.dsp import BLOCKS
+from tinystudio.core.impulse import SHORT_POLICIES
 from tinystudio.core.models import PRESETS
-
-if TYPE_CHECKING:
-    from tinystudio.core.training import TrainResult
-
-MODEL_FOR_DSP = {"raw": "cnn1d", "spectral": "dense", "mfe": "dscnn", "mfcc": "dscnn"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--window-ms", type=float, help="window length in ms (default: from the data)")
     p.add_argument("--stride-ms", type=float, help="window stride in ms (default: a quarter window)")
-    p.add_argument("--short", choices=("pad", "drop"), help="recordings shorter than a window: pad or drop")
+    p.add_argument("--short", choices=SHORT_POLICIES, help="recordings shorter than a window: pad or drop")
     p.add_argument("--dsp", choices=sorted(BLOCKS), help="DSP block (default: from the data)")
     p.add_argument("--model", choices=sorted(PRESETS), help="model preset (default: suits the DSP block)")
     p.add_argument("--epochs", type=int)
@@ -36,33 +32,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.core.features import suggest_for_project
-    from tinystudio.core.training import EpochStats, train
-
     with open_project(args.project) as project:
-        impulse = suggest_for_project(project)
+        impulse = train_app.with_changes(
+            train_app.default_impulse(project), window_ms=args.window_ms, stride_ms=args.stride_ms,
+            short=args.short, dsp=args.dsp, model=args.model, epochs=args.epochs, learning_rate=args.lr,
+            batch_size=args.batch_size, early_stopping=args.early_stopping, seed=args.seed,
+        )
         w, d, m = impulse.window, impulse.dsp, impulse.model
-        if args.window_ms is not None:
-            w.window_ms = args.window_ms
-            if args.stride_ms is None:
-                w.stride_ms = max(1.0, round(args.window_ms / 4.0))
-        if args.stride_ms is not None:
-            w.stride_ms = args.stride_ms
-        if args.short:
-            w.short_policy = args.short
-        if args.dsp and args.dsp != d.block:
-            d.block, d.params = args.dsp, {}
-            if not args.model:
-                m.preset = MODEL_FOR_DSP[args.dsp]
-        if args.model:
-            m.preset = args.model
-        for flag, attr in (("epochs", "epochs"), ("lr", "learning_rate"), ("batch_size", "batch_size"),
-                           ("early_stopping", "early_stopping"), ("seed", "seed")):
-            if getattr(args, flag) is not None:
-                setattr(m, attr, getattr(args, flag))
-        impulse.validate()
 
-        def on_epoch(s: EpochStats) -> None:
+        def on_epoch(s: train_app.EpochStats) -> None:
             if args.json:
                 return
             val = ""
@@ -73,29 +51,15 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"window {w.window_ms:g} ms, stride {w.stride_ms:g} ms ({w.short_policy} short recordings), "
                   f"dsp {d.block}, model {m.preset}, {m.epochs} epochs, seed {m.seed}", flush=True)
-        result = train(project, impulse, on_epoch=on_epoch, name=args.name)
-        project.set_setting("impulse", impulse.to_dict())
-    test, val = result.test, result.validation
+        result = train_app.train(project, impulse, on_epoch=on_epoch, name=args.name)
     if args.json:
-        out = {
-            "run_id": result.run_id,
-            "test_accuracy": test.accuracy if test else None,
-            "validation_accuracy": val.accuracy if val else None,
-            "per_class": {k: {x: v[x] for x in ("precision", "recall", "f1")} for k, v in test.per_class.items()}
-            if test else {},
-            "confusion_matrix": {"labels": test.labels if test else result.config["labels"],
-                                 "counts": test.confusion if test else []},
-            "params": result.metrics["params"],
-            "macs": result.metrics["macs"],
-            "dsp_ops": result.metrics["dsp_ops"],
-        }
-        print(json.dumps(out))
+        print(json.dumps(train_app.run_summary(result)))
         return 0
     _summary(result)
     return 0
 
 
-def _summary(r: TrainResult) -> None:
+def _summary(r: train_app.TrainResult) -> None:
     m = r.metrics
     print(f"run {r.run_id}: model {m['params']} parameters, {m['macs']} MACs; DSP {m['dsp_ops']} ops per window")
     for name, ev in (("validation", r.validation), ("test", r.test)):

@@ -95,8 +95,8 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def model_spec(preset: str, params: dict[str, Any] | None, input_shape: tuple[int, ...], classes: int) -> ModelSpec:
-    """The architecture of ``preset`` for inputs of ``input_shape`` and ``classes`` outputs."""
+def resolve_model_params(preset: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The preset's defaults merged with ``params``, each cast to its default's type (lists of sizes)."""
     try:
         p = PRESETS[preset]
     except KeyError:
@@ -113,8 +113,14 @@ def model_spec(preset: str, params: dict[str, Any] | None, input_shape: tuple[in
             merged[key] = type(default)(merged[key])
         except (TypeError, ValueError):
             raise UserError(f"model parameter '{key}' has an invalid value: {merged[key]!r}") from None
+    return merged
+
+
+def model_spec(preset: str, params: dict[str, Any] | None, input_shape: tuple[int, ...], classes: int) -> ModelSpec:
+    """The architecture of ``preset`` for inputs of ``input_shape`` and ``classes`` outputs."""
+    merged = resolve_model_params(preset, params)
     if classes < 2:
         raise UserError("training needs at least two labels")
-    spec = ModelSpec(tuple(int(v) for v in input_shape), p.build(tuple(input_shape), classes, merged))
+    spec = ModelSpec(tuple(int(v) for v in input_shape), PRESETS[preset].build(tuple(input_shape), classes, merged))
     spec.shapes()  # validates
     return spec

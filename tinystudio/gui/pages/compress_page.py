@@ -27,32 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.app.compress import DEFAULT_EPOCHS, DEFAULTS, METHOD_TITLES, METHODS, CompressOptions, compress_run
 from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent
-from tinystudio.core.compress.options import DEFAULT_EPOCHS, METHOD_TITLES, METHODS, CompressOptions
 from tinystudio.core.errors import UserError
 from tinystudio.core.models import PRESETS
-from tinystudio.core.progress import CancelToken, Progress
-from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.variant_chart import VariantChart
 from tinystudio.gui.worker import Worker, run_in_thread
 
 COLUMNS = ("Variant", "Method", "int8 test acc", "vs float", "Val acc", "Sparsity", "Params (non-zero)",
            "MACs", "Flash", "RAM (arena)", "Latency on device", "Deploy")
-
-
-def compress_job(project: Project, run_id: int, methods: list[str], options: CompressOptions, *,
-                 progress: Progress, cancel: CancelToken) -> list[int]:
-    """Apply ``methods`` one after the other; the variant ids made (each stored as soon as it is done)."""
-    from tinystudio.core.compress import compress
-
-    made = []
-    for i, method in enumerate(methods):
-        def share(f: float, m: str, i: int = i, method: str = method) -> None:
-            progress((i + f) / len(methods), f"{method}: {m}")
-
-        made.append(compress(project, run_id, method, options, share, cancel))
-    return made
 
 
 class CompressPage(QWidget):
@@ -78,11 +62,12 @@ class CompressPage(QWidget):
         self.sparsity = QDoubleSpinBox()
         self.sparsity.setRange(0.05, 0.95)
         self.sparsity.setSingleStep(0.05)
-        self.sparsity.setValue(0.5)
+        self.sparsity.setValue(DEFAULTS.sparsity)
         self.sparsity.setToolTip("Share of the weights set to zero")
         self.student = QComboBox()
         for name, preset in PRESETS.items():
             self.student.addItem(preset.title, name)
+        self.student.setCurrentIndex(self.student.findData(DEFAULTS.student))
         self.epochs = QSpinBox()
         self.epochs.setRange(0, 500)
         self.epochs.setSpecialValueText("method default")
@@ -300,7 +285,7 @@ class CompressPage(QWidget):
         self.progress.setValue(0)
         self.status.setText("starting…")
         self.worker = run_in_thread(
-            compress_job, project, int(run_id), methods, options,
+            compress_run, project, int(run_id), methods, options,
             on_progress=self._on_progress, on_done=self._on_done, on_error=self._on_error,
             on_cancelled=self._on_cancelled,
         )

@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tinystudio.core.formats import export_samples, import_files
-from tinystudio.core.segments import crop, cut_segment
-from tinystudio.core.split import SplitReport, assign_splits
-from tinystudio.core.store import SPLITS, SampleInfo
+from tinystudio.app import samples
+from tinystudio.app.export import EXPORT_FORMATS, export
+from tinystudio.app.formatting import fmt_span
+from tinystudio.app.importing import FILE_FILTER, import_files
+from tinystudio.app.samples import SPLITS, UNASSIGNED
+from tinystudio.app.split import DEFAULT_RATIOS_TEXT, SplitReport, label_split_counts, split
+from tinystudio.core.store import SampleInfo
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.worker import Worker, run_in_thread
 
@@ -121,7 +124,7 @@ class DataPage(QWidget):
 
         self.label_filter = QComboBox()
         self.split_filter = QComboBox()
-        self.split_filter.addItems([_ALL, *SPLITS, "unassigned"])
+        self.split_filter.addItems([_ALL, *SPLITS, UNASSIGNED])
         self.label_filter.currentTextChanged.connect(self.refresh)
         self.split_filter.currentTextChanged.connect(self.refresh)
 
@@ -130,7 +133,7 @@ class DataPage(QWidget):
         self.move_combo = QComboBox()
         self.move_combo.addItems(["Move to split…", *SPLITS])
         self.delete_button = QPushButton("Delete")
-        self.split_button = QPushButton("Split 70/15/15")
+        self.split_button = QPushButton(f"Split {DEFAULT_RATIOS_TEXT.replace(',', '/')}")
         self.export_button = QPushButton("Export…")
         self.import_button.clicked.connect(self.choose_import)
         self.relabel_button.clicked.connect(self.ask_relabel)
@@ -206,26 +209,18 @@ class DataPage(QWidget):
             self.label_filter.setCurrentText(current)
         self.label_filter.blockSignals(False)
         label = self.label_filter.currentText()
-        split = self.split_filter.currentText()
-        rows = project.samples(label=None if label == _ALL else label)
-        if split == "unassigned":
-            rows = [r for r in rows if r.split is None]
-        elif split != _ALL:
-            rows = [r for r in rows if r.split == split]
-        self.model.set_rows(rows)
+        split_name = self.split_filter.currentText()
+        self.model.set_rows(samples.select(project, label=None if label == _ALL else label,
+                                           split=None if split_name == _ALL else split_name))
         self._update_summary()
 
     def _update_summary(self) -> None:
         project = self.context.project
         if project is None:
             return
-        counts: dict[str, dict[str, int]] = {}
-        for s in project.samples():
-            row = counts.setdefault(s.label or "(unlabelled)", {k: 0 for k in (*SPLITS, "unassigned")})
-            row[s.split or "unassigned"] += 1
-        cells = "".join(f"<th>{k}</th>" for k in (*SPLITS, "unassigned"))
+        cells = "".join(f"<th>{k}</th>" for k in (*SPLITS, UNASSIGNED))
         html = [f"<table cellspacing=4><tr><th align=left>label</th>{cells}</tr>"]
-        for label, row in sorted(counts.items()):
+        for label, row in label_split_counts(project).items():
             total = sum(row.values())
             tds = "".join(
                 f"<td align=right>{v} ({100 * v / total:.0f}%)</td>" if total else "<td>0</td>" for v in row.values()
@@ -281,14 +276,14 @@ class DataPage(QWidget):
         if self.shown_id is None:
             return
         lo, hi = self.selection()
-        answer = QMessageBox.question(self, "Crop", f"Keep only {lo:.2f}-{hi:.2f} s of sample #{self.shown_id}?")
+        answer = QMessageBox.question(self, "Crop", f"Keep only {fmt_span(lo, hi)} of sample #{self.shown_id}?")
         if answer == QMessageBox.StandardButton.Yes:
             self.crop_shown(lo, hi)
 
     def crop_shown(self, start_s: float, end_s: float) -> None:
         if self.context.project is None or self.shown_id is None:
             return
-        kept = crop(self.context.project, self.shown_id, start_s, end_s)
+        kept = samples.crop(self.context.project, self.shown_id, start_s, end_s)
         self.message.setText(f"Sample #{self.shown_id} cropped to {kept} frames.")
         self.context.samples_changed.emit()
         self.show_sample(self.shown_id)
@@ -305,9 +300,9 @@ class DataPage(QWidget):
     def cut_shown(self, start_s: float, end_s: float, label: str) -> int | None:
         if self.context.project is None or self.shown_id is None:
             return None
-        new_id = cut_segment(self.context.project, self.shown_id, start_s, end_s, label)
+        new_id = samples.cut(self.context.project, self.shown_id, start_s, end_s, label)
         self.message.setText(
-            f"New sample #{new_id} ({label}) from {start_s:.2f}-{end_s:.2f} s; it stays in the same split "
+            f"New sample #{new_id} ({label}) from {fmt_span(start_s, end_s)}; it stays in the same split "
             "group as its recording."
         )
         self.context.samples_changed.emit()
@@ -325,7 +320,7 @@ class DataPage(QWidget):
 
     def relabel(self, ids: list[int], label: str) -> None:
         assert self.context.project is not None
-        self.context.project.relabel(ids, label)
+        samples.relabel(self.context.project, ids, label)
         self.context.samples_changed.emit()
 
     def _on_move(self, index: int) -> None:
@@ -337,7 +332,7 @@ class DataPage(QWidget):
         """A manual move: later automatic splits keep it."""
         if self.context.project is None or not ids:
             return
-        self.context.project.set_split(ids, split, manual=True)
+        samples.move(self.context.project, ids, split)
         self.context.samples_changed.emit()
 
     def delete_selected(self, confirm: bool = True) -> None:
@@ -348,7 +343,7 @@ class DataPage(QWidget):
             answer = QMessageBox.question(self, "Delete samples", f"Delete {len(ids)} sample(s)? No undo.")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.context.project.delete(ids)
+        samples.delete(self.context.project, ids)
         self.plot.clear()
         self.shown_id = None
         self.context.samples_changed.emit()
@@ -356,14 +351,14 @@ class DataPage(QWidget):
     def run_split(self) -> SplitReport | None:
         if self.context.project is None:
             return None
-        self.last_split = assign_splits(self.context.project)
+        self.last_split = split(self.context.project)
         self.message.setText(f"Split done: {self.last_split.moved} sample(s) assigned.")
         self.context.samples_changed.emit()
         return self.last_split
 
     def choose_import(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import recordings", "", "Recordings (*.csv *.txt *.json *.cbor *.wav);;All files (*)"
+            self, "Import recordings", "", FILE_FILTER
         )
         if files:
             self.import_paths(files)
@@ -400,9 +395,9 @@ class DataPage(QWidget):
             return
         folder = QFileDialog.getExistingDirectory(self, "Export samples to folder")
         if folder:
-            fmt, ok = QInputDialog.getItem(self, "Export", "Format:", ["csv", "ei-json"], editable=False)
+            fmt, ok = QInputDialog.getItem(self, "Export", "Format:", list(EXPORT_FORMATS), editable=False)
             if ok:
-                paths = export_samples(self.context.project, folder, fmt)
+                paths = export(self.context.project, folder, fmt)
                 self.message.setText(f"Exported {len(paths)} file(s) to {folder}")
 
     # -- drag and drop -----------------------------------------------------------------------

@@ -3,8 +3,6 @@ samples into the project. The reader runs in the capture session's thread; this 
 
 from __future__ import annotations
 
-from collections import Counter
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -21,10 +19,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.app.capture import (
+    DEFAULT_BAUD,
+    CaptureSession,
+    PortInfo,
+    Status,
+    balance_hint,
+    label_counts,
+    list_boards,
+    open_session,
+    port_signature,
+    preferred,
+    simulated_activities,
+    simulated_port,
+)
 from tinystudio.core.errors import UserError
-from tinystudio.device.capture import CaptureSession, Status
-from tinystudio.device.ports import PortInfo, list_boards, port_signature, preferred, simulated_port
-from tinystudio.device.simdata import load_motion_set
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.capture_plot import CapturePlot
 
@@ -72,7 +81,7 @@ class DevicePage(QWidget):
         self.baud_box = QComboBox()
         self.baud_box.setEditable(True)
         self.baud_box.addItems(BAUDS)
-        self.baud_box.setCurrentText("115200")
+        self.baud_box.setCurrentText(str(DEFAULT_BAUD))
         self.connect_button = QPushButton("Connect")
         self.connect_button.clicked.connect(self.toggle_connection)
         self.activity_box = QComboBox()
@@ -212,7 +221,7 @@ class DevicePage(QWidget):
         self.baud_box.setEnabled(not sim)
         if sim and self.activity_box.count() == 0:
             try:
-                acts = list(load_motion_set().activities)
+                acts = simulated_activities()
             except UserError as exc:
                 self._say(str(exc), error=True)
                 acts = []
@@ -250,8 +259,7 @@ class DevicePage(QWidget):
             return False
         activity = self.activity_box.currentText() or None if port.simulated else None
         try:
-            session = CaptureSession(port.device, baud=baud, activity=activity)
-            session.start()
+            session = open_session(port.device, baud=baud, activity=activity)
         except UserError as exc:
             self._say(str(exc), error=True)
             return False
@@ -382,7 +390,7 @@ class DevicePage(QWidget):
             self.counts_label.setText("no project open")
             self.balance_label.setText("")
             return
-        counts = Counter(s.label or "(no label)" for s in project.samples())
+        counts = label_counts(project)
         for label in project.labels():
             if label not in self._recent_labels:
                 self._recent_labels.append(label)
@@ -418,17 +426,6 @@ class DevicePage(QWidget):
         if self.session is not None:
             self.session.stop()
             self.session = None
-
-
-def balance_hint(counts: Counter[str]) -> str:
-    """A one-line nudge when labels are unbalanced (or too few to train on)."""
-    if len(counts) < 2:
-        return "Record at least two labels to train a classifier."
-    most = max(counts.values())
-    low = sorted(k for k, v in counts.items() if v < most * 0.7)
-    if low:
-        return f"Unbalanced: record more of {', '.join(low)} (the largest label has {most})."
-    return "Labels are balanced."
 
 
 def _escape(text: str) -> str:

@@ -18,13 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tinystudio.core.dsp import make_block
+from tinystudio.app import train as train_app
+from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_percent
+from tinystudio.app.train import RUN_KIND, EpochStats, TrainResult
 from tinystudio.core.errors import UserError
-from tinystudio.core.features import suggest_for_project
 from tinystudio.core.impulse import ImpulseConfig
-from tinystudio.core.models import model_spec
-from tinystudio.core.training import RUN_KIND, EpochStats, TrainResult, train
-from tinystudio.core.windows import cut_windows, ms_to_frames
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
@@ -32,8 +30,6 @@ from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
 from tinystudio.gui.worker import Worker, run_in_thread
-
-SETTING_KEY = "impulse"
 
 
 class _EpochBridge(QObject):
@@ -151,12 +147,8 @@ class TrainPage(QWidget):
             self.sample_combo.clear()
             self.runs.set_runs([])
             return
-        saved = project.get_setting(SETTING_KEY)
-        try:
-            impulse = ImpulseConfig.from_dict(saved) if saved else self._suggestion()
-        except UserError:
-            impulse = self._suggestion()
-        self.form.set_impulse(impulse)
+        saved = train_app.saved_impulse(project)
+        self.form.set_impulse(saved or self._suggestion())
         self._auto_impulse = self.form.impulse().to_dict() if not saved else None
         self._samples_changed()
         self.refresh_runs()
@@ -167,12 +159,12 @@ class TrainPage(QWidget):
 
     def _suggestion(self) -> ImpulseConfig:
         assert self.context.project is not None
-        return suggest_for_project(self.context.project)
+        return train_app.default_impulse(self.context.project)
 
     def _follow_data(self) -> None:
         """While the user has neither trained nor edited the settings, defaults follow the data."""
         project = self.context.project
-        if project is None or project.get_setting(SETTING_KEY) is not None:
+        if project is None or train_app.saved_impulse(project) is not None:
             return
         try:
             untouched = self.form.impulse().to_dict() == getattr(self, "_auto_impulse", None)
@@ -199,7 +191,7 @@ class TrainPage(QWidget):
 
     def suggest(self) -> None:
         if self.context.project is not None:
-            self.form.set_impulse(suggest_for_project(self.context.project))
+            self.form.set_impulse(self._suggestion())
 
     # -- sizes and preview -----------------------------------------------------------------------
 
@@ -207,39 +199,24 @@ class TrainPage(QWidget):
         self._update_size()
         self.update_preview()
 
-    def _data_shape(self) -> tuple[float, int, int] | None:
-        """(rate, axes, label count) of the labelled samples, or None without samples."""
-        project = self.context.project
-        if project is None:
-            return None
-        infos = [s for s in project.samples() if s.label] or project.samples()
-        if not infos:
-            return None
-        return float(infos[0].rate_hz), int(infos[0].axes), len({s.label for s in infos if s.label})
-
     def _update_size(self) -> None:
-        shape = self._data_shape()
-        if shape is None:
-            self.size_label.setText("Add samples on the Data page first.")
-            return
-        rate, axes, classes = shape
+        project = self.context.project
         try:
-            impulse = self.form.impulse().validate()
-            frames = ms_to_frames(impulse.window.window_ms, rate)
-            block = make_block(impulse.dsp.block, impulse.dsp.params, rate, frames, axes)
-            spec = model_spec(impulse.model.preset, impulse.model.params, block.output_shape, max(2, classes))
-            size = spec.summary()
+            size = train_app.impulse_size(project, self.form.impulse()) if project is not None else None
         except UserError as exc:
             self.size_label.setText(f"<span style='color:#c00'>{exc}</span>")
             self.train_button.setEnabled(False)
             return
+        if size is None:
+            self.size_label.setText("Add samples on the Data page first.")
+            return
         self.train_button.setEnabled(self.worker is None)
-        out = "x".join(map(str, block.output_shape))
+        out = "x".join(map(str, size.dsp_output))
         self.size_label.setText(
-            f"Window: {frames} frames x {axes} axes at {rate:g} Hz<br>"
-            f"DSP output: {out}, about {block.ops():,} operations per window<br>"
-            f"Model: <b>{size['params']:,}</b> parameters, <b>{size['macs']:,}</b> MACs per inference"
-            f" (about {size['params'] * 4 / 1024:.1f} KB float, {size['params'] / 1024:.1f} KB int8)"
+            f"Window: {size.frames} frames x {size.shape.axes} axes at {size.shape.rate_hz:g} Hz<br>"
+            f"DSP output: {out}, about {fmt_count(size.dsp_ops)} operations per window<br>"
+            f"Model: <b>{fmt_count(size.params)}</b> parameters, <b>{fmt_count(size.macs)}</b> MACs per inference"
+            f" (about {fmt_bytes(size.params * 4)} float, {fmt_bytes(size.params)} int8)"
         )
 
     def update_preview(self) -> None:
@@ -249,12 +226,7 @@ class TrainPage(QWidget):
             self.preview.show_message("Select a sample to preview its features")
             return
         try:
-            impulse = self.form.impulse().validate()
-            info = project.sample_info(int(sid))
-            frames = ms_to_frames(impulse.window.window_ms, info.rate_hz)
-            windows = cut_windows(project.load_signal(info.id), frames, frames, "pad")
-            block = make_block(impulse.dsp.block, impulse.dsp.params, info.rate_hz, frames, info.axes)
-            self.preview.show_features(block, block(windows[0]), list(info.axis_names))
+            self.preview.show_features(*train_app.preview_features(project, int(sid), self.form.impulse()))
         except UserError as exc:
             self.preview.show_message(str(exc))
 
@@ -269,7 +241,6 @@ class TrainPage(QWidget):
         except UserError as exc:
             self._failed(str(exc))
             return
-        project.set_setting(SETTING_KEY, impulse.to_dict())
         self.curves.clear()
         self.matrix.clear("Training…")
         self.progress.setValue(0)
@@ -278,7 +249,7 @@ class TrainPage(QWidget):
         self.train_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.worker = run_in_thread(
-            train, project, impulse, on_epoch=self._bridge.epoch.emit,
+            train_app.train, project, impulse, on_epoch=self._bridge.epoch.emit,
             on_progress=self._progress, on_done=self._done, on_error=self._failed, on_cancelled=self._cancelled,
         )
 
@@ -307,9 +278,9 @@ class TrainPage(QWidget):
         val = result.metrics.get("validation_accuracy")
         parts = [f"Run {result.run_id} done"]
         if val is not None:
-            parts.append(f"validation accuracy {val:.1%}")
+            parts.append(f"validation accuracy {fmt_percent(val)}")
         if test is not None:
-            parts.append(f"test accuracy {test:.1%}")
+            parts.append(f"test accuracy {fmt_percent(test)}")
         self.status.setText(", ".join(parts))
         self.refresh_runs()
         self.runs.select_run(result.run_id)
