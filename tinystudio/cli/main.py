@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from types import FrameType
 
 import tinystudio.cli as cli_pkg
 from tinystudio import __version__
@@ -33,6 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (closing boards and files) and exit."""
+
+
+def _on_terminate(signum: int, frame: FrameType | None) -> None:
+    """Stop every child (emulator, host board, compiler) at once, then unwind the command."""
+    from tinystudio.targets.children import stop_all
+
+    stop_all()
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -45,8 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, _on_terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return int(args.func(args) or 0)
+    except Terminated as exc:
+        print("tinystudio: terminated", file=sys.stderr)
+        return 128 + int(exc.args[0])
     except UserError as exc:
         print(f"tinystudio: error: {exc}", file=sys.stderr)
         return 1
@@ -56,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tinystudio: interrupted", file=sys.stderr)
         return 130
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":
