@@ -19,7 +19,13 @@ from tinystudio.core.evaluate import Evaluation, evaluate
 from tinystudio.core.features import PreparedData, prepare_data
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import model_spec
-from tinystudio.core.models.keras_builder import build_keras, import_keras, quiet_native_stderr
+from tinystudio.core.models.keras_builder import (
+    build_keras,
+    cancellable_callback,
+    import_keras,
+    quiet_native_stderr,
+    seeded_keras,
+)
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 
 if TYPE_CHECKING:
@@ -58,20 +64,6 @@ def class_weights(y: np.ndarray, classes: int, setting: str | dict[str, float], 
         return {i: 1.0 for i in range(classes)}
     counts = np.bincount(y, minlength=classes)
     return {i: (len(y) / (classes * c) if c else 1.0) for i, c in enumerate(counts)}
-
-
-def _configure_tf(seed: int) -> Any:
-    keras = import_keras()
-    import tensorflow as tf
-
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-    except RuntimeError:
-        pass  # already initialised in this process; determinism below still holds
-    tf.config.experimental.enable_op_determinism()
-    keras.utils.set_random_seed(seed)
-    return keras
 
 
 def model_to_bytes(model: Any) -> bytes:
@@ -135,21 +127,14 @@ def train(
         raise UserError("the train split needs at least two windows")
     progress(0.1, "loading TensorFlow")
     cancel.raise_if_cancelled()
-    keras = _configure_tf(m.seed)
+    keras = seeded_keras(m.seed)
     model = build_keras(spec, m.seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=m.learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     has_val = len(data.x["validation"]) > 0
     curves: dict[str, list[float]] = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
 
-    class _Hooks(keras.callbacks.Callback):  # type: ignore[misc, name-defined]
-        cancelled = False
-
-        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-            if cancel.cancelled:
-                self.cancelled = True
-                self.model.stop_training = True
-
+    class _Hooks(cancellable_callback(keras, cancel)):  # type: ignore[misc]
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             logs = logs or {}
             stats = EpochStats(

@@ -4,19 +4,13 @@ true labels and from the run's model (the teacher) softened by a temperature, th
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from tinystudio.core.compress.fitting import fit
-from tinystudio.core.compress.options import CompressOptions
-from tinystudio.core.compress.variant import begin, store_int8_variant
+from tinystudio.core.compress.variant import Job, compression_method
 from tinystudio.core.errors import UserError
 from tinystudio.core.models import ModelSpec, model_spec
-from tinystudio.core.progress import CancelToken, Progress
-
-if TYPE_CHECKING:
-    from tinystudio.core.store import Project
 
 EPS = 1e-7
 # Small starting points for each student preset; shrunk further until smaller than the teacher.
@@ -85,24 +79,16 @@ def distillation_loss(classes: int, temperature: float, alpha: float) -> Any:
     return loss
 
 
-def distill(
-    project: Project,
-    run_id: int,
-    options: CompressOptions | dict[str, Any] | None = None,
-    progress: Progress | None = None,
-    cancel: CancelToken | None = None,
-) -> int:
-    """Distil run ``run_id``'s model into a smaller ``options.student``; returns the int8 variant id."""
+@compression_method
+def distill(job: Job) -> int:
+    """Distil the job's run model into a smaller ``options.student``; returns the int8 variant id."""
     from tinystudio.core.models.keras_builder import build_keras
-    from tinystudio.core.training import load_run_model
 
-    job = begin(project, run_id, options, progress, cancel)
-    opts, progress, cancel, started, rd = job.opts, job.progress, job.cancel, job.started, job.rd
-    m = job.model_cfg
+    opts, rd, m = job.opts, job.rd, job.model_cfg
     classes = len(rd.labels)
     seed = opts.seed if opts.seed is not None else m.seed
     keras = job.load_tf()
-    teacher = load_run_model(project, run_id)
+    teacher = job.trained_model()
     teacher_params = int(teacher.count_params())
     input_shape = tuple(int(d) for d in rd.x["train"].shape[1:])
     spec, params = student_spec(opts.student, teacher_params, input_shape, classes)
@@ -110,17 +96,11 @@ def distill(
     hard = np.eye(classes, dtype=np.float32)[rd.y["train"]]
     targets = np.concatenate([hard, soft_targets(probs, opts.temperature)], axis=1)
     student = build_keras(spec, seed)
-    lr = opts.learning_rate or m.learning_rate
-    student.compile(optimizer=keras.optimizers.Adam(learning_rate=lr),
-                    loss=distillation_loss(classes, opts.temperature, opts.alpha))
-    epochs = opts.epochs_for("distill")
-    losses = fit(keras, student, rd.x["train"], targets, epochs, m.batch_size,
-                 lambda f, msg: progress(0.1 + 0.6 * f, msg), cancel, "distillation")
+    losses = job.fine_tune(keras, student, opts.learning_rate or m.learning_rate, "distillation", targets=targets,
+                           loss=distillation_loss(classes, opts.temperature, opts.alpha))
     if not all(math.isfinite(v) for v in losses):
         raise UserError("distillation diverged (loss is not finite): try a lower learning rate")
     extra = {"student": {"preset": opts.student, "params": params, **spec.summary()},
              "teacher_params": teacher_params, "fine_tune_loss": losses}
     config_options = {**opts.for_method("distill"), "student_params": params}
-    return store_int8_variant(project, run_id, rd, student, "distill", config_options,
-                              lambda f, msg: progress(0.7 + 0.3 * f, msg), cancel, extra_metrics=extra,
-                              started=started)
+    return job.store(student, options=config_options, extra_metrics=extra)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from tinystudio.core.errors import Cancelled
+from tinystudio.core.models.keras_builder import cancellable_callback
 from tinystudio.core.progress import CancelToken, Progress
 
 
@@ -26,14 +27,7 @@ def fit(
     """Train ``model`` (compiled) for ``epochs``; returns the loss after each epoch."""
     losses: list[float] = []
 
-    class _Hooks(keras.callbacks.Callback):  # type: ignore[misc, name-defined]
-        cancelled = False
-
-        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-            if cancel.cancelled:
-                self.cancelled = True
-                self.model.stop_training = True
-
+    class _Hooks(cancellable_callback(keras, cancel)):  # type: ignore[misc]
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             if self.cancelled:  # a partial epoch after Cancel: not worth reporting
                 return

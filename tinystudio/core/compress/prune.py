@@ -4,16 +4,11 @@ that share of zeros (ready for sparse storage or compression of the flash image)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tinystudio.core.compress.fitting import fit, steps_per_epoch
-from tinystudio.core.compress.options import CompressOptions
-from tinystudio.core.compress.variant import begin, store_int8_variant
+from tinystudio.core.compress.fitting import steps_per_epoch
+from tinystudio.core.compress.variant import Job, compression_method
 from tinystudio.core.errors import UserError
-from tinystudio.core.progress import CancelToken, Progress
-
-if TYPE_CHECKING:
-    from tinystudio.core.store import Project
 
 FINE_TUNE_LR_FACTOR = 0.5
 RAMP_SHARE = 0.6  # sparsity ramps up over the first 60% of the steps; the rest recovers accuracy
@@ -32,30 +27,21 @@ def pruning_schedule(total_steps: int, per_epoch: int, sparsity: float) -> dict[
     return {"begin_step": 0, "end_step": ramp, "frequency": frequency, "final_sparsity": sparsity}
 
 
-def prune(
-    project: Project,
-    run_id: int,
-    options: CompressOptions | dict[str, Any] | None = None,
-    progress: Progress | None = None,
-    cancel: CancelToken | None = None,
-) -> int:
-    """Prune run ``run_id``'s model to ``options.sparsity`` while fine-tuning; returns the int8 variant id."""
-    from tinystudio.core.training import load_run_model
-
-    job = begin(project, run_id, options, progress, cancel)
-    opts, progress, cancel, started, rd = job.opts, job.progress, job.cancel, job.started, job.rd
-    m = job.model_cfg
+@compression_method
+def prune(job: Job) -> int:
+    """Prune the job's run model to ``options.sparsity`` while fine-tuning; returns the int8 variant id."""
+    opts, m = job.opts, job.model_cfg
     keras = job.load_tf()
     import tensorflow_model_optimization as tfmot
 
     sparsity_api = tfmot.sparsity.keras
     epochs = opts.epochs_for("prune")
-    per_epoch = steps_per_epoch(len(rd.x["train"]), m.batch_size)
+    per_epoch = steps_per_epoch(len(job.rd.x["train"]), m.batch_size)
     plan = pruning_schedule(epochs * per_epoch, per_epoch, opts.sparsity)
     schedule = sparsity_api.PolynomialDecay(
         initial_sparsity=0.0, final_sparsity=float(plan["final_sparsity"]), begin_step=int(plan["begin_step"]),
         end_step=int(plan["end_step"]), frequency=int(plan["frequency"]))
-    base = load_run_model(project, run_id)
+    base = job.trained_model()
     pruned_layers = [layer.name for layer in base.layers if type(layer).__name__ in PRUNABLE]
     if not pruned_layers:
         raise UserError("the model has no dense or convolution layer to prune")
@@ -67,15 +53,9 @@ def prune(
 
     model = keras.models.clone_model(base, clone_function=wrap)  # wrappers hold the trained layers themselves
     lr = opts.learning_rate or m.learning_rate * FINE_TUNE_LR_FACTOR
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    losses = fit(keras, model, rd.x["train"], rd.y["train"], epochs, m.batch_size,
-                 lambda f, msg: progress(0.1 + 0.6 * f, msg), cancel, "pruning",
-                 callbacks=[sparsity_api.UpdatePruningStep()])
+    losses = job.fine_tune(keras, model, lr, "pruning", callbacks=[sparsity_api.UpdatePruningStep()])
     stripped = sparsity_api.strip_pruning(model)
     extra = {"target_sparsity": opts.sparsity, "pruned_layers": pruned_layers, "pruning_schedule": plan,
              "fine_tune_loss": losses}
-    return store_int8_variant(project, run_id, rd, stripped, "prune", opts.for_method("prune"),
-                              lambda f, msg: progress(0.7 + 0.3 * f, msg), cancel, extra_metrics=extra,
-                              started=started)
+    return job.store(stripped, extra_metrics=extra)
 

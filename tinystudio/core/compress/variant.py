@@ -5,17 +5,21 @@ fold and int8 conversion as plain quantization, then the figures every compressi
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tinystudio.core.compress.figures import model_figures
+from tinystudio.core.compress.fitting import fit
 from tinystudio.core.compress.options import CompressOptions
 from tinystudio.core.errors import UserError
 from tinystudio.core.evaluate import evaluate
 from tinystudio.core.int8_reference import Int8Reference
+from tinystudio.core.models.keras_builder import seeded_keras
 from tinystudio.core.pipeline_data import PipelineData, pipeline_data, run_impulse
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.quantize import INPUT_DSP_FEATURES, convert_int8, fold_normalization, representative_set
@@ -50,10 +54,17 @@ def load_run_data(project: Project, run_id: int, cancel: CancelToken) -> RunData
     return RunData(data, features, x, dict(data.y))
 
 
+FIT_SHARE = (0.1, 0.7)
+"""Where fine-tuning sits on a method's progress bar; conversion and measuring take the rest."""
+
+
 @dataclass
 class Job:
-    """What every compression method starts from: its options and callbacks, the run's data and settings."""
+    """What every compression method starts from: its options and callbacks, the run's data and settings,
+    and the steps they share (load TensorFlow and the trained model, fine-tune, store the int8 variant)."""
 
+    project: Project
+    run_id: int
     opts: CompressOptions
     progress: Progress
     cancel: CancelToken
@@ -61,11 +72,39 @@ class Job:
     rd: RunData
     run: Run
     model_cfg: Any  # the run's ModelConfig (seed, batch size, learning rate)
+    method: str = ""  # set by ``compression_method``: names the variant and picks its options and epochs
 
     def load_tf(self) -> Any:
         """Import TensorFlow seeded for this job; returns the Keras module."""
         self.progress(0.05, "loading TensorFlow")
-        return configure_tf(self.opts.seed if self.opts.seed is not None else self.model_cfg.seed)
+        return seeded_keras(self.opts.seed if self.opts.seed is not None else self.model_cfg.seed)
+
+    def trained_model(self) -> Any:
+        """The run's trained float model (tf_keras)."""
+        from tinystudio.core.training import load_run_model
+
+        return load_run_model(self.project, self.run_id)
+
+    def fine_tune(self, keras: Any, model: Any, learning_rate: float, what: str, *, targets: Any = None,
+                  loss: Any = "sparse_categorical_crossentropy", callbacks: list[Any] | None = None) -> list[float]:
+        """Compile ``model`` with Adam at ``learning_rate`` and fit it on the train split (``targets``
+        instead of its labels when given) for the method's epochs; the loss after each epoch."""
+        metrics = ["accuracy"] if loss == "sparse_categorical_crossentropy" else None
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss, metrics=metrics)
+        low, high = FIT_SHARE
+        return fit(keras, model, self.rd.x["train"], self.rd.y["train"] if targets is None else targets,
+                   self.opts.epochs_for(self.method), self.model_cfg.batch_size,
+                   lambda f, msg: self.progress(low + (high - low) * f, msg), self.cancel, what,
+                   callbacks=callbacks)
+
+    def store(self, model: Any, *, options: dict[str, Any] | None = None, extra_metrics: dict[str, Any] | None = None,
+              share_from: float = FIT_SHARE[1]) -> int:
+        """Convert, measure and store ``model`` as this method's int8 variant; the variant id."""
+        return store_int8_variant(
+            self.project, self.run_id, self.rd, model, self.method,
+            self.opts.for_method(self.method) if options is None else options,
+            lambda f, msg: self.progress(share_from + (1 - share_from) * f, msg), self.cancel,
+            extra_metrics=extra_metrics, started=self.started)
 
 
 def begin(
@@ -83,24 +122,30 @@ def begin(
     progress(0.0, "preparing data")
     rd = load_run_data(project, run_id, cancel)
     run = project.run(run_id)
-    return Job(opts, progress, cancel, started, rd, run, run_impulse(run.config).model)
+    return Job(project, run_id, opts, progress, cancel, started, rd, run, run_impulse(run.config).model)
 
 
-def configure_tf(seed: int) -> Any:
-    """tf_keras with single-threaded, deterministic ops and seeded initialisers; returns the keras module."""
-    from tinystudio.core.models.keras_builder import import_keras
+CompressMethod = Callable[
+    ["Project", int, "CompressOptions | dict[str, Any] | None", "Progress | None", "CancelToken | None"], int]
 
-    keras = import_keras()
-    import tensorflow as tf
 
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-    except RuntimeError:
-        pass  # already initialised in this process
-    tf.config.experimental.enable_op_determinism()
-    keras.utils.set_random_seed(seed)
-    return keras
+def compression_method(body: Callable[[Job], int]) -> CompressMethod:
+    """Turn ``body(job)`` into a method callable as ``method(project, run_id, options, progress, cancel)``:
+    the options are checked and the run's data loaded (``begin``) before the body runs."""
+
+    @functools.wraps(body)
+    def method(
+        project: Project,
+        run_id: int,
+        options: CompressOptions | dict[str, Any] | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> int:
+        job = begin(project, run_id, options, progress, cancel)
+        job.method = body.__name__
+        return body(job)
+
+    return method
 
 
 def float_accuracy(model: Any, x: np.ndarray, y: np.ndarray) -> float | None:

@@ -36,6 +36,37 @@ def import_keras() -> Any:
     return tf_keras
 
 
+def seeded_keras(seed: int) -> Any:
+    """tf_keras with single-threaded, deterministic ops and seeded initialisers: the same settings and data
+    give the same model (training and every compression method start here)."""
+    keras = import_keras()
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        pass  # already initialised in this process; determinism below still holds
+    tf.config.experimental.enable_op_determinism()
+    keras.utils.set_random_seed(seed)
+    return keras
+
+
+def cancellable_callback(keras: Any, cancel: Any) -> Any:
+    """A Keras callback base class that stops ``fit`` after the batch in which ``cancel`` is set and
+    remembers it in ``cancelled`` (subclasses add what they report per epoch)."""
+
+    class Cancellable(keras.callbacks.Callback):  # type: ignore[misc, name-defined]
+        cancelled = False
+
+        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+            if cancel.cancelled:
+                self.cancelled = True
+                self.model.stop_training = True
+
+    return Cancellable
+
+
 @contextmanager
 def quiet_native_stderr() -> Iterator[None]:
     sys.stderr.flush()
