@@ -4,14 +4,16 @@ records on demand; ``tinystudio capture`` records one sample of a fixed length w
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import Project
 from tinystudio.device.capture import CaptureSession, Event, Status
+from tinystudio.device.linestream import StreamStats
 from tinystudio.device.ports import (
     SIMULATED_PORT,
     PortInfo,
@@ -45,27 +47,93 @@ def open_session(port: str, *, baud: int = DEFAULT_BAUD, activity: str | None = 
 
 @dataclass
 class Recorded:
-    """A finished recording: the stored sample, the stream's counters and what went wrong on the way."""
+    """A finished recording: the stored sample(s), the stream's counters and what went wrong on the way.
+
+    A board that was unplugged and came back gives one sample per stretch (``sample_ids``); one that
+    never came back leaves ``error`` set: what was recorded is kept, but the length asked for was not.
+    """
 
     sample_id: int
     message: str
     status: Status
     warnings: list[str] = field(default_factory=list)
+    sample_ids: list[int] = field(default_factory=list)
+    stats: StreamStats = field(default_factory=StreamStats)
+    dropped: int = 0
+    error: str | None = None
 
     def to_dict(self, project: Project) -> dict[str, Any]:
         info = project.sample_info(self.sample_id)
         return {
             "sample_id": info.id,
+            "sample_ids": self.sample_ids or [info.id],
             "frames": info.frames,
             "axes": info.axes,
             "axis_names": list(info.axis_names),
             "rate_hz": info.rate_hz,
             "label": info.label,
-            "lines": self.status.stats.lines,
-            "malformed": self.status.stats.skipped,
-            "dropped": self.status.dropped,
+            "lines": self.stats.lines,
+            "malformed": self.stats.skipped,
+            "skipped": {
+                "malformed": self.stats.malformed,
+                "wrong_count": self.stats.wrong_count,
+                "nonfinite": self.stats.nonfinite,
+                "too_long": self.stats.too_long,
+            },
+            "dropped": self.dropped,
             "warnings": self.warnings,
+            "complete": self.error is None,
+            "error": self.error,
         }
+
+    def skipped_summary(self) -> str | None:
+        """One line on the lines that were not readings (and lines the board's clock says were lost)."""
+        s = self.stats
+        parts = [
+            f"{n} {what}"
+            for n, what in (
+                (s.malformed, "malformed"),
+                (s.wrong_count, "with the wrong number of values"),
+                (s.nonfinite, "not finite (nan, inf or too large)"),
+                (s.too_long, "too long"),
+            )
+            if n
+        ]
+        lines = []
+        if parts:
+            lines.append(f"skipped {s.skipped} line{'s' if s.skipped != 1 else ''} that were not readings: "
+                         + ", ".join(parts))
+        if self.dropped:
+            lines.append(f"the board's clock shows {self.dropped} line{'s' if self.dropped != 1 else ''} lost")
+        return "; ".join(lines) or None
+
+
+def _total(stats: list[StreamStats]) -> StreamStats:
+    """Counters over every stretch of a recording (a reconnected board starts a fresh stream)."""
+    out = StreamStats()
+    for one in stats:
+        for f in fields(StreamStats):
+            setattr(out, f.name, getattr(out, f.name) + getattr(one, f.name))
+    return out
+
+
+def _settled(session: CaptureSession, status: Status, earlier: float | None, patience: float = 2.0) -> Status:
+    """After a reconnect the rate is re-detected from few lines: give it a moment to reach the earlier one."""
+    deadline = time.monotonic() + patience
+    while earlier and status.rate_hz != earlier and time.monotonic() < deadline:
+        time.sleep(0.1)
+        status = session.status()
+    return status
+
+
+def _wait_back(session: CaptureSession, timeout: float) -> bool:
+    """Wait for a disconnected board to reappear; True once it streams again."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if session.status().state == "streaming":
+            return True
+        time.sleep(0.1)
+    return session.status().state == "streaming"
 
 
 def record(
@@ -79,32 +147,73 @@ def record(
     activity: str | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
     on_ready: Callable[[Status], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Recorded:
     """Record ``seconds`` from ``port`` into a new sample labelled ``label``; the port is released after.
 
     ``on_ready(status)`` hears when the stream's rate and axes are known, just before recording starts.
+    If the board is unplugged, what was recorded is saved and the board is awaited for ``timeout``
+    seconds (``on_notice`` hears that it waits): when it comes back the rest is recorded as a further
+    sample; when it does not, the result carries ``error``.
     """
     if not (seconds > 0):
         raise UserError(f"the recording length must be a positive number of seconds, got {seconds}")
     if not label:
         raise UserError("a recording needs a label")
+    notice = on_notice or (lambda _msg: None)
     session = open_session(port, baud=baud, activity=activity)
+    saved: list[Event] = []
+    stretches: list[StreamStats] = []
+    dropped = 0
+    error: str | None = None
+    last: Event | None = None
     try:
         status = session.wait_ready(timeout)
-        session.start_recording(project, label, seconds=seconds, group=group)
-        if on_ready is not None:
-            on_ready(status)
-        result = session.wait_recording(seconds * 1.5 + 5)
-        if result is None:
-            session.stop_recording()
-            result = session.wait_recording(5)
+        remaining = seconds
+        while True:
+            session.start_recording(project, label, seconds=remaining, group=group)
+            if on_ready is not None and not saved and not stretches:
+                on_ready(status)
+            last = session.wait_recording(remaining * 1.5 + 5)
+            if last is None:
+                session.stop_recording()
+                last = session.wait_recording(5)
+            if last is not None and last.sample_id is not None:
+                saved.append(last)
+            now = session.status()
+            if now.state != "disconnected":
+                break
+            stretches.append(now.stats)
+            dropped += now.dropped
+            done_s = sum(project.sample_info(e.sample_id).duration_s for e in saved if e.sample_id is not None)
+            remaining = seconds - done_s
+            if remaining * (status.rate_hz or 1.0) < 1:
+                break  # everything asked for was recorded before the cable went
+            notice(f"{now.board} was disconnected after {done_s:.1f} of {seconds:g} s: "
+                   f"waiting up to {timeout:g} s for it to come back")
+            if not _wait_back(session, timeout):
+                kept = (f"the {done_s:.1f} s recorded before are saved" if saved else "nothing was recorded")
+                error = f"the board did not come back within {timeout:g} s: {kept}"
+                break
+            status = _settled(session, session.wait_ready(timeout), status.rate_hz)
+            notice(f"{now.board} is back: recording the remaining {remaining:.1f} s as a new sample")
         final = session.status()
     finally:
         session.stop()
-    if result is None or result.sample_id is None:
-        raise UserError(result.message if result is not None else "the recording did not finish")
-    warnings = [e.message for e in session.events() if e.kind in ("warning", "disconnected")]
-    return Recorded(result.sample_id, result.message, final, warnings)
+    if final.state != "disconnected":
+        stretches.append(final.stats)
+        dropped += final.dropped
+    if not saved:
+        if error is not None:
+            raise UserError(error)
+        raise UserError(last.message if last is not None else "the recording did not finish")
+    # a disconnection the caller heard of (it was awaited) is not repeated as a warning
+    shown = ("warning",) if stretches else ("warning", "disconnected")
+    warnings = [e.message for e in session.events() if e.kind in shown]
+    first = saved[0]
+    ids = [e.sample_id for e in saved if e.sample_id is not None]
+    message = "; ".join(e.message for e in saved)
+    return Recorded(first.sample_id or 0, message, final, warnings, ids, _total(stretches), dropped, error)
 
 
 def balance_hint(counts: Counter[str]) -> str:

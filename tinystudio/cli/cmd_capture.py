@@ -61,15 +61,23 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
+    def notice(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
     with open_project(args.project) as project:
         port = SIMULATED_PORT if args.simulated else args.port
         done = record(project, port, args.label, args.seconds, baud=args.baud, group=args.group,
-                      activity=args.activity, timeout=args.timeout, on_ready=announce)
+                      activity=args.activity, timeout=args.timeout, on_ready=announce, on_notice=notice)
         out = done.to_dict(project)
     if args.json:
         print(json.dumps(out))
     else:
         print(done.message)
+        skipped = done.skipped_summary()
+        if skipped:
+            print(skipped)
         for w in done.warnings:
             print(f"warning: {w}", file=sys.stderr)
+    if done.error is not None:
+        raise UserError(done.error)  # what was recorded is saved, but not the length asked for
     return 0

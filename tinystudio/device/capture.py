@@ -183,13 +183,8 @@ class CaptureSession:
                     self._ingest(data, now)
                 self._housekeeping(now)
             except Exception as exc:  # e.g. the project was closed under us: keep the reader alive
-                self._push(Event("warning", f"recording stopped: {exc}"))
-                self._drop_recording()
-
-    def _drop_recording(self) -> None:
-        with self._lock:
-            self._rec = None
-            self._rec_done.notify_all()
+                # save what was recorded (or say it could not be) rather than leave it half-written
+                self._finish_recording(f"an unexpected error stopped the recording ({type(exc).__name__}: {exc})")
 
     def _ingest(self, data: bytes, now: float) -> None:
         before = self.stream.layout
@@ -335,7 +330,12 @@ class CaptureSession:
                 sid = rec.writer.finish()
             except Exception as exc:  # the project file went away (closed, disk full)
                 self._rec = None
-                self._push(Event("warning", f"could not save the recording: {exc}"))
+                self.stream.allow_relayout = True
+                msg = f"could not save the recording ({exc}): what reached the project is kept when it is next opened"
+                if reason:
+                    msg = f"{reason}; {msg}"
+                self._last_result = Event("warning", msg)
+                self._push(self._last_result)
                 self._rec_done.notify_all()
                 return
             self._rec = None

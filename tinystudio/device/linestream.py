@@ -254,7 +254,12 @@ class LineStream:
             return None
         self.stats.wrong_count += wrong
         self._other_sig, self._other_run = None, []
-        return values.reshape(ngood, layout.columns)
+        rows = values.reshape(ngood, layout.columns)
+        finite = np.isfinite(rows).all(axis=1)  # 1e999 or a long run of digits overflows to inf
+        if not finite.all():
+            self.stats.nonfinite += int(rows.shape[0] - finite.sum())
+            rows = rows[finite]
+        return rows
 
     def _slow(self, lines: list[bytes], now: float) -> np.ndarray | Batch:
         layout = self.layout

@@ -14,6 +14,9 @@ WINDOW_S = 10.0
 MIN_SPAN_S = 0.5
 """Host-clock span needed before a counted rate is reported."""
 
+MAX_GAP_S = 60.0
+"""A device-clock jump longer than this is a restart or a garbage stamp, not lines that were lost."""
+
 COMMON_RATES = (
     0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 8, 10, 12.5, 16, 20, 25, 30, 32, 40, 50, 60, 62.5, 64, 100, 120,
     125, 128, 200, 250, 256, 400, 500, 512, 800, 1000, 1024, 1600, 2000, 2048, 3200, 4000, 4096, 5000,
@@ -58,6 +61,7 @@ class RateEstimator:
 
     def _add_stamps(self, stamps: np.ndarray) -> None:
         """Each stamp is one line: keep (device seconds, line index) at the ends of the window."""
+        stamps = stamps[np.isfinite(stamps)]  # the line parser skips such lines; never trust a stamp blindly
         if stamps.size == 0:
             return
         unit = float(self.ts_unit or 1.0)
@@ -65,10 +69,11 @@ class RateEstimator:
         seq = stamps if prev is None else np.concatenate(([prev], stamps))
         diffs = np.diff(seq)
         start = 0
-        back = np.nonzero(diffs < 0)[0]
-        if back.size:  # the clock wrapped or the board restarted: begin a new window
+        back = np.nonzero((diffs < 0) | (diffs > MAX_GAP_S * unit))[0]
+        if back.size:  # the clock wrapped, the board restarted or a stamp is garbage: begin a new window
             self._dev.clear()
             start = int(back[-1]) + (0 if prev is not None else 1)
+            diffs = diffs[int(back[-1]) + 1 :]
         new_drops = 0
         rate = self.device_rate()
         if rate:
