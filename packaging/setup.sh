@@ -104,6 +104,8 @@ run_tests() {
   cd "$ROOT"
   say "lint (ruff)"
   "$VENV/bin/ruff" check tinystudio tests packaging
+  say "layer contracts (import-linter)"
+  "$VENV/bin/lint-imports" --no-cache
   say "tests (pytest, Qt offscreen)"
   export QT_QPA_PLATFORM=offscreen
   local rc=0

@@ -22,11 +22,14 @@ from tinystudio.device.ports import (
     preferred,
     simulated_port,
 )
+from tinystudio.device.simboard import SimBoard
 from tinystudio.device.simdata import load_motion_set
 
-__all__ = ["DEFAULT_BAUD", "DEFAULT_TIMEOUT_S", "SIMULATED_PORT", "CaptureSession", "Event", "PortInfo",
-           "Recorded", "Status", "balance_hint", "label_counts", "list_boards", "open_session", "port_signature",
-           "preferred", "record", "simulated_activities", "simulated_port"]
+__all__ = [
+    "DEFAULT_BAUD", "DEFAULT_TIMEOUT_S", "SIMULATED_PORT", "CaptureSession", "Event", "PortInfo", "Recorded",
+    "SimBoard", "Status", "balance_hint", "label_counts", "list_boards", "open_session", "port_signature",
+    "preferred", "record", "simulated_activities", "simulated_port",
+]
 
 DEFAULT_BAUD = 115200
 DEFAULT_TIMEOUT_S = 10.0

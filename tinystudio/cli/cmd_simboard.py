@@ -9,8 +9,8 @@ import sys
 import threading
 from types import FrameType
 
+from tinystudio.app.capture import SimBoard
 from tinystudio.core.errors import UserError
-from tinystudio.device.simboard import SimBoard
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
