@@ -54,7 +54,7 @@ def test_a_read_only_project_opens_for_viewing_and_refuses_changes(project_path,
     try:
         code, out, err = run_cli("info", str(project_path))
         assert code == 0, err
-        assert "3 samples" in out
+        assert "3 samples" in out and "read-only" in out
         code, out, err = run_cli("samples", str(project_path), "--json")
         assert code == 0 and "label2" in out
         code, _, err = run_cli("samples", str(project_path), "1", "--relabel", "other")

@@ -1,4 +1,4 @@
-"""`tinystudio info PROJECT [--json]`: counts per label, split and group."""
+"""`tinystudio info PROJECT [--json]`: counts per label, split and group; recordings in progress; read-only."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def summarise(project: Project) -> dict[str, Any]:
         "splits": {sp: splits[sp] for sp in keys},
         "groups": {k: {sp: v[sp] for sp in keys} for k, v in sorted(groups.items())},
         "runs": len(project.runs()),
+        "recording": project.recordings_in_progress(),
+        "read_only": project.read_only,
     }
 
 
@@ -50,7 +52,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    print(f"{info['project']}: {info['samples']} samples, {info['duration_s']:.1f} s, {info['runs']} runs")
+    notes = ""
+    if info["recording"]:
+        notes += f", {info['recording']} recording{'s' if info['recording'] > 1 else ''} in progress"
+    if info["read_only"]:
+        notes += " (read-only: it can be viewed but not changed)"
+    print(f"{info['project']}: {info['samples']} samples, {info['duration_s']:.1f} s, {info['runs']} runs{notes}")
     header = f"  {'label':<20}" + "".join(f"{k:>12}" for k in info["splits"])
     print(header)
     for label, row in info["labels"].items():

@@ -542,6 +542,10 @@ class Project:
         """Begin a sample that is committed in chunks while it is captured."""
         return RecordingWriter(self, rate_hz, axis_names, label, units, group, source, name)
 
+    def recordings_in_progress(self) -> int:
+        """Recordings still being written (by this or another process); they become samples when saved."""
+        return int(self._query("SELECT COUNT(*) FROM samples WHERE status = 'recording'")[0][0])
+
     def recover_recordings(self) -> list[int]:
         """Turn recordings whose writer is gone (crashed, killed) into complete samples, or drop empty ones.
 
