@@ -30,6 +30,7 @@ def overflowing(i: int) -> bytes:
     write, so the parser often meets it at the end of a chunk, where an overflowing stamp once crashed)."""
     good = b"%d,%d,%d\n" % (10 * i, i, -i)
     bad = {
+        0: b"%s,%d,%d\n" % (b"7" * 10_000, i, -i),  # a timestamp of 10 kB of digits
         5: b"1e999,%d,%d\n" % (i, -i),  # a timestamp that overflows
         10: b"%d,1e999,0\n" % (10 * i),  # a value that overflows
         15: b"%d,%s,0\n" % (10 * i, b"4" * 10_000),  # 10 kB of digits

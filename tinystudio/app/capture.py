@@ -195,8 +195,10 @@ def record(
             notice(f"{now.board} was disconnected after {done_s:.1f} of {seconds:g} s: "
                    f"waiting up to {timeout:g} s for it to come back")
             if not _wait_back(session, timeout):
-                kept = (f"the {done_s:.1f} s recorded before are saved" if saved else "nothing was recorded")
-                error = f"the board did not come back within {timeout:g} s: {kept}"
+                ids = ", ".join(str(e.sample_id) for e in saved)
+                kept = (f"the {done_s:.1f} s recorded before it was disconnected are saved (sample {ids})"
+                        if saved else "nothing was recorded")
+                error = f"the board did not come back within {timeout:g} s; {kept}"
                 break
             status = _settled(session, session.wait_ready(timeout), status.rate_hz)
             notice(f"{now.board} is back: recording the remaining {remaining:.1f} s as a new sample")
