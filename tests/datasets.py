@@ -27,10 +27,16 @@ def basic_motions() -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def write_basic_motions_csv(out_dir: Path) -> list[Path]:
-    """Write each recording as `<label>.<n>.csv` with a millisecond timestamp column; return the paths."""
+def write_basic_motions_csv(out_dir: Path, per_label: int | None = None) -> list[Path]:
+    """Write each recording as `<label>.<n>.csv` with a millisecond timestamp column; return the paths.
+
+    `per_label` keeps only the first recordings of each activity (five still give every split one), for
+    quick runs."""
     out_dir.mkdir(parents=True, exist_ok=True)
     x, y = basic_motions()
+    if per_label is not None:
+        keep = np.concatenate([np.flatnonzero(y == label)[:per_label] for label in np.unique(y)])
+        x, y = x[np.sort(keep)], y[np.sort(keep)]
     paths = []
     for i, (signal, label) in enumerate(zip(x, y, strict=True)):
         path = out_dir / f"{label.lower()}.{i:03d}.csv"

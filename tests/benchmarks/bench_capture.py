@@ -2,7 +2,7 @@
 process can, with a check that no line was lost, the reader's CPU use, and the Device page's frame rate
 while capturing 6 axes at 1 kHz (offscreen).
 
-Run: python tests/benchmarks/bench_capture.py [--lines N] [--gui-seconds S]
+Run: python tests/benchmarks/bench_capture.py [--lines N] [--gui-seconds S] [--quick]
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def bench_gui(seconds: float) -> None:
         page = DevicePage(context)
         page.resize(1280, 800)
         page.show()
-        page.session = CaptureSession(SIMULATED_PORT, activity="running", sim_rate_hz=1000.0).start()
+        page.session = CaptureSession(SIMULATED_PORT, sim_rate_hz=1000.0).start()
         page.session.wait_ready(10)
         page.fixed_check.setChecked(False)
         page.start_recording()
@@ -153,7 +153,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=300_000)
     parser.add_argument("--gui-seconds", type=float, default=5.0)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds: proves the script still runs")
     args = parser.parse_args()
+    if args.quick:
+        args.lines, args.gui_seconds = 20_000, 1.0
     bench_ingest(args.lines)
     bench_gui(args.gui_seconds)
 

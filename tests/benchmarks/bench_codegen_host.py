@@ -6,11 +6,12 @@ emulated instructions per inference on QEMU mps2-an386 (-icount shift=0; instruc
 cycles) and host instructions per inference under callgrind, for both optimize="speed" and "size";
 models with sparse (pruned) weights get a third row, "dense", generated with sparse="off".
 
-Usage: python tests/benchmarks/bench_codegen_host.py [MODEL ...]   (e.g. sparse_fc_50 sparse_fc_95)
+Usage: python tests/benchmarks/bench_codegen_host.py [--quick] [MODEL ...]   (e.g. sparse_fc_50 sparse_fc_95)
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import subprocess
@@ -75,7 +76,11 @@ def callgrind_instructions(folder: Path, work: Path) -> int | None:
 
 
 def main() -> None:
-    names = sys.argv[1:] or list(suite_models.APP_MODELS)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds: proves the script still runs")
+    parser.add_argument("models", nargs="*", help="suite models (default: the application models)")
+    args = parser.parse_args()
+    names = args.models or (["motion_cnn_1d"] if args.quick else list(suite_models.APP_MODELS))
     arm = armrun.tools_available()
     print(
         f"{'model':20s} {'mode':5s} {'arena':>7s} {'tflm':>7s} {'weights':>8s} {'code':>6s} {'consts':>7s} "

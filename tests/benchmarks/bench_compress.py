@@ -1,7 +1,7 @@
 """Benchmark: every compression method on BasicMotions, for the default dense model (spectral features)
 and a 1D CNN on raw windows: wall time per method and the figures the Compress step compares.
 
-Run: python tests/benchmarks/bench_compress.py [--epochs N] [--sparsity S]. Prints figures; asserts nothing.
+Run: python tests/benchmarks/bench_compress.py [--epochs N] [--sparsity S] [--quick]. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -38,14 +38,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--epochs", type=int, default=30, help="training epochs of the float run")
     ap.add_argument("--sparsity", type=float, default=0.5)
+    ap.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds: proves the script still runs")
     args = ap.parse_args()
+    # quick: five recordings per activity, one epoch everywhere (float run and each method), first case only
+    per_label, method_epochs, cases = (5, 1, CASES[:1]) if args.quick else (None, None, CASES)
+    if args.quick:
+        args.epochs = 1
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         path = root / "bm.tsproj"
         with Project.create(path) as project:
-            import_files(project, write_basic_motions_csv(root / "csv"))
+            import_files(project, write_basic_motions_csv(root / "csv", per_label))
             assign_splits(project)
-            for title, dsp, preset, student in CASES:
+            for title, dsp, preset, student in cases:
                 impulse = suggest_for_project(project)
                 if dsp != impulse.dsp.block:
                     impulse.dsp = DspConfig(dsp, {})
@@ -62,7 +67,7 @@ def main() -> None:
                 for method in METHODS:
                     t0 = time.perf_counter()
                     vid = compress(project, result.run_id, method,
-                                   CompressOptions(sparsity=args.sparsity, student=student))
+                                   CompressOptions(epochs=method_epochs, sparsity=args.sparsity, student=student))
                     seconds[vid] = time.perf_counter() - t0
                 print(f"{'method':8} {'time':>7} {'int8 test':>9} {'val':>7} {'sparsity':>8} {'non-zero':>9} "
                       f"{'MACs':>7} {'weights':>8} {'code':>7} {'flash':>7} {'arena':>7}")

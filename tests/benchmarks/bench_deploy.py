@@ -2,7 +2,7 @@
 split, bench, store) on the host board and the emulated Cortex-M4F, cold and warm (cached build), and
 the per-window INFER round trip.
 
-Run: python tests/benchmarks/bench_deploy.py [--epochs N] [--rounds N]. Prints figures; asserts nothing.
+Run: python tests/benchmarks/bench_deploy.py [--epochs N] [--rounds N] [--quick]. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -61,12 +61,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds: proves the script still runs")
     args = parser.parse_args()
+    if args.quick:  # five recordings per activity, one epoch, cold builds only, a few round trips
+        args.epochs, args.rounds = 1, 5
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         path = root / "bm.tsproj"
         with Project.create(path) as project:
-            import_files(project, write_basic_motions_csv(root / "csv"))
+            import_files(project, write_basic_motions_csv(root / "csv", 5 if args.quick else None))
             assign_splits(project)
             impulse = suggest_for_project(project)
             impulse.model.epochs = args.epochs
@@ -81,7 +84,7 @@ def main() -> None:
             print(f"\n{'board':<11} {'mode':<24} {'build':>9} {'total':>8} {'stream':>8} {'per window':>11} "
                   f"{'agree':>6} {'NN mean':>9} {'DSP mean':>9} unit")
             for target, dsp in boards:
-                for label in ("cold", "warm"):
+                for label in ("cold",) if args.quick else ("cold", "warm"):
                     if label == "cold":
                         shutil.rmtree(project.cache_dir / "firmware", ignore_errors=True)
                     r = deploy(project, q.variant_id, target, device_dsp=dsp).results

@@ -8,7 +8,7 @@ arena for the same model (print_allocations, in a subprocess) and published TFLM
 With --compiler zig (or both) the firmware is built with zig cc instead of arm-none-eabi-gcc (the
 TINYSTUDIO_ARM_CC setting), so instructions per inference of the two compilers can be compared.
 
-Run: python tests/benchmarks/bench_firmware_qemu.py [--runs N] [--compiler gcc|zig|both] [model ...]
+Run: python tests/benchmarks/bench_firmware_qemu.py [--runs N] [--compiler gcc|zig|both] [--quick] [model ...]
 """
 
 from __future__ import annotations
@@ -85,8 +85,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--compiler", choices=["gcc", "zig", "both"], default="gcc")
-    parser.add_argument("models", nargs="*", default=list(REFERENCE))
+    parser.add_argument("--quick", action="store_true", help="one small model, one run: proves the script still runs")
+    parser.add_argument("models", nargs="*", help="models (default: all of them)")
     args = parser.parse_args()
+    if not args.models:
+        args.models = ["motion_cnn_1d"] if args.quick else list(REFERENCE)
+    if args.quick:
+        args.runs = 1
     compilers = ["gcc", "zig"] if args.compiler == "both" else [args.compiler]
     header = (
         f"{'model':<12} {'cc':<4} {'instr/inf':>11} {'TFLM ref':>9} {'CMSIS-NN':>9} {'flash B':>9} {'RAM B':>8} "

@@ -1,6 +1,6 @@
 """Benchmark: CSV import speed (rows per second) and peak memory on a large 6-axis file.
 
-Usage: python tests/benchmarks/bench_import.py [--rows 1000000] [--repeat 3]
+Usage: python tests/benchmarks/bench_import.py [--rows 1000000] [--repeat 3] [--quick]
 Prints figures; asserts nothing. Each import runs in a fresh process so its peak memory is its own.
 """
 
@@ -51,7 +51,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds: proves the script still runs")
     args = ap.parse_args()
+    if args.quick:
+        args.rows, args.repeat = 20_000, 1
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "big.csv"
         t = time.perf_counter()

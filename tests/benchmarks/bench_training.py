@@ -1,6 +1,6 @@
 """Benchmark: BasicMotions training (wall time, peak memory) and DSP cost per window for every block.
 
-Run: python tests/benchmarks/bench_training.py [--epochs N]. Prints figures; asserts nothing.
+Run: python tests/benchmarks/bench_training.py [--epochs N] [--quick]. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -59,9 +59,9 @@ def bench_dsp() -> None:
         print(f"{name:<10} {case:<32} {shape:>10} {block.ops():>12,} {single:>10.3f} {batched:>24.3f}")
 
 
-def bench_training(epochs: int | None) -> None:
+def bench_training(epochs: int | None, per_label: int | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_basic_motions_csv(Path(tmp) / "csv")
+        paths = write_basic_motions_csv(Path(tmp) / "csv", per_label)
         project = Project.create(Path(tmp) / "bm.tinystudio")
         import_files(project, paths)
         assign_splits(project)
@@ -77,7 +77,7 @@ def bench_training(epochs: int | None) -> None:
         second = time.perf_counter() - t
         project.close()
     m = result.metrics
-    print("\nBasicMotions training (80 recordings, split 70/15/15)")
+    print(f"\nBasicMotions training ({len(paths)} recordings, split 70/15/15)")
     print(f"impulse: window {impulse.window.window_ms:g}/{impulse.window.stride_ms:g} ms, {impulse.dsp.block}, "
           f"{impulse.model.preset}, {impulse.model.epochs} epochs, seed {impulse.model.seed}")
     print("windows train/validation/test: "
@@ -93,9 +93,12 @@ def bench_training(epochs: int | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, help="override the suggested epoch count")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds: proves the script still runs")
     args = parser.parse_args()
+    if args.quick:  # one epoch on five recordings per activity
+        args.epochs = 1
     bench_dsp()
-    bench_training(args.epochs)
+    bench_training(args.epochs, 5 if args.quick else None)
 
 
 if __name__ == "__main__":
