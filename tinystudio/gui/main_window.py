@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -133,19 +134,17 @@ class MainWindow(QMainWindow):
             self.open_project(path)
 
     def new_project(self, path: str) -> bool:
-        try:
-            project = Project.create(Path(path))
-        except UserError as exc:
-            QMessageBox.warning(self, "Cannot create project", str(exc))
-            return False
-        self.context.set_project(project)
-        return True
+        return self._switch_to(Project.create, path, "Cannot create project")
 
     def open_project(self, path: str) -> bool:
+        return self._switch_to(Project.open, path, "Cannot open project")
+
+    def _switch_to(self, load: Callable[[Path], Project], path: str, problem: str) -> bool:
+        """Make ``load(path)`` the open project; a problem is shown in a box and the old one stays."""
         try:
-            project = Project.open(Path(path))
+            project = load(Path(path))
         except UserError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            QMessageBox.warning(self, problem, str(exc))
             return False
         self.context.set_project(project)
         return True

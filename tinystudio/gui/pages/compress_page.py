@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -32,24 +31,21 @@ from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent
 from tinystudio.core.errors import UserError
 from tinystudio.core.models import PRESETS
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.variant_chart import VariantChart
-from tinystudio.gui.worker import Worker, run_in_thread
 
 COLUMNS = ("Variant", "Method", "int8 test acc", "vs float", "Val acc", "Sparsity", "Params (non-zero)",
            "MACs", "Flash", "RAM (arena)", "Latency on device", "Deploy")
 
 
-class CompressPage(QWidget):
+class CompressPage(JobPage):
     """Compression and comparison of int8 variants (see module docstring)."""
 
     compress_finished = Signal(list)  # variant ids made
     deploy_variant_changed = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.worker: Worker | None = None
-        self.last_error = ""
+        super().__init__(context, parent)
         self.rows: list[Any] = []
 
         self.run_combo = QComboBox()
@@ -89,12 +85,6 @@ class CompressPage(QWidget):
         font.setBold(True)
         self.compress_button.setFont(font)
         self.compress_button.setMinimumHeight(40)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -144,22 +134,19 @@ class CompressPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.compress_button.clicked.connect(self.start_compress)
-        self.cancel_button.clicked.connect(self.cancel_compress)
         self.use_button.clicked.connect(self.use_selected_for_deploy)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.run_combo.currentIndexChanged.connect(lambda _i: self.refresh_variants())
         for check in self.method_checks.values():
             check.toggled.connect(lambda _on: self._update_enabled())
-        self.context.project_closing.connect(self._project_closing)
+        self.context.project_closing.connect(self.shutdown)
         self.context.project_changed.connect(self.refresh)
         self.refresh()
 
     # -- state -----------------------------------------------------------------------------------
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self.worker is None:
-            self.refresh_runs()
+    def refresh_choices(self) -> None:
+        self.refresh_runs()
 
     def refresh(self) -> None:
         self.refresh_runs()
@@ -281,32 +268,13 @@ class CompressPage(QWidget):
         except UserError as exc:
             self.status.setText(f"Failed: {exc}")
             return
-        self.last_error = ""
-        self.progress.setValue(0)
-        self.status.setText("starting…")
-        self.worker = run_in_thread(
-            compress_run, project, int(run_id), methods, options,
-            on_progress=self._on_progress, on_done=self._on_done, on_error=self._on_error,
-            on_cancelled=self._on_cancelled,
-        )
+        self.start_job(compress_run, project, int(run_id), methods, options)
         self._update_enabled()
 
-    def cancel_compress(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.status.setText("cancelling…")
-
-    def _finish(self) -> None:
-        self.worker = None
+    def job_ended(self) -> None:
         self._update_enabled()
 
-    def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(1000 * fraction))
-        self.status.setText(message)
-
-    def _on_done(self, made: list[int]) -> None:
-        self._finish()
-        self.progress.setValue(1000)
+    def job_done(self, made: list[int]) -> None:
         self.refresh_variants()
         if made:
             self.select_variant(made[-1])
@@ -315,26 +283,13 @@ class CompressPage(QWidget):
         self.context.status.emit("Compression finished")
         self.compress_finished.emit(list(made))
 
-    def _on_error(self, message: str) -> None:
-        self._finish()
-        self.last_error = message
+    def job_failed(self, message: str) -> None:
         self.refresh_variants()  # variants finished before the failure are stored
         self.status.setText(f"Failed: {message}")
 
-    def _on_cancelled(self) -> None:
-        self._finish()
-        self.progress.setValue(0)
+    def job_cancelled(self) -> None:
         self.refresh_variants()
         self.status.setText("Cancelled; the variant in progress was not stored.")
-
-    def _project_closing(self) -> None:
-        self.shutdown()
-
-    def shutdown(self) -> None:
-        """Stop a running compression before its project closes or the window closes."""
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(30000)
 
     # -- choosing --------------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -24,12 +23,12 @@ from tinystudio.app.train import RUN_KIND, EpochStats, TrainResult
 from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
-from tinystudio.gui.worker import Worker, run_in_thread
 
 
 class _EpochBridge(QObject):
@@ -38,16 +37,13 @@ class _EpochBridge(QObject):
     epoch = Signal(object)
 
 
-class TrainPage(QWidget):
+class TrainPage(JobPage):
     """Impulse design and training (see module docstring)."""
 
     training_finished = Signal(int)  # run id
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.worker: Worker | None = None
-        self.last_error = ""
+        super().__init__(context, parent)
         self._bridge = _EpochBridge(self)
         self._bridge.epoch.connect(self._on_epoch)
 
@@ -68,11 +64,6 @@ class TrainPage(QWidget):
         self.sample_combo = QComboBox()
         self.preview = DspPreviewWidget()
         self.train_button = QPushButton("Train")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.status = QLabel("")
         self.curves = TrainCurvesWidget()
         self.split_combo = QComboBox()
         self.split_combo.addItems(["test", "validation"])
@@ -125,7 +116,6 @@ class TrainPage(QWidget):
         self.suggest_button.clicked.connect(self.suggest)
         self.sample_combo.currentIndexChanged.connect(lambda _: self.update_preview())
         self.train_button.clicked.connect(self.start_training)
-        self.cancel_button.clicked.connect(self.cancel_training)
         self.runs.run_selected.connect(self.show_run)
         self.split_combo.currentIndexChanged.connect(lambda _: self._show_matrix())
         context.project_changed.connect(self.reload)
@@ -239,41 +229,21 @@ class TrainPage(QWidget):
         try:
             impulse = self.form.impulse().validate()
         except UserError as exc:
-            self._failed(str(exc))
+            self._on_error(str(exc))
             return
         self.curves.clear()
         self.matrix.clear("Training…")
-        self.progress.setValue(0)
-        self.status.setText("Starting…")
-        self.last_error = ""
         self.train_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.worker = run_in_thread(
-            train_app.train, project, impulse, on_epoch=self._bridge.epoch.emit,
-            on_progress=self._progress, on_done=self._done, on_error=self._failed, on_cancelled=self._cancelled,
-        )
-
-    def cancel_training(self) -> None:
-        if self.worker is not None:
-            self.status.setText("Cancelling…")
-            self.worker.cancel()
-
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(fraction * 1000))
-        self.status.setText(message)
+        self.start_job(train_app.train, project, impulse, on_epoch=self._bridge.epoch.emit, starting="Starting…")
 
     def _on_epoch(self, stats: EpochStats) -> None:
         self.curves.add_epoch({"loss": stats.loss, "accuracy": stats.accuracy,
                                "val_loss": stats.val_loss, "val_accuracy": stats.val_accuracy})
 
-    def _finish(self) -> None:
-        self.worker = None
-        self.cancel_button.setEnabled(False)
+    def job_ended(self) -> None:
         self._update_size()
 
-    def _done(self, result: TrainResult) -> None:
-        self._finish()
-        self.progress.setValue(1000)
+    def job_done(self, result: TrainResult) -> None:
         test = result.metrics.get("test_accuracy")
         val = result.metrics.get("validation_accuracy")
         parts = [f"Run {result.run_id} done"]
@@ -287,23 +257,13 @@ class TrainPage(QWidget):
         self.show_run(result.run_id)
         self.training_finished.emit(result.run_id)
 
-    def _failed(self, message: str) -> None:
-        self._finish()
-        self.last_error = message
+    def job_failed(self, message: str) -> None:
         self.status.setText(f"<span style='color:#c00'>Training failed: {message}</span>")
         self.matrix.clear("No results")
 
-    def _cancelled(self) -> None:
-        self._finish()
-        self.progress.setValue(0)
+    def job_cancelled(self) -> None:
         self.status.setText("Training cancelled; no run was stored.")
         self.matrix.clear("Cancelled")
-
-    def shutdown(self) -> None:
-        """Stop a running training before the window closes."""
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(30000)
 
     # -- runs ------------------------------------------------------------------------------------
 
