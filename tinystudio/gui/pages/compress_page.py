@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.models import PRESETS
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
+from tinystudio.gui.widgets.panes import panes, titled
 from tinystudio.gui.widgets.variant_chart import VariantChart
 
 COLUMNS = ("Variant", "Method", "int8 test acc", "vs float", "Val acc", "Sparsity", "Params (non-zero)",
@@ -122,16 +122,8 @@ class CompressPage(JobPage):
         row.addWidget(self.note, 1)
         row.addWidget(self.use_button)
         tl.addLayout(row)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(table_box)
-        right.addWidget(self.chart)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Compress</h2>"))
-        layout.addWidget(splitter, 1)
+        right = panes(Qt.Orientation.Vertical, table_box, self.chart)
+        titled(self, "Compress", panes(Qt.Orientation.Horizontal, left, right, grow=1))
 
         self.compress_button.clicked.connect(self.start_compress)
         self.use_button.clicked.connect(self.use_selected_for_deploy)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+from tinystudio.gui.widgets.panes import panes
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
@@ -97,19 +97,10 @@ class TrainPage(JobPage):
         ml.addLayout(row)
         ml.addWidget(self.matrix, 1)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(preview_box)
-        top.addWidget(matrix_box)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(top)
-        right.addWidget(train_box)
-        right.addWidget(self.runs)
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(left)
-        main.addWidget(right)
-        main.setStretchFactor(1, 1)
+        top = panes(Qt.Orientation.Horizontal, preview_box, matrix_box)
+        right = panes(Qt.Orientation.Vertical, top, train_box, self.runs)
         layout = QHBoxLayout(self)
-        layout.addWidget(main)
+        layout.addWidget(panes(Qt.Orientation.Horizontal, left, right, grow=1))
 
         self._shown_run: Any = None
         self.form.changed.connect(self._settings_changed)

@@ -1,0 +1,24 @@
+"""Page layout helpers: resizable panes side by side or stacked, and a page with its title over its body."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+
+def panes(orientation: Qt.Orientation, *widgets: QWidget, grow: int | None = None) -> QSplitter:
+    """A splitter holding ``widgets`` in order; the one at index ``grow`` takes the extra room."""
+    splitter = QSplitter(orientation)
+    for w in widgets:
+        splitter.addWidget(w)
+    if grow is not None:
+        splitter.setStretchFactor(grow, 1)
+    return splitter
+
+
+def titled(page: QWidget, title: str, body: QWidget) -> QVBoxLayout:
+    """Lay ``page`` out as a heading over ``body``; returns the layout for anything added below."""
+    layout = QVBoxLayout(page)
+    layout.addWidget(QLabel(f"<h2>{title}</h2>"))
+    layout.addWidget(body, 1)
+    return layout
