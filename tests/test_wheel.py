@@ -49,7 +49,14 @@ if _LOG:
 '''
 
 
+def _outside_env(**extra: str) -> dict[str, str]:
+    """This environment without what would put the checkout on the path or pick its firmware."""
+    drop = ("PYTHONPATH", "PYTHONHOME", "TINYSTUDIO_FIRMWARE_DIR")
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+
+
 def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> str:
+    env = env if env is not None else _outside_env()
     result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{argv[:3]} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
     return result.stdout
@@ -58,7 +65,11 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None, timeout:
 def _build_wheel(tmp: Path) -> Path:
     """Build from a clean copy of the checkout, so the build leaves nothing behind in it."""
     src = tmp / "src"
-    junk = shutil.ignore_patterns(".git", ".venv", "build", "dist", "tests", "*.egg-info", "__pycache__", ".*cache*")
+
+    def junk(folder: str, names: list[str]) -> list[str]:
+        top = {".git", ".venv", "build", "dist", "tests"} if Path(folder) == REPO else set()
+        return [n for n in names if n in top or n == "__pycache__" or n.endswith(".egg-info") or n.startswith(".")]
+
     shutil.copytree(REPO, src, ignore=junk)
     dist = tmp / "dist"
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(dist),
@@ -78,15 +89,9 @@ def _fresh_venv(tmp: Path, wheel: Path) -> tuple[Path, Path]:
     (site / "ts_test_path_probe.py").write_text(_PROBE)
     (site / "ts_test_path_probe.pth").write_text("import ts_test_path_probe\n")
     pip = [sys.executable, "-m", "pip", "--python", str(python)]
-    _run([*pip, "install", "--no-deps", "--no-index", str(wheel)], cwd=tmp)
+    # --ignore-installed: the running environment may hold an editable TinyStudio of the same version
+    _run([*pip, "install", "--no-deps", "--no-index", "--ignore-installed", str(wheel)], cwd=tmp)
     return venv, site
-
-
-def _clean_env(venv: Path, log: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "TINYSTUDIO_FIRMWARE_DIR")}
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["TS_TEST_PATH_LOG"] = str(log)
-    return env
 
 
 @pytest.fixture
@@ -101,8 +106,10 @@ def test_installed_wheel_captures_trains_and_deploys_to_qemu(tmp_path):
     wheel = _build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in SHIPPED:
-        files = [p for p in (REPO / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        missing = [str(p.relative_to(REPO)) for p in files if f"tinystudio/_data/{p.relative_to(REPO)}" not in names]
+        files = [p.relative_to(REPO) for p in (REPO / folder).rglob("*") if p.is_file()]
+        files = [f for f in files if not any(part.startswith(".") or part == "__pycache__" for part in f.parts)
+                 and f.suffix not in (".pyc", ".o")]  # fmt: skip
+        missing = [str(f) for f in files if f"tinystudio/_data/{f.as_posix()}" not in names]
         assert files and not missing, f"not in the wheel: {missing}"
     assert any(n.startswith("tinystudio/_data/firmware/runtime/") and n.endswith(".c") for n in names)
     assert "tinystudio/_data/resources/simboard/shoulder_exercises.npz" in names
@@ -111,7 +118,7 @@ def test_installed_wheel_captures_trains_and_deploys_to_qemu(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     log = tmp_path / "paths.log"
-    env = _clean_env(venv, log)
+    env = _outside_env(PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", TS_TEST_PATH_LOG=str(log))
     show = "import tinystudio.core.paths as p; print(p.__file__); print(p.firmware_dir()); print(p.resources_dir())"
     where = _run([str(venv / "bin" / "python"), "-c", show], cwd=work, env=env)
     package = site / "tinystudio"
