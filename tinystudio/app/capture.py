@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project
 from tinystudio.device.capture import CaptureSession, Event, Status
 from tinystudio.device.linestream import StreamStats
@@ -139,6 +140,22 @@ def _wait_back(session: CaptureSession, timeout: float) -> bool:
     return session.status().state == "streaming"
 
 
+def _wait_saved(session: CaptureSession, limit_s: float, done_s: float, seconds: float, progress: Progress,
+                cancel: CancelToken | None) -> Event | None:
+    """Wait for the current recording to be saved, reporting how far it is; a cancel stops it early (what
+    was recorded is kept, as with the Stop button). None when it is not saved within ``limit_s``."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        saved = session.wait_recording(0.2)
+        if saved is not None or not session.recording or time.monotonic() >= deadline:
+            return saved
+        elapsed = done_s + session.status().recording_elapsed_s
+        progress(min(1.0, elapsed / seconds), f"recording {elapsed:.1f} of {seconds:g} s")
+        if cancel is not None and cancel.cancelled:
+            session.stop_recording()
+            return session.wait_recording(5)
+
+
 def record(
     project: Project,
     port: str,
@@ -151,13 +168,16 @@ def record(
     timeout: float = DEFAULT_TIMEOUT_S,
     on_ready: Callable[[Status], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
 ) -> Recorded:
     """Record ``seconds`` from ``port`` into a new sample labelled ``label``; the port is released after.
 
     ``on_ready(status)`` hears when the stream's rate and axes are known, just before recording starts.
     If the board is unplugged, what was recorded is saved and the board is awaited for ``timeout``
     seconds (``on_notice`` hears that it waits): when it comes back the rest is recorded as a further
-    sample; when it does not, the result carries ``error``.
+    sample; when it does not, the result carries ``error``. ``progress`` hears the seconds recorded;
+    ``cancel`` ends the recording early and keeps what was recorded.
     """
     if not (seconds > 0):
         raise UserError(f"the recording length must be a positive number of seconds, got {seconds}")
@@ -177,14 +197,14 @@ def record(
             session.start_recording(project, label, seconds=remaining, group=group)
             if on_ready is not None and not saved and not stretches:
                 on_ready(status)
-            last = session.wait_recording(remaining * 1.5 + 5)
+            last = _wait_saved(session, remaining * 1.5 + 5, seconds - remaining, seconds, progress, cancel)
             if last is None:
                 session.stop_recording()
                 last = session.wait_recording(5)
             if last is not None and last.sample_id is not None:
                 saved.append(last)
             now = session.status()
-            if now.state != "disconnected":
+            if now.state != "disconnected" or (cancel is not None and cancel.cancelled):
                 break
             stretches.append(now.stats)
             dropped += now.dropped
