@@ -46,6 +46,25 @@ def _editor(spec: ParamSpec, value: Any) -> QWidget:
     return w
 
 
+def _size_editor(default: Any, value: Any) -> QLineEdit:
+    """A model parameter as text (lists of layer sizes comma-separated)."""
+    w = QLineEdit(", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value))
+    w.setToolTip("comma-separated sizes" if isinstance(default, list) else f"default {default}")
+    return w
+
+
+def _chooser(layout: QVBoxLayout, title: str, label: str, choices: dict[str, str]) -> tuple[QFormLayout, QComboBox]:
+    """A group box titled ``title`` with a combo box of ``choices`` (name: shown title) as its first row."""
+    box = QGroupBox(title)
+    form = QFormLayout(box)
+    combo = QComboBox()
+    for name, text in choices.items():
+        combo.addItem(text, name)
+    form.addRow(label, combo)
+    layout.addWidget(box)
+    return form, combo
+
+
 def _value(w: QWidget) -> Any:
     if isinstance(w, QComboBox):
         return w.currentText()
@@ -93,23 +112,12 @@ class ImpulseForm(QWidget):
         form.addRow("Shorter recordings", self.short_policy)
         layout.addWidget(box)
 
-        box = QGroupBox("DSP block")
-        self.dsp_layout = QFormLayout(box)
-        self.dsp_block = QComboBox()
-        for name, cls in BLOCKS.items():
-            self.dsp_block.addItem(cls.title, name)
-        self.dsp_layout.addRow("Block", self.dsp_block)
+        self.dsp_layout, self.dsp_block = _chooser(layout, "DSP block", "Block",
+                                                   {name: cls.title for name, cls in BLOCKS.items()})
         self.dsp_editors: dict[str, QWidget] = {}
-        layout.addWidget(box)
-
-        box = QGroupBox("Model")
-        self.model_layout = QFormLayout(box)
-        self.preset = QComboBox()
-        for name, preset in PRESETS.items():
-            self.preset.addItem(preset.title, name)
-        self.model_layout.addRow("Preset", self.preset)
+        self.model_layout, self.preset = _chooser(layout, "Model", "Preset",
+                                                  {name: preset.title for name, preset in PRESETS.items()})
         self.model_editors: dict[str, QLineEdit] = {}
-        layout.addWidget(box)
 
         box = QGroupBox("Training")
         form = QFormLayout(box)
@@ -142,31 +150,25 @@ class ImpulseForm(QWidget):
             self.changed.emit()
 
     def _rebuild_dsp(self, params: dict[str, Any]) -> None:
-        while self.dsp_layout.rowCount() > 1:
-            self.dsp_layout.removeRow(1)
-        cls = BLOCKS[self.dsp_block.currentData()]
-        self.dsp_editors = {}
-        for key, spec in cls.PARAMS.items():
-            w = _editor(spec, params.get(key, spec.default))
-            _connect(w, self._emit)
-            self.dsp_layout.addRow(key.replace("_", " "), w)
-            self.dsp_editors[key] = w
+        specs = BLOCKS[self.dsp_block.currentData()].PARAMS
+        self.dsp_editors = self._fill(self.dsp_layout, {
+            key: _editor(spec, params.get(key, spec.default)) for key, spec in specs.items()})
         self._emit()
 
     def _rebuild_model(self, params: dict[str, Any]) -> None:
-        while self.model_layout.rowCount() > 1:
-            self.model_layout.removeRow(1)
-        preset = PRESETS[self.preset.currentData()]
-        self.model_editors = {}
-        for key, default in preset.defaults.items():
-            value = params.get(key, default)
-            text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-            w = QLineEdit(text)
-            w.setToolTip("comma-separated sizes" if isinstance(default, list) else f"default {default}")
-            _connect(w, self._emit)
-            self.model_layout.addRow(key.replace("_", " "), w)
-            self.model_editors[key] = w
+        self.model_editors = self._fill(self.model_layout, {
+            key: _size_editor(default, params.get(key, default))
+            for key, default in PRESETS[self.preset.currentData()].defaults.items()})
         self._emit()
+
+    def _fill(self, form: QFormLayout, editors: dict[str, Any]) -> dict[str, Any]:
+        """Replace the rows under ``form``'s chooser with one per editor; returns the editors."""
+        while form.rowCount() > 1:
+            form.removeRow(1)
+        for key, w in editors.items():
+            _connect(w, self._emit)
+            form.addRow(key.replace("_", " "), w)
+        return editors
 
     def set_impulse(self, impulse: ImpulseConfig) -> None:
         self._loading = True
