@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from datasets import write_basic_motions_csv  # noqa: E402
 from tinystudio.app.deploy import deploy  # noqa: E402
+from tinystudio.core.compress import compress  # noqa: E402
 from tinystudio.core.features import suggest_for_project  # noqa: E402
 from tinystudio.core.formats import import_files  # noqa: E402
-from tinystudio.core.quantize import quantize_run  # noqa: E402
 from tinystudio.core.split import assign_splits  # noqa: E402
 from tinystudio.core.store import Project  # noqa: E402
 from tinystudio.core.training import train  # noqa: E402
@@ -75,9 +75,10 @@ def main() -> None:
             impulse.model.epochs = args.epochs
             run_id = train(project, impulse).run_id
             start = time.perf_counter()
-            q = quantize_run(project, run_id)
+            variant_id = compress(project, run_id, "ptq")
+            metrics = next(v for v in project.variants() if v["id"] == variant_id)["metrics"]
             print(f"quantize (int8 PTQ + TFLM test scoring): {time.perf_counter() - start:.2f} s, "
-                  f"{q.metrics['tflite_bytes']} B .tflite, int8 test accuracy {q.metrics['test_accuracy']:.3f}")
+                  f"{metrics['tflite_bytes']} B .tflite, int8 test accuracy {metrics['test_accuracy']:.3f}")
             boards = [("host", True), ("host", False)]
             if shutil.which("qemu-system-arm"):
                 boards += [("mps2-an386", True), ("mps2-an386", False)]
@@ -87,7 +88,7 @@ def main() -> None:
                 for label in ("cold",) if args.quick else ("cold", "warm"):
                     if label == "cold":
                         shutil.rmtree(project.cache_dir / "firmware", ignore_errors=True)
-                    r = deploy(project, q.variant_id, target, device_dsp=dsp).results
+                    r = deploy(project, variant_id, target, device_dsp=dsp).results
                     t, lat = r["timing"], r["latency"]
                     mode = ("dsp_on_board" if dsp else "features_from_host") + f" {label}"
                     print(f"{target:<11} {mode:<24} {t['build_seconds']:8.2f}s {t['total_seconds']:7.2f}s "
@@ -95,7 +96,7 @@ def main() -> None:
                           f"{lat['nn']['mean']:9.0f} {lat['dsp']['mean']:9.0f} {lat['unit']}")
             print(f"\nINFER round trip on a running board ({args.rounds} calls, one test window):")
             for target, dsp in boards:
-                times = round_trips(project, q.variant_id, target, dsp, args.rounds)
+                times = round_trips(project, variant_id, target, dsp, args.rounds)
                 mode = "raw float32 window, DSP on board" if dsp else "int8 features"
                 print(f"  {target:<11} {mode:<33} median {statistics.median(times):7.2f} ms, "
                       f"p95 {np.percentile(times, 95):7.2f} ms, max {max(times):7.2f} ms")

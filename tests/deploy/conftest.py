@@ -25,8 +25,8 @@ class TrainedProject:
 @pytest.fixture(scope="session")
 def trained(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) -> TrainedProject:
     """BasicMotions (import, 70/15/15 split), a short training run and its int8 variant."""
+    from tinystudio.core.compress import compress
     from tinystudio.core.features import suggest_for_project
-    from tinystudio.core.quantize import quantize_run
     from tinystudio.core.training import train
 
     path = tmp_path_factory.mktemp("deploy") / "bm.tsproj"
@@ -35,7 +35,7 @@ def trained(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) ->
         impulse = suggest_for_project(project)
         impulse.model.epochs = EPOCHS
         run_id = train(project, impulse).run_id
-        variant_id = quantize_run(project, run_id).variant_id
+        variant_id = compress(project, run_id, "ptq")
     return TrainedProject(path, run_id, variant_id)
 
 

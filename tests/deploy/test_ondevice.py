@@ -1,8 +1,10 @@
 """The on-device test on the host board (native process on a pty) and the emulated Cortex-M4F: the board's
-predictions match the host's int8 predictions, results are stored only when complete."""
+predictions match the host's int8 predictions; a board that stops leaves a partial result that the
+next deploy continues."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tinystudio.app import deploy as ondevice
@@ -75,7 +77,7 @@ class _FragileHost(HostTarget):
         self.links.append(link)
         return link
 
-def test_board_that_dies_is_a_clear_error_and_nothing_is_stored(project, trained, monkeypatch):
+def test_board_that_dies_keeps_the_measured_windows_and_a_retry_continues(project, trained, monkeypatch):
     monkeypatch.setattr(ondevice, "get_target", lambda name: _FragileHost(board_spec("host")))
 
     def progress(fraction: float, message: str) -> None:
@@ -83,9 +85,30 @@ def test_board_that_dies_is_a_clear_error_and_nothing_is_stored(project, trained
             _FragileHost.links[-1].process.kill()
             _FragileHost.links[-1].process.wait()
 
-    with pytest.raises(UserError, match=r"board (died|stopped answering) after 5 of \d+ test windows"):
+    with pytest.raises(UserError, match=r"^the board stopped after 5 of (\d+) test windows") as stopped:
         deploy(project, trained.variant_id, "host", progress=progress)
-    assert project.device_results() == []
+    message = str(stopped.value)
+    n = int(message.split(" of ")[1].split()[0])
+    assert "\n" not in message and "continue from window 6" in message
+    [partial] = project.device_results(trained.variant_id)
+    kept = partial["results"]
+    assert kept["complete"] is False and kept["measured"] == 5 and kept["windows"] == n
+    assert len(kept["device_scores"]) == len(kept["nn_counts"]) == 5
+
+    monkeypatch.undo()  # the board works again: the retry measures only the windows still missing
+    messages: list[str] = []
+    result = deploy(project, trained.variant_id, "host", progress=lambda f, m: messages.append(m))
+    windows = [m for m in messages if m.startswith("window ")]
+    assert windows[0] == f"window 6/{n} on the board" and windows[-1] == f"window {n}/{n} on the board"
+    assert len(windows) == n - 5
+    r = result.results
+    assert r["complete"] and r["windows"] == n == len(r["predictions"]) == len(r["nn_counts"])
+    assert r["agreement"] == 1.0 and r["nn_bit_exact"] == 1.0
+    assert r["predictions"][:5] == [int(np.argmax(s)) for s in kept["device_scores"]]
+    assert r["timing"]["resumed_from_window"] == 6
+    # The complete result replaces the partial one.
+    assert [s["id"] for s in project.device_results()] == [result.result_id]
+
 
 def test_cancel_during_the_stream_stores_nothing(project, trained):
     token = CancelToken()

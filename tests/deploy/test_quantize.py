@@ -1,5 +1,6 @@
-"""Int8 post-training quantization: a full-integer model that takes the DSP output as it is, scored on
-the test split with TFLite Micro, stored as a variant of its run."""
+"""Int8 post-training quantization (the one path, core/compress/ptq.py, that Compress and Deploy share): a
+full-integer model that takes the DSP output as it is, scored on the test split with TFLite Micro,
+stored as a variant of its run."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import sys
 import numpy as np
 import pytest
 
+from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES
+from tinystudio.core.compress.ptq import PTQ_KIND, latest_ptq_variant
 from tinystudio.core.errors import UserError
 from tinystudio.core.int8_reference import Int8Reference, quantize_input
 from tinystudio.core.pipeline_data import pipeline_data
-from tinystudio.core.quantize import INPUT_DSP_FEATURES, VARIANT_KIND, latest_int8_variant
 from tinystudio.core.store import Project
 
 pytestmark = pytest.mark.slow
@@ -20,12 +22,12 @@ pytestmark = pytest.mark.slow
 
 def test_variant_is_full_integer_and_scored_on_the_test_split(trained):
     with Project.open(trained.path) as project:
-        variant = latest_int8_variant(project, trained.run_id)
+        variant = latest_ptq_variant(project, trained.run_id)
         assert variant is not None and variant["id"] == trained.variant_id
         tflite = project.variant_tflite(trained.variant_id)
         run = project.run(trained.run_id)
         data = pipeline_data(project, trained.run_id)
-    assert variant["config"]["kind"] == VARIANT_KIND
+    assert variant["config"]["kind"] == PTQ_KIND
     assert variant["config"]["input"] == INPUT_DSP_FEATURES
     ref = Int8Reference(tflite)  # refuses anything but int8 in and out
     assert int(np.prod(ref.input_shape)) == int(np.prod(data.block.output_shape))
@@ -36,7 +38,7 @@ def test_variant_is_full_integer_and_scored_on_the_test_split(trained):
     predicted = ref.predict(data.features("test"))
     assert metrics["test_accuracy"] == pytest.approx(float(np.mean(predicted == data.y["test"])))
     # Quantization keeps the float model's decisions (standardisation folded in, not lost).
-    assert metrics["agreement_with_float"] >= 0.9
+    assert metrics["test_agreement_with_float"] >= 0.9
     assert metrics["test_accuracy"] >= run.metrics["test_accuracy"] - 0.1
 
 
@@ -48,16 +50,16 @@ def test_input_quantization_rounds_half_away_from_zero_and_saturates():
 
 
 def test_quantizing_a_run_without_model_is_a_clear_error(project):
-    from tinystudio.core.quantize import quantize_run
+    from tinystudio.core.compress import compress
 
     config = project.run(project.runs()[0].id).config
     run_id = project.add_run("train", config, {}, {}, None)
     with pytest.raises(UserError, match="no stored model"):
-        quantize_run(project, run_id)
+        compress(project, run_id, "ptq")
 
 
 def test_importing_quantize_does_not_load_tensorflow():
-    code = ("import sys, tinystudio.core.quantize, tinystudio.app.deploy; "
+    code = ("import sys, tinystudio.core.compress.ptq, tinystudio.app.deploy; "
             "print('tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

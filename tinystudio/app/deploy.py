@@ -1,6 +1,11 @@
 """The on-device test: one int8 model variant -> C -> firmware for a board -> launch -> stream the test
 split through it -> on-device scores, agreement with the host, latency and memory, stored as a result.
 
+The variant is the one named, else the newest plain-quantization variant of the run named, else the
+variant marked for deploy (``tinystudio variants --use``, the Compress step's "Use for deploy"), else
+that of the newest run; a run without one is quantized first through the one post-training
+quantization path (core/compress/ptq.py). The CLI and the Deploy page both call ``deploy_model``.
+
 The board either runs the DSP block itself on each raw window (the real deployment: DSP and NN latency
 are both measured) or receives the features the host computed. The host side scores the same int8
 model with TensorFlow Lite Micro's reference kernels, so the network part is expected to be bit-exact;
@@ -9,29 +14,32 @@ with DSP on the board, float features may differ in the last digits and flip a r
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tinystudio.app.board_test import BoardStopped, Measured, Session, stream
+from tinystudio.app.variants import marked_variant
+from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES
+from tinystudio.core.compress.ptq import latest_ptq_variant
 from tinystudio.core.errors import UserError
 from tinystudio.core.evaluate import evaluate
 from tinystudio.core.int8_reference import Int8Reference
 from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.progress import CancelToken, Progress, no_progress
-from tinystudio.core.quantize import INPUT_DSP_FEATURES, latest_int8_variant, quantize_run
-from tinystudio.device.runner_client import RunnerError
 from tinystudio.targets import DEFAULT_BOARD, get_target
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
     from tinystudio.device.runner_protocol import HelloInfo
-    from tinystudio.targets.base import Artifact, BoardLink, Target
+    from tinystudio.targets.base import Artifact, Target
 
 DEFAULT_TARGET = DEFAULT_BOARD
 BENCH_RUNS = 20
-INFER_TIMEOUT_S = 30.0
+QUANTIZE_SHARE = 0.2  # of the progress bar, when the run must be quantized before the deploy
 
 
 @dataclass
@@ -55,23 +63,51 @@ def resolve_variant(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> int:
-    """The variant to deploy: the one given, else the newest int8 variant of the run (given, or the newest
-    training run), quantizing the run first when it has none."""
+    """The variant to deploy (see the module docstring), quantizing a run first when it has none."""
+    from tinystudio.core.compress import compress
+
     if variant_id is not None:
-        if not any(v["id"] == variant_id for v in project.variants()):
-            raise UserError(f"no model variant with id {variant_id}")
+        _variant(project, variant_id)  # a clear error when it does not exist
         return variant_id
     if run_id is None:
+        marked = marked_variant(project)
+        if marked is not None:
+            return marked
         runs = [r for r in project.runs() if r.kind == "train"]
         if not runs:
             raise UserError("the project has no trained run yet: train a model first")
         run_id = runs[-1].id
     else:
         project.run(run_id)  # a clear error when it does not exist
-    found = latest_int8_variant(project, run_id)
+    found = latest_ptq_variant(project, run_id)
     if found is not None:
         return int(found["id"])
-    return quantize_run(project, run_id, progress, cancel).variant_id
+    return compress(project, run_id, "ptq", None, progress, cancel)
+
+
+def deploy_model(
+    project: Project,
+    target: str = DEFAULT_TARGET,
+    *,
+    variant_id: int | None = None,
+    run_id: int | None = None,
+    device_dsp: bool | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> DeployResult:
+    """Resolve the variant (see ``resolve_variant``) and deploy it on ``target``: what a user's Deploy
+    means in either front end."""
+    progress = progress or no_progress
+    quantized: list[bool] = []
+
+    def resolving(f: float, m: str) -> None:
+        quantized.append(True)
+        progress(QUANTIZE_SHARE * f, m)
+
+    chosen = resolve_variant(project, variant_id, run_id, resolving, cancel)
+    share = QUANTIZE_SHARE if quantized else 0.0
+    return deploy(project, chosen, target, progress=lambda f, m: progress(share + (1 - share) * f, m),
+                  cancel=cancel, device_dsp=device_dsp)
 
 
 def _variant(project: Project, variant_id: int) -> dict[str, Any]:
@@ -134,7 +170,9 @@ def deploy(
     """Build, flash and test ``variant_id`` on ``target``; store and return the complete result.
 
     ``device_dsp``: run the DSP block on the board (default when the variant takes DSP features as they
-    are). A board that dies or stops answering raises UserError and nothing is stored.
+    are). A board that dies or stops answering raises UserError "the board stopped after N of M test
+    windows" and stores the N measured windows as a partial result; the next deploy of the same variant,
+    board, mode and test split continues from window N + 1 and replaces the partial result.
     """
     from tinystudio.core.codegen import generate
 
@@ -173,15 +211,32 @@ def deploy(
     build_seconds = time.perf_counter() - build_started
     cancel.raise_if_cancelled()
 
+    mode = "dsp_on_board" if device_dsp else "features_from_host"
+    key = _resume_key(board.name, mode, report.model_hash, raw)
+    partial = _partial_results(project, variant_id, key)
+    classes = int(np.prod(reference.output_shape))
+    measured = (Measured.from_json(len(raw), classes, partial[-1]["results"]) if partial
+                else Measured(len(raw), classes))
+    host_scores = reference.outputs(host_features)
+    if measured.done:
+        progress(0.36, f"continuing from test window {measured.done + 1} of {len(raw)}")
     progress(0.36, f"starting {board.title}")
     link = board.launch(artifact)
     try:
-        out = _stream(link, board, raw, host_features, reference, report.model_hash,
-                      device_dsp, bench_runs, _stage(progress, 0.38, 0.97), cancel)
+        session = stream(link, raw, host_features, host_scores, reference, report.model_hash, bool(device_dsp),
+                         bench_runs, measured, _stage(progress, 0.38, 0.97), cancel)
+    except BoardStopped as stop:
+        _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)
+        done, n = stop.measured.done, len(raw)
+        kept = (f"the {done} measured windows are stored as a partial result: deploy again to continue from "
+                f"window {done + 1}") if done else "no window was measured"
+        raise UserError(f"the board stopped after {done} of {n} test windows ({board.name}: {stop.reason}); "
+                        f"{kept}") from None
     finally:
         link.close()
 
-    info: HelloInfo = out.pop("info")
+    out = _figures(session, host_scores, bool(device_dsp))
+    info = session.info
     device_pred, host_pred = out["predictions"], out["host_predictions"]
     device_eval = evaluate(data.y["test"], device_pred, data.labels)
     host_eval = evaluate(data.y["test"], host_pred, data.labels)
@@ -192,7 +247,7 @@ def deploy(
         "run_id": int(run_id),
         "target": board.name,
         "target_title": board.title,
-        "mode": "dsp_on_board" if device_dsp else "features_from_host",
+        "mode": mode,
         "hello": _hello_facts(info),
         "windows": len(raw),
         "accuracy": device_eval.accuracy,
@@ -218,85 +273,64 @@ def deploy(
             "total_seconds": round(time.perf_counter() - started, 3),
             "build_seconds": round(build_seconds, 3),
             "stream_seconds": round(out["stream_seconds"], 3),
-            "round_trip_ms": round(1000.0 * out["stream_seconds"] / len(raw), 3),
+            "round_trip_ms": round(1000.0 * out["stream_seconds"] / max(1, session.streamed), 3),
+            "resumed_from_window": len(raw) - session.streamed + 1 if session.streamed < len(raw) else None,
         },
     }
-    result_id = project.add_device_result(variant_id, board.name, results)
+    with project.transaction():
+        result_id = project.add_device_result(variant_id, board.name, results)
+        for row in partial:  # the complete result includes their windows
+            project.delete_device_result(int(row["id"]))
     progress(1.0, f"on-device accuracy {device_eval.accuracy:.1%}, agreement with host {results['agreement']:.1%}")
     return DeployResult(result_id, variant_id, board.name, results)
 
 
-def _stream(
-    link: BoardLink,
-    board: Target,
-    raw: np.ndarray,
-    host_features: np.ndarray,
-    reference: Int8Reference,
-    model_hash: str,
-    device_dsp: bool,
-    bench_runs: int,
-    progress: Progress,
-    cancel: CancelToken,
-) -> dict[str, Any]:
-    """Talk to the launched board: HELLO, one INFER per window, BENCH, STACK."""
-    n = len(raw)
-    done = 0
-    try:
-        info = link.client.hello(timeout=10.0)
-        if info.model_hash != model_hash:
-            raise UserError(f"the board runs model {info.model_hash}, not the one just built ({model_hash})")
-        host_scores = reference.outputs(host_features)
-        host_int8 = reference.quantize(host_features.reshape(n, -1))
-        device_scores = np.zeros_like(host_scores)
-        dsp_counts = np.zeros(n, dtype=np.int64)
-        nn_counts = np.zeros(n, dtype=np.int64)
-        nn_exact = np.ones(n, dtype=bool)
-        feat_abs = feat_rel = 0.0
-        stream_started = time.perf_counter()
-        for i in range(n):
-            cancel.raise_if_cancelled()
-            if not link.alive():
-                raise RunnerError("the board process exited")
-            payload = raw[i].astype(np.float32).tobytes() if device_dsp else host_int8[i].tobytes()
-            result = link.client.infer(payload, timeout=INFER_TIMEOUT_S)
-            if result.status != 0:
-                raise UserError(f"the model failed on the board (status {result.status}) at test window {i + 1}")
-            device_scores[i] = np.frombuffer(result.output, dtype=np.int8)
-            dsp_counts[i], nn_counts[i] = result.dsp_count, result.nn_count
-            if device_dsp:
-                feats = np.frombuffer(link.client.features(), dtype=np.float32)
-                expected = host_features[i].ravel()
-                diff = np.abs(feats.astype(np.float64) - expected)
-                feat_abs = max(feat_abs, float(diff.max()))
-                feat_rel = max(feat_rel, float((diff / (np.abs(expected) + 1e-6)).max()))
-                nn_exact[i] = bool(np.array_equal(reference.run(reference.quantize(feats)), device_scores[i]))
-            else:
-                nn_exact[i] = bool(np.array_equal(host_scores[i], device_scores[i]))
-            done = i + 1
-            progress(done / n, f"window {done}/{n} on the board")
-        stream_seconds = time.perf_counter() - stream_started
-        progress(1.0, f"benchmarking {bench_runs} runs")
-        bench = link.client.bench(bench_runs, timeout=INFER_TIMEOUT_S * 4) if bench_runs > 0 else None
-        stack = link.client.stack()
-    except RunnerError as exc:
-        state = "died" if not link.alive() else "stopped answering"
-        raise UserError(f"the {board.name} board {state} after {done} of {n} test windows ({exc}); "
-                        "the partial results were not stored") from None
-    unit = info.counter_kind.label
+def _resume_key(target: str, mode: str, model_hash: str, raw: np.ndarray) -> str:
+    """What must not change for a partial result to be continued: board, mode, model and test windows."""
+    digest = hashlib.sha256(np.ascontiguousarray(raw, dtype=np.float32).tobytes()).hexdigest()[:16]
+    return f"{target}:{mode}:{model_hash}:{len(raw)}:{digest}"
+
+
+def _partial_results(project: Project, variant_id: int, key: str) -> list[dict[str, Any]]:
+    """The stored partial results of ``variant_id`` that a deploy with ``key`` continues, oldest first."""
+    return [row for row in project.device_results(variant_id)
+            if not row["results"].get("complete", True) and row["results"].get("resume_key") == key]
+
+
+def _store_partial(project: Project, variant_id: int, run_id: int, board: Target, mode: str, key: str,
+                   measured: Measured, replaces: list[dict[str, Any]]) -> None:
+    """Keep the windows measured before the board stopped (one partial result per variant and key)."""
+    if not measured.done or (replaces and replaces[-1]["results"].get("measured") == measured.done):
+        return  # nothing new since the partial result already stored
+    results = {
+        "complete": False,
+        "variant_id": variant_id,
+        "run_id": run_id,
+        "target": board.name,
+        "target_title": board.title,
+        "mode": mode,
+        "windows": measured.windows,
+        "resume_key": key,
+        **measured.to_json(),
+    }
+    with project.transaction():
+        project.add_device_result(variant_id, board.name, results)
+        for row in replaces:
+            project.delete_device_result(int(row["id"]))
+
+
+def _figures(session: Session, host_scores: np.ndarray, device_dsp: bool) -> dict[str, Any]:
+    """Predictions and agreement figures of a completed session."""
+    m = session.measured
     return {
-        "info": info,
-        "predictions": np.argmax(device_scores, axis=1),
+        "predictions": np.argmax(m.scores, axis=1),
         "host_predictions": np.argmax(host_scores, axis=1),
-        "scores_identical": float(np.mean(np.all(device_scores == host_scores, axis=1))),
-        "nn_bit_exact": float(np.mean(nn_exact)),
-        "feature_error": {"max_abs": feat_abs, "max_rel": feat_rel} if device_dsp else None,
-        "dsp_counts": dsp_counts,
-        "nn_counts": nn_counts,
-        "bench": None if bench is None else {
-            "runs": bench.runs, "unit": unit,
-            "nn": {"min": bench.nn_min, "mean": bench.nn_mean, "max": bench.nn_max},
-            "dsp": {"min": bench.dsp_min, "mean": bench.dsp_mean, "max": bench.dsp_max},
-        },
-        "stack_peak": int(stack.peak_bytes),
-        "stream_seconds": stream_seconds,
+        "scores_identical": float(np.mean(np.all(m.scores == host_scores, axis=1))),
+        "nn_bit_exact": float(np.mean(m.nn_exact)),
+        "feature_error": {"max_abs": m.feature_abs, "max_rel": m.feature_rel} if device_dsp else None,
+        "dsp_counts": m.dsp_counts,
+        "nn_counts": m.nn_counts,
+        "bench": session.bench,
+        "stack_peak": session.stack_peak,
+        "stream_seconds": session.stream_seconds,
     }

@@ -62,14 +62,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_variants(args: argparse.Namespace) -> int:
-    from tinystudio.core.compress.compare import choose_for_deploy, variant_rows
+    from tinystudio.app.variants import list_variants, mark_for_deploy
 
     with open_project(args.project) as project:
-        if args.run is not None:
-            project.run(args.run)
         if args.use is not None:
-            choose_for_deploy(project, args.use)
-        rows = variant_rows(project, args.run)
+            mark_for_deploy(project, args.use)
+        rows = list_variants(project, args.run)
     if args.json:
         print(json.dumps({"variants": [r.to_dict() for r in rows]}))
         return 0

@@ -14,8 +14,9 @@ from tinystudio.cli.common import open_project, print_progress
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("deploy", help="test a model on a board (default: the emulated Cortex-M4 bench board)")
     p.add_argument("project")
-    p.add_argument("--run", type=int, help="training run to deploy (default: the newest); quantized to int8 if needed")
-    p.add_argument("--variant", type=int, help="model variant to deploy (overrides --run)")
+    p.add_argument("--run", type=int, help="training run to deploy (default: the variant marked with `variants --use`, "
+                   "else the newest run); quantized to int8 if needed")
+    p.add_argument("--variant", type=int, help="model variant to deploy (overrides --run and the mark)")
     default = next(c for c in board_choices() if c.name == DEFAULT_BOARD)
     p.add_argument("--target", choices=target_names(), default=DEFAULT_BOARD,
                    help=f"board (default: {default.name}, {default.title})")
@@ -49,12 +50,11 @@ def summary_json(result_id: int, r: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.app.deploy import deploy, resolve_variant
+    from tinystudio.app.deploy import deploy_model
 
     with open_project(args.project) as project:
-        variant_id = resolve_variant(project, args.variant, args.run, print_progress)
-        result = deploy(project, variant_id, args.target, progress=print_progress,
-                        device_dsp=False if args.features_from_host else None)
+        result = deploy_model(project, args.target, variant_id=args.variant, run_id=args.run,
+                              device_dsp=False if args.features_from_host else None, progress=print_progress)
     r = result.results
     if args.json:
         print(json.dumps(summary_json(result.result_id, r)))

@@ -691,6 +691,10 @@ class Project:
             for r in rows
         ]
 
+    def delete_device_result(self, result_id: int) -> None:
+        with self.transaction():
+            self._conn.execute("DELETE FROM device_results WHERE id = ?", (result_id,))
+
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction():
             self._conn.execute(

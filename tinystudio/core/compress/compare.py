@@ -1,5 +1,5 @@
 """Side-by-side figures of a project's int8 variants (accuracy, flash, RAM, MACs, sparsity, and the
-latency measured on a board when there is one) and the choice of the variant to deploy."""
+latency measured on a board when there is one); ``chosen`` is the variant marked for deploy."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from tinystudio.core.compress.figures import model_figures
-from tinystudio.core.errors import UserError
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
 
-DEPLOY_SETTING = "deploy_variant"
+DEPLOY_SETTING = "deploy_variant"  # the project setting holding the variant marked for deploy (app/variants.py)
 
 
 @dataclass
@@ -69,7 +68,7 @@ def variant_method(config: dict[str, Any]) -> str:
 
 
 def _device(project: Project, variant_id: int) -> DeviceFigures | None:
-    results = project.device_results(variant_id)
+    results = [r for r in project.device_results(variant_id) if r["results"].get("complete", True)]
     if not results:
         return None
     r = results[-1]["results"]
@@ -121,18 +120,3 @@ def variant_rows(project: Project, run_id: int | None = None) -> list[VariantRow
             chosen=chosen == v["id"],
         ))
     return rows
-
-
-def choose_for_deploy(project: Project, variant_id: int) -> None:
-    """Mark ``variant_id`` as the variant the Deploy step starts from."""
-    if not any(v["id"] == variant_id for v in project.variants()):
-        raise UserError(f"no model variant with id {variant_id}")
-    project.set_setting(DEPLOY_SETTING, int(variant_id))
-
-
-def chosen_variant(project: Project) -> int | None:
-    """The variant marked for deploy, if it still exists."""
-    value = project.get_setting(DEPLOY_SETTING)
-    if value is None or not any(v["id"] == value for v in project.variants()):
-        return None
-    return int(value)

@@ -1,5 +1,6 @@
-"""Plain int8 post-training quantization of a run, as a compression variant with the same figures as
-the others (the baseline the other methods are compared against)."""
+"""Plain int8 post-training quantization of a run: the baseline the other compression methods are
+compared against, and the variant the Deploy step makes when it is given a run without one. This is the
+only post-training quantization path; Compress and Deploy both store their int8 variants through it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from tinystudio.core.progress import CancelToken, Progress
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
+
+PTQ_KIND = "int8_ptq"  # the variant config's "kind" (older projects stored plain quantization the same way)
 
 
 def ptq(
@@ -29,3 +32,9 @@ def ptq(
     model = load_run_model(project, run_id)
     return store_int8_variant(project, run_id, rd, model, "ptq", opts.for_method("ptq"),
                               lambda f, m: progress(0.3 + 0.7 * f, m), cancel, started=started)
+
+
+def latest_ptq_variant(project: Project, run_id: int) -> dict[str, Any] | None:
+    """The newest plain-quantization variant of ``run_id``, if any."""
+    found = [v for v in project.variants(run_id) if v["config"].get("kind") == PTQ_KIND]
+    return found[-1] if found else None

@@ -15,6 +15,7 @@ import numpy as np
 
 from tinystudio.core.compress.figures import model_figures
 from tinystudio.core.compress.fitting import fit
+from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES, convert_int8, fold_normalization, representative_set
 from tinystudio.core.compress.options import CompressOptions
 from tinystudio.core.errors import UserError
 from tinystudio.core.evaluate import evaluate
@@ -22,7 +23,6 @@ from tinystudio.core.int8_reference import Int8Reference
 from tinystudio.core.models.keras_builder import seeded_keras
 from tinystudio.core.pipeline_data import PipelineData, pipeline_data, run_impulse
 from tinystudio.core.progress import CancelToken, Progress, no_progress
-from tinystudio.core.quantize import INPUT_DSP_FEATURES, convert_int8, fold_normalization, representative_set
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project, Run
@@ -148,11 +148,9 @@ def compression_method(body: Callable[[Job], int]) -> CompressMethod:
     return method
 
 
-def float_accuracy(model: Any, x: np.ndarray, y: np.ndarray) -> float | None:
-    if len(x) == 0:
-        return None
-    pred = np.argmax(model.predict(x, batch_size=256, verbose=0), axis=1)
-    return float(np.mean(pred == y))
+def float_predictions(model: Any, x: np.ndarray) -> np.ndarray:
+    """The float model's class for each standardised window."""
+    return np.argmax(model.predict(x, batch_size=256, verbose=0), axis=1)
 
 
 def store_int8_variant(
@@ -182,13 +180,17 @@ def store_int8_variant(
         cancel.raise_if_cancelled()
         feats = rd.features[split]
         if len(feats):
-            ev = evaluate(rd.y[split], ref.predict(feats), rd.labels)
+            int8_pred = ref.predict(feats)
+            ev = evaluate(rd.y[split], int8_pred, rd.labels)
             metrics[split] = ev.to_dict()
             metrics[f"{split}_accuracy"] = ev.accuracy
+            float_pred = float_predictions(model, rd.x[split])
+            metrics[f"float_{split}_accuracy"] = float(np.mean(float_pred == rd.y[split]))
+            metrics[f"{split}_agreement_with_float"] = float(np.mean(int8_pred == float_pred))
         else:
             metrics[split] = None
             metrics[f"{split}_accuracy"] = None
-        metrics[f"float_{split}_accuracy"] = float_accuracy(model, rd.x[split], rd.y[split])
+            metrics[f"float_{split}_accuracy"] = None
     progress(0.7, "generating C to measure flash and RAM")
     figures = model_figures(tflite)
     metrics.update(figures.to_dict())

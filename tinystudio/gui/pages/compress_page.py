@@ -178,14 +178,14 @@ class CompressPage(JobPage):
 
     def refresh_variants(self) -> None:
         """Fill the table and chart with the chosen run's variants."""
-        from tinystudio.core.compress.compare import variant_rows
+        from tinystudio.app.variants import list_variants
 
         project = self.context.project
         run_id = self.run_combo.currentData()
         self.rows = []
         if project is not None and run_id is not None:
             try:
-                self.rows = variant_rows(project, int(run_id))
+                self.rows = list_variants(project, int(run_id))
             except UserError as exc:
                 self.status.setText(f"Cannot compare the variants: {exc}")
         self.table.blockSignals(True)
@@ -286,14 +286,14 @@ class CompressPage(JobPage):
     # -- choosing --------------------------------------------------------------------------------
 
     def use_selected_for_deploy(self) -> None:
-        from tinystudio.core.compress.compare import choose_for_deploy
+        from tinystudio.app.variants import mark_for_deploy
 
         project = self.context.project
         variant_id = self.selected_variant()
         if project is None or variant_id is None:
             return
         try:
-            choose_for_deploy(project, variant_id)
+            mark_for_deploy(project, variant_id)
         except UserError as exc:
             self.status.setText(f"Failed: {exc}")
             return

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.app.boards import board_choices
-from tinystudio.app.formatting import fmt_bytes
+from tinystudio.app.formatting import fmt_bytes, fmt_percent
+from tinystudio.app.variants import deploy_choices, marked_variant
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
@@ -39,14 +40,12 @@ HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", 
 
 def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_dsp: bool, *,
                 progress: Progress, cancel: CancelToken) -> Any:
-    from tinystudio.app.deploy import deploy, resolve_variant
+    from tinystudio.app.deploy import deploy_model
 
     kind, ident = choice
-    share = 0.2 if kind == "run" else 0.0  # quantizing the run first takes the first fifth of the bar
-    variant_id = resolve_variant(project, ident if kind == "variant" else None, ident if kind == "run" else None,
-                                 lambda f, m: progress(share * f, m), cancel)
-    return deploy(project, variant_id, target, progress=lambda f, m: progress(share + (1 - share) * f, m),
-                  cancel=cancel, device_dsp=device_dsp)
+    return deploy_model(project, target, variant_id=ident if kind == "variant" else None,
+                        run_id=ident if kind == "run" else None, device_dsp=device_dsp,
+                        progress=progress, cancel=cancel)
 
 
 class DeployPage(QWidget):
@@ -174,19 +173,9 @@ class DeployPage(QWidget):
         self.model_combo.clear()
         project = self.context.project
         if project is not None:
-            variants = list(reversed(project.variants()))
-            with_variant = {v["run_id"] for v in variants}
-            for v in variants:
-                acc = v["metrics"].get("test_accuracy")
-                acc_text = f", host int8 test accuracy {acc:.1%}" if isinstance(acc, float) else ""
-                self.model_combo.addItem(f"Variant {v['id']}: {v['name']}{acc_text}", ("variant", v["id"]))
-            for r in reversed(project.runs("train")):
-                if r.id not in with_variant:
-                    acc = r.metrics.get("test_accuracy")
-                    acc_text = f", float test accuracy {acc:.1%}" if isinstance(acc, float) else ""
-                    label = f"Run {r.id}{' ' + r.name if r.name else ''} (quantize to int8 first{acc_text})"
-                    self.model_combo.addItem(label, ("run", r.id))
-        chosen = project.get_setting("deploy_variant") if project is not None else None
+            for choice in deploy_choices(project):
+                self.model_combo.addItem(choice.label, choice.key)
+        chosen = marked_variant(project) if project is not None else None
         if chosen is not None and chosen != getattr(self, "_chosen_seen", None):
             current = ("variant", chosen)  # just marked "Use for deploy" on the Compress step
         self._chosen_seen = chosen
@@ -215,8 +204,9 @@ class DeployPage(QWidget):
                 time.strftime("%Y-%m-%d %H:%M", time.localtime(row["created"])),
                 row["target"],
                 f"variant {row['variant_id']}",
-                f"{r.get('accuracy', 0.0):.1%}",
-                f"{r.get('agreement', 0.0):.1%}",
+                fmt_percent(r.get("accuracy")) if r.get("complete", True)
+                else f"partial: {r.get('measured', 0)} of {r.get('windows', 0)} windows",
+                fmt_percent(r.get("agreement")),
                 f"{nn.get('mean', 0):.0f} {nn.get('unit', '')}",
                 fmt_bytes(int(mem.get("flash", 0))),
                 fmt_bytes(int(mem.get("ram", 0))),
