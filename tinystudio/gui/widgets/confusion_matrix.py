@@ -11,6 +11,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from tinystudio.app.formatting import fmt_percent
+
 
 class ConfusionMatrixWidget(QWidget):
     """Heatmap with the count in every cell; call ``set_matrix`` with labels and counts[true][pred]."""
@@ -62,7 +64,7 @@ class ConfusionMatrixWidget(QWidget):
         total = int(cm.sum())
         accuracy = np.trace(cm) / total if total else 0.0
         self.title.setText(
-            f"{title}  accuracy {accuracy:.1%} ({total} windows)" if total else (title or "No results yet")
+            f"{title}  accuracy {fmt_percent(accuracy)} ({total} windows)" if total else (title or "No results yet")
         )
         empty = not len(labels)
         self._empty.setVisible(empty)
