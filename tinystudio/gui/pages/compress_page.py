@@ -8,18 +8,15 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from tinystudio.core.models import PRESETS
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.panes import panes, titled
+from tinystudio.gui.widgets.tables import results_table
 from tinystudio.gui.widgets.variant_chart import VariantChart
 
 COLUMNS = ("Variant", "Method", "int8 test acc", "vs float", "Val acc", "Sparsity", "Params (non-zero)",
@@ -100,13 +98,7 @@ class CompressPage(JobPage):
         left_layout.addWidget(self.status)
         left_layout.addStretch(1)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = results_table(COLUMNS)
         self.use_button = QPushButton("Use for deploy")
         self.use_button.setEnabled(False)
         self.use_button.setToolTip("The Deploy step starts from the marked variant")

@@ -6,9 +6,10 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from tinystudio.app.formatting import fmt_percent
+from tinystudio.gui.widgets.tables import make_read_only
 
 COLUMNS = ("Run", "Name", "When", "Window", "DSP", "Model", "Params", "MACs", "Epochs", "Val acc", "Test acc")
 
@@ -20,12 +21,7 @@ class RunHistoryWidget(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels(COLUMNS)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        make_read_only(self, COLUMNS)
         self.itemSelectionChanged.connect(self._selected)
         self.run_ids: list[int] = []
 
