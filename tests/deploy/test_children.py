@@ -88,3 +88,75 @@ def test_stopping_deploy_stops_qemu(shared_copy, sig):
         for pid in qemu:  # whatever the outcome, leave no emulator behind on the test machine
             if _running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_qemu_killed_mid_test_is_one_line_and_a_retry_completes(shared_copy):
+    """The emulator dies while `tinystudio deploy` streams the test split: one line naming how far it got
+    (no SerialException traceback), the measured windows stored, and the next deploy finishes the rest."""
+    import json
+    import pty
+    import re
+    import select
+
+    from tinystudio.core.store import Project
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    main_fd, term_fd = pty.openpty()  # progress is printed only to a terminal: read it from one
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tinystudio", "deploy", str(shared_copy), "--target", "mps2-an386"],
+        stdout=subprocess.PIPE, stderr=term_fd, text=True, env=env,
+    )
+    os.close(term_fd)
+    qemu: list[int] = []
+    screen = ""
+    try:
+        deadline = time.monotonic() + 600
+        while "window 5/" not in screen and time.monotonic() < deadline and proc.poll() is None:
+            if select.select([main_fd], [], [], 0.2)[0]:
+                try:
+                    screen += os.read(main_fd, 4096).decode(errors="replace")
+                except OSError:
+                    break
+        assert "window 5/" in screen, screen[-300:]
+        qemu = _children_named(proc.pid, "qemu-system-arm")
+        assert qemu, "QEMU is not running the test"
+        for pid in qemu:
+            os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=120)
+        while select.select([main_fd], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk.decode(errors="replace")
+    finally:
+        os.close(main_fd)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in qemu:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert proc.returncode == 1
+    assert "Traceback" not in screen and "SerialException" not in screen
+    stopped = re.search(r"tinystudio: error: the board stopped after (\d+) of (\d+) test windows[^\r\n]*", screen)
+    assert stopped, screen[-500:]
+    done, total = int(stopped.group(1)), int(stopped.group(2))
+    assert 5 <= done < total
+    with Project.open(shared_copy) as project:
+        [partial] = [r for r in project.device_results() if not r["results"]["complete"]]
+    assert partial["results"]["measured"] == done
+
+    retry = subprocess.run(
+        [sys.executable, "-m", "tinystudio", "deploy", str(shared_copy), "--target", "mps2-an386", "--json"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert retry.returncode == 0, retry.stderr[-500:]
+    result = json.loads(retry.stdout)
+    assert result["windows"] == total == sum(map(sum, result["confusion_matrix"]["counts"]))
+    with Project.open(shared_copy) as project:
+        rows = project.device_results()
+    assert [r["id"] for r in rows] == [result["result_id"]]
+    assert rows[0]["results"]["timing"]["resumed_from_window"] == done + 1
