@@ -1,4 +1,8 @@
-"""The application's shared state: the open project and the signals pages use to stay in step."""
+"""The application's shared state: the open project and the signals pages use to stay in step.
+
+Every page reads what it shows from the project; whoever changes the project (a page after an app call,
+File > New / Open) emits the matching signal, and every page that shows that kind of thing re-reads it.
+So no page keeps text from an earlier project, sample, run, variant or result."""
 
 from __future__ import annotations
 
@@ -15,7 +19,15 @@ class AppContext(QObject):
     project_closing = Signal()
     """Emitted while the old project is still open, so pages can finish what they write into it."""
     project_changed = Signal()
+    """A different project (or none) is open: every page re-reads everything."""
     samples_changed = Signal()
+    """Samples were added, relabelled, moved, cut, cropped, deleted or split."""
+    runs_changed = Signal()
+    """A training run was stored."""
+    variants_changed = Signal()
+    """An int8 variant was stored or marked for deploy."""
+    results_changed = Signal()
+    """An on-device test result was stored."""
     status = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menu()
         self.context.project_changed.connect(self._update_title)
+        self.context.project_changed.connect(self.statusBar().clearMessage)
         self.context.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.sidebar.setCurrentRow(0)
         self._update_title()

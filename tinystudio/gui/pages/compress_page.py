@@ -125,6 +125,9 @@ class CompressPage(JobPage):
             check.toggled.connect(lambda _on: self._update_enabled())
         self.context.project_closing.connect(self.shutdown)
         self.context.project_changed.connect(self.refresh)
+        self.context.runs_changed.connect(self.refresh_runs)
+        self.context.variants_changed.connect(self.refresh_variants)
+        self.context.results_changed.connect(self.refresh_variants)  # latency measured on the Deploy step
         self.refresh()
 
     # -- state -----------------------------------------------------------------------------------
@@ -259,7 +262,7 @@ class CompressPage(JobPage):
         self._update_enabled()
 
     def job_done(self, made: list[int]) -> None:
-        self.refresh_variants()
+        self.context.variants_changed.emit()
         if made:
             self.select_variant(made[-1])
         self.status.setText(f"Stored {len(made)} variant{'s' if len(made) != 1 else ''}: "
@@ -268,7 +271,7 @@ class CompressPage(JobPage):
         self.compress_finished.emit(list(made))
 
     def job_failed(self, message: str) -> None:
-        self.refresh_variants()  # variants finished before the failure are stored
+        self.context.variants_changed.emit()  # variants finished before the failure are stored
         self.status.setText(f"Failed: {message}")
 
     def job_cancelled(self) -> None:
@@ -289,7 +292,7 @@ class CompressPage(JobPage):
         except UserError as exc:
             self.status.setText(f"Failed: {exc}")
             return
-        self.refresh_variants()
+        self.context.variants_changed.emit()
         self.select_variant(variant_id)
         self.status.setText(f"Variant #{variant_id} will be preselected on the Deploy step.")
         self.context.status.emit(f"Variant #{variant_id} marked for deploy")

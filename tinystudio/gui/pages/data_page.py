@@ -31,8 +31,10 @@ from tinystudio.app.formatting import fmt_span
 from tinystudio.app.importing import FILE_FILTER, import_files
 from tinystudio.app.samples import SPLITS, UNASSIGNED
 from tinystudio.app.split import DEFAULT_RATIOS_TEXT, SplitReport, label_split_counts, split
+from tinystudio.core.errors import UserError
 from tinystudio.core.store import SampleInfo
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
 
 AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -155,10 +157,12 @@ class DataPage(QWidget):
                   self.split_button, self.export_button):
             tools.addWidget(w)
         tools.addStretch(1)
-        tools.addWidget(QLabel("Label:"))
-        tools.addWidget(self.label_filter)
-        tools.addWidget(QLabel("Split:"))
-        tools.addWidget(self.split_filter)
+        filters = QHBoxLayout()  # beside the title, so the tool row fits a laptop screen
+        filters.addStretch(1)
+        filters.addWidget(QLabel("Show label:"))
+        filters.addWidget(compact_combo(self.label_filter, 10))
+        filters.addWidget(QLabel("split:"))
+        filters.addWidget(self.split_filter)
 
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -178,14 +182,25 @@ class DataPage(QWidget):
 
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Data</h2>Recordings in this project. Drop CSV, JSON, CBOR or WAV files here to import.")
-        layout.addWidget(title)
+        title.setWordWrap(True)
+        head = QHBoxLayout()
+        head.addWidget(title, 1)
+        head.addLayout(filters)
+        layout.addLayout(head)
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
 
         context.samples_changed.connect(self.refresh)
-        context.project_changed.connect(self.refresh)
+        context.project_changed.connect(self._on_project_changed)
+        self.refresh()
+
+    def _on_project_changed(self) -> None:
+        """Nothing of the previous project stays on screen: no preview, no split warnings."""
+        self.last_split = None
+        self.message.setText("")
+        self.clear_preview()
         self.refresh()
 
     # -- state -------------------------------------------------------------------------------
@@ -198,6 +213,7 @@ class DataPage(QWidget):
             w.setEnabled(enabled)
         if project is None:
             self.model.set_rows([])
+            self.clear_preview()
             self.summary.setText("No project is open: use File › New or File › Open.")
             return
         labels = project.labels()
@@ -213,6 +229,28 @@ class DataPage(QWidget):
         self.model.set_rows(samples.select(project, label=None if label == _ALL else label,
                                            split=None if split_name == _ALL else split_name))
         self._update_summary()
+        self._refresh_preview()
+
+    def _refresh_preview(self) -> None:
+        """Redraw the previewed sample from the project (its label or signal may have changed), or clear
+        the preview when it is gone."""
+        project = self.context.project
+        if self.shown_id is None or project is None:
+            return
+        try:
+            project.sample_info(self.shown_id)
+        except UserError:
+            self.clear_preview()
+            return
+        self.show_sample(self.shown_id, keep_band=True)
+
+    def clear_preview(self) -> None:
+        self.plot.clear()
+        self.legend.clear()
+        self.plot.addItem(self.region)
+        self.region.setVisible(False)
+        self.shown_id = None
+        self.preview_title.setText("Select a sample to see its waveform")
 
     def _update_summary(self) -> None:
         project = self.context.project
@@ -240,18 +278,23 @@ class DataPage(QWidget):
         if ids:
             self.show_sample(ids[0])
 
-    def show_sample(self, sample_id: int) -> None:
-        """Draw one curve per axis, decimated for display only."""
+    def show_sample(self, sample_id: int, keep_band: bool = False) -> None:
+        """Draw one curve per axis, decimated for display only (``keep_band``: leave the shaded band where
+        the user put it, when the same sample is redrawn)."""
         project = self.context.project
         if project is None:
             return
         info = project.sample_info(sample_id)
         signal = project.load_signal(sample_id).astype(np.float32)
+        band = self.selection() if keep_band and sample_id == self.shown_id else None
         self.plot.clear()
         self.legend.clear()
         self.plot.addItem(self.region)
         self.region.setBounds((0.0, info.duration_s))
-        self.region.setRegion((info.duration_s * 0.25, info.duration_s * 0.75))
+        if band is not None and band[1] <= info.duration_s:
+            self.region.setRegion(band)
+        else:
+            self.region.setRegion((info.duration_s * 0.25, info.duration_s * 0.75))
         self.region.setVisible(True)
         self.shown_id = sample_id
         step = max(1, signal.shape[0] // 20000)
@@ -344,8 +387,6 @@ class DataPage(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         samples.delete(self.context.project, ids)
-        self.plot.clear()
-        self.shown_id = None
         self.context.samples_changed.emit()
 
     def run_split(self) -> SplitReport | None:

@@ -35,6 +35,7 @@ from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.worker import Worker, run_in_thread
 
+NO_BOARD = "No board contacted yet"
 HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", "NN mean", "Flash", "RAM")
 
 
@@ -93,9 +94,10 @@ class DeployPage(QWidget):
         controls.addWidget(self.progress)
         controls.addWidget(self.status)
 
-        self.board_label = QLabel("No board contacted yet")
+        self.board_label = QLabel(NO_BOARD)
+        self.board_label.setWordWrap(True)
         self.board_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        board_box = QGroupBox("Board (HELLO)")
+        board_box = QGroupBox("Board")
         QVBoxLayout(board_box).addWidget(self.board_label)
 
         self.accuracy_label = QLabel("-")
@@ -109,6 +111,8 @@ class DeployPage(QWidget):
             bar.setValue(0)
             bar.setTextVisible(True)
             bar.setFormat("-")
+        for label in (self.accuracy_label, self.agreement_label, self.dsp_latency, self.nn_latency):
+            label.setWordWrap(True)  # long figures wrap instead of widening the window
         results_box = QGroupBox("On-device results")
         res = QFormLayout(results_box)
         res.addRow("Accuracy", self.accuracy_label)
@@ -152,6 +156,9 @@ class DeployPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel_deploy)
         self.history.itemSelectionChanged.connect(self._on_history_selected)
         self.context.project_changed.connect(self.refresh)
+        self.context.runs_changed.connect(self._models_changed)
+        self.context.variants_changed.connect(self._models_changed)
+        self.context.results_changed.connect(self.refresh_history)
         self.refresh()
 
     # -- state -----------------------------------------------------------------------------------
@@ -162,10 +169,27 @@ class DeployPage(QWidget):
             self.refresh_models()
 
     def refresh(self) -> None:
+        """A project was opened: its newest result fills the board, results and matrix together (or all
+        three say there is none), never a mix of two projects."""
         self.refresh_models()
         self.refresh_history()
-        self.matrix.clear()
+        self.clear_result()
+        if self.history.rowCount():
+            self.history.selectRow(0)  # shows the newest stored result
+
+    def _models_changed(self) -> None:
+        if self.worker is None:
+            self.refresh_models()
+
+    def clear_result(self) -> None:
         self.shown_result = None
+        self.matrix.clear()
+        self.board_label.setText(NO_BOARD)
+        for label in (self.accuracy_label, self.agreement_label, self.dsp_latency, self.nn_latency):
+            label.setText("-")
+        for bar in (self.flash_bar, self.ram_bar):
+            bar.setValue(0)
+            bar.setFormat("-")
 
     def refresh_models(self) -> None:
         """Variants first (newest on top), then runs that have none yet; keep the current choice."""
@@ -189,6 +213,8 @@ class DeployPage(QWidget):
             self.status.setText("Open a project to deploy a model.")
         elif self.model_combo.count() == 0:
             self.status.setText("Train a model on the Impulse / Train step first.")
+        elif self.status.text().startswith(("Open a project", "Train a model")):
+            self.status.setText("")
 
     def refresh_history(self) -> None:
         project = self.context.project
@@ -260,7 +286,7 @@ class DeployPage(QWidget):
     def _on_done(self, result: Any) -> None:
         self._finish()
         self.progress.setValue(1000)
-        self.refresh_history()
+        self.context.results_changed.emit()  # this page's history and the Compress step's latency column
         self.show_result(result.results)
         r = result.results
         self.status.setText(f"Result {result.result_id} stored: on-device accuracy {r['accuracy']:.1%}, "

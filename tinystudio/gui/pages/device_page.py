@@ -410,6 +410,8 @@ class DevicePage(QWidget):
 
     def _on_project_changed(self) -> None:
         self._on_project_closing()
+        self._drain_events()  # the last recording's "saved" line belongs to the old project
+        self.message_label.setText("")
         self._recent_labels = []
         self._refresh_counts()
         self._update_controls()

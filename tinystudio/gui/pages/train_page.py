@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +23,7 @@ from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+from tinystudio.gui.widgets.form_scroll import FormScrollArea
 from tinystudio.gui.widgets.panes import panes
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
@@ -56,10 +56,8 @@ class TrainPage(JobPage):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.suggest_button)
         left_layout.addWidget(self.size_label)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        left_layout.addWidget(scroll, 1)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(FormScrollArea(self.form), 1)
 
         self.sample_combo = QComboBox()
         self.preview = DspPreviewWidget()
@@ -111,6 +109,7 @@ class TrainPage(JobPage):
         self.split_combo.currentIndexChanged.connect(lambda _: self._show_matrix())
         context.project_changed.connect(self.reload)
         context.samples_changed.connect(self._samples_changed)
+        context.runs_changed.connect(self.refresh_runs)
         self.reload()
 
     # -- project ---------------------------------------------------------------------------------
@@ -243,18 +242,32 @@ class TrainPage(JobPage):
         if test is not None:
             parts.append(f"test accuracy {fmt_percent(test)}")
         self.status.setText(", ".join(parts))
-        self.refresh_runs()
+        self.context.runs_changed.emit()  # refreshes this page's run list and the other steps' run choices
         self.runs.select_run(result.run_id)
         self.show_run(result.run_id)
         self.training_finished.emit(result.run_id)
 
     def job_failed(self, message: str) -> None:
         self.status.setText(f"<span style='color:#c00'>Training failed: {message}</span>")
-        self.matrix.clear("No results")
+        self._show_last_completed("No results")
 
     def job_cancelled(self) -> None:
-        self.status.setText("Training cancelled; no run was stored.")
-        self.matrix.clear("Cancelled")
+        self.status.setText("Training cancelled; no run was stored. Showing the last completed run.")
+        self._show_last_completed("Cancelled")
+
+    def _show_last_completed(self, message: str) -> None:
+        """After a run that stored nothing, show again the run that was on screen before (or the latest)."""
+        project = self.context.project
+        runs = project.runs(kind=RUN_KIND) if project is not None else []
+        ids = [r.id for r in runs]
+        shown = self._shown_run.id if self._shown_run is not None and self._shown_run.id in ids else None
+        run_id = shown if shown is not None else (ids[-1] if ids else None)
+        if run_id is None:
+            self.curves.clear()
+            self.matrix.clear(message)
+            return
+        self.runs.select_run(run_id)
+        self.show_run(run_id)
 
     # -- runs ------------------------------------------------------------------------------------
 

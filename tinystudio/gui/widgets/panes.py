@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 def panes(orientation: Qt.Orientation, *widgets: QWidget, grow: int | None = None) -> QSplitter:
     """A splitter holding ``widgets`` in order; the one at index ``grow`` takes the extra room."""
     splitter = QSplitter(orientation)
+    splitter.setChildrenCollapsible(False)  # a pane dragged too far stays readable instead of vanishing
     for w in widgets:
         splitter.addWidget(w)
     if grow is not None:

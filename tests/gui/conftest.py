@@ -1,0 +1,58 @@
+"""GUI fixtures: small real projects (a few labelled recordings; BasicMotions trained briefly and quantized),
+each test working on its own copy of the file."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinystudio.core.store import Project
+
+EPOCHS = 4
+
+
+@dataclass(frozen=True)
+class TrainedProject:
+    path: Path
+    run_id: int
+    variant_id: int
+
+
+@pytest.fixture(scope="session")
+def gui_trained(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) -> TrainedProject:
+    """BasicMotions split 70/15/15, one short training run and its int8 variant."""
+    from tinystudio.app import train as train_app
+    from tinystudio.core.quantize import quantize_run
+
+    path = tmp_path_factory.mktemp("gui_trained") / "bm.tsproj"
+    shutil.copy(bm_split_project, path)
+    with Project.open(path) as project:
+        impulse = train_app.default_impulse(project)
+        impulse.model.epochs = EPOCHS
+        run_id = train_app.train(project, impulse).run_id
+        variant_id = quantize_run(project, run_id).variant_id
+    return TrainedProject(path, run_id, variant_id)
+
+
+@pytest.fixture
+def trained_copy(gui_trained: TrainedProject, tmp_path: Path) -> Path:
+    dest = tmp_path / "trained.tsproj"
+    shutil.copy(gui_trained.path, dest)
+    return dest
+
+
+def make_project(path: Path, labels: list[str], seconds: float = 2.0, rate_hz: float = 50.0) -> Path:
+    """A project with one three-axis recording per entry of ``labels`` (a noisy sine per label)."""
+    rng = np.random.default_rng(0)
+    with Project.create(path) as project:
+        for i, label in enumerate(labels):
+            t = np.arange(int(seconds * rate_hz)) / rate_hz
+            signal = np.stack([np.sin(2 * np.pi * (1 + i) * t + k) for k in range(3)], axis=1)
+            signal += 0.05 * rng.standard_normal(signal.shape)
+            project.add_sample(signal.astype(np.float32), rate_hz, ["x", "y", "z"], label, units=["g"] * 3,
+                               name=f"rec{i}")
+    return path
