@@ -19,6 +19,7 @@ class DspPreviewWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.caption = QLabel("Select a sample to preview its features")
+        self.caption.setWordWrap(True)  # a long caption must not widen the page
         self.plot = pg.PlotWidget()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.image = pg.ImageItem()
@@ -47,7 +48,7 @@ class DspPreviewWidget(QWidget):
             for a in range(block.axes):
                 name = axis_names[a] if a < len(axis_names) else f"axis {a}"
                 self.plot.plot(freqs, per_axis[a], pen=pg.mkPen(COLOURS[a % len(COLOURS)], width=2), name=name)
-            self.plot.setLabel("bottom", "frequency (Hz)")
+            self.plot.setLabel("bottom", "frequency", units="Hz")
             self.plot.setLabel("left", "log10 power" if block.params["log"] else "power")
             return
         # 2-D: time runs along x, bands / coefficients / axes along y

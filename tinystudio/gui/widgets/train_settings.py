@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from tinystudio.core.dsp import BLOCKS, ParamSpec
 from tinystudio.core.impulse import SHORT_POLICIES, DspConfig, ImpulseConfig, ModelConfig, WindowConfig
 from tinystudio.core.models import PRESETS
+from tinystudio.gui.widgets.form_scroll import compact_combo, wrap_rows
 
 
 def _editor(spec: ParamSpec, value: Any) -> QWidget:
@@ -43,6 +44,8 @@ def _editor(spec: ParamSpec, value: Any) -> QWidget:
         w.setRange(low, spec.maximum if spec.maximum is not None else 1e6)
         w.setValue(float(value))
     w.setToolTip(spec.doc)
+    if isinstance(w, QComboBox):
+        compact_combo(w, 8)
     return w
 
 
@@ -56,8 +59,8 @@ def _size_editor(default: Any, value: Any) -> QLineEdit:
 def _chooser(layout: QVBoxLayout, title: str, label: str, choices: dict[str, str]) -> tuple[QFormLayout, QComboBox]:
     """A group box titled ``title`` with a combo box of ``choices`` (name: shown title) as its first row."""
     box = QGroupBox(title)
-    form = QFormLayout(box)
-    combo = QComboBox()
+    form = wrap_rows(QFormLayout(box))
+    combo = compact_combo(QComboBox())
     for name, text in choices.items():
         combo.addItem(text, name)
     form.addRow(label, combo)
@@ -100,7 +103,7 @@ class ImpulseForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         box = QGroupBox("Window")
-        form = QFormLayout(box)
+        form = wrap_rows(QFormLayout(box))
         self.window_ms = QDoubleSpinBox(decimals=0, minimum=1, maximum=600000, suffix=" ms")
         self.stride_ms = QDoubleSpinBox(decimals=0, minimum=1, maximum=600000, suffix=" ms")
         self.short_policy = QComboBox()
@@ -120,7 +123,7 @@ class ImpulseForm(QWidget):
         self.model_editors: dict[str, QLineEdit] = {}
 
         box = QGroupBox("Training")
-        form = QFormLayout(box)
+        form = wrap_rows(QFormLayout(box))
         self.epochs = QSpinBox(minimum=1, maximum=10000)
         self.learning_rate = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.001)
         self.batch_size = QSpinBox(minimum=1, maximum=4096)

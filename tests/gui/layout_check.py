@@ -1,0 +1,64 @@
+"""What "usable on a laptop screen" means for a page, as checks a test can run on real widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QWidget,
+)
+
+FIELDS = (QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox)
+MIN_LINE_EDIT = 60
+"""A line edit narrower than this shows only a few characters."""
+
+
+def _is_inner_editor(w: QWidget) -> bool:
+    """The line edit inside a spin box or an editable combo box is checked through its owner."""
+    parent = w.parentWidget()
+    return isinstance(w, QLineEdit) and isinstance(parent, QAbstractSpinBox | QComboBox)
+
+
+def _scroll_area(w: QWidget) -> QScrollArea | None:
+    p = w.parentWidget()
+    while p is not None:
+        if isinstance(p, QScrollArea) and p.widget() is not None and p.widget().isAncestorOf(w):
+            return p
+        p = p.parentWidget()
+    return None
+
+
+def field_problems(page: QWidget, window: QWidget) -> list[str]:
+    """Every visible input field that is narrower than it needs, cut off by the window or pushed out of
+    its scroll area's view sideways; and every scroll area that scrolls a form sideways."""
+    problems: list[str] = []
+    for field in page.findChildren(QWidget):
+        if not isinstance(field, FIELDS) or _is_inner_editor(field) or not field.isVisibleTo(window):
+            continue
+        name = field.objectName() or field.toolTip()[:40] or type(field).__name__
+        if isinstance(field, QComboBox) and field.count():
+            name += f" [{field.currentText()[:30]}]"
+        need = MIN_LINE_EDIT if isinstance(field, QLineEdit) else field.minimumSizeHint().width()
+        if field.width() < need:
+            problems.append(f"{name}: {field.width()} px wide, needs {need}")
+        area = _scroll_area(field)
+        if area is not None:
+            left = field.mapTo(area.viewport(), QPoint(0, 0)).x()
+            if left < 0 or left + field.width() > area.viewport().width():
+                problems.append(f"{name}: outside its scroll area's view ({left}..{left + field.width()} of "
+                                f"{area.viewport().width()} px)")
+        else:
+            left = field.mapTo(window, QPoint(0, 0)).x()
+            if left < 0 or left + field.width() > window.width():
+                problems.append(f"{name}: cut off by the window ({left}..{left + field.width()} px)")
+    for area in page.findChildren(QScrollArea):
+        bar = area.horizontalScrollBar()
+        if area.isVisibleTo(window) and area.widget() is not None and bar.maximum() > 0:
+            problems.append(f"scroll area {area.objectName() or area.widget().__class__.__name__} scrolls "
+                            f"sideways by {bar.maximum()} px")
+    return problems
