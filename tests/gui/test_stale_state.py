@@ -98,7 +98,7 @@ def test_cancelled_training_keeps_showing_the_last_completed_run(window, qtbot, 
     page._bridge.epoch.connect(epochs.append)
     page.start_training()
     qtbot.waitUntil(lambda: len(epochs) >= 2, timeout=120000)
-    page.cancel_training()
+    page.cancel_job()
     qtbot.waitUntil(lambda: page.worker is None, timeout=120000)
     assert [r.id for r in window.context.project.runs("train")] == [gui_trained.run_id]
     assert page.matrix.labels == ["badminton", "running", "standing", "walking"]
