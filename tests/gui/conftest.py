@@ -26,7 +26,7 @@ class TrainedProject:
 def gui_trained(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) -> TrainedProject:
     """BasicMotions split 70/15/15, one short training run and its int8 variant."""
     from tinystudio.app import train as train_app
-    from tinystudio.core.quantize import quantize_run
+    from tinystudio.core.compress import compress
 
     path = tmp_path_factory.mktemp("gui_trained") / "bm.tsproj"
     shutil.copy(bm_split_project, path)
@@ -34,7 +34,7 @@ def gui_trained(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory
         impulse = train_app.default_impulse(project)
         impulse.model.epochs = EPOCHS
         run_id = train_app.train(project, impulse).run_id
-        variant_id = quantize_run(project, run_id).variant_id
+        variant_id = compress(project, run_id, "ptq")
     return TrainedProject(path, run_id, variant_id)
 
 
