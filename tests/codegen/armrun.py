@@ -120,7 +120,7 @@ def tools_available() -> bool:
     return shutil.which("arm-none-eabi-gcc") is not None and shutil.which("qemu-system-arm") is not None
 
 
-def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path) -> Path:
+def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[str, ...] = ()) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     (work / "link.ld").write_text(_LINKER)
     (work / "bench_main.c").write_text(_MAIN)
@@ -133,7 +133,7 @@ def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path) -> Path:
     sources = [str(work / "bench_main.c"), str(work / "bench_data.c")]
     sources += sorted(str(p) for p in Path(gen_dir).glob("*.c"))
     elf = work / "bench.elf"
-    cmd = ["arm-none-eabi-gcc", *ARM_FLAGS, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
+    cmd = ["arm-none-eabi-gcc", *ARM_FLAGS, *flags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
     cmd += ["-Wno-error=pedantic", "-I", str(gen_dir), "-nostartfiles", "--specs=nosys.specs"]
     cmd += ["-T", str(work / "link.ld"), *sources, "-o", str(elf), "-lm"]
     subprocess.run(cmd, check=True, capture_output=True, text=True)

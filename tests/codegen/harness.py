@@ -11,10 +11,22 @@ import numpy as np
 CFLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
 
 
-def compile_shared(src_dir: Path, out: Path) -> Path:
+KERNEL_BUILDS = ("optimised", "reference")
+"""The two kernel source sets a generated folder compiles with (TS_KERNELS_REFERENCE=0 / 1)."""
+
+
+def build_flags(kernels: str) -> list[str]:
+    """Compiler flags selecting the optimised or the reference kernels."""
+    if kernels not in KERNEL_BUILDS:
+        raise ValueError(kernels)
+    return [f"-DTS_KERNELS_REFERENCE={int(kernels == 'reference')}"]
+
+
+def compile_shared(src_dir: Path, out: Path, kernels: str = "optimised") -> Path:
     """Build the generated folder into a shared library (symbols bound locally)."""
     sources = sorted(str(p) for p in Path(src_dir).glob("*.c"))
-    cmd = ["cc", *CFLAGS, "-shared", "-fPIC", "-Wl,-Bsymbolic", *sources, "-o", str(out), "-lm"]
+    cmd = ["cc", *CFLAGS, *build_flags(kernels), "-shared", "-fPIC", "-Wl,-Bsymbolic", *sources, "-o", str(out)]
+    cmd.append("-lm")
     subprocess.run(cmd, check=True, capture_output=True, text=True)
     return out
 

@@ -1,4 +1,5 @@
-"""On the emulated Cortex-M4F the DSP (SMLAD) kernel paths stay bit-exact with TFLM."""
+"""On the emulated Cortex-M4F the DSP (SMLAD) kernel paths stay bit-exact with TFLM, and so do the
+reference kernels built for the same core."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 from codegen import armrun
-from codegen.harness import Reference, random_inputs
+from codegen.harness import Reference, build_flags, random_inputs
 from tinystudio.core.codegen import generate
 
 pytestmark = [
@@ -37,3 +38,17 @@ def test_cortex_m4_build_matches_tflm(name, suite_model, tmp_path):
     for x, got in zip(inputs, outputs, strict=True):
         assert np.array_equal(got, reference(x))
     assert all(c > 0 for c in counts)
+
+
+@pytest.mark.parametrize("name", ["ds_cnn_kws", "depthwise_stride2_mult2", "conv2d_1x1_odd_pixels_channels"])
+def test_cortex_m4_reference_kernels_match_tflm(name, suite_model, tmp_path):
+    """Smoke run of the plain-C reference kernels on the emulated core (TS_KERNELS_REFERENCE=1)."""
+    tflite = suite_model(name)
+    report = generate(tflite, tmp_path / "gen")
+    inputs = random_inputs(report.input_shape, 4, seed=5)
+    elf = armrun.build_elf(tmp_path / "gen", inputs, tmp_path / "arm", tuple(build_flags("reference")))
+    outputs, _ = armrun.run_elf(elf)
+    assert len(outputs) == len(inputs)
+    reference = Reference(tflite)
+    for x, got in zip(inputs, outputs, strict=True):
+        assert np.array_equal(got, reference(x))

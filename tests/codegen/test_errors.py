@@ -56,7 +56,7 @@ def test_cli_writes_folder_and_summary(suite_model, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "arena" in text and "CONV_2D" in text
     assert {"model.h", "model.c", "model_weights.c"} <= {p.name for p in out.iterdir()}
-    assert all(p.name.startswith(("model", "tsk_")) for p in out.iterdir())
+    assert all(p.name.startswith(("model", "ts_", "tinystudio-manifest")) for p in out.iterdir())
     header = (out / "model.h").read_text()
     for macro in ("TS_MODEL_INPUT_SHAPE {1, 100, 6}", "TS_MODEL_OUTPUT_SHAPE {1, 4}", 'TS_MODEL_NAME "motion"'):
         assert macro in header
@@ -65,6 +65,6 @@ def test_cli_writes_folder_and_summary(suite_model, tmp_path, capsys):
 def test_regenerating_removes_stale_kernels(suite_model, tmp_path):
     out = tmp_path / "gen"
     generate(suite_model("ds_cnn_kws"), out)
-    assert (out / "tsk_conv.c").exists()
+    assert (out / "ts_conv_s8.c").exists()
     generate(suite_model("relu"), out)
-    assert not (out / "tsk_conv.c").exists()
+    assert not (out / "ts_conv_s8.c").exists()

@@ -43,7 +43,7 @@ def test_pruned_model_is_sparse_smaller_and_bit_exact(name, suite_model, tmp_pat
     assert report.weights_layouts and all(w.weights_layout == "sparse" for w in report.weights_layouts)
     saved = report.sparse_bytes_saved
     assert saved > 0 and report.weights_bytes == dense.weights_bytes - saved
-    assert "tsk_sparse.c" in report.files and "tsk_sparse.c" not in dense.files
+    assert "ts_fully_connected_sparse_s8.c" in report.files and "ts_fully_connected_sparse_s8.c" not in dense.files
     lib = compile_shared(tmp_path / "gen", tmp_path / "model.so")
     ours = CompiledModel(lib, int(np.prod(report.input_shape)), int(np.prod(report.output_shape)))
     reference = Reference(tflite)
@@ -90,7 +90,8 @@ def test_cli_sparse_flag_and_summary(suite_model, tmp_path, capsys):
     off = capsys.readouterr().out
     assert ": sparse (" in auto and "saved" in auto
     assert ": sparse (" not in off
-    assert (tmp_path / "a" / "tsk_sparse.c").exists() and not (tmp_path / "b" / "tsk_sparse.c").exists()
+    kernel = "ts_fully_connected_sparse_s8.c"
+    assert (tmp_path / "a" / kernel).exists() and not (tmp_path / "b" / kernel).exists()
 
 
 def _folder(suite_model, tmp_path):

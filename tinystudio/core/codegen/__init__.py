@@ -1,8 +1,9 @@
 """Compile a full-integer int8 .tflite model into self-contained C99 with a static memory plan.
 
-``generate(tflite_bytes, out_dir, name=...)`` writes model.h / model.c / model_weights.c and the kernels
-the model needs, and returns a ``CodegenReport`` (ops, arena and weight bytes, per-tensor plan) shared by
-the CLI, the GUI and the targets. The generated code is bit-exact with TFLite Micro's reference kernels.
+``generate(tflite_bytes, out_dir, name=...)`` writes model.h / model.c / model_weights.c, copies the
+kernels the model needs from firmware/kernels (so the folder compiles on its own) and returns a
+``CodegenReport`` (ops, arena and weight bytes, per-tensor plan) shared by the CLI, the GUI and the targets.
+The generated code is bit-exact with TFLite Micro's reference kernels.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def generate(
     ``sparse="auto"`` (default) stores a pruned FULLY_CONNECTED weight tensor as a bitmask plus its
     non-zero values when that is clearly smaller and not much slower; ``"off"`` keeps all weights dense.
     """
-    from tinystudio.core.codegen import csrc, emit
+    from tinystudio.core.codegen import emit, kernels
     from tinystudio.core.codegen.graph import read_model
     from tinystudio.core.codegen.lower import lower
     from tinystudio.core.codegen.plan import plan_memory
@@ -100,22 +101,22 @@ def generate(
         cancel.raise_if_cancelled()
     report_progress(0.5, "planning memory")
     plan = plan_memory(graph, steps)
-    groups = {s.group for s in steps if s.group}
+    used = {s.kernel for s in steps if s.kernel}
     consts = [c for s in steps for c in s.consts]
     digest = model_hash(bytes(tflite))
 
     files: dict[str, str] = {}
     files["model.h"] = emit.model_header(name, digest, len(steps), plan.arena_bytes, x, y)
     files["model_weights.h"], files["model_weights.c"] = emit.weights_files(consts)
-    files["model.c"] = emit.model_source(graph, steps, plan, groups)
+    files["model.c"] = emit.model_source(graph, steps, plan, {kernels.header_of(k) for k in used})
     exact_requant = any(s.acc_bound >= (1 << 30) for s in steps)
-    files.update(csrc.kernel_files(groups, exact_requant=exact_requant))
+    files.update(kernels.kernel_files(used, exact_requant=exact_requant))
 
     report_progress(0.8, "writing files")
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for stale in list(out.glob("model*.[ch]")) + list(out.glob("tsk_*.[ch]")):
+        for stale in list(out.glob("model*.[ch]")) + list(out.glob("ts_*.[ch]")):
             if stale.name not in files:
                 stale.unlink()
         for fname, text in files.items():

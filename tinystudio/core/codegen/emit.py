@@ -1,8 +1,8 @@
 """Write the generated C folder: model.h (API and metadata macros), model.c (arena and the call
-sequence), model_weights.c/.h (constant arrays) and the kernel files the model uses.
+sequence) and model_weights.c/.h (constant arrays); the kernel files come from firmware/kernels.
 
-Exported symbols start with ``ts_model_`` or ``tsk_``; everything else is ``static``. User-supplied text
-(the model name) only ever appears inside an escaped C string literal.
+Exported symbols start with ``ts_model_`` (the model) or ``ts_`` (the kernels); everything else is
+``static``. User-supplied text (the model name) only ever appears inside an escaped C string literal.
 """
 
 from __future__ import annotations
@@ -112,10 +112,10 @@ def weights_files(consts: list[Const]) -> tuple[str, str]:
     return "\n".join(header), "\n".join(source)
 
 
-def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, groups: set[str]) -> str:
+def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, headers: set[str]) -> str:
     lines = ["/* Generated model: static arena and the kernel call sequence. */", "#include <stdint.h>"]
     lines += ["#include <string.h>", "", '#include "model.h"', '#include "model_weights.h"']
-    lines += [f'#include "tsk_{g}.h"' for g in sorted(groups)]
+    lines += [f'#include "{h}"' for h in sorted(headers)]
     lines += ["", "/* Define TS_MODEL_OP_HOOK(index) to run code after each op (e.g. per-op profiling). */"]
     lines += ["#ifndef TS_MODEL_OP_HOOK", "#define TS_MODEL_OP_HOOK(index) ((void)0)", "#endif"]
     words = (plan.arena_bytes + 7) // 8

@@ -47,7 +47,7 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
     return q_fixed, shift
 
 
-def srdhm(a: int, b: int, bits: int = 32) -> int:
+def saturating_rounding_doubling_high_mul(a: int, b: int, bits: int = 32) -> int:
     """gemmlowp SaturatingRoundingDoublingHighMul on int32 (or int16 with ``bits=16``)."""
     if a == b == -(1 << (bits - 1)):
         return (1 << (bits - 1)) - 1
@@ -59,7 +59,7 @@ def srdhm(a: int, b: int, bits: int = 32) -> int:
     return q if total >= 0 else -q
 
 
-def rdbpot(x: int, exponent: int) -> int:
+def rounding_divide_by_power_of_two(x: int, exponent: int) -> int:
     """gemmlowp RoundingDivideByPOT on int32."""
     mask = (1 << exponent) - 1
     remainder = x & mask
@@ -67,11 +67,12 @@ def rdbpot(x: int, exponent: int) -> int:
     return (x >> exponent) + (1 if remainder > threshold else 0)
 
 
-def mbqm(x: int, multiplier: int, shift: int) -> int:
+def multiply_by_quantized_multiplier(x: int, multiplier: int, shift: int) -> int:
     """TFLite MultiplyByQuantizedMultiplier (double rounding)."""
     left = shift if shift > 0 else 0
     right = 0 if shift > 0 else -shift
-    return rdbpot(srdhm(wrap32(x * (1 << left)), multiplier), right)
+    high = saturating_rounding_doubling_high_mul(wrap32(x * (1 << left)), multiplier)
+    return rounding_divide_by_power_of_two(high, right)
 
 
 def sat_mul_pot(x: int, exponent: int) -> int:
@@ -79,7 +80,7 @@ def sat_mul_pot(x: int, exponent: int) -> int:
     if exponent == 0:
         return x
     if exponent < 0:
-        return rdbpot(x, -exponent)
+        return rounding_divide_by_power_of_two(x, -exponent)
     threshold = (1 << (31 - exponent)) - 1
     if x > threshold:
         return INT32_MAX
@@ -104,12 +105,12 @@ def _exp_quarter(a: int) -> int:
     constant_term = 1895147668
     one_third = 715827883
     x = wrap32(a + (1 << 28))
-    x2 = srdhm(x, x)
-    x3 = srdhm(x2, x)
-    x4 = srdhm(x2, x2)
+    x2 = saturating_rounding_doubling_high_mul(x, x)
+    x3 = saturating_rounding_doubling_high_mul(x2, x)
+    x4 = saturating_rounding_doubling_high_mul(x2, x2)
     x4_over_4 = sat_mul_pot(x4, -2)
-    poly = sat_mul_pot(wrap32(srdhm(wrap32(x4_over_4 + x3), one_third) + x2), -1)
-    return wrap32(constant_term + srdhm(constant_term, wrap32(x + poly)))
+    poly = sat_mul_pot(wrap32(saturating_rounding_doubling_high_mul(wrap32(x4_over_4 + x3), one_third) + x2), -1)
+    return wrap32(constant_term + saturating_rounding_doubling_high_mul(constant_term, wrap32(x + poly)))
 
 
 def exp_on_negative_values(a: int, integer_bits: int) -> int:
@@ -132,7 +133,7 @@ def exp_on_negative_values(a: int, integer_bits: int) -> int:
         if integer_bits > exponent:
             shift_amount = fractional_bits + exponent
             if remainder & (1 << shift_amount):
-                result = srdhm(result, multiplier)
+                result = saturating_rounding_doubling_high_mul(result, multiplier)
     if integer_bits > 5:
         clamp = -(1 << (36 - integer_bits))
         if a < clamp:
@@ -145,12 +146,12 @@ def exp_on_negative_values(a: int, integer_bits: int) -> int:
 def _newton_reciprocal_f2(a: int) -> int:
     """Shared Newton-Raphson part of gemmlowp's 1/(1+x) helpers; returns x in Q2.29."""
     half_denominator = rounding_half_sum(a, INT32_MAX)
-    x = wrap32(1515870810 + srdhm(half_denominator, -1010580540))
+    x = wrap32(1515870810 + saturating_rounding_doubling_high_mul(half_denominator, -1010580540))
     one_f2 = 1 << 29
     for _ in range(3):
-        hdx = srdhm(half_denominator, x)
+        hdx = saturating_rounding_doubling_high_mul(half_denominator, x)
         one_minus = wrap32(one_f2 - hdx)
-        x = wrap32(x + sat_mul_pot(srdhm(x, one_minus), 2))
+        x = wrap32(x + sat_mul_pot(saturating_rounding_doubling_high_mul(x, one_minus), 2))
     return x
 
 
@@ -206,7 +207,7 @@ def _clamp8(v: int) -> int:
 def lut_requantize(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -> list[int]:
     """QUANTIZE int8 -> int8 (TFLM Requantize)."""
     m, s = quantize_multiplier(in_scale / out_scale)
-    return [_clamp8(mbqm(q - in_zp, m, s) + out_zp) for q in range(-128, 128)]
+    return [_clamp8(multiply_by_quantized_multiplier(q - in_zp, m, s) + out_zp) for q in range(-128, 128)]
 
 
 def lut_relu(in_scale: float, in_zp: int, out_scale: float, out_zp: int, upper: float | None) -> list[int]:
@@ -214,7 +215,9 @@ def lut_relu(in_scale: float, in_zp: int, out_scale: float, out_zp: int, upper: 
     m, s = quantize_multiplier(in_scale / out_scale)
     act_min = max(-128, out_zp + tflite_round(f32(0.0 / np.float32(out_scale))))
     act_max = 127 if upper is None else min(127, out_zp + tflite_round(f32(np.float32(upper) / np.float32(out_scale))))
-    return [max(act_min, min(act_max, out_zp + mbqm(q - in_zp, m, s))) for q in range(-128, 128)]
+    return [
+        max(act_min, min(act_max, out_zp + multiply_by_quantized_multiplier(q - in_zp, m, s))) for q in range(-128, 128)
+    ]
 
 
 def lut_relu6(in_scale: float, in_zp: int) -> list[int]:
@@ -232,9 +235,9 @@ def lut_leaky_relu(in_scale: float, in_zp: int, out_scale: float, out_zp: int, a
     for q in range(-128, 128):
         v = q - in_zp
         if v >= 0:
-            out = out_zp + mbqm(v, mi, si)
+            out = out_zp + multiply_by_quantized_multiplier(v, mi, si)
         else:
-            out = out_zp + mbqm(v, ma, sa)
+            out = out_zp + multiply_by_quantized_multiplier(v, ma, sa)
         table.append(_clamp8(out))
     return table
 
@@ -264,15 +267,15 @@ def lut_hard_swish(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -
     for q in range(-128, 128):
         input_value = _wrap16(q - in_zp)
         hires = _wrap16(input_value * 128)
-        preshift = srdhm(hires, out_m16, bits=16)
+        preshift = saturating_rounding_doubling_high_mul(hires, out_m16, bits=16)
         reluish = hires
         if rel_exp > 0:
             reluish = max(-32768, min(32767, reluish * (1 << (rel_exp - 1))))
-        reluish = srdhm(reluish, rel_m16, bits=16)
+        reluish = saturating_rounding_doubling_high_mul(reluish, rel_m16, bits=16)
         if rel_exp > 0:
             reluish = max(-32768, min(32767, reluish * 2))
         if rel_exp < 0:
-            reluish = rdbpot(reluish, -rel_exp)
+            reluish = rounding_divide_by_power_of_two(reluish, -rel_exp)
         reluish = (reluish + (1 << 15)) >> 1
         reluish = _wrap16(reluish)
         if reluish == preshift == -32768:
@@ -280,7 +283,7 @@ def lut_hard_swish(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -
         else:
             prod = reluish * preshift
             pre_out = _wrap16((abs(prod) >> 15) * (1 if prod >= 0 else -1))
-        out = _wrap16(rdbpot(pre_out, -out_exp) + out_zp)
+        out = _wrap16(rounding_divide_by_power_of_two(pre_out, -out_exp) + out_zp)
         table.append(_clamp8(out))
     return table
 
@@ -303,8 +306,8 @@ def lut_logistic(in_scale: float, in_zp: int) -> list[int]:
         elif v >= radius:
             table.append(127)
         else:
-            x = mbqm(v, multiplier, left_shift)
-            out = rdbpot(gemmlowp_logistic(x, 4), 23) - 128
+            x = multiply_by_quantized_multiplier(v, multiplier, left_shift)
+            out = rounding_divide_by_power_of_two(gemmlowp_logistic(x, 4), 23) - 128
             table.append(_clamp8(out))
     return table
 
@@ -319,8 +322,8 @@ def lut_tanh(in_scale: float, in_zp: int) -> list[int]:
         elif v >= radius:
             table.append(127)
         else:
-            x = mbqm(v, multiplier, left_shift)
-            out = rdbpot(gemmlowp_tanh(x, 4), 24)
+            x = multiply_by_quantized_multiplier(v, multiplier, left_shift)
+            out = rounding_divide_by_power_of_two(gemmlowp_tanh(x, 4), 24)
             table.append(_clamp8(out))
     return table
 
@@ -335,7 +338,7 @@ def softmax_exp_table(in_scale: float, beta: float) -> tuple[list[int], int]:
     for d in range(256):
         diff = -d
         if diff >= diff_min:
-            rescaled = srdhm(wrap32(diff * (1 << left_shift)), multiplier)
+            rescaled = saturating_rounding_doubling_high_mul(wrap32(diff * (1 << left_shift)), multiplier)
             table.append(exp_on_negative_values(rescaled, integer_bits))
         else:
             table.append(0)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from tinystudio.core.codegen import fixedpoint as fp
+from tinystudio.core.codegen import kernels as kn
 from tinystudio.core.codegen import sparse as sp
 from tinystudio.core.codegen.graph import Graph, Op, Tensor, data_inputs
 from tinystudio.core.codegen.sparse import WeightsLayout
@@ -56,7 +57,7 @@ class Const:
 class Step:
     op_index: int
     kind: str
-    group: str  # kernel group (tsk_<group>.c); "" for aliases
+    kernel: str  # the kernel's C file stem in firmware/kernels (ts_<op>_s8); "" for aliases
     code: str
     runtime_inputs: list[int]
     output: int
@@ -65,7 +66,8 @@ class Step:
     alias: bool = False
     inplace: bool = False
     scratch_bytes: int = 0  # arena bytes the kernel needs only during this step ({scratch})
-    acc_bound: int = 0  # largest possible |accumulator| before requantization (0: no tsk_requant)
+    scratch_query: str = ""  # the C call giving scratch_bytes (ts_<kernel>_get_buffer_size(&params))
+    acc_bound: int = 0  # largest possible |accumulator| before requantization (0: no ts_requantize)
     weights: WeightsLayout | None = None  # storage of the op's weight tensor (FULLY_CONNECTED)
 
 
@@ -94,22 +96,22 @@ class _Ctx:
 
 
 _PARAM_FIELDS = {
-    "tsk_conv_params": (
+    "ts_conv_params": (
         "batches in_h in_w in_c out_h out_w out_c k_h k_w stride_h stride_w dil_h dil_w pad_h pad_w "
         "in_offset out_offset act_min act_max fast_rq"
     ).split(),
-    "tsk_fc_params": "batches depth units out_offset act_min act_max".split(),
-    "tsk_spfc_params": "batches depth units out_offset act_min act_max mask_bytes".split(),
-    "tsk_pool_params": (
+    "ts_fc_params": "batches depth units out_offset act_min act_max".split(),
+    "ts_fc_sparse_params": "batches depth units out_offset act_min act_max mask_bytes".split(),
+    "ts_pool_params": (
         "batches in_h in_w channels out_h out_w f_h f_w stride_h stride_w pad_h pad_w act_min act_max"
     ).split(),
-    "tsk_mean_params": "outer reduced inner in_zp out_zp mult shift".split(),
-    "tsk_binary_params": (
+    "ts_mean_params": "outer reduced inner in_zp out_zp mult shift".split(),
+    "ts_elementwise_params": (
         "op in1_offset in2_offset out_offset out_mult out_shift act_min act_max dims stride1 stride2"
     ).split(),
-    "tsk_pad_params": "in_dims out_dims before value".split(),
+    "ts_pad_params": "in_dims out_dims before value".split(),
 }
-"""Field order of each kernel parameter struct (must match csrc.py)."""
+"""Field order of each kernel parameter struct (must match firmware/kernels/ts_nn_types.h)."""
 
 
 def _c(v: Any) -> str:
@@ -253,28 +255,32 @@ def _conv(g: Graph, op: Op, specialize: bool = True) -> Step:
         sn = ctx.const("shift", "int32_t", shifts)
     fields = [n, ih, iw, ic, oh, ow, occ, kh, kw, o.strideH, o.strideW, dh, dw, pad_h, pad_w]
     fields += [-in_zp, out_zp, lo, hi, int(fast is not None)]
-    pp = ctx.params("tsk_conv_params", fields)
+    pp = ctx.params("ts_conv_params", fields)
     direct = kh == kw == o.strideH == o.strideW == 1 and pad_h == pad_w == 0
-    # A plain 1x1 conv uses scratch to widen a pixel pair once (4 bytes per input channel pair).
-    scratch = (4 * ic if specialize and ic % 4 == 0 else 0) if direct else 2 * kh * kw * ic
+    if specialize and direct:
+        # A plain 1x1 conv uses scratch to widen a pixel pair once (4 bytes per input channel).
+        kernel, scratch = "ts_conv_1x1_s8", kn.conv_1x1_s8_buffer_size(ic)
+    else:
+        kernel, scratch = "ts_conv_s8", kn.conv_s8_buffer_size(kh, kw, ic, direct)
     scratch_arg = "{scratch}" if scratch else "NULL"
     if specialize:
         fn = f"op{op.index}_conv"
         ctx.decls.append(
-            f"static TSK_NOINLINE void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
-            f"    tsk_conv2d_impl(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
+            f"static TS_NOINLINE void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
+            f"    {kernel}_inline(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
         )
         code = f"{fn}({{in0}}, {scratch_arg}, {{out}});"
     else:
-        code = f"tsk_conv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {scratch_arg}, {{out}});"
-    step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+        code = f"{kernel}({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {scratch_arg}, {{out}});"
+    step = Step(op.index, op.kind, kernel, code, [x.index], out.index, ctx.consts, ctx.decls)
     step.scratch_bytes = scratch
+    step.scratch_query = f"{kernel}_get_buffer_size({pp})"
     step.acc_bound = acc_bound
     return step
 
 
 def _fast_requant(mults: list, shifts: list, out_zp: int, acc_bound: int) -> np.ndarray | None:
-    """tsk_requant_q triples {mult, 2^(r-1) + out_zp * 2^r, r} per channel, or None when its proof does not
+    """ts_requantize_folded triples {mult, 2^(r-1) + out_zp * 2^r, r} per channel, or None when its proof does not
     hold (some channel shifts left or not at all, or the accumulator or the folded offset could overflow)."""
     if acc_bound >= 1 << 30 or not shifts or max(shifts) > -1:
         return None
@@ -315,17 +321,21 @@ def _dwconv(g: Graph, op: Op, specialize: bool = True) -> Step:
     acc_bound = _acc_bound(bias, w.data, 3)
     if specialize and dm == 1:
         fast = _fast_requant(mults, shifts, out_zp, acc_bound)
-        pp = ctx.params("tsk_conv_params", [*fields, int(fast is not None)])
+        pp = ctx.params("ts_conv_params", [*fields, int(fast is not None)])
         code, scratch = _dwconv_strip(ctx, op, w.data, bias, mults, shifts, fast, pp, fields)
+        kernel = "ts_depthwise_conv_strip_s8"
     else:
-        pp = ctx.params("tsk_conv_params", [*fields, 0])
+        pp = ctx.params("ts_conv_params", [*fields, 0])
+        kernel = "ts_depthwise_conv_s8"
         wn = ctx.const("w", "int8_t", w.data)
         bn = ctx.const("bias", "int32_t", bias)
         mn = ctx.const("mult", "int32_t", mults)
         sn = ctx.const("shift", "int32_t", shifts)
-        code = f"tsk_dwconv2d({{in0}}, {wn}, {bn}, {mn}, {sn}, {dm}, {pp}, {{out}});"
-    step = Step(op.index, op.kind, "conv", code, [x.index], out.index, ctx.consts, ctx.decls)
+        code = f"ts_depthwise_conv_s8({{in0}}, {wn}, {bn}, {mn}, {sn}, {dm}, {pp}, {{out}});"
+    step = Step(op.index, op.kind, kernel, code, [x.index], out.index, ctx.consts, ctx.decls)
     step.scratch_bytes = scratch
+    if scratch:
+        step.scratch_query = f"{kernel}_get_buffer_size({pp})"
     step.acc_bound = acc_bound
     return step
 
@@ -358,13 +368,13 @@ def _dwconv_strip(
         mn = ctx.const("mult", "int32_t", np.pad(np.asarray(mults, dtype=np.int64), (0, pad), constant_values=1 << 30))
         sn = ctx.const("shift", "int32_t", np.pad(np.asarray(shifts, dtype=np.int64), (0, pad)))
     out_w, stride_w, dil_w = fields[5], fields[10], fields[12]
-    strip_w = (out_w - 1) * stride_w + (kw - 1) * dil_w + 1
     fn = f"op{op.index}_dwconv"
     ctx.decls.append(
-        f"static TSK_NOINLINE void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
-        f"    tsk_dwconv2d_strip_impl(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
+        f"static TS_NOINLINE void {fn}(const int8_t *in, int8_t *scratch, int8_t *out)\n{{\n"
+        f"    ts_depthwise_conv_strip_s8_inline(in, {wn}, {bn}, {mn}, {sn}, {pp}, scratch, out);\n}}"
     )
-    return f"{fn}({{in0}}, {{scratch}}, {{out}});", kh * strip_w * c + 4
+    scratch = kn.depthwise_conv_strip_s8_buffer_size(kh, kw, c, out_w, stride_w, dil_w)
+    return f"{fn}({{in0}}, {{scratch}}, {{out}});", scratch
 
 
 def _fc(g: Graph, op: Op, layout: str = "dense") -> Step:
@@ -388,7 +398,7 @@ def _fc(g: Graph, op: Op, layout: str = "dense") -> Step:
     ctx = _Ctx(op)
     if layout == "sparse":
         mask, values = sp.pack(w.data)
-        kn = ctx.const("wmask", "uint8_t", mask)
+        mk = ctx.const("wmask", "uint8_t", mask)
         wn = ctx.const("wnz", "int8_t", values)
         stored = mask.size + values.size
     else:
@@ -399,14 +409,14 @@ def _fc(g: Graph, op: Op, layout: str = "dense") -> Step:
     sn = ctx.const("shift", "int32_t", shifts)
     if layout == "sparse":
         fields = [batches, depth, units, out_zp, lo, hi, sp.mask_bytes_per_row(depth)]
-        pp = ctx.params("tsk_spfc_params", fields)
-        code = f"tsk_fully_connected_sparse({{in0}}, {kn}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
-        group = "sparse"
+        pp = ctx.params("ts_fc_sparse_params", fields)
+        code = f"ts_fully_connected_sparse_s8({{in0}}, {mk}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
+        kernel = "ts_fully_connected_sparse_s8"
     else:
-        pp = ctx.params("tsk_fc_params", [batches, depth, units, out_zp, lo, hi])
-        code = f"tsk_fully_connected({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
-        group = "fc"
-    step = Step(op.index, op.kind, group, code, [x.index], out.index, ctx.consts, ctx.decls)
+        pp = ctx.params("ts_fc_params", [batches, depth, units, out_zp, lo, hi])
+        code = f"ts_fully_connected_s8({{in0}}, {wn}, {bn}, {mn}, {sn}, {pp}, {{out}});"
+        kernel = "ts_fully_connected_s8"
+    step = Step(op.index, op.kind, kernel, code, [x.index], out.index, ctx.consts, ctx.decls)
     zeros = int(w.size - np.count_nonzero(w.data))
     step.weights = WeightsLayout(op.index, op.kind, layout, int(w.size), int(stored), zeros / w.size if w.size else 0.0)
     # FC folds in_offset * sum(w) into the bias: bound the raw products plus the unfolded bias.
@@ -428,9 +438,9 @@ def _pool(g: Graph, op: Op) -> Step:
     lo, hi = _act_range(op, o.fusedActivationFunction, out)
     ctx = _Ctx(op)
     fields = [n, ih, iw, c, oh, ow, o.filterHeight, o.filterWidth, o.strideH, o.strideW, pad_h, pad_w, lo, hi]
-    pp = ctx.params("tsk_pool_params", fields)
-    fn = "tsk_avg_pool" if op.kind == "AVERAGE_POOL_2D" else "tsk_max_pool"
-    return Step(op.index, op.kind, "pool", f"{fn}({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
+    pp = ctx.params("ts_pool_params", fields)
+    fn = "ts_avgpool_s8" if op.kind == "AVERAGE_POOL_2D" else "ts_maxpool_s8"
+    return Step(op.index, op.kind, fn, f"{fn}({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
 
 
 def _mean(g: Graph, op: Op) -> Step:
@@ -452,8 +462,9 @@ def _mean(g: Graph, op: Op) -> Step:
     mult = (mult << fold) // reduced
     shift -= fold
     ctx = _Ctx(op)
-    pp = ctx.params("tsk_mean_params", [outer, reduced, inner, in_zp, out_zp, mult, shift])
-    return Step(op.index, op.kind, "mean", f"tsk_mean({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
+    pp = ctx.params("ts_mean_params", [outer, reduced, inner, in_zp, out_zp, mult, shift])
+    code = f"ts_mean_s8({{in0}}, {pp}, {{out}});"
+    return Step(op.index, op.kind, "ts_mean_s8", code, [x.index], out.index, [], ctx.decls)
 
 
 # ------------------------------------------------------------------------------------------ elementwise
@@ -502,12 +513,13 @@ def _binary(g: Graph, op: Op) -> Step:
         m1, sh1 = fp.quantize_multiplier(s1 / twice_max)
         m2, sh2 = fp.quantize_multiplier(s2 / twice_max)
         mo, sho = fp.quantize_multiplier(twice_max / ((1 << left) * so))
-        t1 = ctx.const("t1", "int32_t", [fp.mbqm((q - z1) * (1 << left), m1, sh1) for q in range(-128, 128)])
-        t2 = ctx.const("t2", "int32_t", [fp.mbqm((q - z2) * (1 << left), m2, sh2) for q in range(-128, 128)])
+        rescale = fp.multiply_by_quantized_multiplier
+        t1 = ctx.const("t1", "int32_t", [rescale((q - z1) * (1 << left), m1, sh1) for q in range(-128, 128)])
+        t2 = ctx.const("t2", "int32_t", [rescale((q - z2) * (1 << left), m2, sh2) for q in range(-128, 128)])
     bc = _broadcast(op, a, b, out)
     dims, st1, st2 = bc if bc is not None else ([0] * 4, [0] * 4, [0] * 4)
     fields = [code_op, -z1, -z2, zo, mo, sho, lo, hi, dims, st1, st2]
-    pp = ctx.params("tsk_binary_params", fields)
+    pp = ctx.params("ts_elementwise_params", fields)
     runtime: list[int] = []
     ptrs = []
     for t in (a, b):
@@ -517,8 +529,12 @@ def _binary(g: Graph, op: Op) -> Step:
             ptrs.append(f"{{in{len(runtime)}}}")
             runtime.append(t.index)
     n = out.size if bc is None else 0
-    code = f"tsk_binary({ptrs[0]}, {ptrs[1]}, {n}, {t1}, {t2}, {pp}, {{out}});"
-    step = Step(op.index, op.kind, "binary", code, runtime, out.index, ctx.consts, ctx.decls)
+    if op.kind == "MUL":
+        kernel, code = "ts_elementwise_mul_s8", f"ts_elementwise_mul_s8({ptrs[0]}, {ptrs[1]}, {n}, {pp}, {{out}});"
+    else:
+        kernel = "ts_elementwise_add_s8"
+        code = f"ts_elementwise_add_s8({ptrs[0]}, {ptrs[1]}, {n}, {t1}, {t2}, {pp}, {{out}});"
+    step = Step(op.index, op.kind, kernel, code, runtime, out.index, ctx.consts, ctx.decls)
     step.inplace = bc is None and a.data is None
     return step
 
@@ -526,8 +542,8 @@ def _binary(g: Graph, op: Op) -> Step:
 def _lut_step(op: Op, x: Tensor, out: Tensor, table: list[int]) -> Step:
     ctx = _Ctx(op)
     tn = ctx.const("lut", "int8_t", np.asarray(table, dtype=np.int8))
-    code = f"tsk_lut({{in0}}, {tn}, {out.size}, {{out}});"
-    return Step(op.index, op.kind, "misc", code, [x.index], out.index, ctx.consts, ctx.decls, inplace=True)
+    code = f"ts_lut_s8({{in0}}, {tn}, {out.size}, {{out}});"
+    return Step(op.index, op.kind, "ts_lut_s8", code, [x.index], out.index, ctx.consts, ctx.decls, inplace=True)
 
 
 def _unary(g: Graph, op: Op) -> Step:
@@ -535,15 +551,15 @@ def _unary(g: Graph, op: Op) -> Step:
     if op.kind == "QUANTIZE" and x.dtype == "float32":
         _need_int8(op, out)
         scale, zp = out.qparams()
-        code = f"tsk_quantize_f32({{fin0}}, {out.size}, {fp.f32(scale)!r}f, {zp}, {{out}});"
-        return Step(op.index, op.kind, "misc", code, [x.index], out.index)
+        code = f"ts_quantize_s8({{fin0}}, {out.size}, {fp.f32(scale)!r}f, {zp}, {{out}});"
+        return Step(op.index, op.kind, "ts_quantize_s8", code, [x.index], out.index)
     if op.kind == "DEQUANTIZE":
         _need_int8(op, x)
         if out.dtype != "float32":
             raise _fail(op, "only int8 -> float32 is supported")
         scale, zp = x.qparams()
-        code = f"tsk_dequantize_f32({{in0}}, {x.size}, {fp.f32(scale)!r}f, {zp}, {{fout}});"
-        return Step(op.index, op.kind, "misc", code, [x.index], out.index)
+        code = f"ts_dequantize_s8({{in0}}, {x.size}, {fp.f32(scale)!r}f, {zp}, {{fout}});"
+        return Step(op.index, op.kind, "ts_dequantize_s8", code, [x.index], out.index)
     _need_int8(op, x, out)
     if x.size != out.size:
         raise _fail(op, "input and output sizes differ")
@@ -583,8 +599,8 @@ def _softmax(g: Graph, op: Op) -> Step:
     rows = x.size // depth
     ctx = _Ctx(op)
     tn = ctx.const("exp", "int32_t", table)
-    code = f"tsk_softmax({{in0}}, {rows}, {depth}, {tn}, {max_diff}, {{out}});"
-    return Step(op.index, op.kind, "softmax", code, [x.index], out.index, ctx.consts, ctx.decls)
+    code = f"ts_softmax_s8({{in0}}, {rows}, {depth}, {tn}, {max_diff}, {{out}});"
+    return Step(op.index, op.kind, "ts_softmax_s8", code, [x.index], out.index, ctx.consts, ctx.decls)
 
 
 # ------------------------------------------------------------------------------------------ data movement
@@ -617,8 +633,9 @@ def _pad(g: Graph, op: Op) -> Step:
             raise _fail(op, "output shape does not match the paddings")
     _, zo = out.qparams()
     ctx = _Ctx(op)
-    pp = ctx.params("tsk_pad_params", [in_dims, out_dims, before, zo])
-    return Step(op.index, op.kind, "misc", f"tsk_pad({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
+    pp = ctx.params("ts_pad_params", [in_dims, out_dims, before, zo])
+    code = f"ts_pad_s8({{in0}}, {pp}, {{out}});"
+    return Step(op.index, op.kind, "ts_pad_s8", code, [x.index], out.index, [], ctx.decls)
 
 
 def _concat(g: Graph, op: Op) -> Step:
@@ -651,9 +668,9 @@ def _concat(g: Graph, op: Op) -> Step:
         + "] = {{"
         + ", ".join(ptrs)
         + "}}; "
-        + f"tsk_concat(ins, {cn}, {len(ptrs)}, {outer}, {{out}}); }}}}"
+        + f"ts_concatenation_s8(ins, {cn}, {len(ptrs)}, {outer}, {{out}}); }}}}"
     )
-    return Step(op.index, op.kind, "misc", code, runtime, out.index, ctx.consts, ctx.decls)
+    return Step(op.index, op.kind, "ts_concatenation_s8", code, runtime, out.index, ctx.consts, ctx.decls)
 
 
 _LOWER = {

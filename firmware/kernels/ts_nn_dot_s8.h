@@ -1,0 +1,176 @@
+/* Inner dot products of the optimised int8 kernels: with the Arm DSP extension each word of four int8
+   values is widened to two int16 pairs (SXTB16 / SXTAB16, the input offset added on the way) and
+   multiplied-accumulated two at a time (SMLAD); the plain C tail handles the remainder (and everything
+   on targets without the extension). The reference kernels do not use this header. */
+#ifndef TS_NN_DOT_S8_H
+#define TS_NN_DOT_S8_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "ts_nn_support.h"
+
+#if TS_USE_DSP
+/* SXTB16 / SXTAB16 with the rotate folded in (GCC's intrinsics emit a separate ROR). */
+static inline uint32_t ts_sxtb16_ror8(uint32_t v)
+{
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+static inline uint32_t ts_sxtab16_ror8(uint32_t a, uint32_t v)
+{
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+    return r;
+}
+#endif
+
+/* acc0 += sum((x[i] + off) * w0[i]), acc1 += sum((x[i] + off) * w1[i]): one input load feeds two rows. */
+static inline void ts_dot_s8_1x2(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t off,
+                            int32_t *acc0, int32_t *acc1)
+{
+    int32_t a0 = *acc0;
+    int32_t a1 = *acc1;
+    int32_t i = 0;
+#if TS_USE_DSP
+    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+#if defined(__clang__)
+#pragma clang loop unroll_count(4)
+#elif defined(__GNUC__)
+#pragma GCC unroll 4
+#endif
+    for (; i + 4 <= n; i += 4) {
+        uint32_t vx, v0, v1, xe, xo;
+        memcpy(&vx, x + i, 4);
+        memcpy(&v0, w0 + i, 4);
+        memcpy(&v1, w1 + i, 4);
+        xe = __sxtab16(offs, vx);
+        xo = ts_sxtab16_ror8(offs, vx);
+        a0 = (int32_t)__smlad(xe, __sxtb16(v0), (uint32_t)a0);
+        a0 = (int32_t)__smlad(xo, ts_sxtb16_ror8(v0), (uint32_t)a0);
+        a1 = (int32_t)__smlad(xe, __sxtb16(v1), (uint32_t)a1);
+        a1 = (int32_t)__smlad(xo, ts_sxtb16_ror8(v1), (uint32_t)a1);
+    }
+#endif
+    for (; i < n; ++i) {
+        const int32_t xv = (int32_t)x[i] + off;
+        a0 += xv * (int32_t)w0[i];
+        a1 += xv * (int32_t)w1[i];
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
+/* 2 inputs x 2 weight rows, each pair n bytes apart (x1 = x + n, w1 = w + n):
+   acc[0] += x0.w0, acc[1] += x0.w1, acc[2] += x1.w0, acc[3] += x1.w1 (inputs offset by off). */
+static inline void ts_dot_s8_2x2(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t *acc)
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t i = 0;
+#if TS_USE_DSP
+    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t v, x0e, x0o, x1e, x1o, we, wo;
+        memcpy(&v, x + i, 4);
+        x0e = __sxtab16(offs, v);
+        x0o = ts_sxtab16_ror8(offs, v);
+        memcpy(&v, x + n + i, 4);
+        x1e = __sxtab16(offs, v);
+        x1o = ts_sxtab16_ror8(offs, v);
+        memcpy(&v, w + i, 4);
+        we = __sxtb16(v);
+        wo = ts_sxtb16_ror8(v);
+        a0 = (int32_t)__smlad(x0e, we, (uint32_t)a0);
+        a0 = (int32_t)__smlad(x0o, wo, (uint32_t)a0);
+        a2 = (int32_t)__smlad(x1e, we, (uint32_t)a2);
+        a2 = (int32_t)__smlad(x1o, wo, (uint32_t)a2);
+        memcpy(&v, w + n + i, 4);
+        we = __sxtb16(v);
+        wo = ts_sxtb16_ror8(v);
+        a1 = (int32_t)__smlad(x0e, we, (uint32_t)a1);
+        a1 = (int32_t)__smlad(x0o, wo, (uint32_t)a1);
+        a3 = (int32_t)__smlad(x1e, we, (uint32_t)a3);
+        a3 = (int32_t)__smlad(x1o, wo, (uint32_t)a3);
+    }
+#endif
+    for (; i < n; ++i) {
+        const int32_t v0 = (int32_t)x[i] + off;
+        const int32_t v1 = (int32_t)x[n + i] + off;
+        a0 += v0 * (int32_t)w[i];
+        a1 += v0 * (int32_t)w[n + i];
+        a2 += v1 * (int32_t)w[i];
+        a3 += v1 * (int32_t)w[n + i];
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+#if TS_USE_DSP
+/* (x[i] + off) for n (a multiple of 4) inputs as SMLAD operands: {x0 | x2 << 16, x1 | x3 << 16} per 4. */
+static inline void ts_widen_s8_to_s16(const int8_t *x, int32_t n, uint32_t offs, uint32_t *dst)
+{
+    int32_t i;
+    for (i = 0; i < n; i += 4, dst += 2) {
+        uint32_t v;
+        memcpy(&v, x + i, 4);
+        dst[0] = __sxtab16(offs, v);
+        dst[1] = ts_sxtab16_ror8(offs, v);
+    }
+}
+
+/* ts_dot_s8_2x2 on inputs already widened by ts_widen_s8_to_s16 (x1 = x + n / 2 words): the input
+   extension is done once per pixel instead of once per output channel pair. */
+static inline void ts_dot_s8_2x2_widened(const uint32_t *x, const int8_t *w, int32_t n, int32_t *acc)
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t i;
+    for (i = 0; i < n; i += 4, x += 2) {
+        uint32_t v, we, wo;
+        const uint32_t x0e = x[0], x0o = x[1], x1e = x[n / 2], x1o = x[n / 2 + 1];
+        memcpy(&v, w + i, 4);
+        we = __sxtb16(v);
+        wo = ts_sxtb16_ror8(v);
+        a0 = (int32_t)__smlad(x0e, we, (uint32_t)a0);
+        a0 = (int32_t)__smlad(x0o, wo, (uint32_t)a0);
+        a2 = (int32_t)__smlad(x1e, we, (uint32_t)a2);
+        a2 = (int32_t)__smlad(x1o, wo, (uint32_t)a2);
+        memcpy(&v, w + n + i, 4);
+        we = __sxtb16(v);
+        wo = ts_sxtb16_ror8(v);
+        a1 = (int32_t)__smlad(x0e, we, (uint32_t)a1);
+        a1 = (int32_t)__smlad(x0o, wo, (uint32_t)a1);
+        a3 = (int32_t)__smlad(x1e, we, (uint32_t)a3);
+        a3 = (int32_t)__smlad(x1o, wo, (uint32_t)a3);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+#endif
+
+/* acc += sum((x[i] + off) * w[i]). */
+static inline int32_t ts_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t acc)
+{
+    int32_t i = 0;
+#if TS_USE_DSP
+    const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t vx, vw;
+        memcpy(&vx, x + i, 4);
+        memcpy(&vw, w + i, 4);
+        acc = (int32_t)__smlad(__sxtab16(offs, vx), __sxtb16(vw), (uint32_t)acc);
+        acc = (int32_t)__smlad(ts_sxtab16_ror8(offs, vx), ts_sxtb16_ror8(vw), (uint32_t)acc);
+    }
+#endif
+    for (; i < n; ++i) {
+        acc += ((int32_t)x[i] + off) * (int32_t)w[i];
+    }
+    return acc;
+}
+
+#endif
