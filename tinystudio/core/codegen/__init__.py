@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tinystudio.core.codegen.outdir import write_owned
 from tinystudio.core.codegen.plan import TensorPlan
 from tinystudio.core.codegen.sparse import WeightsLayout
 from tinystudio.core.errors import UserError
@@ -62,7 +63,8 @@ def generate(
     optimize: str = "speed",
     sparse: str = "auto",
 ) -> CodegenReport:
-    """Generate the C folder for ``tflite`` into ``out_dir`` (created; stale generated files removed).
+    """Generate the C folder for ``tflite`` into ``out_dir``: a new or empty folder, or one an earlier run
+    wrote (its manifest lists our files; only those are replaced or removed). Anything else is refused.
 
     ``optimize="speed"`` (default) gives every convolution its own specialised copy of the kernel;
     ``"size"`` shares one copy (smaller code, a few percent more instructions).
@@ -113,16 +115,7 @@ def generate(
     files.update(kernels.kernel_files(used, exact_requant=exact_requant))
 
     report_progress(0.8, "writing files")
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for stale in list(out.glob("model*.[ch]")) + list(out.glob("ts_*.[ch]")):
-            if stale.name not in files:
-                stale.unlink()
-        for fname, text in files.items():
-            (out / fname).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    write_owned(Path(out_dir), files)
     report_progress(1.0, "done")
     return CodegenReport(
         name=name,
