@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.paths import firmware_dir
 
 SHARED_HEADERS = ("ts_nn_types.h", "ts_nn_support.h", "ts_nn_dot_s8.h")
 CONFIG_HEADER = "ts_kernels_config.h"
@@ -23,9 +24,10 @@ _INCLUDES = {"ts_conv_1x1_s8": ("ts_conv_s8.h",)}
 
 
 def kernels_dir() -> Path:
-    """firmware/kernels (TINYSTUDIO_FIRMWARE_DIR, the firmware tree's root, overrides the repository's)."""
+    """firmware/kernels of the installed package or checkout (TINYSTUDIO_FIRMWARE_DIR, the firmware
+    tree's root, overrides it, as for the firmware build)."""
     env = os.environ.get("TINYSTUDIO_FIRMWARE_DIR")
-    root = Path(env) if env else Path(__file__).resolve().parents[3] / "firmware"
+    root = Path(env) if env else firmware_dir()
     folder = root / "kernels"
     if not (folder / "ts_nn_support.h").is_file():
         raise UserError(f"kernel sources not found in {folder} (set TINYSTUDIO_FIRMWARE_DIR)")
