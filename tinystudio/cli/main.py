@@ -42,9 +42,9 @@ class Terminated(BaseException):
 
 def _on_terminate(signum: int, frame: FrameType | None) -> None:
     """Stop every child (emulator, host board, compiler) at once, then unwind the command."""
-    from tinystudio.targets.children import stop_all
+    from tinystudio.app.processes import stop_children
 
-    stop_all()
+    stop_children()
     raise Terminated(signum)
 
 
