@@ -65,11 +65,6 @@ def stop(proc: subprocess.Popen[Any], grace: float = 5.0) -> None:
         _live.discard(proc)
 
 
-def forget(proc: subprocess.Popen[Any]) -> None:
-    """``proc`` ended on its own and was reaped by its owner: stop tracking it."""
-    _live.discard(proc)
-
-
 def stop_all() -> None:
     """Kill every child still running (for SIGTERM and exit): no grace, the parent is going away."""
     for proc in list(_live):
@@ -77,11 +72,6 @@ def stop_all() -> None:
         with contextlib.suppress(Exception):
             proc.wait(timeout=1.0)
         _live.discard(proc)
-
-
-def live() -> list[subprocess.Popen[Any]]:
-    """The children spawned here that have not been stopped yet."""
-    return [p for p in _live if p.poll() is None]
 
 
 atexit.register(stop_all)
