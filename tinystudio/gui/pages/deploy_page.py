@@ -296,6 +296,7 @@ class DeployPage(QWidget):
 
     def _on_error(self, message: str) -> None:
         self._finish()
+        self.refresh_history()  # a board that stopped mid-test leaves a partial result
         self.last_error = message
         self.status.setText(f"Failed: {message}")
 
