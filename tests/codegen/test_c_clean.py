@@ -10,6 +10,7 @@ import pytest
 
 from codegen.harness import KERNEL_BUILDS, build_flags
 from tinystudio.core.codegen import generate
+from tinystudio.core.codegen.kernels import kernels_dir
 
 # Together these use every kernel.
 MODELS = ["ds_cnn_kws", "motion_cnn_1d", "add_relu_broadcast", "pad_zero", "concatenation", "dequantize_quantize"]
@@ -67,3 +68,19 @@ def test_exported_symbols_are_prefixed(folders, kernels, tmp_path):
                 assert symbol.startswith("ts_model_") or (
                     symbol.startswith("ts_") and symbol.endswith("_s8")
                 ), f"{source.name} exports {symbol}"
+
+
+@pytest.mark.parametrize("kernels", KERNEL_BUILDS)
+@pytest.mark.parametrize("compiler", ["cc", "arm-none-eabi-gcc"])
+def test_every_kernel_source_is_warning_free(compiler, kernels, tmp_path):
+    """Each file in firmware/kernels compiles on its own, strict, whether or not a test model calls it."""
+    if shutil.which(compiler) is None:
+        pytest.skip(f"{compiler} not installed")
+    (tmp_path / "ts_kernels_config.h").write_text("#define TS_EXACT_REQUANT 0\n")
+    sources = sorted(kernels_dir().glob("*.c"))
+    assert len(sources) >= 20
+    arch = ARM if compiler != "cc" else []
+    for source in sources:
+        cmd = [compiler, *arch, *STRICT, *build_flags(kernels), "-I", str(tmp_path), "-c", str(source)]
+        result = subprocess.run([*cmd, "-o", str(tmp_path / (source.stem + ".o"))], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
