@@ -28,6 +28,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.models import PRESETS
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
+from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.widgets.panes import panes, titled
 from tinystudio.gui.widgets.tables import results_table
 from tinystudio.gui.widgets.variant_chart import VariantChart
@@ -46,7 +47,7 @@ class CompressPage(JobPage):
         super().__init__(context, parent)
         self.rows: list[Any] = []
 
-        self.run_combo = QComboBox()
+        self.run_combo = compact_combo(QComboBox(), 20)
         self.run_combo.setToolTip("The trained run to compress (its float model is the reference)")
         self.method_checks: dict[str, QCheckBox] = {}
         for method in METHODS:
@@ -58,7 +59,7 @@ class CompressPage(JobPage):
         self.sparsity.setSingleStep(0.05)
         self.sparsity.setValue(DEFAULTS.sparsity)
         self.sparsity.setToolTip("Share of the weights set to zero")
-        self.student = QComboBox()
+        self.student = compact_combo(QComboBox(), 14)
         for name, preset in PRESETS.items():
             self.student.addItem(preset.title, name)
         self.student.setCurrentIndex(self.student.findData(DEFAULTS.student))

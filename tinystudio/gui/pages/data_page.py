@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -42,12 +44,34 @@ _COLUMNS = ("ID", "Name", "Label", "Split", "Group", "Length (s)", "Rate (Hz)", 
 _ALL = "(all)"
 
 
-class SampleTableModel(QAbstractTableModel):
-    """Sample metadata as table rows."""
+LABEL_COLUMN = _COLUMNS.index("Label")
+_COLUMN_WIDTHS = {"ID": 44, "Name": 120, "Label": 110, "Split": 96}
+"""Starting widths: the label is what people look for, the id and name need little room."""
 
-    def __init__(self) -> None:
+
+class SampleTableModel(QAbstractTableModel):
+    """Sample metadata as table rows; the Label cell is edited in place (``relabelled(id, label)``)."""
+
+    def __init__(self, relabel: Callable[[list[int], str], None] | None = None) -> None:
         super().__init__()
         self.rows: list[SampleInfo] = []
+        self._relabel = relabel
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == LABEL_COLUMN and self._relabel is not None:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,  # noqa: N802 - Qt override
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        label = str(value).strip()
+        if role != Qt.ItemDataRole.EditRole or index.column() != LABEL_COLUMN or not label or self._relabel is None:
+            return False
+        sample = self.rows[index.row()]
+        if label != (sample.label or ""):
+            self._relabel([sample.id], label)  # the page re-reads the rows afterwards
+        return True
 
     def set_rows(self, rows: list[SampleInfo]) -> None:
         self.beginResetModel()
@@ -82,6 +106,12 @@ class SampleTableModel(QAbstractTableModel):
                 s.source,
             )
             return values[index.column()]
+        if role == Qt.ItemDataRole.EditRole and index.column() == LABEL_COLUMN:
+            return s.label or ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == LABEL_COLUMN:
+                return f"{s.label or '(unlabelled)'}: double-click or F2 to change the label"
+            return f"#{s.id} {s.name}".strip() if index.column() == 1 else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 5, 6, 7):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -97,13 +127,18 @@ class DataPage(QWidget):
         self.last_split: SplitReport | None = None
         self.setAcceptDrops(True)
 
-        self.model = SampleTableModel()
+        self.model = SampleTableModel(relabel=self.relabel)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        for name, width in _COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(_COLUMNS.index(name), width)
         self.table.verticalHeader().setVisible(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
@@ -356,8 +391,12 @@ class DataPage(QWidget):
         project = self.context.project
         if not ids or project is None:
             return
+        labels = project.labels()
+        own = {project.sample_info(i).label for i in ids}
+        current = own.pop() if len(own) == 1 else None  # the samples' own label, when they share one
+        index = labels.index(current) if current in labels else 0
         label, ok = QInputDialog.getItem(self, "Relabel", f"New label for {len(ids)} sample(s):",
-                                         project.labels(), editable=True)
+                                         labels, index, editable=True)
         if ok and label.strip():
             self.relabel(ids, label.strip())
 
@@ -365,6 +404,29 @@ class DataPage(QWidget):
         assert self.context.project is not None
         samples.relabel(self.context.project, ids, label)
         self.context.samples_changed.emit()
+
+    def context_menu(self) -> QMenu:
+        """The actions on the selected samples, as the table's right-click menu offers them."""
+        ids = self.selected_ids()
+        menu = QMenu(self)
+        count = f"{len(ids)} sample{'s' if len(ids) != 1 else ''}"
+        menu.addAction(f"Relabel {count}…", self.ask_relabel).setEnabled(bool(ids))
+        if len(ids) == 1:
+            index = self.table.currentIndex().siblingAtColumn(LABEL_COLUMN)
+            menu.addAction("Edit label here", lambda: self.table.edit(index)).setShortcut("F2")
+        move = menu.addMenu("Move to split")
+        move.setEnabled(bool(ids))
+        for name in SPLITS:
+            move.addAction(name, lambda n=name: self.move_to_split(self.selected_ids(), n))
+        menu.addSeparator()
+        menu.addAction("Crop to the shaded band…", self.ask_crop).setEnabled(self.shown_id is not None)
+        menu.addAction("Cut the shaded band into a new sample…", self.ask_cut).setEnabled(self.shown_id is not None)
+        menu.addSeparator()
+        menu.addAction(f"Delete {count}…", lambda: self.delete_selected()).setEnabled(bool(ids))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        self.context_menu().exec(self.table.viewport().mapToGlobal(pos))
 
     def _on_move(self, index: int) -> None:
         if index > 0:

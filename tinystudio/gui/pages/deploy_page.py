@@ -33,6 +33,7 @@ from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
 
 NO_BOARD = "No board contacted yet"
@@ -61,12 +62,13 @@ class DeployPage(QWidget):
         self.last_error = ""
         self.shown_result: dict[str, Any] | None = None
 
-        self.target_combo = QComboBox()
+        self.target_combo = compact_combo(QComboBox(), 24)
         for board in board_choices():
             self.target_combo.addItem(board.title, board.name)
-        self.model_combo = QComboBox()
+        self.model_combo = compact_combo(QComboBox(), 24)
         self.model_combo.setToolTip("An int8 model variant, or a training run (quantized to int8 first)")
-        self.dsp_check = QCheckBox("Run the DSP block on the board (otherwise the host sends features)")
+        self.dsp_check = QCheckBox("Run the DSP block on the board")
+        self.dsp_check.setToolTip("Otherwise the host computes the features and sends them to the board")
         self.dsp_check.setChecked(True)
         self.deploy_button = QPushButton("Build, flash and test")
         font = self.deploy_button.font()
@@ -145,9 +147,11 @@ class DeployPage(QWidget):
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
+        splitter.addWidget(FormScrollArea(left))  # on a short screen the figures scroll, never overlap
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        right.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Deploy</h2>"))
         layout.addWidget(splitter, 1)

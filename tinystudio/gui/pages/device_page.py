@@ -36,6 +36,7 @@ from tinystudio.app.capture import (
 from tinystudio.core.errors import UserError
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.capture_plot import CapturePlot
+from tinystudio.gui.widgets.form_scroll import compact_combo
 
 BAUDS = ["9600", "19200", "38400", "57600", "115200", "230400", "460800", "921600", "1000000", "2000000"]
 FRAME_MS = 25
@@ -74,8 +75,7 @@ class DevicePage(QWidget):
         root = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        self.port_box = QComboBox()
-        self.port_box.setMinimumWidth(280)
+        self.port_box = compact_combo(QComboBox(), 24)
         self.port_box.setToolTip("Detected boards come first; the simulated board needs no hardware")
         self.port_box.currentIndexChanged.connect(self._on_port_selected)
         self.baud_box = QComboBox()

@@ -23,7 +23,7 @@ from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
-from tinystudio.gui.widgets.form_scroll import FormScrollArea
+from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.panes import panes
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
@@ -59,7 +59,7 @@ class TrainPage(JobPage):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(FormScrollArea(self.form), 1)
 
-        self.sample_combo = QComboBox()
+        self.sample_combo = compact_combo(QComboBox(), 16)
         self.preview = DspPreviewWidget()
         self.train_button = QPushButton("Train")
         self.curves = TrainCurvesWidget()

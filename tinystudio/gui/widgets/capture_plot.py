@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+LEFT_AXIS_PX = 64
 MAX_POINTS = 1000
 """Points drawn per curve: min/max pairs keep spikes visible when decimating."""
 
@@ -62,7 +63,13 @@ class CapturePlot(QWidget):
         self._names = list(names)
         for i, name in enumerate(names):
             plot = self.view.addPlot(row=i, col=0)
+            left = plot.getAxis("left")
+            # a strip is short: pyqtgraph's "(x0.001)" scale note would run into the next strip's name, so
+            # values keep their own scale and every strip's axis has the same width (the curves line up)
+            left.enableAutoSIPrefix(False)
+            left.setWidth(LEFT_AXIS_PX)
             plot.setLabel("left", name)
+            plot.setToolTip(f"{name}: values as the board sends them; time in seconds before now")
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
@@ -73,7 +80,9 @@ class CapturePlot(QWidget):
             if i < len(names) - 1:
                 plot.hideAxis("bottom")  # one time axis at the bottom: axes are costly to paint
             else:
-                plot.setLabel("bottom", "seconds before now")
+                bottom = plot.getAxis("bottom")
+                bottom.enableAutoSIPrefix(False)
+                plot.setLabel("bottom", "time before now", units="s")
             curve = plot.plot(pen=pg.mkPen(AXIS_COLOURS[i % len(AXIS_COLOURS)], width=1))
             curve.setSkipFiniteCheck(True)
             self._plots.append(plot)

@@ -9,9 +9,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.app.formatting import fmt_percent
+
+HINT = "rows: true label, columns: predicted label"
 
 
 class ConfusionMatrixWidget(QWidget):
@@ -20,13 +24,14 @@ class ConfusionMatrixWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel("No results yet")
+        self.title.setWordWrap(True)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMinimumHeight(220)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.plot.setLabel("left", "true")
-        self.plot.setLabel("bottom", "predicted")
+        self.plot.setLabel("left", "true label")
+        self.plot.setLabel("bottom", "predicted label")
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
@@ -38,6 +43,8 @@ class ConfusionMatrixWidget(QWidget):
         self._texts: list[pg.TextItem] = []
         self._labels: list[str] = []
         self._counts = np.zeros((0, 0), dtype=np.int64)
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.getViewBox().sigResized.connect(lambda _vb: self._fit_labels())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -84,12 +91,44 @@ class ConfusionMatrixWidget(QWidget):
                 t.setPos(j + 0.5, i + 0.5)
                 self.plot.addItem(t)
                 self._texts.append(t)
-        short = max(4, 48 // len(labels))  # predicted labels sit side by side: shorten them to fit
-        for side, width in (("bottom", short), ("left", 40)):
-            names = [n if len(n) <= width else n[: width - 1] + "…" for n in labels]
+        self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)
+        self.plot.setToolTip(HINT + "\n" + ", ".join(labels))
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Elide the label names to the space they have: predicted labels to one cell's width (so they never
+        run into each other), true labels to a share of the widget; the cell tooltips give the full names."""
+        if not self._labels:
+            return
+        metrics = QFontMetrics(self.plot.font())
+        px = self.plot.getViewBox().viewPixelSize()[0]
+        cell = int(1 / px) if px > 0 else 60
+        left_px = max(48, min(160, self.width() // 4))
+        for side, room in (("bottom", cell - 6), ("left", left_px)):
+            room = max(room, metrics.horizontalAdvance("Wm…"))
+            names = [metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in self._labels]
             axis = self.plot.getAxis(side)
             axis.setStyle(hideOverlappingLabels=False)
             axis.setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])
-        self.plot.getAxis("left").setWidth(12 + 7 * max(len(name) for name in labels))
-        self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)
-        self.plot.setToolTip("rows: true label, columns: predicted label\n" + ", ".join(labels))
+            if side == "left":
+                axis.setWidth(30 + max(metrics.horizontalAdvance(n) for n in names))  # names + axis title
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_labels()
+
+    def _hover(self, pos: QPointF) -> None:
+        """The cell under the mouse, in words, as the tooltip."""
+        n = len(self._labels)
+        if not n:
+            return
+        point = self.plot.getViewBox().mapSceneToView(pos)
+        col, row = int(np.floor(point.x())), int(np.floor(point.y()))
+        if 0 <= row < n and 0 <= col < n:
+            total = int(self._counts[row].sum())
+            count = int(self._counts[row, col])
+            share = f" ({count / total:.0%} of this label)" if total else ""
+            self.plot.setToolTip(f"true: {self._labels[row]}\npredicted: {self._labels[col]}\n"
+                                 f"{count} window{'s' if count != 1 else ''}{share}")
+        else:
+            self.plot.setToolTip(HINT + "\n" + ", ".join(self._labels))

@@ -20,7 +20,10 @@ class VariantChart(pg.PlotWidget):
         self.setLabel("left", "int8 test accuracy", units="%")
         self.setLabel("bottom", "flash: weights + code", units="KB")
         self.setMinimumHeight(220)
-        self.addLegend(offset=(-10, -10))  # bottom right: good variants sit at the top
+        # bottom left: good variants sit at the top, big ones on the right
+        self.addLegend(offset=(10, -10), brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen("#bbbbbb"))
+        for side in ("left", "bottom"):
+            self.getAxis(side).enableAutoSIPrefix(False)  # "KB" stays KB, never "kKB" or "(x1000)"
         self.points: list[tuple[int, str, float, float]] = []  # (variant id, method, flash KB, accuracy %)
         self._items: list[Any] = []
 
@@ -45,8 +48,10 @@ class VariantChart(pg.PlotWidget):
             xs = [r.flash_bytes / 1024 for r in group]
             ys = [100 * r.test_accuracy for r in group]
             sizes = [18 if r.chosen else 12 for r in group]
+            tips = [f"#{r.variant_id} {method}{' (marked for deploy)' if r.chosen else ''}" for r in group]
             scatter = pg.ScatterPlotItem(xs, ys, size=sizes, brush=pg.mkBrush(colour), pen=pg.mkPen("#333333"),
-                                         name=method)
+                                         name=method, data=tips, hoverable=True,
+                                         tip=lambda x, y, data: f"{data}\nflash {x:.1f} KB, accuracy {y:.1f} %")
             self.addItem(scatter)
             self._items.append(scatter)
             for r, x, y in zip(group, xs, ys, strict=True):
@@ -56,15 +61,16 @@ class VariantChart(pg.PlotWidget):
             if r.test_accuracy is not None:
                 spot = (round(r.flash_bytes / 1024, 2), round(100 * r.test_accuracy, 2))
                 labels.setdefault(spot, []).append(f"#{r.variant_id}{' (deploy)' if r.chosen else ''}")
-        for (x, y), names in labels.items():
-            text = pg.TextItem(", ".join(names), color="#333333", anchor=(0, 1))
+        for (x, y), names, anchor in _placed(labels, float_accuracy):
+            text = pg.TextItem(", ".join(names), color="#333333", anchor=anchor)
             text.setPos(x, y)
             self.addItem(text)
             self._items.append(text)
         if float_accuracy is not None:
             line = pg.InfiniteLine(100 * float_accuracy, angle=0,
                                    pen=pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine),
-                                   label="float model", labelOpts={"position": 0.05, "color": "#555555"})
+                                   label="float model",
+                                   labelOpts={"position": 0.01, "color": "#555555", "anchors": [(0, 1), (0, 1)]})
             self.addItem(line)
             self._items.append(line)
         self._set_ranges(float_accuracy)
@@ -76,3 +82,20 @@ class VariantChart(pg.PlotWidget):
         low = max(0.0, min(ys, default=90.0) - 5.0)
         self.setYRange(low, 101.0, padding=0)
         self.setXRange(0.0, max(xs, default=1.0) * 1.25, padding=0)
+
+
+def _placed(labels: dict[tuple[float, float], list[str]],
+            float_accuracy: float | None) -> list[tuple[tuple[float, float], list[str], tuple[float, float]]]:
+    """Where each label goes: above right of its point, but below when an earlier label (or the float
+    line) sits just above it, so neighbouring variants' labels do not print over each other."""
+    spots = sorted(labels, key=lambda s: (s[0], -s[1]))
+    xs = [s[0] for s in spots] or [1.0]
+    ys = [s[1] for s in spots] + ([100 * float_accuracy] if float_accuracy is not None else [])
+    near_x = 0.15 * max(max(xs), 1e-9)
+    near_y = 0.06 * max(101.0 - (min(ys, default=90.0) - 5.0), 1.0)
+    placed: list[tuple[tuple[float, float], list[str], tuple[float, float]]] = []
+    for x, y in spots:
+        above = (0.0, 1.0)
+        crowded = any(abs(px - x) < near_x and abs(py - y) < near_y and a == above for (px, py), _, a in placed)
+        placed.append(((x, y), labels[(x, y)], (0.0, 0.0) if crowded else above))
+    return placed
