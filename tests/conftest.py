@@ -1,4 +1,4 @@
-"""Shared test setup: Qt runs offscreen, TensorFlow stays quiet, user settings go to a scratch folder."""
+"""Shared test setup: Qt runs offscreen, TensorFlow stays quiet, user settings and logs go to scratch folders."""
 
 import os
 import sys
@@ -11,6 +11,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # QSettings (recent projects) must never touch the real user's configuration.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tinystudio-test-config-")
+# ... nor write into the real user's log file.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="tinystudio-test-state-")
 
 # tests/ helpers (datasets.py, suite_models.py) are importable as plain modules.
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,7 +1,9 @@
-"""Start the desktop application: open the given, the last or a first project, then the main window."""
+"""Start the desktop application: the log file, the crash dialog, the theme and icon, then the given, the
+last or a first project in the main window."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,12 +35,25 @@ def run_gui(argv: Sequence[str]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from tinystudio import __version__
+    from tinystudio.app.logs import setup_logging
+    from tinystudio.gui import crash, theme
     from tinystudio.gui.context import AppContext
+    from tinystudio.gui.icon import app_icon
     from tinystudio.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("TinyStudio")
     app.setOrganizationName("TinyStudio")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("tinystudio")  # matches packaging/linux/tinystudio.desktop (taskbar icon)
+    assert isinstance(app, QApplication)
+    setup_logging()
+    logging.getLogger("tinystudio").info("TinyStudio %s starting", __version__)
+    crash.install(app)
+    theme.apply_theme(app)
+    theme.follow_system(app)
+    app.setWindowIcon(app_icon())
     context = AppContext()
     window = MainWindow(context)
     try:

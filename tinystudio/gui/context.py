@@ -30,10 +30,10 @@ class AppContext(QObject):
     """An on-device test result was stored."""
     status = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
-        self.settings = QSettings("TinyStudio", "TinyStudio")
+        self.settings = settings if settings is not None else QSettings("TinyStudio", "TinyStudio")
 
     def set_project(self, project: Project | None) -> None:
         """Close the current project (if any) and make ``project`` the open one."""

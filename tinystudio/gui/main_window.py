@@ -1,4 +1,6 @@
-"""The main window: a step sidebar (Device, Data, Impulse/Train, Compress, Deploy) and the File menu."""
+"""The main window: a step sidebar (Device, Data, Impulse/Train, Compress, Deploy), the File and Help menus,
+what is remembered between runs, and closing safely while a long job runs (it asks, then cancels the job
+through its cancel token and closes once it has stopped)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -20,10 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio import __version__
+from tinystudio.app.logs import log_file
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import PROJECT_SUFFIX, Project
+from tinystudio.gui import settings as remembered
 from tinystudio.gui.context import AppContext
-from tinystudio.gui.theme import apply_plot_theme
+from tinystudio.gui.guide import GuideDialog
+from tinystudio.gui.icon import app_icon
+from tinystudio.gui.theme import apply_plot_theme, restyle_plots
 
 # (sidebar title, module in tinystudio.gui.pages, class name)
 STEPS: tuple[tuple[str, str, str], ...] = (
@@ -34,6 +41,10 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("Deploy", "deploy_page", "DeployPage"),
 )
 _FILTER = f"TinyStudio projects (*{PROJECT_SUFFIX});;All files (*)"
+JOB_NAMES = {"Device": "a recording", "Data": "an import", "Impulse / Train": "a training",
+             "Compress": "a compression", "Deploy": "a deploy"}
+"""What each step's long job is called when closing asks about it."""
+STOP_POLL_MS = 100
 
 
 class PendingPage(QWidget):
@@ -54,11 +65,17 @@ class MainWindow(QMainWindow):
         apply_plot_theme()
         self.context = context or AppContext(self)
         self.setWindowTitle("TinyStudio")
+        self.setWindowIcon(app_icon())
         self.resize(1280, 800)
+        self.close_box: QMessageBox | None = None
+        self._stopping = False
+        self._stop_timer = QTimer(self)
+        self._stop_timer.setInterval(STOP_POLL_MS)
+        self._stop_timer.timeout.connect(self._close_when_stopped)
 
         self.sidebar = QListWidget()
+        self.sidebar.setObjectName("steps")
         self.sidebar.setFixedWidth(180)
-        self.sidebar.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 8px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for title, module, cls in STEPS:
@@ -77,7 +94,12 @@ class MainWindow(QMainWindow):
         self.context.project_changed.connect(self._update_title)
         self.context.project_changed.connect(self.statusBar().clearMessage)
         self.context.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.sidebar.setCurrentRow(0)
+        restyle_plots(self)  # pages may have made plots with a fixed background
+        settings = self.context.settings
+        remembered.restore_window(settings, self)
+        remembered.restore_splitters(settings, self.pages)
+        remembered.restore_choices(settings, self.pages)
+        self.sidebar.setCurrentRow(remembered.saved_step(settings, len(STEPS)))
         self._update_title()
 
     def _make_page(self, title: str, module: str, cls: str) -> QWidget:
@@ -101,23 +123,38 @@ class MainWindow(QMainWindow):
         opn.triggered.connect(self.ask_open)
         menu.addAction(new)
         menu.addAction(opn)
-        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction("&User guide", self, shortcut=QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.show_guide)
+        logs = QAction("Open the &log folder", self)
+        logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent))))
         about = QAction("&About TinyStudio", self)
-        about.triggered.connect(
-            lambda: QMessageBox.about(self, "TinyStudio", f"TinyStudio {__version__}\nTinyML, sensor to board.")
-        )
-        help_menu.addAction(about)
+        about.triggered.connect(self.show_about)
+        for action in (guide, logs, about):
+            help_menu.addAction(action)
+
+    def show_guide(self) -> GuideDialog:
+        dialog = GuideDialog(self)
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About TinyStudio",
+                          f"<h3>TinyStudio {__version__}</h3><p>TinyML from sensor to board, fully offline: "
+                          "capture, train, compress and test on a microcontroller.</p>"
+                          f"<p>Log file: {log_file()}</p>")
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.context.recent_projects():
             action = self.recent_menu.addAction(path)
+            action.setEnabled(Path(path).is_file())  # moved or deleted since: shown, not offered
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
         if not self.recent_menu.actions():
             self.recent_menu.addAction("(none)").setEnabled(False)
@@ -154,10 +191,69 @@ class MainWindow(QMainWindow):
         project = self.context.project
         self.setWindowTitle(f"TinyStudio — {project.path.name}" if project else "TinyStudio")
 
+    # -- closing ---------------------------------------------------------------------------------
+
+    def busy_steps(self) -> list[str]:
+        """The steps whose long job is running now (a worker thread, or a recording on the Device step)."""
+        busy = []
+        for title, page in self.pages.items():
+            worker = getattr(page, "worker", None)
+            session = getattr(page, "session", None)
+            if (worker is not None and worker.isRunning()) or (session is not None and session.recording):
+                busy.append(title)
+        return busy
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        busy = self.busy_steps()
+        if busy:
+            event.ignore()
+            if not self._stopping:
+                self._ask_to_stop(busy)
+            return
+        self._stop_timer.stop()
+        remembered.save(self.context.settings, self, self.pages, self.sidebar.currentRow())
         for page in self.pages.values():
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):
                 shutdown()
         self.context.close()
         event.accept()
+
+    def _ask_to_stop(self, busy: list[str]) -> None:
+        """Ask whether to stop the running jobs and quit; the answer arrives in ``_answered``."""
+        if self.close_box is not None:
+            self.close_box.raise_()
+            return
+        jobs = " and ".join(JOB_NAMES.get(t, t) for t in busy)
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit TinyStudio?",
+                          f"{jobs[0].upper()}{jobs[1:]} is still running ({', '.join(busy)}).",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("Stop it and quit? Finished results are kept; a recording keeps what was recorded.")
+        self.stop_button = box.addButton("Stop and quit", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep running", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(self.stop_button)
+        box.finished.connect(lambda _r: self._answered(box.clickedButton() is self.stop_button))
+        self.close_box = box
+        box.open()
+
+    def _answered(self, stop: bool) -> None:
+        self.close_box = None
+        if not stop:
+            return
+        self._stopping = True
+        for title in self.busy_steps():
+            page = self.pages[title]
+            worker = getattr(page, "worker", None)
+            if worker is not None:
+                worker.cancel()  # the job stops at its next cancel check and reports "cancelled"
+            session = getattr(page, "session", None)
+            if session is not None and session.recording:
+                session.stop_recording()  # what was recorded is saved
+        self.statusBar().showMessage("Stopping before quitting…")
+        self._stop_timer.start()
+
+    def _close_when_stopped(self) -> None:
+        if not self.busy_steps():
+            self._stop_timer.stop()
+            self._stopping = False
+            self.close()

@@ -6,7 +6,7 @@ emits a signal (delivered on the GUI thread) and a CancelToken that the UI's Can
 
 from __future__ import annotations
 
-import traceback
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.progress import CancelToken
+
+log = logging.getLogger("tinystudio.worker")
 
 
 class Worker(QThread):
@@ -41,8 +43,8 @@ class Worker(QThread):
             self.was_cancelled.emit()
         except UserError as exc:
             self.failed.emit(str(exc))
-        except Exception as exc:  # an unexpected bug: show it instead of killing the app
-            traceback.print_exc()
+        except Exception as exc:  # an unexpected bug: show it instead of killing the app, keep it in the log
+            log.exception("unexpected error in %s", getattr(self._fn, "__qualname__", self._fn))
             self.failed.emit(f"unexpected error: {exc!r}")
         else:
             self.done.emit(result)

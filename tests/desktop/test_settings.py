@@ -1,0 +1,89 @@
+"""The app remembers the window, the step, splitter positions, port, baud rate, deploy board and recent
+projects across a restart (real QSettings in a temporary INI file)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QSplitter
+
+from tinystudio.core.store import Project
+
+DEFAULT_HEIGHT = 800  # MainWindow.resize(1280, 800) on a first start
+
+
+def _share(splitter: QSplitter) -> float:
+    sizes = splitter.sizes()
+    return sizes[0] / sum(sizes)
+
+
+def _splitter(window, step: str) -> QSplitter:
+    return window.pages[step].findChildren(QSplitter)[0]
+
+
+def test_window_step_splitters_port_baud_and_board_come_back(qtbot, make_window, settings_file):
+    first = make_window()
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(1100, 650)  # the offscreen screen is 800 px wide: Qt fits a restored width to it, not a height
+    data = first.show_step("Data")
+    splitter = _splitter(first, "Data")
+    default_share = _share(splitter)
+    total = sum(splitter.sizes())
+    splitter.setSizes([total // 4, total - total // 4])
+    share = _share(splitter)
+    assert abs(share - default_share) > 0.1
+    device = first.pages["Device"]
+    device.baud_box.setCurrentText("9600")
+    deploy = first.pages["Deploy"]
+    deploy.target_combo.setCurrentIndex(deploy.target_combo.findData("host"))
+    first.show_step("Deploy")
+    assert data is not None
+    first.close()
+
+    stored = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    assert stored.value("device/baud") == "9600"
+    assert stored.value("deploy/board") == "host"
+    assert stored.value("device/port") == device.port_box.currentData()
+
+    second = make_window()
+    second.show()
+    qtbot.waitExposed(second)
+    assert second.height() == 650 != DEFAULT_HEIGHT
+    assert second.stack.currentWidget() is second.pages["Deploy"]
+    assert second.pages["Device"].baud_box.currentText() == "9600"
+    assert second.pages["Deploy"].target_combo.currentData() == "host"
+    assert second.pages["Device"].port_box.currentData() == stored.value("device/port")
+    second.show_step("Data")
+    assert abs(_share(_splitter(second, "Data")) - share) < 0.02  # the same place, on a window as wide as fits
+
+
+def test_open_recent_lists_projects_newest_first_and_opens_one(qtbot, make_window, tmp_path):
+    paths = [tmp_path / f"{name}.tsproj" for name in ("alpha", "beta")]
+    for path in paths:
+        Project.create(path).close()
+    first = make_window()
+    for path in paths:
+        assert first.open_project(str(path))
+    first.close()
+
+    second = make_window()
+    second.recent_menu.aboutToShow.emit()
+    actions = second.recent_menu.actions()
+    assert [a.text() for a in actions] == [str(paths[1]), str(paths[0])]
+    assert all(a.isEnabled() for a in actions)
+    actions[1].trigger()
+    assert second.context.project is not None and second.context.project.path == paths[0]
+    assert second.windowTitle().endswith("alpha.tsproj")
+
+
+def test_a_deleted_recent_project_is_listed_but_not_offered(qtbot, make_window, tmp_path):
+    path = tmp_path / "gone.tsproj"
+    Project.create(path).close()
+    first = make_window()
+    first.open_project(str(path))
+    first.close()
+    path.unlink()
+    second = make_window()
+    second.recent_menu.aboutToShow.emit()
+    (action,) = second.recent_menu.actions()
+    assert action.text() == str(path) and not action.isEnabled()

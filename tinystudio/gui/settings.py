@@ -1,0 +1,108 @@
+"""What the desktop app remembers between runs (QSettings): the window's size and place, the step shown,
+every splitter's position, and the last serial port, baud rate and deploy board. Recent projects live in
+AppContext. Saved when the window closes, restored when it opens."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QWidget
+
+GEOMETRY = "window/geometry"
+STATE = "window/state"
+STEP = "window/step"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A combo box on a page whose choice is remembered: by its item data (``by_data``) or its text."""
+
+    key: str
+    page: str
+    attribute: str
+    by_data: bool
+
+
+CHOICES: tuple[Choice, ...] = (
+    Choice("device/port", "Device", "port_box", by_data=True),
+    Choice("device/baud", "Device", "baud_box", by_data=False),
+    Choice("deploy/board", "Deploy", "target_combo", by_data=True),
+)
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
+
+
+def page_splitters(page: QWidget) -> list[QSplitter]:
+    """The page's splitters in a stable order (creation order, depth first)."""
+    return page.findChildren(QSplitter)
+
+
+def _combo(pages: dict[str, QWidget], choice: Choice) -> QComboBox | None:
+    page = pages.get(choice.page)
+    combo = getattr(page, choice.attribute, None) if page is not None else None
+    return combo if isinstance(combo, QComboBox) else None
+
+
+def save(settings: QSettings, window: QMainWindow, pages: dict[str, QWidget], step: int) -> None:
+    """Remember the window, the current step, the splitters and the remembered choices."""
+    settings.setValue(GEOMETRY, window.saveGeometry())
+    settings.setValue(STATE, window.saveState())
+    settings.setValue(STEP, step)
+    for title, page in pages.items():
+        for i, splitter in enumerate(page_splitters(page)):
+            settings.setValue(f"splitters/{_slug(title)}/{i}", splitter.saveState())
+    for choice in CHOICES:
+        combo = _combo(pages, choice)
+        if combo is None or (combo.currentIndex() < 0 and not combo.isEditable()):
+            continue
+        value = combo.currentData() if choice.by_data else combo.currentText()
+        if value not in (None, ""):
+            settings.setValue(choice.key, str(value))
+    settings.sync()
+
+
+def restore_window(settings: QSettings, window: QMainWindow) -> bool:
+    """Put the window back where it was; False when nothing was saved (first run)."""
+    geometry = settings.value(GEOMETRY)
+    if not isinstance(geometry, QByteArray | bytes) or not geometry:
+        return False
+    window.restoreGeometry(QByteArray(geometry))
+    state = settings.value(STATE)
+    if isinstance(state, QByteArray | bytes) and state:
+        window.restoreState(QByteArray(state))
+    return True
+
+
+def saved_step(settings: QSettings, steps: int) -> int:
+    """The step shown last time (0 when unknown or out of range)."""
+    try:
+        step = int(settings.value(STEP, 0))
+    except (TypeError, ValueError):
+        return 0
+    return step if 0 <= step < steps else 0
+
+
+def restore_splitters(settings: QSettings, pages: dict[str, QWidget]) -> None:
+    for title, page in pages.items():
+        for i, splitter in enumerate(page_splitters(page)):
+            state = settings.value(f"splitters/{_slug(title)}/{i}")
+            if isinstance(state, QByteArray | bytes) and state:
+                splitter.restoreState(QByteArray(state))
+
+
+def restore_choices(settings: QSettings, pages: dict[str, QWidget]) -> None:
+    """Select the remembered port (when it is plugged in), baud rate and board."""
+    for choice in CHOICES:
+        combo = _combo(pages, choice)
+        value = settings.value(choice.key)
+        if combo is None or value in (None, ""):
+            continue
+        index = combo.findData(str(value)) if choice.by_data else combo.findText(str(value))
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        elif not choice.by_data and combo.isEditable():
+            combo.setCurrentText(str(value))
