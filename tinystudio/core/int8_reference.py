@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.model_trial import trial_run
 
 ARENA_BYTES = 8 << 20
 
@@ -32,6 +33,7 @@ class Int8Reference:
             from tflite_micro.python.tflite_micro import runtime
         except ImportError as exc:  # pragma: no cover - part of the pinned environment
             raise UserError("the TFLite Micro reference (tflite-micro) is not installed") from exc
+        trial_run(bytes(tflite), ARENA_BYTES)  # a model that crashes TFLM must not crash this process
         try:
             self._interp: Any = runtime.Interpreter.from_bytes(bytes(tflite), arena_size=ARENA_BYTES)
         except (RuntimeError, ValueError) as exc:

@@ -25,6 +25,7 @@ import numpy as np
 
 from tinystudio.core import schema
 from tinystudio.core.errors import UserError
+from tinystudio.core.model_check import check_tflite
 from tinystudio.core.writer_lock import WriterLock, take_over
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
@@ -643,6 +644,7 @@ class Project:
     def add_variant(
         self, run_id: int | None, name: str, tflite: bytes, config: dict[str, Any], metrics: dict[str, Any]
     ) -> int:
+        check_tflite(tflite)
         with self.transaction():
             cur = self._conn.execute(
                 "INSERT INTO variants (run_id, name, created, config, metrics, tflite) VALUES (?, ?, ?, ?, ?, ?)",

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.model_check import check_tflite
 
 _DTYPES = {
     0: ("float32", np.float32),
@@ -98,6 +99,7 @@ def read_model(tflite: bytes) -> Graph:
     """Parse .tflite bytes into a Graph (first subgraph only)."""
     from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
+    check_tflite(tflite)
     if len(tflite) < 8 or tflite[4:8] != b"TFL3":
         raise UserError("not a TensorFlow Lite model (missing 'TFL3' identifier)")
     try:
