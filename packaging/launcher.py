@@ -1,8 +1,15 @@
-"""Entry script for the bundled application: the same `tinystudio` command as the installed package."""
+"""Entry script for the bundled application: the same `tinystudio` command as the installed package.
+
+`--model-trial` (internal) runs the child process that tries a model before the app loads it.
+"""
 
 import sys
 
-from tinystudio.cli.main import main
-
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--model-trial"]:
+        from tinystudio.core.model_trial import child_main
+
+        sys.exit(child_main(sys.argv[2:]))
+    from tinystudio.cli.main import main
+
     sys.exit(main())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tinystudio.core.compress.compare import DEPLOY_SETTING, VariantRow, variant_rows
 from tinystudio.core.errors import UserError
+from tinystudio.core.model_check import model_problem
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -28,6 +29,8 @@ def mark_for_deploy(project: Project, variant_id: int) -> None:
     """Mark ``variant_id`` as the variant to deploy when none is named."""
     if not any(v["id"] == variant_id for v in project.variants()):
         raise UserError(f"no model variant with id {variant_id}")
+    if problem := model_problem(project.variant_tflite(variant_id)):
+        raise UserError(f"variant {variant_id} cannot be deployed: {problem}")
     project.set_setting(DEPLOY_SETTING, int(variant_id))
 
 

@@ -88,7 +88,8 @@ def _table(rows: list[VariantRow]) -> None:
         if r.device is not None and r.device.nn_mean is not None:
             dev = f"{fmt_latency(r.device.nn_mean, r.device.unit)} ({r.device.target})"
         lines.append((
-            f"{r.variant_id}{'*' if r.chosen else ''}", str(r.run_id), r.method, fmt_percent(r.test_accuracy),
+            f"{r.variant_id}{'*' if r.chosen else ''}", str(r.run_id), r.method + (" DAMAGED" if r.damaged else ""),
+            fmt_percent(r.test_accuracy),
             fmt_points(change), fmt_percent(r.validation_accuracy), fmt_percent(r.sparsity),
             f"{r.nonzero_params}/{r.params}", f"{r.macs:,}", fmt_bytes(r.flash_bytes), fmt_bytes(r.arena_bytes), dev,
         ))
@@ -96,6 +97,9 @@ def _table(rows: list[VariantRow]) -> None:
     for line in lines:
         print("  ".join(cell.rjust(w) if j not in (2, 11) else cell.ljust(w)
                         for j, (cell, w) in enumerate(zip(line, widths, strict=True))).rstrip())
+    for r in rows:
+        if r.damaged:
+            print(f"variant {r.variant_id}: {r.damaged}")
     if any(r.chosen for r in rows):
         print("* marked for deploy")
     if any(r.code_bytes is None for r in rows):

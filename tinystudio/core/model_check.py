@@ -99,6 +99,15 @@ def check_tflite(data: bytes) -> None:
     _check_graph(model, len(data))
 
 
+def model_problem(data: bytes) -> str | None:
+    """The one-line reason ``data`` is not a well-formed model, or None when it is."""
+    try:
+        check_tflite(data)
+    except UserError as exc:
+        return str(exc)
+    return None
+
+
 # -- structure -----------------------------------------------------------------------------------------
 
 
@@ -111,19 +120,31 @@ class _Verifier:
         self.budget = self.n // 2 + 64  # tables visited; shared (aliased) tables cannot blow up the walk
 
     def _need(self, pos: int, size: int, what: str) -> None:
-        if pos < 0 or size < 0 or pos + size > self.n:
+        if pos < 0:
+            raise _Damaged(f"{what} points before the start of the file")
+        if size < 0 or pos + size > self.n:
             raise _Damaged(f"{what} at byte {pos} runs past the end of the {self.n}-byte file (truncated?)")
 
     def _u32(self, pos: int, what: str) -> int:
         self._need(pos, 4, what)
         return int(struct.unpack_from("<I", self.buf, pos)[0])
 
+    def _aligned(self, pos: int, size: int, what: str) -> None:
+        if pos % size:
+            raise _Damaged(f"{what} (byte {pos}) is not aligned to {size} bytes")
+
     def _ref(self, pos: int, what: str) -> int:
-        target = pos + self._u32(pos, what)
+        self._aligned(pos, 4, what)
+        offset = self._u32(pos, what)
+        if offset == 0 or offset >= 1 << 31:
+            raise _Damaged(f"{what} (byte {pos}) holds the impossible offset {offset}")
+        target = pos + offset
         self._need(target, 4, what)
+        self._aligned(target, 4, what)
         return target
 
     def verify(self) -> None:
+        """The checks of the FlatBuffers verifier: every object inside the file and aligned, strings ended."""
         self._table(self._ref(0, "the root table"), "Model", "the model table")
 
     def _table(self, pos: int, kind: str | None, what: str) -> None:
@@ -131,8 +152,10 @@ class _Verifier:
         if self.budget < 0:
             raise _Damaged("its tables refer to each other more often than the file size allows")
         self._need(pos, 4, what)
+        self._aligned(pos, 4, what)
         vtable = pos - int(struct.unpack_from("<i", self.buf, pos)[0])
         self._need(vtable, 4, f"the field table of {what}")
+        self._aligned(vtable, 2, f"the field table of {what}")
         vsize, tsize = struct.unpack_from("<HH", self.buf, vtable)
         if vsize < 4 or vsize % 2 or tsize < 4:
             raise _Damaged(f"the field table of {what} (byte {vtable}) has an impossible size")
@@ -147,6 +170,8 @@ class _Verifier:
             name, how, arg = layout.get(field_id, (f"field{field_id}", "s", 1))
             if off + (arg if how == "s" else 4) > tsize:
                 raise _Damaged(f"{prefix}{name} (byte {pos + off}) lies outside its table")
+            if how == "s":
+                self._aligned(pos + off, arg, prefix + name)
             if how != "s":
                 self._follow(pos + off, how, arg, prefix + name)
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from tinystudio.core.compress.figures import model_figures
+from tinystudio.core.model_check import model_problem
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -50,6 +51,7 @@ class VariantRow:
     flash_bytes: int
     device: DeviceFigures | None
     chosen: bool
+    damaged: str | None = None  # why the stored model file cannot be used; its figures are then stale or 0
 
     @property
     def accuracy_change(self) -> float | None:
@@ -93,11 +95,15 @@ def variant_rows(project: Project, run_id: int | None = None) -> list[VariantRow
     rows = []
     for v in project.variants(run_id):
         m, config = v["metrics"], v["config"]
+        tflite = project.variant_tflite(v["id"])
+        damaged = model_problem(tflite)
         if "macs" in m and "arena_bytes" in m and "weights_bytes" in m:
             fig = {k: m.get(k) for k in ("params", "nonzero_params", "macs", "arena_bytes", "weights_bytes",
                                          "code_bytes", "flash_bytes", "weight_sparsity")}
+        elif damaged:
+            fig = {k: 0 for k in ("params", "nonzero_params", "macs", "arena_bytes", "weights_bytes", "flash_bytes")}
         else:
-            fig = model_figures(project.variant_tflite(v["id"])).to_dict()
+            fig = model_figures(tflite).to_dict()
         rows.append(VariantRow(
             variant_id=int(v["id"]),
             run_id=v["run_id"],
@@ -118,5 +124,6 @@ def variant_rows(project: Project, run_id: int | None = None) -> list[VariantRow
             flash_bytes=int(fig["flash_bytes"]),
             device=_device(project, int(v["id"])),
             chosen=chosen == v["id"],
+            damaged=damaged,
         ))
     return rows

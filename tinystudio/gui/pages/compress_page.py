@@ -194,7 +194,7 @@ class CompressPage(JobPage):
             else:
                 device = f"not measured ({r.macs:,} MACs)"
             cells = (
-                f"#{r.variant_id}", r.method, fmt_percent(r.test_accuracy),
+                f"#{r.variant_id}", r.method + (" (damaged file)" if r.damaged else ""), fmt_percent(r.test_accuracy),
                 "-" if change is None else f"{change * 100:+.1f} pts", fmt_percent(r.validation_accuracy),
                 fmt_percent(r.sparsity), f"{r.nonzero_params:,} of {r.params:,}", f"{r.macs:,}",
                 fmt_bytes(r.flash_bytes) + ("" if r.code_bytes is not None else " (weights)"), fmt_bytes(r.arena_bytes),
