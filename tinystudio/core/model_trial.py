@@ -9,6 +9,7 @@ there is then run in the app's own process. A crash becomes one line naming the 
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import subprocess
 import sys
@@ -28,6 +29,13 @@ def trial_command() -> list[str]:
     return [sys.executable, "-m", "tinystudio.core.model_trial"]
 
 
+def _child_env() -> dict[str, str]:
+    """The parent's environment, with this copy of tinystudio first on the child's import path."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    paths = [root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
 def trial_run(tflite: bytes, arena_bytes: int, timeout: float = TIMEOUT_S) -> None:
     """Load and invoke ``tflite`` with TFLite Micro in a child process; UserError (one line) unless it runs.
 
@@ -40,7 +48,8 @@ def trial_run(tflite: bytes, arena_bytes: int, timeout: float = TIMEOUT_S) -> No
         return
     try:
         proc = subprocess.run(
-            [*trial_command(), str(int(arena_bytes))], input=bytes(tflite), capture_output=True, timeout=timeout
+            [*trial_command(), str(int(arena_bytes))], input=bytes(tflite), capture_output=True, timeout=timeout,
+            env=_child_env(),
         )
     except subprocess.TimeoutExpired:
         raise UserError(f"the model could not be run: the interpreter did not finish within {timeout:g} s") from None
@@ -52,7 +61,9 @@ def trial_run(tflite: bytes, arena_bytes: int, timeout: float = TIMEOUT_S) -> No
         lines = proc.stdout.decode("utf-8", "replace").strip().splitlines()
         raise UserError(lines[-1] if lines else "the model could not be run")
     if proc.returncode != 0:
-        raise UserError(f"the model could not be run: the interpreter process ended with code {proc.returncode}")
+        last = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1][:200]
+        raise UserError(f"the model could not be run: the interpreter process ended with code {proc.returncode}"
+                        + (f" ({last})" if last else ""))
     _passed.add(key)
 
 
