@@ -331,6 +331,8 @@ def _check_tensor(t: Any, label: str, const_bytes: int | None) -> None:
         raise UserError(_DAMAGED + f"{label} has the shape {shape} but the shape signature {signature}")
     item = _ITEM_BYTES[t.type]
     elements = math.prod(shape)
+    if elements > MAX_TENSOR_BYTES:
+        raise UserError(_DAMAGED + f"{label} would hold {elements} elements (shape {shape})")
     if item is not None:
         nbytes = math.ceil(elements * item)
         if nbytes > MAX_TENSOR_BYTES:
