@@ -39,7 +39,8 @@ TS_ALWAYS_INLINE void ts_depthwise_conv_strip_s8_inline(const int8_t *in, const 
 }
 #else
 /* The optimised kernel as an always-inline function, so model.c specialises one copy per op. */
-TS_ALWAYS_INLINE void ts_depthwise_conv_fill_strip(const int8_t *img, const ts_conv_params *p, int32_t oy, int8_t *strip)
+TS_ALWAYS_INLINE void ts_depthwise_conv_fill_strip(const int8_t *img, const ts_conv_params *p, int32_t oy,
+                                                   int8_t *strip)
 {
     const int32_t c = p->in_c;
     const int32_t sw = ts_depthwise_conv_strip_width(p);
@@ -65,7 +66,7 @@ TS_ALWAYS_INLINE void ts_depthwise_conv_fill_strip(const int8_t *img, const ts_c
 }
 
 TS_ALWAYS_INLINE void ts_depthwise_conv_store4(int8_t *o, int32_t n, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
-                                    const int32_t *mult, const int32_t *shift, const ts_conv_params *p)
+                                               const int32_t *mult, const int32_t *shift, const ts_conv_params *p)
 {
     o[0] = ts_conv_requantize(a0, mult, shift, 0, p);
     if (n > 1) {
@@ -80,8 +81,8 @@ TS_ALWAYS_INLINE void ts_depthwise_conv_store4(int8_t *o, int32_t n, int32_t a0,
 }
 
 TS_ALWAYS_INLINE void ts_depthwise_conv_strip_s8_inline(const int8_t *in, const int32_t *wq, const int32_t *bias,
-                                               const int32_t *mult, const int32_t *shift,
-                                               const ts_conv_params *p, int8_t *scratch, int8_t *out)
+                                                        const int32_t *mult, const int32_t *shift,
+                                                        const ts_conv_params *p, int8_t *scratch, int8_t *out)
 {
     const int32_t c = p->in_c;
     const int32_t groups = (c + 3) / 4;
@@ -144,7 +145,7 @@ TS_ALWAYS_INLINE void ts_depthwise_conv_strip_s8_inline(const int8_t *in, const 
                         }
                     }
                     ts_depthwise_conv_store4(out + 4 * g, c - 4 * g, a0, a1, a2, a3, mult + (p->fast_rq ? 12 : 4) * g,
-                                 shift + 4 * g, p);
+                                             shift + 4 * g, p);
                 }
             }
         }

@@ -1,4 +1,5 @@
-/* LUT int8: any elementwise int8 -> int8 op (activations, requantization) as a 256-entry table indexed by x + 128; safe in place. No scratch. */
+/* LUT int8: any elementwise int8 -> int8 op (activations, requantization) as a 256-entry table
+   indexed by x + 128; safe in place. No scratch. */
 #ifndef TS_LUT_S8_H
 #define TS_LUT_S8_H
 

@@ -29,7 +29,7 @@ static inline uint32_t ts_sxtab16_ror8(uint32_t a, uint32_t v)
 
 /* acc0 += sum((x[i] + off) * w0[i]), acc1 += sum((x[i] + off) * w1[i]): one input load feeds two rows. */
 static inline void ts_dot_s8_1x2(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t off,
-                            int32_t *acc0, int32_t *acc1)
+                                 int32_t *acc0, int32_t *acc1)
 {
     int32_t a0 = *acc0;
     int32_t a1 = *acc1;

@@ -77,7 +77,8 @@ void ts_softmax_s8(const int8_t *in, int32_t rows, int32_t depth, const int32_t 
         for (c = 0; c < depth; ++c) {
             const int32_t d = max_v - x[c];
             if (d <= max_diff) {
-                const int32_t v = ts_rounding_divide_by_power_of_two(ts_saturating_rounding_doubling_high_mul(scale, exp_table[d]), exponent) - 128;
+                const int32_t prob = ts_saturating_rounding_doubling_high_mul(scale, exp_table[d]);
+                const int32_t v = ts_rounding_divide_by_power_of_two(prob, exponent) - 128;
                 y[c] = (int8_t)ts_clamp(v, -128, 127);
             } else {
                 y[c] = -128;
