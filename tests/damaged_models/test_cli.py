@@ -84,6 +84,7 @@ def test_variants_lists_the_damaged_variant_marked(project_with_damaged_variant)
     assert "Traceback" not in proc.stderr
     rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.split() and line.split()[0].isdigit()}
     assert "DAMAGED" in rows[str(broken)] and "DAMAGED" not in rows[str(intact)]
+    assert rows[str(broken)].split()[-5:] == ["-"] * 5  # no sizes made up for a model that cannot be read
     assert f"variant {broken}: the model file is damaged: op 0 uses operator code 40" in proc.stdout
 
     proc = tinystudio("variants", str(path), "--json")

@@ -87,11 +87,12 @@ def _table(rows: list[VariantRow]) -> None:
         dev = "-"
         if r.device is not None and r.device.nn_mean is not None:
             dev = f"{fmt_latency(r.device.nn_mean, r.device.unit)} ({r.device.target})"
+        sizes = (fmt_percent(r.sparsity), f"{r.nonzero_params}/{r.params}", f"{r.macs:,}", fmt_bytes(r.flash_bytes),
+                 fmt_bytes(r.arena_bytes))
         lines.append((
             f"{r.variant_id}{'*' if r.chosen else ''}", str(r.run_id), r.method + (" DAMAGED" if r.damaged else ""),
-            fmt_percent(r.test_accuracy),
-            fmt_points(change), fmt_percent(r.validation_accuracy), fmt_percent(r.sparsity),
-            f"{r.nonzero_params}/{r.params}", f"{r.macs:,}", fmt_bytes(r.flash_bytes), fmt_bytes(r.arena_bytes), dev,
+            fmt_percent(r.test_accuracy), fmt_points(change), fmt_percent(r.validation_accuracy),
+            *(("-",) * len(sizes) if r.damaged else sizes), dev,
         ))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for line in lines:
@@ -102,5 +103,5 @@ def _table(rows: list[VariantRow]) -> None:
             print(f"variant {r.variant_id}: {r.damaged}")
     if any(r.chosen for r in rows):
         print("* marked for deploy")
-    if any(r.code_bytes is None for r in rows):
+    if any(r.code_bytes is None and not r.damaged for r in rows):
         print("flash counts weights only where no ARM compiler was found to measure the code")
