@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.core.compress.compare import variant_rows
+    from tinystudio.app.variants import list_variants
 
     options = CompressOptions(epochs=args.epochs, sparsity=args.sparsity, student=args.student,
                               temperature=args.temperature, learning_rate=args.lr).validate()
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"run {run_id}: {method}", flush=True)
 
         made = compress_run(project, run_id, args.method, options, progress=print_progress, on_method=announce)
-        rows = [r for r in variant_rows(project, run_id) if r.variant_id in made]
+        rows = [r for r in list_variants(project, run_id) if r.variant_id in made]
     if args.json:
         print(json.dumps({"run_id": run_id, "variants": [r.to_dict() for r in rows]}))
     else:
