@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from tinystudio.app.boards import DEFAULT_BOARD, board_choices, target_names
+from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent
 from tinystudio.cli.common import open_project, print_progress
 
 
@@ -67,24 +68,26 @@ def _print_summary(result_id: int, r: dict[str, Any]) -> None:
     h, lat, mem = r["hello"], r["latency"], r["memory"]
     where = "DSP on the board" if r["mode"] == "dsp_on_board" else "features sent from the host"
     print(f"result {result_id}: variant {r['variant_id']} on {r['target_title']} ({where})")
-    print(f"board {h['board']}, firmware {h['firmware']}, model {h['model_hash']}, arena {h['arena_bytes']} B")
-    print(f"on-device accuracy {r['accuracy']:.3f} on {r['windows']} test windows "
-          f"(host int8 {r['host_accuracy']:.3f}); agreement with the host {r['agreement']:.1%}")
+    print(f"board {h['board']}, firmware {h['firmware']}, model {h['model_hash']}, "
+          f"arena {fmt_bytes(h['arena_bytes'])}")
+    print(f"on-device accuracy {fmt_percent(r['accuracy'])} on {r['windows']} test windows "
+          f"(host int8 {fmt_percent(r['host_accuracy'])}); agreement with the host {fmt_percent(r['agreement'])}")
     if r.get("feature_error"):
         fe = r["feature_error"]
         print(f"board DSP vs host DSP: max difference {fe['max_abs']:.3g} (relative {fe['max_rel']:.3g}); "
-              f"network bit-exact on {r['nn_bit_exact']:.1%} of windows")
-    unit = lat["unit"]
+              f"network bit-exact on {fmt_percent(r['nn_bit_exact'])} of windows")
     for part, title in (("dsp", "DSP"), ("nn", "NN")):
         s = lat[part]
-        print(f"{title:>3} latency: mean {s['mean']:.0f}, worst {s['max']} {unit}")
+        print(f"{title:>3} latency: {fmt_latency(s['mean'], lat['unit'], s['max'])}")
     budget = mem["budget"]
     if budget:
-        print(f"flash {mem['flash']} B of {budget['flash']} B ({mem['flash'] / budget['flash']:.1%}), "
-              f"RAM {mem['ram']} B of {budget['ram']} B ({mem['ram'] / budget['ram']:.1%}; "
-              f"stack peak {mem['stack_peak']} B)")
+        print(f"flash {fmt_bytes(mem['flash'])} of {fmt_bytes(budget['flash'])} "
+              f"({fmt_percent(mem['flash'] / budget['flash'])}), RAM {fmt_bytes(mem['ram'])} of "
+              f"{fmt_bytes(budget['ram'])} ({fmt_percent(mem['ram'] / budget['ram'])}; "
+              f"stack peak {fmt_bytes(mem['stack_peak'])})")
     else:
-        print(f"RAM {mem['ram']} B (stack peak {mem['stack_peak']} B); this board has no memory budget")
+        print(f"RAM {fmt_bytes(mem['ram'])} (stack peak {fmt_bytes(mem['stack_peak'])}); "
+              "this board has no memory budget")
     cm = r["confusion_matrix"]
     width = max(8, *(len(label) for label in cm["labels"]))
     print("\non-device confusion matrix (rows: true, columns: predicted)")
