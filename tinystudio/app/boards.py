@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tinystudio.targets.registry import BOARDS, DEFAULT_BOARD, board_names
+from tinystudio.core.errors import UserError
+from tinystudio.targets.registry import BOARDS, DEFAULT_BOARD, board_names, board_spec
 
-__all__ = ["DEFAULT_BOARD", "BoardChoice", "board_choices", "target_names"]
+__all__ = ["DEFAULT_BOARD", "BoardChoice", "board_choices", "missing_tools", "target_names"]
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,21 @@ def board_choices() -> list[BoardChoice]:
 def target_names() -> tuple[str, ...]:
     """The names ``--target`` accepts (aliases included)."""
     return board_names()
+
+
+def missing_tools(name: str) -> str | None:
+    """None when this computer has what board ``name`` needs to build and run its firmware (compiler,
+    emulator), else the one line saying what is missing and how to install it."""
+    from tinystudio.targets import toolchain
+    from tinystudio.targets.host import HostTarget
+
+    target = board_spec(name).target()
+    try:
+        if isinstance(target, HostTarget):  # a native process: only the host's C compiler
+            toolchain.find_host_compiler()
+        else:
+            toolchain.find_qemu()
+            toolchain.find_cross_compiler()
+    except UserError as exc:
+        return str(exc)
+    return None
