@@ -122,3 +122,26 @@ def test_compress_stores_the_same_variant(qtbot, pair, context):
     assert gui["config"] == cli["config"]
     assert gui_tflite == cli_tflite
     assert gui["metrics"]["test_accuracy"] == cli["metrics"]["test_accuracy"]
+
+
+def test_both_front_ends_offer_the_same_defaults(qtbot, context):
+    from tinystudio.app.capture import DEFAULT_BAUD
+    from tinystudio.app.compress import DEFAULTS
+    from tinystudio.cli.main import build_parser
+    from tinystudio.gui.pages.device_page import DevicePage
+
+    parser = build_parser()
+    compress = parser.parse_args(["compress", "p", "--method", "prune"])
+    capture = parser.parse_args(["capture", "p", "--simulated"])
+    split = parser.parse_args(["split", "p"])
+    compress_page, device_page = CompressPage(context), DevicePage(context)
+    qtbot.addWidget(compress_page)
+    qtbot.addWidget(device_page)
+    try:
+        assert compress.sparsity == compress_page.sparsity.value() == DEFAULTS.sparsity
+        assert compress.student == compress_page.student.currentData() == DEFAULTS.student
+        assert compress.epochs is None and compress_page.options().epochs is None  # each method's own default
+        assert capture.baud == int(device_page.baud_box.currentText()) == DEFAULT_BAUD
+        assert split.ratios.replace(",", "/") in DataPage(context).split_button.text()
+    finally:
+        device_page.shutdown()
