@@ -55,3 +55,36 @@ def test_cancel_stores_nothing(qtbot, page, trained):
     assert page.context.project.device_results() == []
     assert page.history.rowCount() == 0 and page.deploy_button.isEnabled()
 
+
+
+@pytest.mark.usefixtures("qemu_available")
+def test_board_that_stops_shows_the_partial_result_and_deploy_again_completes(qtbot, page, trained, monkeypatch):
+    from tinystudio.app import deploy as app_deploy
+    from tinystudio.targets import board_spec
+    from tinystudio.targets.qemu import QemuMps2Target
+
+    links = []
+
+    class Recorded(QemuMps2Target):
+        def launch(self, artifact, *, timeout=10.0):
+            links.append(super().launch(artifact, timeout=timeout))
+            return links[-1]
+
+    monkeypatch.setattr(app_deploy, "get_target", lambda name: Recorded(board_spec(name)))
+    assert page.target_combo.currentData() == "mps2-an386"
+    qtbot.mouseClick(page.deploy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "window 5/" in page.status.text() or page.worker is None, timeout=300000)
+    assert links, page.status.text()
+    links[-1].process.kill()  # the emulator dies while the test split streams through it
+    qtbot.waitUntil(lambda: page.worker is None, timeout=120000)
+    assert page.last_error.startswith("the board stopped after ")
+    assert "Traceback" not in page.last_error
+    assert page.history.rowCount() == 1
+    assert page.history.item(0, 4).text().startswith("partial: ")
+
+    with qtbot.waitSignal(page.deploy_finished, timeout=300000):
+        qtbot.mouseClick(page.deploy_button, Qt.MouseButton.LeftButton)
+    assert page.last_error == ""
+    assert page.history.rowCount() == 1  # the complete result replaced the partial one
+    assert page.matrix.counts.sum() == page.shown_result["windows"]
+    assert page.shown_result["timing"]["resumed_from_window"] > 5
