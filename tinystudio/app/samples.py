@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tinystudio.app.project import UNASSIGNED
 from tinystudio.core.errors import UserError
 from tinystudio.core.segments import crop as _crop
 from tinystudio.core.segments import cut_segment
 from tinystudio.core.store import SPLITS, Project, SampleInfo
 
 __all__ = ["SPLITS", "UNASSIGNED", "crop", "cut", "delete", "move", "relabel", "select", "set_group"]
-
-UNASSIGNED = "unassigned"
-"""The split filter for samples not in any split yet."""
 
 
 def select(

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tinystudio.app.project import summarise
 from tinystudio.core.split import DEFAULT_RATIOS, SplitReport, assign_splits, parse_ratios
-from tinystudio.core.store import SPLITS, Project
+from tinystudio.core.store import Project
 
 __all__ = ["DEFAULT_RATIOS_TEXT", "DEFAULT_SEED", "SplitReport", "label_split_counts", "split"]
 
 DEFAULT_RATIOS_TEXT = ",".join(f"{r * 100:g}" for r in DEFAULT_RATIOS)
 """The default ratios as the user types them (``70,15,15``)."""
 DEFAULT_SEED = 0
-UNASSIGNED = "unassigned"
 
 
 def split(
@@ -33,8 +33,4 @@ def split(
 
 def label_split_counts(project: Project) -> dict[str, dict[str, int]]:
     """Samples per label (``(unlabelled)`` for none) and split (``unassigned`` for none), labels sorted."""
-    counts: dict[str, dict[str, int]] = {}
-    for s in project.samples():
-        row = counts.setdefault(s.label or "(unlabelled)", {k: 0 for k in (*SPLITS, UNASSIGNED)})
-        row[s.split or UNASSIGNED] += 1
-    return dict(sorted(counts.items()))
+    return {label or "(unlabelled)": row for label, row in summarise(project)["labels"].items()}
