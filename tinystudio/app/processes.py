@@ -1,9 +1,9 @@
 """The child processes a use case starts (emulator, host board, compiler): what a front end calls when
-it must end at once, so that nothing it started keeps running (see targets/children.py)."""
+it must end at once, so that nothing it started keeps running (see core/children.py)."""
 
 from __future__ import annotations
 
-from tinystudio.targets.children import stop_all
+from tinystudio.core.children import stop_all
 
 
 def stop_children() -> None:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 
+from tinystudio.core import children
 from tinystudio.core.errors import UserError
 from tinystudio.core.model_check import check_tflite
 
@@ -47,10 +48,8 @@ def trial_run(tflite: bytes, arena_bytes: int, timeout: float = TIMEOUT_S) -> No
     if key in _passed:
         return
     try:
-        proc = subprocess.run(
-            [*trial_command(), str(int(arena_bytes))], input=bytes(tflite), capture_output=True, timeout=timeout,
-            env=_child_env(),
-        )
+        proc = children.run([*trial_command(), str(int(arena_bytes))], input=bytes(tflite), timeout=timeout,
+                            env=_child_env())
     except subprocess.TimeoutExpired:
         raise UserError(f"the model could not be run: the interpreter did not finish within {timeout:g} s") from None
     except OSError as exc:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tinystudio.core.dsp import DspBlock
     from tinystudio.targets.registry import BoardSpec
+from tinystudio.core import children
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.device.runner_client import RunnerClient
 from tinystudio.device.runner_protocol import CounterKind
-from tinystudio.targets import children
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tinystudio.core import children
 from tinystudio.core.errors import UserError
 from tinystudio.device.runner_client import RunnerClient
-from tinystudio.targets import children
 from tinystudio.targets.base import BoardLink
 
 # Given the running process, the opened link (pyserial-like), or None to be asked again shortly.

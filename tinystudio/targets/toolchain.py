@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tinystudio.core import children
 from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.progress import CancelToken
-from tinystudio.targets import children
 
 APT_ARM = "sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi"
 APT_QEMU = "sudo apt-get install qemu-system-arm"

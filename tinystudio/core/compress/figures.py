@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 import struct
-import subprocess
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from tinystudio.core import children
 from tinystudio.core.errors import UserError
 
 COMPUTE_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
@@ -105,8 +105,7 @@ def code_bytes(c_dir: Path) -> int | None:
     total = 0
     for src in sorted(c_dir.glob("*.c")):
         obj = src.with_suffix(".o")
-        result = subprocess.run([gcc, *ARM_FLAGS, "-I", str(c_dir), "-c", str(src), "-o", str(obj)],
-                                capture_output=True, text=True, check=False)
+        result = children.run([gcc, *ARM_FLAGS, "-I", str(c_dir), "-c", str(src), "-o", str(obj)], text=True)
         if result.returncode != 0:
             first = (result.stderr.strip().splitlines() or ["compiler failed"])[0]
             raise UserError(f"the generated C does not compile for Cortex-M4: {first}")

@@ -1,4 +1,4 @@
-"""Child processes (emulators, host boards, compilers) that never outlive TinyStudio.
+"""Child processes (emulators, host boards, compilers, model trials) that never outlive TinyStudio.
 
 Every child is spawned here: in its own process group (so stopping it also stops what it started, such
 as the compiler's cc1 and as), with Linux's parent-death signal set to SIGKILL (so a crashed or killed
@@ -43,6 +43,27 @@ def spawn(args: list[str], **popen: Any) -> subprocess.Popen[Any]:
     )
     _live.add(proc)
     return proc
+
+
+def run(
+    args: list[str],
+    *,
+    input: bytes | str | None = None,  # noqa: A002 - the name subprocess.run uses
+    timeout: float | None = None,
+    **popen: Any,
+) -> subprocess.CompletedProcess[Any]:
+    """``subprocess.run(args, input=..., capture_output=True, timeout=...)`` for a child spawned here: on a
+    timeout (TimeoutExpired is raised as subprocess.run does) or any interruption its group is stopped."""
+    proc = spawn(args, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+    try:
+        out, err = proc.communicate(input, timeout=timeout)
+    except BaseException:
+        stop(proc, grace=0.0)
+        raise
+    finally:
+        _live.discard(proc)
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
 def _signal_group(proc: subprocess.Popen[Any], sig: int) -> None:
