@@ -31,7 +31,8 @@ from tinystudio.targets import get_target  # noqa: E402
 
 
 def round_trips(project: Project, variant_id: int, target: str, dsp_on_board: bool, rounds: int) -> list[float]:
-    """Wall time of single INFER round trips on one test window, board already running (ms)."""
+    """Wall time of single INFER round trips on one test window, board already running (ms). The model is
+    generated where and as deploy generates it, so the firmware deploy just built is reused from the cache."""
     from tinystudio.core.codegen import generate
     from tinystudio.core.int8_reference import Int8Reference
     from tinystudio.core.pipeline_data import pipeline_data
@@ -40,8 +41,8 @@ def round_trips(project: Project, variant_id: int, target: str, dsp_on_board: bo
     variant = next(v for v in project.variants() if v["id"] == variant_id)
     data = pipeline_data(project, variant["run_id"])
     tflite = project.variant_tflite(variant_id)
-    model_dir = project.cache_dir / "bench-model"
-    generate(tflite, model_dir)
+    model_dir = project.cache_dir / "deploy" / f"variant-{variant_id}" / "model"
+    generate(tflite, model_dir, name=f"variant_{variant_id}")
     artifact = board.build(model_dir, project.cache_dir / "firmware", dsp=data.block if dsp_on_board else None)
     if dsp_on_board:
         payload = data.raw("test")[0].astype(np.float32).tobytes()
@@ -84,6 +85,7 @@ def main() -> None:
                 boards += [("mps2-an386", True), ("mps2-an386", False)]
             print(f"\n{'board':<11} {'mode':<24} {'build':>9} {'total':>8} {'stream':>8} {'per window':>11} "
                   f"{'agree':>6} {'NN mean':>9} {'DSP mean':>9} unit")
+            trips = []
             for target, dsp in boards:
                 for label in ("cold",) if args.quick else ("cold", "warm"):
                     if label == "cold":
@@ -94,12 +96,12 @@ def main() -> None:
                     print(f"{target:<11} {mode:<24} {t['build_seconds']:8.2f}s {t['total_seconds']:7.2f}s "
                           f"{t['stream_seconds']:7.2f}s {t['round_trip_ms']:9.2f}ms {r['agreement']:6.1%} "
                           f"{lat['nn']['mean']:9.0f} {lat['dsp']['mean']:9.0f} {lat['unit']}")
-            print(f"\nINFER round trip on a running board ({args.rounds} calls, one test window):")
-            for target, dsp in boards:
                 times = round_trips(project, variant_id, target, dsp, args.rounds)
                 mode = "raw float32 window, DSP on board" if dsp else "int8 features"
-                print(f"  {target:<11} {mode:<33} median {statistics.median(times):7.2f} ms, "
-                      f"p95 {np.percentile(times, 95):7.2f} ms, max {max(times):7.2f} ms")
+                trips.append(f"  {target:<11} {mode:<33} median {statistics.median(times):7.2f} ms, "
+                             f"p95 {np.percentile(times, 95):7.2f} ms, max {max(times):7.2f} ms")
+            print(f"\nINFER round trip on a running board ({args.rounds} calls, one test window):")
+            print("\n".join(trips))
 
 
 if __name__ == "__main__":
