@@ -433,11 +433,11 @@ class DataPage(QWidget):
             self.move_to_split(self.selected_ids(), SPLITS[index - 1])
         self.move_combo.setCurrentIndex(0)
 
-    def move_to_split(self, ids: list[int], split: str) -> None:
+    def move_to_split(self, ids: list[int], target: str) -> None:
         """A manual move: later automatic splits keep it."""
         if self.context.project is None or not ids:
             return
-        samples.move(self.context.project, ids, split)
+        samples.move(self.context.project, ids, target)
         self.context.samples_changed.emit()
 
     def delete_selected(self, confirm: bool = True) -> None:
