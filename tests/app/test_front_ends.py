@@ -145,3 +145,20 @@ def test_both_front_ends_offer_the_same_defaults(qtbot, context):
         assert split.ratios.replace(",", "/") in DataPage(context).split_button.text()
     finally:
         device_page.shutdown()
+
+
+def test_export_writes_the_same_files(qtbot, pair, context, tmp_path):
+    code, _, err = run_cli("export", str(pair["cli"]), "--format", "ei-json", "--out", str(tmp_path / "cli"))
+    assert code == 0, err
+    page = DataPage(context)
+    qtbot.addWidget(page)
+    worker = page.export_to(str(tmp_path / "gui"), "ei-json")
+    assert worker is not None
+    qtbot.waitUntil(lambda: "Exported" in page.message.text(), timeout=60_000)
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+    cli, gui = files(tmp_path / "cli"), files(tmp_path / "gui")
+    assert len(cli) == 80 and f"Exported {len(gui)} file(s)" in page.message.text()
+    assert gui == cli

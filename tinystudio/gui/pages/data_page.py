@@ -500,8 +500,28 @@ class DataPage(QWidget):
         if folder:
             fmt, ok = QInputDialog.getItem(self, "Export", "Format:", list(EXPORT_FORMATS), editable=False)
             if ok:
-                paths = export(self.context.project, folder, fmt)
-                self.message.setText(f"Exported {len(paths)} file(s) to {folder}")
+                self.export_to(folder, fmt)
+
+    def export_to(self, folder: str, fmt: str) -> Worker | None:
+        """Export every sample in a worker thread with a progress bar, one file each."""
+        project = self.context.project
+        if project is None or (self.worker is not None and self.worker.isRunning()):
+            return None
+        self.progress.setVisible(True)
+        self.progress.setValue(0)
+        self.message.setText(f"Exporting to {folder}…")
+
+        def exported(paths: list[Any]) -> None:
+            self.progress.setVisible(False)
+            self.message.setText(f"Exported {len(paths)} file(s) to {folder}")
+
+        def failed(text: str) -> None:
+            self.progress.setVisible(False)
+            self.message.setText(f"<span style='color:#c00'>Export failed: {text}</span>")
+
+        self.worker = run_in_thread(export, project, folder, fmt, on_progress=self._on_progress, on_done=exported,
+                                    on_error=failed)
+        return self.worker
 
     # -- drag and drop -----------------------------------------------------------------------
 
