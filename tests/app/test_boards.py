@@ -41,5 +41,5 @@ def test_alias_and_budget_override_and_unknown_board():
     assert qemu.counter_kind is spec.counter_kind and qemu.title == spec.title
     smaller = MemoryBudget(flash_bytes=64 * 1024, ram_bytes=16 * 1024)
     assert get_target("mps2-an386", smaller).budget == smaller
-    with pytest.raises(UserError, match=r"unknown target 'nrf52'; choose one of: mps2-an386, host"):
+    with pytest.raises(UserError, match=r"unknown target 'nrf52'; choose one of: mps2-an386, microbit, mps2-an385, netduinoplus2, mps2-an500, mps2-an505, mps3-an547, host"):
         get_target("nrf52")

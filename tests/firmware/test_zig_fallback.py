@@ -1,7 +1,7 @@
 """The zig fallback compiler (TINYSTUDIO_ARM_CC=zig, PyPI's ziglang) builds the QEMU firmware: generated
 models stay bit-exact with TFLite Micro, the MFCC block's features match numpy, the flash/RAM report and
 the too-small-budget message work as with arm-none-eabi-gcc, and the libc-less build's own roundf and
-log10f (firmware/boards/mps2-an386/freestanding/tsr_libm.c) are checked against numpy bit pattern by bit
+log10f (firmware/freestanding/tsr_libm.c) are checked against numpy bit pattern by bit
 pattern: roundf exact, log10f below 1 ulp.
 """
 
@@ -141,7 +141,7 @@ def libm(tmp_path_factory):
     (folder / "driver.c").write_text(_DRIVER)
     lib = folder / "libtsrm.so"
     renames = ["-Droundf=tsr_test_roundf", "-Dlog10f=tsr_test_log10f"]
-    source = firmware_root() / "boards" / "mps2-an386" / "freestanding" / "tsr_libm.c"
+    source = firmware_root() / "freestanding" / "tsr_libm.c"
     subprocess.run(
         ["cc", "-std=c99", "-O2", "-ffp-contract=off", "-fno-builtin", "-Wall", "-Wextra", "-Werror", "-shared",
          "-fPIC", *renames, str(source), str(folder / "driver.c"), "-o", str(lib)],

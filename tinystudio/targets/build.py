@@ -113,9 +113,10 @@ def link_failure_message(output: str, flash_budget: int, ram_budget: int) -> str
 
 
 def firmware_units(
-    model_dir: Path, board_dir: Path, dsp: DspBlock | None
+    model_dir: Path, board_dir: Path, dsp: DspBlock | None, shared: Sequence[Path] = ()
 ) -> tuple[Path, list[Unit], DspConfig | None]:
-    """What every board build compiles: the runtime, the board's own files and the generated model.
+    """What every board build compiles: the runtime, the board's own files, the ``shared`` board sources
+    it uses (Cortex-M startup, drivers) and the generated model.
 
     Returns the resolved model folder, the units (ours strict, the generated ones not) and the DSP
     configuration when the board runs a DSP block; a DSP output the model cannot take is a UserError.
@@ -124,7 +125,7 @@ def firmware_units(
     dsp_cfg = dsp_config(dsp) if dsp is not None else None
     if dsp_cfg is not None:
         check_dsp_fits(dsp_cfg.features, model_dir)
-    ours = [*runtime_sources(), *sorted(Path(board_dir).glob("*.c"))]
+    ours = [*runtime_sources(), *sorted(Path(board_dir).glob("*.c")), *shared]
     units = [Unit(s, True) for s in ours] + [Unit(s, False) for s in model_sources(model_dir)]
     return model_dir, units, dsp_cfg
 

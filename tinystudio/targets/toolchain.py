@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,19 +22,23 @@ from tinystudio.core.progress import CancelToken
 APT_ARM = "sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi"
 APT_QEMU = "sudo apt-get install qemu-system-arm"
 APT_CC = "sudo apt-get install gcc"
+M4F_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
+M4F_ZIG_FLAGS = ("thumb-freestanding-eabihf", "cortex_m4+vfp4d16sp")
 
 
 @dataclass(frozen=True)
 class CrossCompiler:
-    """A Cortex-M4F C compiler driver: arm-none-eabi-gcc (preferred) or zig cc."""
+    """A Cortex-M C compiler driver: arm-none-eabi-gcc (preferred) or zig cc."""
 
     kind: str  # "gcc" or "zig"
     command: tuple[str, ...]
 
-    def cpu_flags(self) -> list[str]:
+    def cpu_flags(self, gcc: Sequence[str] = M4F_FLAGS, zig: Sequence[str] = M4F_ZIG_FLAGS) -> list[str]:
+        """The core's flags in this compiler's spelling (a board gives both; the default is a Cortex-M4F)."""
         if self.kind == "gcc":
-            return ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-        return ["-target", "thumb-freestanding-eabihf", "-mcpu=cortex_m4+vfp4d16sp"]
+            return list(gcc)
+        target, cpu = zig
+        return ["-target", target, f"-mcpu={cpu}"]
 
     def compile_flags(self) -> list[str]:
         """Code-generation flags beyond the CPU: zig has no libc, so errno-free math lets sqrtf be VSQRT,
