@@ -41,5 +41,7 @@ def test_alias_and_budget_override_and_unknown_board():
     assert qemu.counter_kind is spec.counter_kind and qemu.title == spec.title
     smaller = MemoryBudget(flash_bytes=64 * 1024, ram_bytes=16 * 1024)
     assert get_target("mps2-an386", smaller).budget == smaller
-    with pytest.raises(UserError, match=r"unknown target 'nrf52'; choose one of: mps2-an386, microbit, mps2-an385, netduinoplus2, mps2-an500, mps2-an505, mps3-an547, host"):
+    listed = ", ".join(b.name for b in BOARDS)
+    assert listed.startswith("mps2-an386, ") and "host" in listed
+    with pytest.raises(UserError, match=f"^unknown target 'nrf52'; choose one of: {listed}$"):
         get_target("nrf52")
