@@ -146,6 +146,28 @@ def structural(tflite: bytes) -> list[Damage]:
     return [(name, _edit(tflite, change)) for name, change in EDITS.items()]
 
 
+def options(tflite: bytes) -> list[Damage]:
+    """Every numeric option of every op set to values a damaged file may hold (zero, negative, huge,
+    not a number)."""
+    out: list[Damage] = []
+    model = unpack(tflite)
+    for o, op in enumerate(model.subgraphs[0].operators):
+        for attr, value in sorted(vars(op.builtinOptions or object).items()):
+            if attr.startswith("_") or isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            bad: tuple[float, ...] = (float("nan"), float("inf"), -1.0, 0.0) if isinstance(value, float) else (
+                0, -1, 127, 2**31 - 1)
+            for b in bad:
+                def change(m: Any, o: int = o, attr: str = attr, b: float = b) -> None:
+                    setattr(m.subgraphs[0].operators[o].builtinOptions, attr, b)
+
+                try:
+                    out.append((f"op {o} option {attr} = {b}", _edit(tflite, change)))
+                except TypeError:  # the value does not fit the field's width
+                    continue
+    return out
+
+
 def _buffer_table_positions(tflite: bytes) -> list[int]:
     """Byte positions of the buffer table: its vector of offsets, each Buffer's field table, its data
     offset and the data's length word."""

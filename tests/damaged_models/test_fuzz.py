@@ -44,6 +44,16 @@ def test_each_damaged_field_is_refused_naming_it(model, name):
     assert _one_line(err.value).startswith("the model file is damaged: ")
 
 
+@pytest.mark.parametrize(("option", "value"), [("strideW", 0), ("dilationHFactor", 0), ("padding", 7),
+                                               ("fusedActivationFunction", 99), ("strideH", -2)])
+def test_impossible_convolution_options_are_refused(model, option, value):
+    """Options the kernels divide by or switch on: TFLite Micro or the code generator would divide by zero."""
+    m = damage.unpack(model)
+    setattr(m.subgraphs[0].operators[1].builtinOptions, option, value)
+    with pytest.raises(UserError, match=f"op 1 \\(CONV_2D\\) has the (option|unknown) {option}"):
+        check_tflite(damage.pack(m))
+
+
 @pytest.mark.parametrize("data", [b"", b"TFL3", b"1234TFL3", b"\x00" * 64, b"1234TFL3" + b"\xff" * 40])
 def test_garbage_is_refused(data):
     with pytest.raises(UserError) as err:
@@ -51,8 +61,10 @@ def test_garbage_is_refused(data):
     _one_line(err.value)
 
 
+@pytest.mark.slow
 def test_fuzz_damaged_models_give_a_result_or_one_line(model, tmp_path):
-    variants = damage.structural(model) + damage.raw(model, seed=20261129, flips=RANDOM_FLIPS)
+    variants = (damage.structural(model) + damage.options(model)
+                + damage.raw(model, seed=20261129, flips=RANDOM_FLIPS))
     assert len(variants) >= 200
     tally: collections.Counter[str] = collections.Counter()
     for _name, data in variants:

@@ -26,6 +26,9 @@ _ITEM_BYTES: dict[int, float | None] = {
     14: None, 15: 4, 16: 2, 17: 0.5, 18: 2, 19: 0.25, 20: 0.5, 21: 1, 22: 1,
 }
 _INT8, _UINT8, _INT16 = 9, 3, 7
+# Enumerated options: padding SAME/VALID; activation NONE, RELU, RELU_N1_TO_1, RELU6, TANH, SIGN_BIT;
+# fully connected weights DEFAULT/SHUFFLED4x16INT8.
+_ENUMS = {"padding": range(2), "fusedactivationfunction": range(6), "weightsformat": range(2)}
 
 # Known TFLite ops: (fewest inputs, most inputs or None, outputs). Inputs beyond the fewest may be -1.
 _ARITY: dict[str, tuple[int, int | None, int]] = {
@@ -308,6 +311,8 @@ def _check_subgraph(graph: Any, buffers: list[Any], kinds: list[str], file_bytes
                 raise UserError(_DAMAGED + f"{label} has {len(ins)} inputs and {len(outs)} outputs")
             if any(r < 0 for r in ins[:least]):
                 raise UserError(_DAMAGED + f"{label} lacks a required input")
+        ranks = [len(_ints(tensors[r].shape)) for r in ins[:1] + outs if r >= 0]
+        _check_options(op.builtinOptions, label, max(ranks, default=0))
         for r in ins:
             if r >= 0 and r not in ready:
                 raise UserError(_DAMAGED + f"{label} reads tensor {r} before any op has written it")
@@ -315,6 +320,27 @@ def _check_subgraph(graph: Any, buffers: list[Any], kinds: list[str], file_bytes
     for r in outputs:
         if r not in ready:
             raise UserError(_DAMAGED + f"{where}the model output tensor {r} is never written")
+
+
+def _check_options(options: Any, label: str, rank: int) -> None:
+    """Option values the kernels divide by, index with or switch on: strides, filters and dilations of
+    at least 1, a known padding, activation and weights format, an axis within the op's tensors' rank
+    (``rank``: the larger of its first input's and its output's), finite float parameters, a softmax
+    beta above 0."""
+    for name, value in getattr(options, "__dict__", {}).items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UserError(_DAMAGED + f"{label} has the option {name} = {value}")
+        lowered = name.lower()
+        if lowered == "beta" and value <= 0:
+            raise UserError(_DAMAGED + f"{label} has the option {name} = {value} (above 0)")
+        if lowered.startswith(("stride", "dilation", "filter")) and value < 1:
+            raise UserError(_DAMAGED + f"{label} has the option {name} = {value} (at least 1)")
+        if value not in _ENUMS.get(lowered, (value,)):
+            raise UserError(_DAMAGED + f"{label} has the unknown {name} {value}")
+        if lowered == "axis" and rank and not -rank <= value < rank:
+            raise UserError(_DAMAGED + f"{label} has the axis {value}, outside its tensors' {rank} dimensions")
 
 
 def _check_tensor(t: Any, label: str, const_bytes: int | None) -> None:
