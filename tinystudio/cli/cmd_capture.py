@@ -10,6 +10,9 @@ import sys
 from tinystudio.app.capture import DEFAULT_BAUD, DEFAULT_TIMEOUT_S, SIMULATED_PORT, Status, list_boards, record
 from tinystudio.cli.common import open_project
 from tinystudio.core.errors import UserError
+from tinystudio.core.limits import MAX_SECONDS, arg, finite_positive, positive_int
+
+MAX_BAUD = 20_000_000
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,10 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     src.add_argument("--list", action="store_true", help="list serial ports, likeliest board first")
     p.add_argument("--activity", help="simulated board only: what the wearer does (tinystudio simboard --list)")
     p.add_argument("--label", help="label of the new sample")
-    p.add_argument("--seconds", type=float, help="length of the recording in seconds")
-    p.add_argument("--baud", type=int, default=DEFAULT_BAUD, help=f"baud rate (default {DEFAULT_BAUD})")
+    p.add_argument("--seconds", type=arg(finite_positive, "--seconds", MAX_SECONDS),
+                   help="length of the recording in seconds")
+    p.add_argument("--baud", type=arg(positive_int, "--baud", MAX_BAUD), default=DEFAULT_BAUD,
+                   help=f"baud rate (default {DEFAULT_BAUD})")
     p.add_argument("--group", help="group key (person, session, device) for leakage-free splits")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+    p.add_argument("--timeout", type=arg(finite_positive, "--timeout", MAX_SECONDS), default=DEFAULT_TIMEOUT_S,
                    help=f"seconds to wait for data (default {DEFAULT_TIMEOUT_S:g})")
     p.add_argument("--json", action="store_true", help="print the new sample as a JSON object")
     p.set_defaults(func=run)

@@ -13,6 +13,7 @@ from tinystudio.app import samples
 from tinystudio.app.samples import SPLITS, UNASSIGNED
 from tinystudio.cli.common import open_project
 from tinystudio.core.errors import UserError
+from tinystudio.core.limits import MAX_SECONDS, arg, finite
 from tinystudio.core.store import Project, SampleInfo
 
 
@@ -27,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     action.add_argument("--move", choices=SPLITS, help="move the samples to this split (kept by later splits)")
     action.add_argument("--group", dest="set_group", metavar="GROUP", help="set the group key ('' clears it)")
     action.add_argument("--delete", action="store_true", help="delete the samples")
-    action.add_argument("--crop", nargs=2, type=float, metavar=("START_S", "END_S"), help="keep only this stretch")
+    action.add_argument("--crop", nargs=2, type=arg(finite, "--crop", -MAX_SECONDS, MAX_SECONDS),
+                        metavar=("START_S", "END_S"), help="keep only this stretch")
     action.add_argument("--cut", nargs=3, metavar=("START_S", "END_S", "LABEL"),
                         help="copy this stretch into a new sample with LABEL")
     p.add_argument("--json", action="store_true", help="print the (remaining) samples as JSON")
@@ -67,10 +69,8 @@ def run(args: argparse.Namespace) -> int:
                 samples.crop(project, sid, *args.crop)
         elif args.cut:
             start, end, label = args.cut
-            try:
-                start_s, end_s = float(start), float(end)
-            except ValueError as exc:
-                raise UserError("--cut takes START_S END_S LABEL, with times in seconds") from exc
+            start_s = finite("--cut START_S", start, -MAX_SECONDS, MAX_SECONDS)
+            end_s = finite("--cut END_S", end, -MAX_SECONDS, MAX_SECONDS)
             for sid in ids:
                 print(f"new sample {samples.cut(project, sid, start_s, end_s, label)} from sample {sid}")
         rows = [] if args.delete else _select(project, args)

@@ -11,12 +11,14 @@ from types import FrameType
 
 from tinystudio.app.capture import SimBoard
 from tinystudio.core.errors import UserError
+from tinystudio.core.limits import MAX_SIM_RATE_HZ, arg, sample_rate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("simboard", help="run the simulated board on a pseudo-terminal")
     p.add_argument("--activity", help="what the wearer does (default: the first activity of the data)")
-    p.add_argument("--rate", type=float, help="lines per second (default: the data's true rate)")
+    p.add_argument("--rate", type=arg(sample_rate, "--rate", MAX_SIM_RATE_HZ),
+                   help=f"lines per second, at most {MAX_SIM_RATE_HZ:g} (default: the data's true rate)")
     p.add_argument("--timestamp", action="store_true", help="start each line with a millis timestamp")
     p.add_argument("--list", action="store_true", help="list the activities and exit")
     p.set_defaults(func=run)

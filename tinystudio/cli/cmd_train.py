@@ -9,21 +9,24 @@ import sys
 from tinystudio.app import train as train_app
 from tinystudio.cli.common import open_project
 from tinystudio.core.dsp import BLOCKS
-from tinystudio.core.impulse import SHORT_POLICIES
+from tinystudio.core.impulse import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_LEARNING_RATE, SHORT_POLICIES
+from tinystudio.core.limits import MAX_WINDOW_MS, arg, finite_positive, positive_int
 from tinystudio.core.models import PRESETS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("train", help="train a model on the project's train split")
     p.add_argument("project")
-    p.add_argument("--window-ms", type=float, help="window length in ms (default: from the data)")
-    p.add_argument("--stride-ms", type=float, help="window stride in ms (default: a quarter window)")
+    p.add_argument("--window-ms", type=arg(finite_positive, "--window-ms", MAX_WINDOW_MS),
+                   help="window length in ms (default: from the data)")
+    p.add_argument("--stride-ms", type=arg(finite_positive, "--stride-ms", MAX_WINDOW_MS),
+                   help="window stride in ms (default: a quarter window)")
     p.add_argument("--short", choices=SHORT_POLICIES, help="recordings shorter than a window: pad or drop")
     p.add_argument("--dsp", choices=sorted(BLOCKS), help="DSP block (default: from the data)")
     p.add_argument("--model", choices=sorted(PRESETS), help="model preset (default: suits the DSP block)")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--lr", type=float, help="learning rate")
-    p.add_argument("--batch-size", type=int)
+    p.add_argument("--epochs", type=arg(positive_int, "--epochs", MAX_EPOCHS))
+    p.add_argument("--lr", type=arg(finite_positive, "--lr", MAX_LEARNING_RATE), help="learning rate")
+    p.add_argument("--batch-size", type=arg(positive_int, "--batch-size", MAX_BATCH_SIZE))
     p.add_argument("--early-stopping", type=int, metavar="PATIENCE", help="stop after N epochs without progress")
     p.add_argument("--seed", type=int)
     p.add_argument("--name", default="", help="a name for the run")

@@ -56,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args_list)
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except UserError as exc:  # an option's type refused a bad size (tinystudio.core.limits)
+        print(f"tinystudio: error: {exc}", file=sys.stderr)
+        return 1
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

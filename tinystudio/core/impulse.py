@@ -11,9 +11,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.limits import MAX_WINDOW_MS, finite_positive, positive_int
 
 IMPULSE_VERSION = 1
 SHORT_POLICIES = ("pad", "drop")
+MAX_EPOCHS = 100_000
+MAX_BATCH_SIZE = 1 << 20
+MAX_LEARNING_RATE = 10.0
 
 
 @dataclass
@@ -67,18 +71,13 @@ class ImpulseConfig:
     def validate(self) -> ImpulseConfig:
         """Raise UserError with one clear line when a value is out of range; return self."""
         w, m = self.window, self.model
-        if not w.window_ms > 0:
-            raise UserError(f"window length must be positive, got {w.window_ms} ms")
-        if not w.stride_ms > 0:
-            raise UserError(f"window stride must be positive, got {w.stride_ms} ms")
+        finite_positive("window length (ms)", w.window_ms, MAX_WINDOW_MS)
+        finite_positive("window stride (ms)", w.stride_ms, MAX_WINDOW_MS)
         if w.short_policy not in SHORT_POLICIES:
             raise UserError(f"short-recording policy must be one of {', '.join(SHORT_POLICIES)}")
-        if m.epochs < 1:
-            raise UserError(f"epochs must be at least 1, got {m.epochs}")
-        if not m.learning_rate > 0:
-            raise UserError(f"learning rate must be positive, got {m.learning_rate}")
-        if m.batch_size < 1:
-            raise UserError(f"batch size must be at least 1, got {m.batch_size}")
+        positive_int("epochs", m.epochs, MAX_EPOCHS)
+        finite_positive("learning rate", m.learning_rate, MAX_LEARNING_RATE)
+        positive_int("batch size", m.batch_size, MAX_BATCH_SIZE)
         if m.early_stopping < 0:
             raise UserError("early-stopping patience cannot be negative")
         if isinstance(m.class_weights, str) and m.class_weights not in ("auto", "none"):

@@ -7,10 +7,16 @@ parent's group (a group named after the parent when it had none), so the split k
 from __future__ import annotations
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.limits import MAX_SECONDS, finite
 from tinystudio.core.store import Project, SampleInfo
 
 
 def _frames(info: SampleInfo, start_s: float, end_s: float) -> tuple[int, int]:
+    """Frame bounds of [start_s, end_s), refused unless finite, ordered and overlapping the recording."""
+    start_s = finite("the selection's start (s)", start_s, -MAX_SECONDS, MAX_SECONDS)
+    end_s = finite("the selection's end (s)", end_s, -MAX_SECONDS, MAX_SECONDS)
+    if end_s <= start_s:
+        raise UserError(f"the selection must end after it starts, got {start_s:g}-{end_s:g} s")
     start = max(0, int(round(start_s * info.rate_hz)))
     end = min(info.frames, int(round(end_s * info.rate_hz)))
     if end - start < 1:

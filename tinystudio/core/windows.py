@@ -13,16 +13,35 @@ import numpy as np
 
 from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import WindowConfig
+from tinystudio.core.limits import MAX_WINDOW_MS, finite_positive, memory_budget
 
 if TYPE_CHECKING:
-    from tinystudio.core.store import Project
+    from tinystudio.core.store import Project, SampleInfo
 
 SPLIT_NAMES = ("train", "validation", "test")
 
 
 def ms_to_frames(ms: float, rate_hz: float) -> int:
     """Number of frames in ``ms`` milliseconds at ``rate_hz`` (rounded, at least 1)."""
+    finite_positive("a length in ms", ms, MAX_WINDOW_MS)
     return max(1, int(round(ms * rate_hz / 1000.0)))
+
+
+def window_count(frames: int, window_frames: int, stride_frames: int, short_policy: str) -> int:
+    """How many windows ``cut_windows`` cuts from a recording of ``frames`` frames."""
+    if frames < window_frames:
+        return 1 if short_policy == "pad" and frames > 0 else 0
+    return (frames - window_frames) // max(1, stride_frames) + 1
+
+
+def _check_memory(windows: int, window_frames: int, axes: int) -> None:
+    need = windows * window_frames * axes * 4
+    budget = memory_budget()
+    if need > budget:
+        raise UserError(
+            f"{windows} windows of {window_frames} frames would need {need / 2**30:.1f} GiB of memory "
+            f"(this machine allows {budget / 2**30:.1f} GiB): use a longer stride or a shorter window"
+        )
 
 
 def cut_windows(signal: np.ndarray, window_frames: int, stride_frames: int, short_policy: str) -> np.ndarray:
@@ -35,6 +54,7 @@ def cut_windows(signal: np.ndarray, window_frames: int, stride_frames: int, shor
     if sig.ndim == 1:
         sig = sig[:, None]
     frames, axes = sig.shape
+    _check_memory(window_count(frames, window_frames, stride_frames, short_policy), window_frames, axes)
     if frames < window_frames:
         if short_policy == "drop" or frames == 0:
             return np.zeros((0, window_frames, axes), dtype=np.float32)
@@ -94,19 +114,27 @@ def window_project(project: Project, window: WindowConfig) -> WindowedProject:
     rate = rates[0]
     labels = sorted({s.label for s in infos})
     index = {name: i for i, name in enumerate(labels)}
-    win = ms_to_frames(window.window_ms, rate)
-    stride = ms_to_frames(window.stride_ms, rate)
+    win, stride = _window_frames(infos, window, rate)
     parts: dict[str, tuple[list[np.ndarray], list[int], list[int]]] = {n: ([], [], []) for n in SPLIT_NAMES}
     skipped = {n: 0 for n in SPLIT_NAMES}
+    not_finite: list[str] = []
     for info in infos:
         w = cut_windows(project.load_signal(info.id), win, stride, window.short_policy)
         if len(w) == 0:
             skipped[info.split] += 1
             continue
+        if not np.isfinite(w).all():
+            not_finite.append(f"{info.id} ({info.name})" if info.name else str(info.id))
+            continue
         xs, ys, ids = parts[info.split]
         xs.append(w)
         ys.extend([index[info.label]] * len(w))
         ids.extend([info.id] * len(w))
+    if not_finite:
+        shown = ", ".join(not_finite[:5]) + (f" and {len(not_finite) - 5} more" if len(not_finite) > 5 else "")
+        raise UserError(
+            f"sample(s) {shown} hold nan or inf values in their windows: crop or delete them before training"
+        )
     splits = {}
     for name, (xs, ys, ids) in parts.items():
         x = np.concatenate(xs) if xs else np.zeros((0, win, axes[0]), dtype=np.float32)
@@ -115,3 +143,20 @@ def window_project(project: Project, window: WindowConfig) -> WindowedProject:
         raise UserError("the train split has no windows: shorten the window or pad short recordings")
     first = infos[0]
     return WindowedProject(splits, labels, rate, list(first.axis_names), win, stride, skipped)
+
+
+def _window_frames(infos: list[SampleInfo], window: WindowConfig, rate: float) -> tuple[int, int]:
+    """Window and stride in frames, checked against the recordings and memory before anything is cut."""
+    finite_positive("window length (ms)", window.window_ms, MAX_WINDOW_MS)
+    finite_positive("window stride (ms)", window.stride_ms, MAX_WINDOW_MS)
+    win = ms_to_frames(window.window_ms, rate)
+    stride = ms_to_frames(window.stride_ms, rate)
+    longest = max(int(s.frames) for s in infos)
+    if win > longest:
+        raise UserError(
+            f"a window of {window.window_ms:g} ms ({win} frames) is longer than the longest recording "
+            f"({longest / rate:g} s): choose at most {longest * 1000.0 / rate:g} ms"
+        )
+    total = sum(window_count(int(s.frames), win, stride, window.short_policy) for s in infos)
+    _check_memory(total, win, int(infos[0].axes))
+    return win, stride

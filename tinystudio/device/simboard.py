@@ -11,7 +11,7 @@ import tty
 
 import numpy as np
 
-from tinystudio.core.errors import UserError
+from tinystudio.core.limits import MAX_SIM_RATE_HZ, sample_rate
 from tinystudio.device.ports import PortInfo
 from tinystudio.device.simdata import MotionSet, load_motion_set
 
@@ -45,9 +45,8 @@ class SimBoard:
         first = next(iter(self.data.activities))
         self._stream = self.data.stream(activity or first)
         self.activity = (activity or first).strip().lower()
-        self.rate_hz = float(rate_hz or self.data.rate_hz)
-        if not (self.rate_hz > 0 and np.isfinite(self.rate_hz)):
-            raise UserError(f"the simulated board's rate must be a positive number, got {rate_hz}")
+        self.rate_hz = sample_rate("the simulated board's rate (Hz)",
+                                   self.data.rate_hz if rate_hz is None else rate_hz, MAX_SIM_RATE_HZ)
         self.timestamp = timestamp
         self.serial_number = serial_number or f"TINYSIM{os.getpid() % 100000:05d}{next(_serials):03d}"
         self.path: str | None = None
