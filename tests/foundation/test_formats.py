@@ -39,16 +39,17 @@ def test_csv_quirks_crlf_bom_escapes_chatter(tmp_path, project):
         "Sensor ready!\r\n"
         "\x1b[32m0,1.5,2\x1b[0m\r\n"
         "10,1.25,3\r\n"
-        "20,nan,inf\r\n"
+        "20,-7,inf\r\n"
         "30,-1e-3,4\r\n"
     )
     path.write_text(text, encoding="utf-8", newline="")
-    report = import_files(project, [path])
+    with pytest.raises(UserError, match=r"^tap.csv, line 5, column 'ay': 'inf' is not a finite number"):
+        import_files(project, [path])
+    report = import_files(project, [path], drop_nonfinite=True)
     (info,) = project.samples()
     assert info.label == "tap" and info.rate_hz == 100.0 and info.axis_names == ("ax", "ay")
-    assert report.skipped_lines["noise"] == 1
-    sig = project.load_signal(info.id)
-    assert sig.shape == (4, 2) and np.isnan(sig[2, 0]) and np.isinf(sig[2, 1])
+    assert report.skipped_lines["noise"] == 1 and report.dropped_nonfinite == 1
+    np.testing.assert_array_equal(project.load_signal(info.id), np.float32([[1.5, 2], [1.25, 3], [-1e-3, 4]]))
 
 
 def test_csv_blank_lines_separate_recordings_and_label_column_cuts(tmp_path, project):

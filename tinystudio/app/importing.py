@@ -3,9 +3,9 @@ all or nothing (an error leaves the project unchanged); labels from an option, a
 
 from __future__ import annotations
 
-from tinystudio.core.formats.importer import FORMATS, LABEL_SOURCES, ImportReport, import_files
+from tinystudio.core.formats.importer import FORMATS, LABEL_SOURCES, ImportReport, import_files, parse_axes
 
-__all__ = ["FILE_FILTER", "FORMATS", "LABEL_SOURCES", "ImportReport", "import_files"]
+__all__ = ["FILE_FILTER", "FORMATS", "LABEL_SOURCES", "ImportReport", "import_files", "parse_axes"]
 
 FILE_FILTER = "Recordings (*.csv *.txt *.json *.cbor *.wav);;All files (*)"
 """The file kinds an import accepts, as a file dialog's filter."""

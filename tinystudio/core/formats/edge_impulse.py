@@ -7,7 +7,6 @@ frame, or plain numbers for one axis); the label is not inside, it comes from th
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,17 @@ import cbor2
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.formats import nonfinite
 from tinystudio.core.formats.recording import Recording, spool_array
+from tinystudio.core.limits import MIN_RATE_HZ, finite_positive, sample_rate
 
 
-def read_edge_impulse(path: Path, binary: bool) -> list[Recording]:
-    """Decode one Edge Impulse acquisition file (JSON or CBOR)."""
+def read_edge_impulse(path: Path, binary: bool, drop_nonfinite: bool = False) -> tuple[list[Recording], int]:
+    """Decode one Edge Impulse acquisition file (JSON or CBOR); returns it with the rows left out.
+
+    Rows holding nan or inf (JSON's NaN/Infinity, 1e999, CBOR floats) refuse the file unless
+    ``drop_nonfinite``, which leaves them out.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -31,10 +36,10 @@ def read_edge_impulse(path: Path, binary: bool) -> list[Recording]:
     except (cbor2.CBORDecodeError, EOFError, ValueError, UnicodeDecodeError) as exc:
         kind = "CBOR" if binary else "JSON"
         raise UserError(f"{path.name} is not valid {kind} (truncated or damaged): {exc}") from exc
-    return [_from_document(doc, path)]
+    return _from_document(doc, path, drop_nonfinite)
 
 
-def _from_document(doc: Any, path: Path) -> Recording:
+def _from_document(doc: Any, path: Path, drop_nonfinite: bool) -> tuple[list[Recording], int]:
     payload = doc.get("payload") if isinstance(doc, dict) else None
     if not isinstance(payload, dict):
         raise UserError(f"{path.name} is not an Edge Impulse acquisition file (no payload)")
@@ -43,8 +48,10 @@ def _from_document(doc: Any, path: Path) -> Recording:
     interval = payload.get("interval_ms")
     if not isinstance(sensors, list) or not sensors or not isinstance(values, list):
         raise UserError(f"{path.name}: payload needs 'sensors' and 'values'")
-    if not isinstance(interval, int | float) or not interval > 0 or not math.isfinite(interval):
+    if isinstance(interval, bool) or not isinstance(interval, int | float):
         raise UserError(f"{path.name}: payload 'interval_ms' must be a positive number")
+    interval = finite_positive(f"{path.name}: payload 'interval_ms'", interval, 1000.0 / MIN_RATE_HZ)
+    rate_hz = sample_rate(f"{path.name}: the rate from 'interval_ms' {interval:g}", 1000.0 / interval)
     names = [str(s.get("name", f"axis{i + 1}")) if isinstance(s, dict) else str(s) for i, s in enumerate(sensors)]
     units = [str(s.get("units", "")) if isinstance(s, dict) else "" for s in sensors]
     units = ["" if u == "N/A" else u for u in units]  # Edge Impulse writes N/A for 'no unit'
@@ -53,21 +60,36 @@ def _from_document(doc: Any, path: Path) -> Recording:
         raise UserError(f"{path.name} has no values")
     try:
         rows = [[v] if isinstance(v, int | float) else v for v in values]
-        signal = np.asarray(rows, dtype=np.float32)
-    except (ValueError, TypeError) as exc:
+        signal = nonfinite.to_float32(np.asarray(rows, dtype=np.float64))
+    except (ValueError, TypeError, OverflowError) as exc:
         raise UserError(f"{path.name}: values must be numbers, one row of {len(names)} per frame") from exc
     if signal.ndim != 2 or signal.shape[1] != len(names):
         raise UserError(f"{path.name}: every frame needs {len(names)} values (one per sensor)")
-    return Recording(
+    bad = nonfinite.bad_rows(signal)
+    dropped = int(bad.sum())
+    if dropped:
+        if not drop_nonfinite:
+            row = int(np.argmax(bad))
+            col = int(np.argmax(~np.isfinite(signal[row])))
+            raise nonfinite.refusal(f"{path.name}, values row {row + 1}", names[col], repr(_cell(values[row], col)))
+        signal = signal[~bad]
+        if not len(signal):
+            raise UserError(f"{path.name}: every row of values holds a non-finite value")
+    recording = Recording(
         spool=spool_array(signal),
         start=0,
         frames=signal.shape[0],
-        rate_hz=1000.0 / float(interval),
+        rate_hz=rate_hz,
         axis_names=names,
         units=units,
         name=path.name,
         source="file",
     )
+    return [recording], dropped
+
+
+def _cell(row: Any, col: int) -> Any:
+    return row if isinstance(row, int | float) else row[col]
 
 
 def edge_impulse_document(

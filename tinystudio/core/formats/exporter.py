@@ -1,7 +1,8 @@
 """Export samples as CSV (timestamp in ms, axis[unit] headers) or Edge Impulse JSON, one file each.
 
 Files are named ``<label>.<id>.<ext>`` so that importing the folder gives the same labels back, and the
-values are written with enough digits that a re-import yields identical samples.
+values are written with enough digits that a re-import yields identical samples. CSV cells holding a
+comma, a quote, a line break, an escape code or edge blanks are quoted as CSV readers expect.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from pathlib import Path
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.formats.csv_layout import Cell, header_cell
 from tinystudio.core.formats.edge_impulse import edge_impulse_document, write_edge_impulse
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project, SampleInfo
 
 EXPORT_FORMATS = ("csv", "ei-json")
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
+_NEEDS_QUOTES = re.compile(r'[",\r\n\x00-\x1f\x7f]|^\s|[\s;]$|^$')
 
 
-def _file_label(label: str | None) -> str:
-    return _UNSAFE.sub("_", label).strip("_") if label else "unlabelled"
+def _file_label(label: str | None) -> str | None:
+    return _UNSAFE.sub("_", label).strip("_") if label else None
 
 
 def export_samples(
@@ -49,10 +52,10 @@ def export_samples(
         progress(i / max(len(infos), 1), f"exporting sample {info.id}")
         signal = project.load_signal(info.id)
         if fmt == "csv":
-            path = out / f"{_file_label(info.label)}.{info.id}.csv"
+            path = out / f"{_file_label(info.label) or 'unlabelled'}.{info.id}.csv"
             _write_csv(path, info, signal)
         else:
-            path = out / f"{_file_label(info.label)}.{info.id}.json"
+            path = out / f"{_file_label(info.label) or 'unlabelled'}.{info.id}.json"
             doc = edge_impulse_document(signal, info.rate_hz, list(info.axis_names), list(info.units))
             write_edge_impulse(path, doc)
         written.append(path)
@@ -60,26 +63,42 @@ def export_samples(
     return written
 
 
+def quote(text: str) -> str:
+    """A CSV cell for ``text``, quoted (quotes doubled) when the plain form would not read back the same."""
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def header_text(name: str, unit: str) -> str:
+    """The header cell of an axis that the CSV reader turns back into exactly ``name`` and ``unit``."""
+    plain = f"{name}[{unit}]" if unit else name
+    want = Cell(name, unit, "signal")
+    if not _NEEDS_QUOTES.search(plain) and header_cell(plain) == want:
+        return plain
+    if header_cell(plain, quoted=True) == want:
+        return '"' + plain.replace('"', '""') + '"'
+    explicit = f"{name}[{unit}]"  # 't[]': an axis named like a clock, label or group
+    return '"' + explicit.replace('"', '""') + '"'
+
+
 def _write_csv(path: Path, info: SampleInfo, signal: np.ndarray) -> None:
-    names = [f"{n}[{u}]" if u else n for n, u in zip(info.axis_names, info.units, strict=True)]
+    names = [header_text(n, u) for n, u in zip(info.axis_names, info.units, strict=True)]
     header = ",".join(["timestamp"] + names)
-    if info.label and "," not in info.label and "\n" not in info.label and info.label != _file_label(info.label):
+    tail = ""
+    if info.label is None or info.label != _file_label(info.label):  # an empty cell: 'unlabelled'
         header += ",label"
-    has_label = header.endswith(",label")
+        tail += "," + quote(info.label or "")
     if info.group:
         header += ",group"
+        tail += "," + quote(info.group)
     step_ms = 1000.0 / info.rate_hz
     value_fmt = "%.9g" if signal.dtype.kind == "f" else "%d"
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(header + "\n")
         for start in range(0, signal.shape[0], 65536):
             block = signal[start : start + 65536]
             lines = []
             for j, row in enumerate(block):
-                cells = [repr((start + j) * step_ms)] + [value_fmt % v for v in row]
-                if has_label:
-                    cells.append(info.label or "")
-                if info.group:
-                    cells.append(info.group)
-                lines.append(",".join(cells))
+                lines.append(",".join([repr((start + j) * step_ms)] + [value_fmt % v for v in row]) + tail)
             fh.write("\n".join(lines) + "\n")

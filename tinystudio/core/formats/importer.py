@@ -6,16 +6,19 @@ so a bad file in a batch leaves the project exactly as it was.
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinystudio.core.errors import UserError
-from tinystudio.core.formats.csv_reader import read_csv
+from tinystudio.core.formats import nonfinite
+from tinystudio.core.formats.csv_reader import CsvOptions, read_csv
 from tinystudio.core.formats.edge_impulse import read_edge_impulse
 from tinystudio.core.formats.recording import Recording
 from tinystudio.core.formats.wav import read_wav
+from tinystudio.core.limits import sample_rate
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project
 
@@ -34,9 +37,16 @@ class ImportReport:
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def dropped_nonfinite(self) -> int:
+        """Rows left out because they held nan or inf (only when the import was asked to drop them)."""
+        return self.skipped_lines.get(nonfinite.SKIP_KEY, 0)
+
     def summary(self) -> str:
         text = f"imported {len(self.sample_ids)} sample(s) from {self.files} file(s)"
-        skipped = {k: v for k, v in self.skipped_lines.items() if v}
+        if self.dropped_nonfinite:
+            text += f"; dropped {self.dropped_nonfinite} row(s) holding nan or inf"
+        skipped = {k: v for k, v in self.skipped_lines.items() if v and k != nonfinite.SKIP_KEY}
         if skipped:
             text += "; skipped lines: " + ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
         if self.duplicates:
@@ -66,16 +76,36 @@ def label_from_name(path: Path) -> str | None:
     return stem or None
 
 
-def read_file(path: Path, fmt: str | None = None, rate_hz: float | None = None) -> tuple[list[Recording], dict]:
-    """Decode one file into recordings without touching any project."""
+def parse_axes(text: str | None) -> list[str] | None:
+    """Axis names typed as ``a,b,c`` (a name holding a comma can be quoted, as in CSV)."""
+    if text is None or not text.strip():
+        return None
+    names = [n.strip() for n in next(csv.reader([text], skipinitialspace=True))]
+    if not all(names):
+        raise UserError(f"axis names must not be empty: {text!r}")
+    if len(set(names)) != len(names):
+        raise UserError(f"axis names must differ: {text!r}")
+    return names
+
+
+def read_file(
+    path: Path, fmt: str | None = None, rate_hz: float | None = None, drop_nonfinite: bool = False,
+    axes: Sequence[str] | None = None,
+) -> tuple[list[Recording], dict[str, int]]:
+    """Decode one file into recordings without touching any project; also returns skipped-line counts.
+
+    ``axes`` names the columns of a CSV file without a header row (default axis1..axisN).
+    """
     if not path.is_file():
         raise UserError(f"no such file: {path}")
     kind = detect_format(path, fmt)
     if kind == "csv":
-        return read_csv(path, rate_hz)
+        return read_csv(path, CsvOptions(rate_hz, drop_nonfinite, axes))
     if kind == "wav":
-        return read_wav(path), {}
-    return read_edge_impulse(path, binary=(kind == "ei-cbor")), {}
+        recordings, dropped = read_wav(path, drop_nonfinite)
+    else:
+        recordings, dropped = read_edge_impulse(path, binary=(kind == "ei-cbor"), drop_nonfinite=drop_nonfinite)
+    return recordings, ({nonfinite.SKIP_KEY: dropped} if dropped else {})
 
 
 def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
@@ -100,12 +130,19 @@ def import_files(
     label_from: str = "auto",
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    drop_nonfinite: bool = False,
+    axes: Sequence[str] | None = None,
 ) -> ImportReport:
-    """Import files; the label comes from ``label``, else a label column, else the file or folder name."""
+    """Import files; the label comes from ``label``, else a label column, else the file or folder name.
+
+    A value that is nan or inf refuses the whole import naming its file, line and column, unless
+    ``drop_nonfinite`` (then those rows are left out and counted in the report). ``axes`` names the
+    columns of CSV files that have no header row.
+    """
     if label_from not in LABEL_SOURCES:
         raise UserError(f"unknown label source {label_from!r}: use one of {', '.join(LABEL_SOURCES)}")
-    if rate_hz is not None and not rate_hz > 0:
-        raise UserError(f"--rate must be a positive number of Hz, got {rate_hz}")
+    if rate_hz is not None:
+        rate_hz = sample_rate("--rate", rate_hz)
     files = expand_paths(paths)
     if not files:
         raise UserError("no files to import")
@@ -116,7 +153,7 @@ def import_files(
             if cancel is not None:
                 cancel.raise_if_cancelled()
             progress(0.5 * i / len(files), f"reading {path.name}")
-            recordings, skipped = read_file(path, fmt, rate_hz)
+            recordings, skipped = read_file(path, fmt, rate_hz, drop_nonfinite, axes)
             for key, count in skipped.items():
                 report.skipped_lines[key] = report.skipped_lines.get(key, 0) + count
             for rec in recordings:
@@ -160,6 +197,8 @@ def _settle(
             rec.label = label_from_name(path)
         elif label_from == "folder":
             rec.label = path.parent.name or None
+    if rec.label == "":  # an empty cell in a label column: the sample has no label
+        rec.label = None
     if group is not None:
         rec.group = group or None
     if rate_hz is not None:

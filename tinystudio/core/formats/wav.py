@@ -13,22 +13,25 @@ from typing import BinaryIO
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.formats import nonfinite
 from tinystudio.core.formats.recording import Recording, Spool
+from tinystudio.core.limits import sample_rate
 
 _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
 _BLOCK_BYTES = 1 << 20
 
 
-def read_wav(path: Path) -> list[Recording]:
+def read_wav(path: Path, drop_nonfinite: bool = False) -> tuple[list[Recording], int]:
+    """Decode a WAV file; float audio with nan or inf frames is refused, or those frames left out when asked."""
     try:
         fh = open(path, "rb")
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from exc
     with fh:
-        return [_read(fh, path)]
+        return _read(fh, path, drop_nonfinite)
 
 
-def _read(fh: BinaryIO, path: Path) -> Recording:
+def _read(fh: BinaryIO, path: Path, drop_nonfinite: bool) -> tuple[list[Recording], int]:
     head = fh.read(12)
     if len(head) == 0:
         raise UserError(f"{path.name} is empty")
@@ -51,15 +54,18 @@ def _read(fh: BinaryIO, path: Path) -> Recording:
         elif cid == b"data":
             if fmt is None:
                 raise UserError(f"{path.name}: audio data before its format")
-            return _decode(fh, size, fmt, path)
+            return _decode(fh, size, fmt, path, drop_nonfinite)
         else:
             fh.seek(size + (size & 1), 1)
 
 
-def _decode(fh: BinaryIO, size: int, fmt: tuple[int, int, int, int], path: Path) -> Recording:
+def _decode(
+    fh: BinaryIO, size: int, fmt: tuple[int, int, int, int], path: Path, drop_nonfinite: bool
+) -> tuple[list[Recording], int]:
     tag, channels, rate, bits = fmt
     if channels < 1 or rate <= 0:
         raise UserError(f"{path.name}: {channels} channels at {rate} Hz is not playable audio")
+    sample_rate(f"{path.name}: the sample rate", rate)
     if tag == _FLOAT and bits == 32:
         in_dtype, out_dtype = np.dtype("<f4"), "float32"
     elif tag == _PCM and bits in (8, 16, 24, 32):
@@ -68,7 +74,9 @@ def _decode(fh: BinaryIO, size: int, fmt: tuple[int, int, int, int], path: Path)
     else:
         raise UserError(f"{path.name}: WAV encoding {tag} with {bits} bits is not supported (use PCM or float)")
     frame_bytes = channels * bits // 8
+    names = ["audio"] if channels == 1 else [f"ch{i + 1}" for i in range(channels)]
     spool = Spool(channels, out_dtype)
+    frame = dropped = 0
     left = size - size % frame_bytes
     step = max(frame_bytes, _BLOCK_BYTES - _BLOCK_BYTES % frame_bytes)
     while left > 0:
@@ -84,12 +92,25 @@ def _decode(fh: BinaryIO, size: int, fmt: tuple[int, int, int, int], path: Path)
             block = np.frombuffer(data, dtype=in_dtype)
             if bits == 8:
                 block = block.astype(np.int16) - 128
-        spool.append(block.reshape(-1, channels))
+        block = block.reshape(-1, channels)
+        if tag == _FLOAT:
+            bad = nonfinite.bad_rows(block)
+            if bad.any():
+                if not drop_nonfinite:
+                    spool.close()
+                    row = int(np.argmax(bad))
+                    col = int(np.argmax(~np.isfinite(block[row])))
+                    raise nonfinite.refusal(f"{path.name}, frame {frame + row + 1}", names[col], str(block[row, col]))
+                dropped += int(bad.sum())
+                frame += len(block)
+                block = block[~bad]
+            else:
+                frame += len(block)
+        spool.append(block)
     if spool.frames == 0:
         spool.close()
-        raise UserError(f"{path.name} holds no audio frames")
-    names = ["audio"] if channels == 1 else [f"ch{i + 1}" for i in range(channels)]
-    return Recording(spool, 0, spool.frames, float(rate), names, [""] * channels, name=path.name)
+        raise UserError(f"{path.name} holds no audio frames" + (" with finite values" if dropped else ""))
+    return [Recording(spool, 0, spool.frames, float(rate), names, [""] * channels, name=path.name)], dropped
 
 
 def write_wav(path: Path, signal: np.ndarray, rate_hz: float) -> None:
