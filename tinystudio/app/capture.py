@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.limits import MAX_SECONDS, finite_positive
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project
 from tinystudio.device.capture import CaptureSession, Event, Status
@@ -179,8 +180,8 @@ def record(
     sample; when it does not, the result carries ``error``. ``progress`` hears the seconds recorded;
     ``cancel`` ends the recording early and keeps what was recorded.
     """
-    if not (seconds > 0):
-        raise UserError(f"the recording length must be a positive number of seconds, got {seconds}")
+    seconds = finite_positive("the recording length (s)", seconds, MAX_SECONDS)
+    timeout = finite_positive("the time to wait for the board (s)", timeout, MAX_SECONDS)
     if not label:
         raise UserError("a recording needs a label")
     notice = on_notice or (lambda _msg: None)
