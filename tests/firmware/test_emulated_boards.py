@@ -61,3 +61,15 @@ def test_counts_are_emulated_instructions_whatever_the_machine_clock(fw_cache):
     """mps2-an386 (25 MHz) and netduinoplus2 (168 MHz) run the same Cortex-M4F code for the model."""
     counts = {name: _fixture_run(name, fw_cache)[5].nn_mean for name in ("mps2-an386", "netduinoplus2")}
     assert abs(counts["mps2-an386"] - counts["netduinoplus2"]) <= 40 + 6
+
+
+def test_model_too_big_for_the_microbit_is_refused_before_it_runs(fw_cache, tmp_path):
+    """DS-CNN's 17 KB arena cannot fit the nRF51's 16 KB RAM: the build stops with the budget message."""
+    import suite_models
+    from tinystudio.core.codegen import generate
+    from tinystudio.core.errors import UserError
+
+    generate(suite_models.build("ds_cnn_kws"), tmp_path / "model")
+    with pytest.raises(UserError, match=r"^the model does not fit the board: it exceeds RAM by \d+ bytes "
+                                        r"\(budget 16 KB, stack included\)$"):
+        get_target("microbit").build(tmp_path / "model", fw_cache)

@@ -1,0 +1,28 @@
+"""A trained project deploys end to end on every emulated board of the registry (one QEMU machine per
+Cortex-M class): the board runs the DSP block and the int8 model, and its predictions agree 100 % with the
+host's int8 model, its network outputs bit for bit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinystudio.app.deploy import deploy
+from tinystudio.targets.registry import emulated_boards
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("qemu_available")]
+
+
+@pytest.mark.parametrize("board", [b.name for b in emulated_boards()])
+def test_trained_project_deploys_with_full_agreement(project, trained, board):
+    spec = next(b for b in emulated_boards() if b.name == board)
+    r = deploy(project, trained.variant_id, board).results
+    assert r["complete"] and r["target"] == board and r["hello"]["board"] == board
+    assert r["mode"] == "dsp_on_board" and r["hello"]["dsp_on_board"]
+    assert r["agreement"] == 1.0 and r["nn_bit_exact"] == 1.0
+    assert r["accuracy"] == r["host_accuracy"]
+    assert r["hello"]["clock_hz"] == spec.clock_hz
+    nn = r["latency"]["nn"]
+    assert nn["unit"] == "emulated instructions" and 0 < nn["min"] <= nn["max"]
+    mem = r["memory"]
+    assert mem["budget"] == {"flash": spec.budget.flash_bytes, "ram": spec.budget.ram_bytes}
+    assert 0 < mem["flash"] <= mem["budget"]["flash"] and 0 < mem["ram"] <= mem["budget"]["ram"]
