@@ -7,9 +7,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import PROJECT_SUFFIX, Project
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 DEFAULT_PROJECT = Path.home() / "TinyStudio" / f"my-first-project{PROJECT_SUFFIX}"
 
@@ -30,30 +34,40 @@ def _initial_project(argv: Sequence[str], recent: list[str]) -> Project | None:
     return Project.create(DEFAULT_PROJECT)
 
 
-def run_gui(argv: Sequence[str]) -> int:
-    """Open the main window and run the Qt event loop until it closes."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def prepare_app() -> QApplication:
+    """The QApplication with TinyStudio's names, log file, crash dialog, theme (following the system's
+    colour scheme) and icon; what every start of the window needs before the window is made."""
+    from PySide6.QtWidgets import QApplication
 
     from tinystudio import __version__
     from tinystudio.app.logs import setup_logging
     from tinystudio.gui import crash, theme
-    from tinystudio.gui.context import AppContext
     from tinystudio.gui.icon import app_icon
-    from tinystudio.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("TinyStudio")
     app.setOrganizationName("TinyStudio")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("tinystudio")  # matches packaging/linux/tinystudio.desktop (taskbar icon)
-    assert isinstance(app, QApplication)
     setup_logging()
     logging.getLogger("tinystudio").info("TinyStudio %s starting", __version__)
     crash.install(app)
     theme.apply_theme(app)
     theme.follow_system(app)
     app.setWindowIcon(app_icon())
+    return app
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    """Open the main window and run the Qt event loop until it closes."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.main_window import MainWindow
+
+    app = prepare_app()
     context = AppContext()
     window = MainWindow(context)
     try:

@@ -117,7 +117,8 @@ def palette(theme: Theme) -> QPalette:
 def style_sheet(theme: Theme) -> str:
     """Spacing and typography shared by every page: headings, the step list, group boxes, buttons."""
     return f"""
-QListWidget#steps {{ font-size: 11pt; border: none; background: {theme.alt_base}; padding-top: {SPACING}px; }}
+QListWidget#steps {{ font-size: 11pt; border: none; outline: 0; background: {theme.alt_base};
+                     padding-top: {SPACING}px; }}
 QListWidget#steps::item {{ padding: {SPACING + 2}px {SPACING}px; border-radius: 6px; margin: 2px {SPACING}px; }}
 QListWidget#steps::item:selected {{ background: {theme.accent}; color: {theme.accent_text}; }}
 QGroupBox {{ font-weight: 600; border: 1px solid {theme.border}; border-radius: 6px;
