@@ -50,5 +50,6 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
         return None
     handler.setFormatter(logging.Formatter(_FORMAT))
     logger.addHandler(handler)
+    logger.propagate = False  # TensorFlow sets up the root logger to print to stderr: keep the terminal clean
     logger.setLevel(min(level, logger.level or level))
     return path
