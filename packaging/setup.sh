@@ -22,6 +22,8 @@ APT_PACKAGES=(
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 xvfb xauth
+  # xwininfo: CI times the bundle's window on the virtual screen (packaging/startup-time.sh)
+  x11-utils
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

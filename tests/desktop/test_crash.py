@@ -66,3 +66,17 @@ def test_exception_in_a_thread_reaches_the_dialog_on_the_gui_thread(qtbot, handl
     report = handler.dialogs[0].text.toPlainText()
     assert "in thread board-reader" in report and "ValueError: bad frame from the board" in report
     assert "bad frame from the board" in _log_text(tmp_path)
+
+
+def test_jobs_and_their_unexpected_errors_are_in_the_log(qtbot, handler, tmp_path):
+    from tinystudio.gui.worker import run_in_thread
+
+    def convert_model(progress, cancel) -> None:
+        raise KeyError("missing tensor")
+
+    messages: list[str] = []
+    worker = run_in_thread(convert_model, on_error=messages.append)
+    qtbot.waitUntil(lambda: bool(messages) and worker.isFinished())
+    assert messages == ["unexpected error: KeyError('missing tensor')"]  # the page shows one line
+    log = _log_text(tmp_path)
+    assert "convert_model started" in log and "KeyError: 'missing tensor'" in log and "Traceback" in log

@@ -7,6 +7,7 @@ emits a signal (delivered on the GUI thread) and a CancelToken that the UI's Can
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -37,16 +38,22 @@ class Worker(QThread):
         self.token.cancel()
 
     def run(self) -> None:
+        name = getattr(self._fn, "__qualname__", repr(self._fn))
+        started = time.perf_counter()
+        log.info("%s started", name)
         try:
             result = self._fn(*self._args, progress=self._progress, cancel=self.token, **self._kwargs)
         except Cancelled:
+            log.info("%s cancelled after %.1f s", name, time.perf_counter() - started)
             self.was_cancelled.emit()
         except UserError as exc:
+            log.warning("%s failed after %.1f s: %s", name, time.perf_counter() - started, exc)
             self.failed.emit(str(exc))
         except Exception as exc:  # an unexpected bug: show it instead of killing the app, keep it in the log
-            log.exception("unexpected error in %s", getattr(self._fn, "__qualname__", self._fn))
+            log.exception("unexpected error in %s", name)
             self.failed.emit(f"unexpected error: {exc!r}")
         else:
+            log.info("%s done in %.1f s", name, time.perf_counter() - started)
             self.done.emit(result)
 
     def _progress(self, fraction: float, message: str) -> None:
