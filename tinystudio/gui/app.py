@@ -68,14 +68,28 @@ def run_gui(argv: Sequence[str]) -> int:
     from tinystudio.gui.main_window import MainWindow
 
     app = prepare_app()
-    context = AppContext()
-    window = MainWindow(context)
     try:
-        context.set_project(_initial_project(argv, context.recent_projects()))
-    except UserError as exc:
-        QMessageBox.warning(window, "Cannot open project", str(exc))
-    window.show()
+        context = AppContext()
+        window = MainWindow(context)
+        try:
+            context.set_project(_initial_project(argv, context.recent_projects()))
+        except UserError as exc:
+            QMessageBox.warning(window, "Cannot open project", str(exc))
+        window.show()
+    except Exception:  # a bug before the event loop runs: the same report and log, then a clean exit
+        return _crashed_at_start()
     device = window.pages.get("Device")
     if device is not None and hasattr(device, "connect_if_simulated"):
         QTimer.singleShot(200, device.connect_if_simulated)
     return int(app.exec())
+
+
+def _crashed_at_start() -> int:
+    """Log and show the report of the exception being handled, waiting until the dialog is closed."""
+    from tinystudio.gui import crash
+
+    report = crash.crash_report(*sys.exc_info())  # type: ignore[arg-type]
+    logging.getLogger("tinystudio.crash").critical("%s", report)
+    print(report, file=sys.stderr)
+    crash.CrashDialog(report).exec()
+    return 1
