@@ -2,8 +2,9 @@
 
 TensorFlow Lite Micro trusts its flatbuffer: an index or offset out of range makes it read or write
 outside the model and crash the whole process. ``check_tflite`` therefore verifies the flatbuffer's
-structure (every table, vector and string inside the file, as the FlatBuffers verifier does) and then the
-graph (indices, shapes, buffer sizes, quantization), and names the first problem in one line.
+structure (every table, vector and string inside the file and aligned, as the FlatBuffers verifier does)
+and then the graph (indices, shapes, buffer sizes, quantization, op options), and names the first problem
+in one line.
 Parsing uses the schema module bundled with tflite-micro; no TensorFlow import.
 """
 
