@@ -49,3 +49,4 @@ def test_pages_fit_with_recordings(qtbot, tmp_path, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_pages_fit_with_a_trained_model_and_variants(qtbot, trained_copy, size):
     assert _check_every_page(qtbot, str(trained_copy), size) == []
+

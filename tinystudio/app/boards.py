@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tinystudio.core.errors import UserError
 from tinystudio.targets.registry import BOARDS, DEFAULT_BOARD, board_names, board_spec
 
-__all__ = ["DEFAULT_BOARD", "BoardChoice", "board_choices", "missing_tools", "target_names"]
+__all__ = ["DEFAULT_BOARD", "BoardChoice", "board_choices", "board_clock", "missing_tools", "target_names"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,11 @@ def missing_tools(name: str) -> str | None:
     except UserError as exc:
         return str(exc)
     return None
+
+
+def board_clock(name: str) -> int | None:
+    """The processor clock of a board (Hz), None when unknown or when its counter is not a clock."""
+    try:
+        return board_spec(name).clock_hz
+    except UserError:
+        return None

@@ -46,3 +46,15 @@ def fmt_latency(mean: float, unit: str, worst: int | float | None = None) -> str
     if worst is None:
         return f"{mean:,.0f} {unit}"
     return f"mean {mean:,.0f}, worst {fmt_count(worst)} {unit}"
+
+
+def fmt_duration(count: float, unit: str, clock_hz: float | None) -> str:
+    """What a count of cycles or instructions means in milliseconds at the board's clock: exact for true
+    cycles; for emulated instructions an estimate (one instruction taken as one cycle), labelled so. Empty
+    when the reading is already a time (microseconds) or no clock is known."""
+    if "second" in unit or not clock_hz:  # already a time, or no clock to convert with
+        return ""
+    ms = count / clock_hz * 1000
+    if "instruction" in unit:
+        return f"≈ {ms:.3g} ms at {clock_hz / 1e6:g} MHz (estimate)"
+    return f"{ms:.3g} ms at {clock_hz / 1e6:g} MHz"

@@ -7,6 +7,7 @@ import json
 import sys
 
 from tinystudio.app import train as train_app
+from tinystudio.app.trust import data_warnings
 from tinystudio.cli.common import open_project
 from tinystudio.core.dsp import BLOCKS
 from tinystudio.core.impulse import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_LEARNING_RATE, SHORT_POLICIES
@@ -51,14 +52,19 @@ def run(args: argparse.Namespace) -> int:
                 val = f"  val_loss {s.val_loss:.4f}  val_acc {s.val_accuracy:.3f}"
             print(f"epoch {s.epoch:3d}/{s.epochs}  loss {s.loss:.4f}  acc {s.accuracy:.3f}{val}", flush=True)
 
+        warnings = data_warnings(project)
         if not args.json:
+            for line in warnings:
+                print(f"warning: {line}", file=sys.stderr, flush=True)
             print(f"window {w.window_ms:g} ms, stride {w.stride_ms:g} ms ({w.short_policy} short recordings), "
                   f"dsp {d.block}, model {m.preset}, {m.epochs} epochs, seed {m.seed}", flush=True)
         result = train_app.train(project, impulse, on_epoch=on_epoch, name=args.name)
     if args.json:
-        print(json.dumps(train_app.run_summary(result)))
+        print(json.dumps({**train_app.run_summary(result), "warnings": warnings}))
         return 0
     _summary(result)
+    for line in warnings:  # again after the figures, where the eye lands
+        print(f"warning: {line}", file=sys.stderr)
     return 0
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,14 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio import __version__
+from tinystudio.app.guidance import next_step
 from tinystudio.app.logs import log_file
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import PROJECT_SUFFIX, Project
 from tinystudio.gui import settings as remembered
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.file_dialogs import PROJECTS_FOLDER, open_files, save_file
 from tinystudio.gui.guide import GuideDialog
 from tinystudio.gui.icon import app_icon
+from tinystudio.gui.shortcuts import SHORTCUTS, shortcuts_html
 from tinystudio.gui.theme import apply_plot_theme, restyle_plots
+from tinystudio.gui.widgets.next_step import NextStepBar
 
 # (sidebar title, module in tinystudio.gui.pages, class name)
 STEPS: tuple[tuple[str, str, str], ...] = (
@@ -45,6 +48,17 @@ JOB_NAMES = {"Device": "a recording", "Data": "an import", "Impulse / Train": "a
              "Compress": "a compression", "Deploy": "a deploy"}
 """What each step's long job is called when closing asks about it."""
 STOP_POLL_MS = 100
+
+
+def about_html() -> str:
+    """Help > About: version, what the app does, and the shortcuts."""
+    return (f"<h3>TinyStudio {__version__}</h3>"
+            "<p>TinyML from sensor to board, fully offline: record or import labelled sensor data, split "
+            "it, design and train a small model, compress it to int8 (quantization, pruning, distillation), "
+            "then build the firmware, flash it and measure accuracy, latency and memory on the board or its "
+            "emulator. Every step also runs from the command line (<code>tinystudio --help</code>).</p>"
+            "<p>The bar under the menu always says what to do next.</p><h4>Keyboard shortcuts</h4>"
+            + shortcuts_html())
 
 
 class PendingPage(QWidget):
@@ -85,12 +99,25 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
 
+        self.next_step = NextStepBar()
+        self.next_step.triggered.connect(self.do_action)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.next_step)
+        right.addWidget(self.stack, 1)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.sidebar)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self._build_menu()
+        for signal in (self.context.project_changed, self.context.samples_changed, self.context.runs_changed,
+                       self.context.variants_changed, self.context.results_changed):
+            signal.connect(self.update_next_step)
+        self.sidebar.currentRowChanged.connect(lambda _row: self.update_next_step())
+        connection = getattr(self.pages.get("Device"), "connection_changed", None)
+        if connection is not None:
+            connection.connect(self.update_next_step)
         self.context.project_changed.connect(self._update_title)
         self.context.project_changed.connect(self.statusBar().clearMessage)
         self.context.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -101,6 +128,7 @@ class MainWindow(QMainWindow):
         remembered.restore_choices(settings, self.pages)
         self.sidebar.setCurrentRow(remembered.saved_step(settings, len(STEPS)))
         self._update_title()
+        self.update_next_step()
 
     def _make_page(self, title: str, module: str, cls: str) -> QWidget:
         try:
@@ -129,14 +157,29 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
+        run_menu = self.menuBar().addMenu("&Run")
+        self.actions_by_name: dict[str, QAction] = {}
+        for sc in SHORTCUTS:
+            action = QAction(sc.title, self, shortcut=QKeySequence(sc.keys))
+            action.setToolTip(sc.help)
+            action.triggered.connect(lambda _=False, name=sc.action: self.do_action(name))
+            run_menu.addAction(action)
+            self.actions_by_name[sc.action] = action
+        run_menu.addSeparator()
+        for i, (title, _, _) in enumerate(STEPS, start=1):
+            go = QAction(f"Go to {title}", self, shortcut=QKeySequence(f"Ctrl+{i}"))
+            go.triggered.connect(lambda _=False, t=title: self.show_step(t))
+            run_menu.addAction(go)
         help_menu = self.menuBar().addMenu("&Help")
         guide = QAction("&User guide", self, shortcut=QKeySequence.StandardKey.HelpContents)
         guide.triggered.connect(self.show_guide)
         logs = QAction("Open the &log folder", self)
         logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent))))
+        keys = QAction("&Keyboard shortcuts", self)
+        keys.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html()))
         about = QAction("&About TinyStudio", self)
         about.triggered.connect(self.show_about)
-        for action in (guide, logs, about):
+        for action in (guide, keys, logs, about):
             help_menu.addAction(action)
 
     def show_guide(self) -> GuideDialog:
@@ -145,10 +188,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About TinyStudio",
-                          f"<h3>TinyStudio {__version__}</h3><p>TinyML from sensor to board, fully offline: "
-                          "capture, train, compress and test on a microcontroller.</p>"
-                          f"<p>Log file: {log_file()}</p>")
+        QMessageBox.about(self, "About TinyStudio", about_html() + f"<p>Log file: {log_file()}</p>")
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -160,16 +200,17 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def ask_new(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "", _FILTER)
+        PROJECTS_FOLDER.mkdir(parents=True, exist_ok=True)
+        path = save_file(self, "New project", self.context.settings, _FILTER)
         if path:
             if not path.endswith(PROJECT_SUFFIX):
                 path += PROJECT_SUFFIX
             self.new_project(path)
 
     def ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", _FILTER)
-        if path:
-            self.open_project(path)
+        paths = open_files(self, "Open project", self.context.settings, _FILTER)
+        if paths:
+            self.open_project(paths[0])
 
     def new_project(self, path: str) -> bool:
         return self._switch_to(Project.create, path, "Cannot create project")
@@ -186,6 +227,40 @@ class MainWindow(QMainWindow):
             return False
         self.context.set_project(project)
         return True
+
+    def update_next_step(self) -> None:
+        device = self.pages.get("Device")
+        connected = getattr(device, "session", None) is not None
+        self.next_step.show_step(next_step(self.context.project, connected))
+
+    def do_action(self, name: str) -> None:
+        """Run one of the loop's actions on its step (the next-step button and the Run menu)."""
+        where = {"connect": "Device", "record": "Device", "next_label": "Device", "split": "Data",
+                 "train": "Impulse / Train", "compress": "Compress", "deploy": "Deploy"}
+        if name == "stop":
+            self.stop_current()
+            return
+        if name not in where:
+            return
+        page = self.show_step(where[name])
+        method = {"connect": "connect_port", "record": "toggle_recording", "next_label": "next_label",
+                  "split": "run_split", "train": "start_training", "compress": "start_compress",
+                  "deploy": "start_deploy"}[name]
+        run = getattr(page, method, None)
+        if callable(run):
+            run()
+
+    def stop_current(self) -> None:
+        """Stop the recording or cancel the current step's long job."""
+        device = self.pages.get("Device")
+        session = getattr(device, "session", None)
+        if session is not None and session.recording:
+            session.stop_recording()
+            return
+        page = self.stack.currentWidget()
+        worker = getattr(page, "worker", None)
+        if worker is not None:
+            worker.cancel()
 
     def _update_title(self) -> None:
         project = self.context.project

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.app.boards import board_clock
 from tinystudio.app.compress import DEFAULT_EPOCHS, DEFAULTS, METHOD_TITLES, METHODS, CompressOptions, compress_run
-from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent
+from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.core.errors import UserError
 from tinystudio.core.models import PRESETS
 from tinystudio.gui.context import AppContext
@@ -190,7 +191,9 @@ class CompressPage(JobPage):
             change = r.accuracy_change
             device = "-"
             if r.device is not None and r.device.nn_mean is not None:
-                device = f"{fmt_latency(r.device.nn_mean, r.device.unit)} on {r.device.target}"
+                ms = fmt_duration(r.device.nn_mean, r.device.unit, board_clock(r.device.target))
+                ms = f" ({ms})" if ms else ""
+                device = f"{fmt_latency(r.device.nn_mean, r.device.unit)}{ms} on {r.device.target}"
             else:
                 device = f"not measured ({r.macs:,} MACs)"
             cells = (

@@ -12,7 +12,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -36,6 +35,7 @@ from tinystudio.app.split import DEFAULT_RATIOS_TEXT, SplitReport, label_split_c
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import SampleInfo
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.file_dialogs import choose_folder, open_files
 from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
 
@@ -145,6 +145,7 @@ class DataPage(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("left", "value (units in the legend)")
         self.legend = self.plot.addLegend(offset=(10, 10))
         self.preview_title = QLabel("Select a sample to see its waveform")
         self.region = pg.LinearRegionItem(brush=(80, 130, 200, 40))
@@ -214,6 +215,7 @@ class DataPage(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(right)
         splitter.setSizes([600, 500])
+        splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Data</h2>Recordings in this project. Drop CSV, JSON, CBOR or WAV files here to import.")
@@ -460,9 +462,7 @@ class DataPage(QWidget):
         return self.last_split
 
     def choose_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import recordings", "", FILE_FILTER
-        )
+        files = open_files(self, "Import recordings", self.context.settings, FILE_FILTER, many=True)
         if files:
             self.import_paths(files)
 
@@ -496,7 +496,7 @@ class DataPage(QWidget):
     def choose_export(self) -> None:
         if self.context.project is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Export samples to folder")
+        folder = choose_folder(self, "Export samples to folder", self.context.settings)
         if folder:
             fmt, ok = QInputDialog.getItem(self, "Export", "Format:", list(EXPORT_FORMATS), editable=False)
             if ok:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.app.boards import board_choices
-from tinystudio.app.formatting import fmt_bytes, fmt_percent
+from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.variants import deploy_choices, marked_variant
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
@@ -48,6 +48,15 @@ def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_d
     return deploy_model(project, target, variant_id=ident if kind == "variant" else None,
                         run_id=ident if kind == "run" else None, device_dsp=device_dsp,
                         progress=progress, cancel=cancel)
+
+
+def _latency_text(figures: dict[str, Any], clock_hz: float | None) -> str:
+    """Mean and worst count in the counter's unit, then the same in milliseconds where a clock says so."""
+    text = fmt_latency(figures["mean"], figures["unit"], figures["max"])
+    mean_ms = fmt_duration(figures["mean"], figures["unit"], clock_hz)
+    if mean_ms:
+        text += f"\nmean {mean_ms}"
+    return text
 
 
 class DeployPage(QWidget):
@@ -149,7 +158,8 @@ class DeployPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(FormScrollArea(left))  # on a short screen the figures scroll, never overlap
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 2)  # the figures get room to read on a wide screen too
+        splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         right.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -348,10 +358,10 @@ class DeployPage(QWidget):
             self.agreement_label.setText(agree)
             lat = r["latency"]
             dsp, nn = lat["dsp"], lat["nn"]
-            self.dsp_latency.setText(
-                f"mean {dsp['mean']:,.0f}, worst {dsp['max']:,} {dsp['unit']}" if dsp.get("on_board")
-                else "computed on the host (not measured on the board)")
-            self.nn_latency.setText(f"mean {nn['mean']:,.0f}, worst {nn['max']:,} {nn['unit']}")
+            clock = h.get("clock_hz")
+            self.dsp_latency.setText(_latency_text(dsp, clock) if dsp.get("on_board")
+                                     else "computed on the host (not measured on the board)")
+            self.nn_latency.setText(_latency_text(nn, clock))
             mem = r["memory"]
             budget = mem.get("budget")
             for bar, key in ((self.flash_bar, "flash"), (self.ram_bar, "ram")):

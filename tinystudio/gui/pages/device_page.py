@@ -3,8 +3,8 @@ samples into the project. The reader runs in the capture session's thread; this 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,6 +47,9 @@ SHORTCUT = "Ctrl+R"
 class DevicePage(QWidget):
     """Ports, live plot, counters, and the Record button."""
 
+    connection_changed = Signal()
+    """A board was connected or disconnected (the next-step strip follows)."""
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -55,6 +58,7 @@ class DevicePage(QWidget):
         self._port_sig: tuple[str, ...] = ()
         self._recent_labels: list[str] = []
         self._axes_shown: list[str] = []
+        self._was_connected = False
         self._build()
         self.refresh_ports(select_best=True)
         self._refresh_counts()
@@ -145,7 +149,7 @@ class DevicePage(QWidget):
         self.record_button.setToolTip(f"Start or stop a recording ({SHORTCUT})")
         self.record_button.clicked.connect(self.toggle_recording)
         bottom.addWidget(self.record_button)
-        QShortcut(QKeySequence(SHORTCUT), self, activated=self.toggle_recording)
+        # Ctrl+R and the other shortcuts live in the main window's Run menu, so they work on every step
 
         counts_box = QGroupBox("Samples per label")
         counts_layout = QVBoxLayout(counts_box)
@@ -361,8 +365,22 @@ class DevicePage(QWidget):
         if saved:
             self.context.samples_changed.emit()
 
+    def next_label(self) -> str:
+        """Put the next label of the list (recent and project labels) in the Label box, wrapping round."""
+        labels = [self.label_box.itemText(i) for i in range(self.label_box.count())]
+        if not labels:
+            return self.label_box.currentText()
+        current = self.label_box.currentText()
+        following = labels[(labels.index(current) + 1) % len(labels)] if current in labels else labels[0]
+        self.label_box.setCurrentText(following)
+        self._say(f"next label: {following}")
+        return following
+
     def _update_controls(self) -> None:
         connected = self.session is not None
+        if connected != self._was_connected:
+            self._was_connected = connected
+            self.connection_changed.emit()
         recording = connected and self.session is not None and self.session.recording
         self.connect_button.setText("Disconnect" if connected else "Connect")
         self.port_box.setEnabled(not connected)

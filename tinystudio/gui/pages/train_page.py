@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from tinystudio.app import train as train_app
 from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_percent
 from tinystudio.app.train import RUN_KIND, EpochStats, TrainResult
+from tinystudio.app.trust import data_warnings
 from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.gui.context import AppContext
@@ -29,6 +30,8 @@ from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
+
+WARNING_COLOUR = "#b35900"
 
 
 class _EpochBridge(QObject):
@@ -52,12 +55,21 @@ class TrainPage(JobPage):
         self.suggest_button.setToolTip("Choose window, DSP block and model from the samples' rate, axes and length")
         self.size_label = QLabel()
         self.size_label.setWordWrap(True)
+        self.trust_label = QLabel("")
+        self.trust_label.setWordWrap(True)
+        self.trust_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.trust_label.setToolTip("Why the next run's accuracy would not be trustworthy")
+        settings = QWidget()  # warnings, sizes and the form scroll together: none of them can grow the page
+        settings_layout = QVBoxLayout(settings)
+        settings_layout.setContentsMargins(0, 0, 0, 0)
+        settings_layout.addWidget(self.trust_label)
+        settings_layout.addWidget(self.size_label)
+        settings_layout.addWidget(self.form, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.suggest_button)
-        left_layout.addWidget(self.size_label)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(FormScrollArea(self.form), 1)
+        left_layout.addWidget(FormScrollArea(settings), 1)
 
         self.sample_combo = compact_combo(QComboBox(), 16)
         self.preview = DspPreviewWidget()
@@ -157,6 +169,9 @@ class TrainPage(JobPage):
     def _samples_changed(self) -> None:
         self._follow_data()
         project = self.context.project
+        warnings = data_warnings(project) if project is not None else []
+        self.trust_label.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.trust_label.setVisible(bool(warnings))
         current = self.sample_combo.currentData()
         self.sample_combo.blockSignals(True)
         self.sample_combo.clear()

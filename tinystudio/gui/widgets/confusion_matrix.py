@@ -26,7 +26,7 @@ class ConfusionMatrixWidget(QWidget):
         self.title = QLabel("No results yet")
         self.title.setWordWrap(True)
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setMinimumHeight(220)
+        self.plot.setMinimumHeight(160)  # fits beside the curves on a 640 px high screen
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()

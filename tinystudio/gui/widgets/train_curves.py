@@ -11,6 +11,9 @@ SERIES = (("loss", "loss", "#1f77b4"), ("val_loss", "loss", "#ff7f0e"),
           ("accuracy", "accuracy", "#1f77b4"), ("val_accuracy", "accuracy", "#ff7f0e"))
 
 
+AXIS_UNITS = {"loss": "cross-entropy", "accuracy": "share of windows (1 = all right)"}
+
+
 class TrainCurvesWidget(QWidget):
     """Two plots (loss, accuracy) with a train and a validation curve each."""
 
@@ -23,6 +26,8 @@ class TrainCurvesWidget(QWidget):
             plot = pg.PlotWidget(title=name)
             plot.addLegend(offset=(-10, 10))
             plot.setLabel("bottom", "epoch")
+            plot.setLabel("left", AXIS_UNITS[name])
+            plot.getAxis("left").enableAutoSIPrefix(False)  # a loss of 0.9 reads 0.9, not 900 (x0.001)
             plot.showGrid(x=True, y=True, alpha=0.3)
             self.plots[name] = plot
             layout.addWidget(plot)
