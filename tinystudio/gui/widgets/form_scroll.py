@@ -20,11 +20,17 @@ class FormScrollArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(form)
         form.installEventFilter(self)
+        self._hold_width()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # rows were added or removed: the width the form needs may differ
+            self._hold_width()  # rows were added or removed: the width the form needs may differ
         return super().eventFilter(watched, event)
+
+    def _hold_width(self) -> None:
+        """A hard minimum, not only a hint: a splitter restored from saved positions must not squeeze it."""
+        self.setMinimumWidth(self.minimumSizeHint().width())
+        self.updateGeometry()
 
     def _extra(self) -> int:
         return self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
@@ -50,8 +56,9 @@ def compact_combo(combo: QComboBox, characters: int = COMBO_CHARACTERS) -> QComb
     return combo
 
 
-def wrap_rows(form: QFormLayout) -> QFormLayout:
-    """Long labels go above their field instead of widening the form."""
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+def form_rows(form: QFormLayout) -> QFormLayout:
+    """Label beside field on every row, fields taking the spare width. (Wrapping long rows would make the
+    form report a minimum width its unwrapped rows do not fit in, so fields got squeezed.)"""
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     return form

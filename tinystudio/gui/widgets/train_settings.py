@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from tinystudio.core.dsp import BLOCKS, ParamSpec
 from tinystudio.core.impulse import SHORT_POLICIES, DspConfig, ImpulseConfig, ModelConfig, WindowConfig
 from tinystudio.core.models import PRESETS
-from tinystudio.gui.widgets.form_scroll import compact_combo, wrap_rows
+from tinystudio.gui.widgets.form_scroll import compact_combo, form_rows
 
 
 def _editor(spec: ParamSpec, value: Any) -> QWidget:
@@ -59,7 +59,7 @@ def _size_editor(default: Any, value: Any) -> QLineEdit:
 def _chooser(layout: QVBoxLayout, title: str, label: str, choices: dict[str, str]) -> tuple[QFormLayout, QComboBox]:
     """A group box titled ``title`` with a combo box of ``choices`` (name: shown title) as its first row."""
     box = QGroupBox(title)
-    form = wrap_rows(QFormLayout(box))
+    form = form_rows(QFormLayout(box))
     combo = compact_combo(QComboBox())
     for name, text in choices.items():
         combo.addItem(text, name)
@@ -103,7 +103,7 @@ class ImpulseForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         box = QGroupBox("Window")
-        form = wrap_rows(QFormLayout(box))
+        form = form_rows(QFormLayout(box))
         self.window_ms = QDoubleSpinBox(decimals=0, minimum=1, maximum=600000, suffix=" ms")
         self.stride_ms = QDoubleSpinBox(decimals=0, minimum=1, maximum=600000, suffix=" ms")
         self.short_policy = QComboBox()
@@ -123,7 +123,7 @@ class ImpulseForm(QWidget):
         self.model_editors: dict[str, QLineEdit] = {}
 
         box = QGroupBox("Training")
-        form = wrap_rows(QFormLayout(box))
+        form = form_rows(QFormLayout(box))
         self.epochs = QSpinBox(minimum=1, maximum=10000)
         self.learning_rate = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.001)
         self.batch_size = QSpinBox(minimum=1, maximum=4096)
