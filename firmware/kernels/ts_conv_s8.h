@@ -83,8 +83,8 @@ TS_ALWAYS_INLINE void ts_conv_s8_inline(const int8_t *in, const int8_t *w, const
     const int direct = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 &&
                        p->pad_w == 0;
     int32_t pix, oc, k, start = 0;
-#if TS_USE_DSP
-    /* A plain 1x1 conv given scratch (ts_conv_1x1_s8) widens each pixel pair once. */
+#if TS_USE_DSP && !TS_USE_MVE
+    /* A plain 1x1 conv given scratch (ts_conv_1x1_s8) widens each pixel pair once (Helium needs no widening). */
     if (direct && in_c % 4 == 0 && scratch != NULL) {
         const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
         uint32_t *wide = (uint32_t *)(void *)scratch;

@@ -1,7 +1,10 @@
 /* Inner dot products of the optimised int8 kernels: with the Arm DSP extension each word of four int8
    values is widened to two int16 pairs (SXTB16 / SXTAB16, the input offset added on the way) and
    multiplied-accumulated two at a time (SMLAD); the plain C tail handles the remainder (and everything
-   on targets without the extension). The reference kernels do not use this header. */
+   on targets without the extension). With Helium (TS_USE_MVE) 16 int8 lanes are multiplied and summed
+   per instruction (VMLADAVA), the last block predicated (VCTP), and the input offset is added once as
+   off * sum(w) (VADDVA), the same int32 arithmetic reordered. The reference kernels do not use this
+   header. */
 #ifndef TS_NN_DOT_S8_H
 #define TS_NN_DOT_S8_H
 
@@ -34,7 +37,21 @@ static inline void ts_dot_s8_1x2(const int8_t *x, const int8_t *w0, const int8_t
     int32_t a0 = *acc0;
     int32_t a1 = *acc1;
     int32_t i = 0;
-#if TS_USE_DSP
+#if TS_USE_MVE
+    int32_t s0 = 0, s1 = 0;
+    for (; i < n; i += 16) {
+        const mve_pred16_t p = vctp8q((uint32_t)(n - i));
+        const int8x16_t vx = vldrbq_z_s8(x + i, p);
+        const int8x16_t v0 = vldrbq_z_s8(w0 + i, p);
+        const int8x16_t v1 = vldrbq_z_s8(w1 + i, p);
+        a0 = vmladavaq_s8(a0, vx, v0);
+        a1 = vmladavaq_s8(a1, vx, v1);
+        s0 = vaddvaq_s8(s0, v0);
+        s1 = vaddvaq_s8(s1, v1);
+    }
+    a0 = ts_wrapping_add(a0, (int32_t)((uint32_t)off * (uint32_t)s0));
+    a1 = ts_wrapping_add(a1, (int32_t)((uint32_t)off * (uint32_t)s1));
+#elif TS_USE_DSP
     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
 #if defined(__clang__)
 #pragma clang loop unroll_count(4)
@@ -69,7 +86,28 @@ static inline void ts_dot_s8_2x2(const int8_t *x, const int8_t *w, int32_t n, in
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     int32_t i = 0;
-#if TS_USE_DSP
+#if TS_USE_MVE
+    int32_t s0 = 0, s1 = 0;
+    for (; i < n; i += 16) {
+        const mve_pred16_t p = vctp8q((uint32_t)(n - i));
+        const int8x16_t vx0 = vldrbq_z_s8(x + i, p);
+        const int8x16_t vx1 = vldrbq_z_s8(x + n + i, p);
+        const int8x16_t vw0 = vldrbq_z_s8(w + i, p);
+        const int8x16_t vw1 = vldrbq_z_s8(w + n + i, p);
+        a0 = vmladavaq_s8(a0, vx0, vw0);
+        a1 = vmladavaq_s8(a1, vx0, vw1);
+        a2 = vmladavaq_s8(a2, vx1, vw0);
+        a3 = vmladavaq_s8(a3, vx1, vw1);
+        s0 = vaddvaq_s8(s0, vw0);
+        s1 = vaddvaq_s8(s1, vw1);
+    }
+    s0 = (int32_t)((uint32_t)off * (uint32_t)s0);
+    s1 = (int32_t)((uint32_t)off * (uint32_t)s1);
+    a0 = ts_wrapping_add(a0, s0);
+    a2 = ts_wrapping_add(a2, s0);
+    a1 = ts_wrapping_add(a1, s1);
+    a3 = ts_wrapping_add(a3, s1);
+#elif TS_USE_DSP
     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
     for (; i + 4 <= n; i += 4) {
         uint32_t v, x0e, x0o, x1e, x1o, we, wo;
@@ -157,7 +195,16 @@ static inline void ts_dot_s8_2x2_widened(const uint32_t *x, const int8_t *w, int
 static inline int32_t ts_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t acc)
 {
     int32_t i = 0;
-#if TS_USE_DSP
+#if TS_USE_MVE
+    int32_t s = 0;
+    for (; i < n; i += 16) {
+        const mve_pred16_t p = vctp8q((uint32_t)(n - i));
+        const int8x16_t vw = vldrbq_z_s8(w + i, p);
+        acc = vmladavaq_s8(acc, vldrbq_z_s8(x + i, p), vw);
+        s = vaddvaq_s8(s, vw);
+    }
+    acc = ts_wrapping_add(acc, (int32_t)((uint32_t)off * (uint32_t)s));
+#elif TS_USE_DSP
     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
     for (; i + 4 <= n; i += 4) {
         uint32_t vx, vw;

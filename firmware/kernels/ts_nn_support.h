@@ -2,7 +2,8 @@
 
    Build choice: TS_KERNELS_REFERENCE=1 compiles the portable reference kernels (plain C loops, exact
    rounding everywhere); otherwise the optimised kernels are compiled, using the Arm DSP extension's SIMD
-   instructions when the target has it (TS_USE_DSP). Both give the same output bytes. */
+   instructions when the target has it (TS_USE_DSP) and Helium's for the dot products where the target has
+   that (TS_USE_MVE). All give the same output bytes. */
 #ifndef TS_NN_SUPPORT_H
 #define TS_NN_SUPPORT_H
 
@@ -21,6 +22,18 @@
 #define TS_USE_DSP 1
 #else
 #define TS_USE_DSP 0
+#endif
+
+/* Helium (M-profile vector extension, Cortex-M55/M85): the dot products run 16 int8 lanes at a time.
+   TS_KERNELS_MVE=0 keeps the DSP path on such a core (for comparison builds). */
+#ifndef TS_KERNELS_MVE
+#define TS_KERNELS_MVE 1
+#endif
+#if !TS_KERNELS_REFERENCE && TS_KERNELS_MVE && defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define TS_USE_MVE 1
+#else
+#define TS_USE_MVE 0
 #endif
 
 #if defined(__GNUC__)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import suite_models  # noqa: E402
 from tinystudio.core.codegen import generate  # noqa: E402
-from tinystudio.targets import get_target  # noqa: E402
+from tinystudio.targets import Target, get_target  # noqa: E402
 from tinystudio.targets.elf_size import read_footprint  # noqa: E402
 
 # Instructions per inference with TFLM reference kernels / CMSIS-NN (published reference figures).
@@ -57,10 +57,11 @@ def tflm_arena(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def measure(name: str, runs: int, work: Path, compiler: str) -> dict[str, object]:
+def measure(name: str, runs: int, work: Path, compiler: str, target: Target | None = None) -> dict[str, object]:
+    """Build model ``name`` for ``target`` (mps2-an386 by default) and measure it on the board."""
     folder = work / name
     report = generate(suite_models.build(name), folder)
-    target = get_target("mps2-an386")
+    target = target or get_target("mps2-an386")
     os.environ["TINYSTUDIO_ARM_CC"] = compiler
     artifact = target.build(folder, work / "cache")
     footprint = read_footprint(artifact.path)

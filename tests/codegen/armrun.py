@@ -1,8 +1,11 @@
-"""Run a generated model folder on the emulated Cortex-M4F (QEMU mps2-an386) with a tiny bare-metal harness.
+"""Run a generated model folder on an emulated Cortex-M (QEMU; the Cortex-M4F mps2-an386 by default) with a
+tiny bare-metal harness.
 
 The harness embeds the test inputs, runs ts_model_invoke on each, times it with SysTick under
-``-icount shift=0`` (1 tick = 40 emulated instructions) and prints the outputs over semihosting.
-This exercises the ``__ARM_FEATURE_DSP`` kernel paths that the host build never compiles.
+``-icount shift=0`` (1 tick = 10^9 / clock emulated instructions, 40 at 25 MHz) and prints the outputs over
+semihosting. This exercises the kernel paths that the host build never compiles: ``__ARM_FEATURE_DSP`` on
+the M4, M7 and M33, Helium (MVE) on the M55, the plain C loops on the M3. Machines, core flags and memory
+come from the board registry.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
+from tinystudio.targets import board_spec
+from tinystudio.targets.registry import CortexMFirmware
+
 ARM_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-INSTRUCTIONS_PER_TICK = 40
+DEFAULT_MACHINE = "mps2-an386"
 
 _LINKER = """
-MEMORY { FLASH (rx) : ORIGIN = 0x00000000, LENGTH = 4M
-         RAM (rwx)  : ORIGIN = 0x20000000, LENGTH = 4M }
+MEMORY { FLASH (rx) : ORIGIN = @FLASH_ORIGIN@, LENGTH = @FLASH@
+         RAM (rwx)  : ORIGIN = @RAM_ORIGIN@, LENGTH = @RAM@ }
 ENTRY(Reset_Handler)
 SECTIONS {
   .text : { KEEP(*(.isr_vector)) *(.text*) *(.rodata*) . = ALIGN(4); } > FLASH
@@ -120,9 +126,23 @@ def tools_available() -> bool:
     return shutil.which("arm-none-eabi-gcc") is not None and shutil.which("qemu-system-arm") is not None
 
 
-def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[str, ...] = ()) -> Path:
+def _firmware(machine: str) -> CortexMFirmware:
+    firmware = board_spec(machine).firmware
+    assert firmware is not None, machine
+    return firmware
+
+
+def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[str, ...] = (),
+              machine: str = DEFAULT_MACHINE) -> Path:
+    """The harness and the model folder linked for ``machine``'s core and memory (the board's budget)."""
     work.mkdir(parents=True, exist_ok=True)
-    (work / "link.ld").write_text(_LINKER)
+    spec, firmware = board_spec(machine), _firmware(machine)
+    assert spec.budget is not None
+    script = _LINKER
+    for key, value in (("FLASH_ORIGIN", firmware.flash_origin), ("RAM_ORIGIN", firmware.ram_origin),
+                       ("FLASH", spec.budget.flash_bytes), ("RAM", spec.budget.ram_bytes)):
+        script = script.replace(f"@{key}@", hex(value))
+    (work / "link.ld").write_text(script)
     (work / "bench_main.c").write_text(_MAIN)
     flat = np.concatenate([np.asarray(x, dtype=np.int8).reshape(-1) for x in inputs])
     body = ",".join(str(int(v)) for v in flat)
@@ -133,16 +153,18 @@ def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[
     sources = [str(work / "bench_main.c"), str(work / "bench_data.c")]
     sources += sorted(str(p) for p in Path(gen_dir).glob("*.c"))
     elf = work / "bench.elf"
-    cmd = ["arm-none-eabi-gcc", *ARM_FLAGS, *flags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
+    cmd = ["arm-none-eabi-gcc", *firmware.cpu_flags, *flags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
     cmd += ["-Wno-error=pedantic", "-I", str(gen_dir), "-nostartfiles", "--specs=nosys.specs"]
     cmd += ["-T", str(work / "link.ld"), *sources, "-o", str(elf), "-lm"]
     subprocess.run(cmd, check=True, capture_output=True, text=True)
     return elf
 
 
-def run_elf(elf: Path, timeout: float = 300.0) -> tuple[list[np.ndarray], list[int]]:
-    """Run on QEMU; return (outputs, emulated instruction counts) per input."""
-    cmd = ["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none", "-serial", "null"]
+def run_elf(elf: Path, timeout: float = 300.0, machine: str = DEFAULT_MACHINE) -> tuple[list[np.ndarray], list[int]]:
+    """Run on QEMU; return (outputs, emulated instruction counts, to within one SysTick tick) per input."""
+    clock = board_spec(machine).clock_hz
+    assert clock is not None
+    cmd = ["qemu-system-arm", "-M", machine, "-display", "none", "-monitor", "none", "-serial", "null"]
     cmd += ["-semihosting-config", "enable=on,target=native", "-icount", "shift=0,align=off,sleep=off"]
     cmd += ["-kernel", str(elf)]
     proc = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout)
@@ -153,6 +175,6 @@ def run_elf(elf: Path, timeout: float = 300.0) -> tuple[list[np.ndarray], list[i
             continue
         if int(parts[0], 16) != 0:
             raise RuntimeError("ts_model_invoke failed on the device")
-        counts.append(int(parts[1], 16) * INSTRUCTIONS_PER_TICK)
+        counts.append(int(parts[1], 16) * 1_000_000_000 // clock)
         outputs.append(np.frombuffer(bytes.fromhex(parts[2]), dtype=np.int8))
     return outputs, counts
