@@ -56,14 +56,20 @@ def test_next_step_button_splits_and_then_offers_training(window, tmp_path):
     assert bar.step.action == "train" and "train" in bar.label.text().lower()
 
 
-def test_next_step_connects_the_simulated_board_then_asks_to_record(window, tmp_path, qtbot):
+def test_next_step_connects_the_simulated_board_and_the_header_follows(window, tmp_path, qtbot):
     window.new_project(str(tmp_path / "new.tsproj"))
     device = window.pages["Device"]
     device.select_simulated()
     assert window.next_step.step.action == "connect"
+    assert "new.tsproj" in window.header.project.text()
+    assert "no board connected" in window.header.connection.text()
     window.next_step.button.click()
     assert device.session is not None
     assert window.next_step.step.action == "record"
+    assert "streaming from Simulated board" in window.header.connection.text()
+    deploy = window.pages["Deploy"]
+    deploy.target_combo.setCurrentIndex(deploy.target_combo.findData("host"))
+    assert deploy.target_combo.currentText().split(" (")[0] in window.header.board.text()
 
 
 def test_untrustworthy_data_is_named_in_app_gui_and_cli(window, tmp_path, bm_split_project):

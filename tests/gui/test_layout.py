@@ -14,6 +14,20 @@ from tinystudio.gui.main_window import STEPS, MainWindow
 SIZES = ((1366, 768), (1280, 720), (1024, 640))
 
 
+@pytest.fixture(autouse=True)
+def app_theme(qapp):
+    """The app's own style sheet, fonts and spacing (as ``tinystudio gui`` starts), undone afterwards."""
+    from tinystudio.gui import theme
+
+    style, palette, font, sheet = qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet()
+    theme.apply_theme(qapp, theme.LIGHT)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+
+
 def _check_every_page(qtbot, project_path: str, size: tuple[int, int]) -> list[str]:
     window = MainWindow(AppContext())
     qtbot.addWidget(window)
@@ -50,3 +64,40 @@ def test_pages_fit_with_recordings(qtbot, tmp_path, size):
 def test_pages_fit_with_a_trained_model_and_variants(qtbot, trained_copy, size):
     assert _check_every_page(qtbot, str(trained_copy), size) == []
 
+
+
+def test_confusion_matrix_names_never_run_into_each_other(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+
+    labels = [f"activity_number_{k}_with_a_long_name" for k in range(8)]
+    for width in (900, 420, 260):
+        matrix = ConfusionMatrixWidget()
+        qtbot.addWidget(matrix)
+        matrix.resize(width, 360)
+        matrix.show()
+        matrix.set_matrix(labels, [[int(i == j) * 5 for j in range(8)] for i in range(8)], "Run 1, test:")
+        QApplication.processEvents()
+        cell = 1 / matrix.plot.getViewBox().viewPixelSize()[0]
+        metrics = QFontMetrics(matrix.plot.font())
+        names = [name for _, name in matrix.plot.getAxis("bottom")._tickLevels[0]]
+        assert len(names) == 8
+        assert all(metrics.horizontalAdvance(n) <= cell for n in names), (width, cell, names)
+
+
+def test_live_plot_strips_have_no_scale_note(qtbot):
+    import numpy as np
+
+    from tinystudio.gui.widgets.capture_plot import CapturePlot
+
+    plot = CapturePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    plot.show()
+    plot.set_axes(["accX", "accY", "accZ"])
+    plot.show_frames(np.full((200, 3), 0.0004, dtype=np.float32) + np.linspace(0, 1e-4, 200)[:, None], 200, 50.0)
+    QApplication.processEvents()
+    for strip in plot._plots:
+        assert "x0.0" not in strip.getAxis("left").labelString()
+        assert "x1e" not in strip.getAxis("left").labelString()

@@ -33,6 +33,7 @@ from tinystudio.gui.guide import GuideDialog
 from tinystudio.gui.icon import app_icon
 from tinystudio.gui.shortcuts import SHORTCUTS, shortcuts_html
 from tinystudio.gui.theme import apply_plot_theme, restyle_plots
+from tinystudio.gui.widgets.header import StatusHeader
 from tinystudio.gui.widgets.next_step import NextStepBar
 
 # (sidebar title, module in tinystudio.gui.pages, class name)
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.next_step.triggered.connect(self.do_action)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
+        self.header = StatusHeader()
+        right.addWidget(self.header)
         right.addWidget(self.next_step)
         right.addWidget(self.stack, 1)
         central = QWidget()
@@ -118,6 +121,9 @@ class MainWindow(QMainWindow):
         connection = getattr(self.pages.get("Device"), "connection_changed", None)
         if connection is not None:
             connection.connect(self.update_next_step)
+        target = getattr(self.pages.get("Deploy"), "target_combo", None)
+        if target is not None:
+            target.currentIndexChanged.connect(lambda _i: self.update_next_step())
         self.context.project_changed.connect(self._update_title)
         self.context.project_changed.connect(self.statusBar().clearMessage)
         self.context.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -229,9 +235,16 @@ class MainWindow(QMainWindow):
         return True
 
     def update_next_step(self) -> None:
+        """The header's facts and the next step, from the project and the Device and Deploy steps."""
         device = self.pages.get("Device")
         connected = getattr(device, "session", None) is not None
         self.next_step.show_step(next_step(self.context.project, connected))
+        port = device.selected_port() if connected and hasattr(device, "selected_port") else None
+        target = getattr(self.pages.get("Deploy"), "target_combo", None)
+        project = self.context.project
+        self.header.show_facts(project.path.name if project is not None else None,
+                               target.currentText() if target is not None else None,
+                               (port.label if port is not None else "a board") if connected else None)
 
     def do_action(self, name: str) -> None:
         """Run one of the loop's actions on its step (the next-step button and the Run menu)."""

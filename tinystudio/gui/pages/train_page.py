@@ -23,6 +23,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
+from tinystudio.gui.theme import current
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.panes import panes
@@ -30,8 +31,6 @@ from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
-
-WARNING_COLOUR = "#b35900"
 
 
 class _EpochBridge(QObject):
@@ -57,7 +56,7 @@ class TrainPage(JobPage):
         self.size_label.setWordWrap(True)
         self.trust_label = QLabel("")
         self.trust_label.setWordWrap(True)
-        self.trust_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.trust_label.setStyleSheet(f"color: {current().warning};")
         self.trust_label.setToolTip("Why the next run's accuracy would not be trustworthy")
         settings = QWidget()  # warnings, sizes and the form scroll together: none of them can grow the page
         settings_layout = QVBoxLayout(settings)
@@ -71,7 +70,7 @@ class TrainPage(JobPage):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(FormScrollArea(settings), 1)
 
-        self.sample_combo = compact_combo(QComboBox(), 16)
+        self.sample_combo = compact_combo(QComboBox(), 8)
         self.preview = DspPreviewWidget()
         self.train_button = QPushButton("Train")
         self.curves = TrainCurvesWidget()
@@ -83,7 +82,7 @@ class TrainPage(JobPage):
         preview_box = QWidget()
         pl = QVBoxLayout(preview_box)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Preview sample"))
+        row.addWidget(QLabel("Features of"))
         row.addWidget(self.sample_combo, 1)
         pl.addLayout(row)
         pl.addWidget(self.preview, 1)
@@ -101,7 +100,7 @@ class TrainPage(JobPage):
         matrix_box = QWidget()
         ml = QVBoxLayout(matrix_box)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Confusion matrix on"))
+        row.addWidget(QLabel("Matrix on"))
         row.addWidget(self.split_combo)
         row.addStretch(1)
         ml.addLayout(row)

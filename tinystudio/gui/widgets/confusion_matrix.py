@@ -104,9 +104,14 @@ class ConfusionMatrixWidget(QWidget):
         px = self.plot.getViewBox().viewPixelSize()[0]
         cell = int(1 / px) if px > 0 else 60
         left_px = max(48, min(160, self.width() // 4))
+        numbered = cell - 6 < metrics.horizontalAdvance("Wm…")  # too narrow even for two letters
         for side, room in (("bottom", cell - 6), ("left", left_px)):
-            room = max(room, metrics.horizontalAdvance("Wm…"))
-            names = [metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in self._labels]
+            if numbered and side == "bottom":  # columns by number; the rows say which number is which
+                names = [str(k + 1) for k in range(len(self._labels))]
+            else:
+                prefixes = [f"{k + 1} " if numbered else "" for k in range(len(self._labels))]
+                names = [metrics.elidedText(p + n, Qt.TextElideMode.ElideRight, room)
+                         for p, n in zip(prefixes, self._labels, strict=True)]
             axis = self.plot.getAxis(side)
             axis.setStyle(hideOverlappingLabels=False)
             axis.setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])

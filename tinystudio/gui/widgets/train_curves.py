@@ -11,7 +11,7 @@ SERIES = (("loss", "loss", "#1f77b4"), ("val_loss", "loss", "#ff7f0e"),
           ("accuracy", "accuracy", "#1f77b4"), ("val_accuracy", "accuracy", "#ff7f0e"))
 
 
-AXIS_UNITS = {"loss": "cross-entropy", "accuracy": "share of windows (1 = all right)"}
+AXIS_UNITS = {"loss": "cross-entropy", "accuracy": "share right"}
 
 
 class TrainCurvesWidget(QWidget):
