@@ -3,13 +3,47 @@ board is streaming on the Device step, so the user always knows what the figures
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from tinystudio.gui.theme import current
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+class _Fact(QLabel):
+    """A one-line label that ends in "…" when it has less room than its text (full text in the tooltip);
+    its bold caption comes first."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.caption = caption
+        self.value = ""
+        self.colour: str | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_value(self, value: str, colour: str | None = None) -> None:
+        self.value, self.colour = value, colour
+        self.setText(f"{self.caption} {value}")  # for sizeHint, accessibility and tests
+        self.update()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(40, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        bold = self.font()
+        bold.setBold(True)
+        painter.setFont(bold)
+        rect = self.contentsRect()
+        caption = f"{self.caption} " if self.caption else ""
+        used = painter.fontMetrics().horizontalAdvance(caption)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter), caption)
+        painter.setFont(self.font())
+        if self.colour:
+            painter.setPen(self.colour)
+        room = max(0, rect.width() - used)
+        text = painter.fontMetrics().elidedText(self.value, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(rect.adjusted(used, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), text)
 
 
 class StatusHeader(QFrame):
@@ -18,28 +52,26 @@ class StatusHeader(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("StatusHeader")
-        self.project = QLabel()
-        self.board = QLabel()
-        self.connection = QLabel()
+        self.project = _Fact("Project:")
+        self.board = _Fact("Board:")
+        self.connection = _Fact("")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
-        layout.addWidget(self.project, 2)
-        layout.addWidget(self.board, 2)
-        layout.addWidget(self.connection, 2)
-        for label in (self.project, self.board, self.connection):
-            label.setMinimumWidth(60)  # long names are cut, never widen the window (full text in tooltip)
+        layout.addWidget(self.project, 3)
+        layout.addWidget(self.board, 3)
+        layout.addWidget(self.connection, 3)
         self.show_facts(None, None, None)
 
     def show_facts(self, project: str | None, board: str | None, connection: str | None) -> None:
         """``project`` file name, ``board`` title, ``connection`` (None: not connected)."""
         theme = current()
-        self.project.setText(f"<b>Project:</b> {_escape(project) if project else 'none open'}")
+        self.project.set_value(project or "none open")
         self.project.setToolTip(project or "Open or create a project in the File menu")
-        short = board.split(" (")[0] if board else "-"  # the counter note stays in the tooltip
-        self.board.setText(f"<b>Board:</b> {_escape(short)}")
+        self.board.set_value(board.split(" (")[0] if board else "-")  # the counter note is in the tooltip
         self.board.setToolTip(f"The Deploy step builds for {board}" if board else "")
-        colour = theme.ok if connection else theme.muted
-        state = f"streaming from {_escape(connection)}" if connection else "no board connected"
-        self.connection.setText(f"<span style='color:{colour}'>●</span> {state}")
+        if connection:
+            self.connection.set_value(f"● streaming from {connection}", theme.ok)
+        else:
+            self.connection.set_value("○ no board connected", theme.muted)
         self.connection.setToolTip("Live signals on the Device step" if connection else
                                    "Connect a board (or the simulated board) on the Device step")
