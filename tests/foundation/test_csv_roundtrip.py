@@ -9,8 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinystudio.core.formats import export_samples, import_files
-from tinystudio.core.formats.csv_layout import header_cell
-from tinystudio.core.formats.csv_text import tokenize
 from tinystudio.core.store import Project
 
 _PIECES = [",", '"', '""', "\n", "\r", "\r\n", "\x1b[31m", "\x1b[0m", "\x1b]0;t\x07", ";", "\t", " ", "é", "日本",
@@ -48,12 +46,16 @@ def test_csv_export_then_import_gives_identical_samples(labels, groups, axes, un
 
 
 def test_quoted_fields_read_as_csv_readers_read_them():
+    from tinystudio.core.formats.csv_text import tokenize
+
     fields, quoted, complete = tokenize('1.5, "a ""b"", c" ,"x\ny",plain ', ",")
     assert complete and fields == ["1.5", 'a "b", c', "x\ny", "plain"] and quoted == [False, True, True, False]
     assert tokenize('1,"open', ",")[2] is False
 
 
 def test_header_cells_with_units_and_roles():
+    from tinystudio.core.formats.csv_layout import header_cell
+
     assert (header_cell("accX [g]").name, header_cell("accX [g]").unit) == ("accX", "g")
     assert header_cell("Time (s)").role == "time" and header_cell("millis()").role == "time"
     assert header_cell("t[]").role == "signal" and header_cell("label[]").role == "signal"
