@@ -10,6 +10,8 @@ from tinystudio.core.errors import UserError
 
 SKIP_KEY = "non-finite"
 """Key of the rows left out in an import's skipped counts."""
+HINT = "; import with --drop-nonfinite to leave such rows out"
+"""How a refusal ends; a front end with its own control for this may replace it."""
 
 
 def bad_rows(values: np.ndarray) -> np.ndarray:
@@ -25,7 +27,4 @@ def to_float32(values: np.ndarray) -> np.ndarray:
 
 def refusal(where: str, column: str, text: str) -> UserError:
     """The one-line refusal for a non-finite value at ``where`` (file and row) in ``column``."""
-    return UserError(
-        f"{where}, column {column!r}: {text[:40]!r} is not a finite number; "
-        "import with --drop-nonfinite to leave such rows out"
-    )
+    return UserError(f"{where}, column {column!r}: {text[:40]!r} is not a finite number{HINT}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from tinystudio.app import samples
 from tinystudio.app.export import EXPORT_FORMATS, export
 from tinystudio.app.formatting import fmt_span
-from tinystudio.app.importing import FILE_FILTER, import_files
+from tinystudio.app.importing import FILE_FILTER, NONFINITE_HINT, import_files
 from tinystudio.app.samples import SPLITS, UNASSIGNED
 from tinystudio.app.split import DEFAULT_RATIOS_TEXT, SplitReport, label_split_counts, split
 from tinystudio.core.errors import UserError
@@ -183,6 +184,10 @@ class DataPage(QWidget):
 
         self.progress = QProgressBar()
         self.progress.setVisible(False)
+        self.drop_nonfinite_button = QPushButton("Import again without the rows holding nan or inf")
+        self.drop_nonfinite_button.setVisible(False)  # offered only after an import refused such values
+        self.drop_nonfinite_button.clicked.connect(self.import_dropping_nonfinite)
+        self._last_import: list[str] = []
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.summary = QLabel("")
@@ -228,6 +233,7 @@ class DataPage(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        layout.addWidget(self.drop_nonfinite_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         context.samples_changed.connect(self.refresh)
         context.project_changed.connect(self._on_project_changed)
@@ -466,19 +472,28 @@ class DataPage(QWidget):
         if files:
             self.import_paths(files)
 
-    def import_paths(self, paths: list[str]) -> Worker | None:
-        """Import in a worker thread with a progress bar; errors leave the project unchanged."""
+    def import_paths(self, paths: list[str], drop_nonfinite: bool = False) -> Worker | None:
+        """Import in a worker thread with a progress bar; errors leave the project unchanged.
+
+        ``drop_nonfinite`` leaves out rows holding nan or inf instead of refusing the files.
+        """
         project = self.context.project
         if project is None or (self.worker is not None and self.worker.isRunning()):
             return None
+        self._last_import = list(paths)
+        self.drop_nonfinite_button.setVisible(False)
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self.message.setText(f"Importing {len(paths)} file(s)…")
         self.worker = run_in_thread(
-            import_files, project, paths,
+            import_files, project, paths, drop_nonfinite=drop_nonfinite,
             on_progress=self._on_progress, on_done=self._on_imported, on_error=self._on_failed,
         )
         return self.worker
+
+    def import_dropping_nonfinite(self) -> Worker | None:
+        """The user saw which value was not finite and chose to import without such rows."""
+        return self.import_paths(self._last_import, drop_nonfinite=True)
 
     def _on_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 100))
@@ -491,7 +506,10 @@ class DataPage(QWidget):
 
     def _on_failed(self, text: str) -> None:
         self.progress.setVisible(False)
+        nonfinite = NONFINITE_HINT in text
+        text = escape(text.replace(NONFINITE_HINT, ""), quote=False)
         self.message.setText(f"<span style='color:#c00'>Import failed, nothing was added: {text}</span>")
+        self.drop_nonfinite_button.setVisible(nonfinite)
 
     def choose_export(self) -> None:
         if self.context.project is None:
