@@ -151,3 +151,22 @@ def test_file_dialogs_start_in_the_last_folder_and_hide_project_caches(qtbot, tm
         proxy.mapFromSource(root)))}
     assert "a.tsproj" in shown and "plain" in shown
     assert "a.tsproj-cache" not in shown
+
+
+def test_relabel_dialog_starts_with_the_samples_own_label(window, tmp_path, qtbot):
+    from PySide6.QtCore import QTimer
+
+    window.open_project(str(make_project(tmp_path / "p.tsproj", ["idle", "shake"])))
+    page = window.show_step("Data")
+    page.table.selectRow(1)
+    assert page.model.rows[1].label == "shake"
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog.textValue())
+        dialog.reject()
+
+    QTimer.singleShot(200, answer)
+    page.ask_relabel()
+    assert seen == ["shake"]
