@@ -25,6 +25,9 @@ class ConfusionMatrixWidget(QWidget):
         super().__init__(parent)
         self.title = QLabel("No results yet")
         self.title.setWordWrap(True)
+        # room for two lines from the start, so the page does not jump when a result's title wraps
+        self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing())
+        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMinimumHeight(160)  # fits beside the curves on a 640 px high screen
         self.plot.setMenuEnabled(False)
