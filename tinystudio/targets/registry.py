@@ -122,16 +122,16 @@ BOARDS: tuple[BoardSpec, ...] = (
     ),
     _emulated(
         "mps2-an500", "Cortex-M7 on QEMU mps2-an500", "Cortex-M7", 25_000_000, 1024, 256,
-        CortexMFirmware("mps2-an500", _M7, (_ZIG_HARD, "cortex_m7"), _CMSDK),
+        CortexMFirmware("mps2-an500", _M7, (_ZIG_HARD, "cortex_m7+fp_armv8d16"), _CMSDK),
     ),
     _emulated(
         "mps2-an505", "Cortex-M33 on QEMU mps2-an505", "Cortex-M33", 20_000_000, 1024, 256,
-        CortexMFirmware("mps2-an505", _M33, (_ZIG_HARD, "cortex_m33"), _CMSDK,
+        CortexMFirmware("mps2-an505", _M33, (_ZIG_HARD, "cortex_m33+dsp+fp_armv8d16sp"), _CMSDK,
                         flash_origin=0x1000_0000, ram_origin=0x3800_0000),
     ),
     _emulated(
         "mps3-an547", "Cortex-M55 with Helium on QEMU mps3-an547", "Cortex-M55", 32_000_000, 512, 256,
-        CortexMFirmware("mps3-an547", _M55, (_ZIG_HARD, "cortex_m55"), _CMSDK),
+        CortexMFirmware("mps3-an547", _M55, (_ZIG_HARD, "cortex_m55+mve_fp+fp_armv8d16"), _CMSDK),
     ),
     BoardSpec(
         name="host",
