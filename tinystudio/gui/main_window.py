@@ -35,6 +35,7 @@ from tinystudio.gui.shortcuts import SHORTCUTS, shortcuts_html
 from tinystudio.gui.theme import apply_plot_theme, restyle_plots
 from tinystudio.gui.widgets.header import StatusHeader
 from tinystudio.gui.widgets.next_step import NextStepBar
+from tinystudio.gui.widgets.panes import column
 
 # (sidebar title, module in tinystudio.gui.pages, class name)
 STEPS: tuple[tuple[str, str, str], ...] = (
@@ -102,16 +103,11 @@ class MainWindow(QMainWindow):
 
         self.next_step = NextStepBar()
         self.next_step.triggered.connect(self.do_action)
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
         self.header = StatusHeader()
-        right.addWidget(self.header)
-        right.addWidget(self.next_step)
-        right.addWidget(self.stack, 1)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.sidebar)
-        layout.addLayout(right, 1)
+        layout.addWidget(column(self.header, self.next_step, self.stack), 1)
         self.setCentralWidget(central)
         self._build_menu()
         for signal in (self.context.project_changed, self.context.samples_changed, self.context.runs_changed,

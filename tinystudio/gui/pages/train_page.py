@@ -26,7 +26,7 @@ from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.theme import current
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
-from tinystudio.gui.widgets.panes import panes
+from tinystudio.gui.widgets.panes import column, panes
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
@@ -58,12 +58,8 @@ class TrainPage(JobPage):
         self.trust_label.setWordWrap(True)
         self.trust_label.setStyleSheet(f"color: {current().warning};")
         self.trust_label.setToolTip("Why the next run's accuracy would not be trustworthy")
-        settings = QWidget()  # warnings, sizes and the form scroll together: none of them can grow the page
-        settings_layout = QVBoxLayout(settings)
-        settings_layout.setContentsMargins(0, 0, 0, 0)
-        settings_layout.addWidget(self.trust_label)
-        settings_layout.addWidget(self.size_label)
-        settings_layout.addWidget(self.form, 1)
+        # warnings, sizes and the form scroll together: none of them can grow the page
+        settings = column(self.trust_label, self.size_label, self.form)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.suggest_button)

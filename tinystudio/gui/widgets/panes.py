@@ -6,6 +6,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 
+def column(*widgets: QWidget) -> QWidget:
+    """``widgets`` stacked top to bottom without margins; the last one takes the extra height."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for i, w in enumerate(widgets):
+        layout.addWidget(w, 1 if i == len(widgets) - 1 else 0)
+    return holder
+
+
 def panes(orientation: Qt.Orientation, *widgets: QWidget, grow: int | None = None) -> QSplitter:
     """A splitter holding ``widgets`` in order; the one at index ``grow`` takes the extra room."""
     splitter = QSplitter(orientation)
