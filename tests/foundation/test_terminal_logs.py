@@ -107,3 +107,18 @@ def test_chatter_only_file_is_still_refused(tmp_path):
     with Project.create(tmp_path / "p.tsproj") as p:
         with pytest.raises(UserError, match="no data rows"):
             import_files(p, [path])
+
+
+@pytest.mark.parametrize("axes", [None, ["accX", "accY", "accZ"]])
+def test_first_line_cut_short_by_the_serial_link_is_skipped(tmp_path, axes):
+    path = tmp_path / "cut.csv"
+    path.write_text("ax,ay,az\r\n.98,0.02\r\n0.01,0.02,0.98\r\n0.03,0.01,0.97\r\n", encoding="utf-8")
+    headerless = tmp_path / "cut2.csv"
+    headerless.write_text("2,0.98\r\n0.01,0.02,0.98\r\n0.03,0.01,0.97\r\n", encoding="utf-8")
+    with Project.create(tmp_path / "p.tsproj") as p:
+        report = import_files(p, [path, headerless], rate_hz=10, axes=axes)
+        a, b = p.samples()
+        assert a.axis_names == ("ax", "ay", "az") and b.axis_names == tuple(axes or ("axis1", "axis2", "axis3"))
+        for info in (a, b):
+            np.testing.assert_array_equal(p.load_signal(info.id), np.float32([[0.01, 0.02, 0.98], [0.03, 0.01, 0.97]]))
+        assert report.skipped_lines["truncated"] == 2

@@ -103,6 +103,8 @@ class _Reader:
         self.layout: Layout | None = None
         self.header_line: str | None = None
         self.candidates: list[_Candidate] = []
+        # until a second data row confirms the first: the candidates and noise count to go back to
+        self.first_row: tuple[list[_Candidate], int] | None = None
         self.spool: Spool | None = None
         self.segments: list[_Segment] = []
         self.current: _Segment | None = None
@@ -144,6 +146,10 @@ class _Reader:
                     if not any(_is_number(f) for f in shown):
                         self.skipped["noise"] += 1
                         continue
+                    if (self.first_row is not None and self.header_line is None and self.spool is None
+                            and len(self.batch_meta) == 1 and len(shown) > len(self.layout.columns)):
+                        self._first_row_was_cut(lineno, line, fields, quoted)
+                        continue
                     if pending_ragged is not None:
                         self._ragged(*pending_ragged)
                     pending_ragged = (lineno, len(shown))  # tolerated only as the very last line
@@ -151,6 +157,7 @@ class _Reader:
                 if pending_ragged is not None:
                     self._ragged(*pending_ragged)
                 self.batch_meta.append((lineno, line, fields))
+                self.first_row = None
                 if len(self.batch_meta) >= _BATCH:
                     self._flush_batch()
             self._flush_batch()
@@ -188,6 +195,10 @@ class _Reader:
                 del self.candidates[0]
                 self.skipped["noise"] += 1
             return
+        if self.options.axes is not None and header is None and len(self.options.axes) != len(fields) \
+                and not self.skipped["truncated"]:
+            self.skipped["truncated"] += 1  # the first reading, cut short by the serial link
+            return
         # every text line before the data but the header is chatter: a 'Script started' line, a boot banner
         self.skipped["noise"] += len(self.candidates) - (header is not None)
         if header is not None:
@@ -197,8 +208,24 @@ class _Reader:
                 self.notes.append("names given for the axes are not used: the file has a header row")
         else:
             self.layout = self._headerless(len(fields), sep)
+        self.first_row = (self.candidates, self.skipped["noise"])
         self.candidates = []
         self.batch_meta.append((lineno, line, fields if quoted is not None else None))
+
+    def _first_row_was_cut(
+        self, lineno: int, line: str, fields: list[str] | None, quoted: list[bool] | None
+    ) -> None:
+        """The first data row disagrees with the second: a line the serial link cut short, as a log's first
+        line often is. It is skipped and the layout is decided again from the second row."""
+        assert self.first_row is not None
+        self.candidates, self.skipped["noise"] = self.first_row
+        self.first_row = None
+        self.batch_meta = []
+        self.layout = None
+        self.header_line = None
+        self.skipped["truncated"] += 1
+        self._before_data(lineno, line, fields, quoted)
+        self.first_row = None  # the decision is final now
 
     def _headerless(self, columns: int, sep: str | None) -> Layout:
         names = self.options.axes
