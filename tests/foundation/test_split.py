@@ -94,3 +94,73 @@ def test_warns_when_a_label_has_too_few_recordings(tmp_path_factory):
 def test_bad_ratios(text):
     with pytest.raises(UserError):
         parse_ratios(text)
+
+
+def _grouped(tmp_path_factory, per_group: dict[str, int], labels=("wave", "idle")):
+    """Recordings of each label by each group (person), as a small gesture project would have them."""
+    p = Project.create(tmp_path_factory.mktemp("groups") / "p.tsproj")
+    for group, n in per_group.items():
+        for i in range(n):
+            p.add_sample(ONE, 10, ["a"], labels[i % len(labels)], group=group)
+    return p
+
+
+def _groups_per_split(p):
+    out = defaultdict(set)
+    for s in p.samples():
+        out[s.split].add(s.group)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_four_recorders_give_every_split_a_person(tmp_path_factory, seed):
+    # four people with about 20 recordings each: before, all of them went to train and validation
+    with _grouped(tmp_path_factory, {"ann": 20, "bob": 19, "cem": 20, "dia": 19}) as p:
+        report = assign_splits(p, seed=seed)
+        homes = _groups_per_split(p)
+        assert all(len(homes[sp]) >= 1 for sp in SPLITS), dict(homes)
+        assert not any("only" in w and "group" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_three_groups_one_per_split(tmp_path_factory, seed):
+    with _grouped(tmp_path_factory, {"p1": 12, "p2": 12, "p3": 12}) as p:
+        assign_splits(p, seed=seed)
+        assert sorted(len(v) for v in _groups_per_split(p).values()) == [1, 1, 1]
+
+
+@_settings
+@given(sizes=st.lists(st.integers(1, 15), min_size=3, max_size=9), seed=st.integers(0, 50))
+def test_enough_groups_fill_every_split_and_adding_keeps_them(tmp_path_factory, sizes, seed):
+    with _grouped(tmp_path_factory, {f"g{i}": n for i, n in enumerate(sizes)}) as p:
+        assign_splits(p, seed=seed)
+        before = {s.id: s.split for s in p.samples()}
+        assert all(_groups_per_split(p)[sp] for sp in SPLITS)
+        p.add_sample(ONE, 10, ["a"], "wave", group="g0")
+        p.add_sample(ONE, 10, ["a"], "wave", group="newcomer")
+        assign_splits(p, seed=seed)
+        assert all(p.sample_info(i).split == sp for i, sp in before.items())
+        assert all(len(v) == 1 for v in _homes_by_group(p).values())
+
+
+def _homes_by_group(p):
+    homes = defaultdict(set)
+    for s in p.samples():
+        homes[s.group].add(s.split)
+    return homes
+
+
+def test_two_groups_warning_names_the_groups(tmp_path_factory):
+    with _grouped(tmp_path_factory, {"ann": 10, "bob": 10}) as p:
+        report = assign_splits(p)
+        text = " ".join(report.warnings)
+        assert "only 2 groups ('ann', 'bob') for 3 splits" in text
+        assert "record more" not in text  # the cause is the groups, not the number of recordings
+        homes = _groups_per_split(p)
+        assert len(homes["train"]) == 1 and len(homes["test"]) == 1  # one person to learn, one to test on
+
+
+def test_single_recording_label_warning(tmp_path_factory):
+    with _project(tmp_path_factory, {"rare": 1, "common": 30}) as p:
+        report = assign_splits(p)
+        assert any(w.startswith("label 'rare' has 1 recording: it can only be in 1 split") for w in report.warnings)

@@ -1,9 +1,11 @@
 """Leakage-free train/validation/test assignment: stratified by label, whole recordings and groups.
 
 A unit of assignment is a whole group (person, session, device) when the sample has a group key, else a
-whole recording, so no window and no person can leak from training into testing. Samples already
-assigned stay where they are (adding data never moves old data); ``rebalance`` redoes the automatic
-assignments, and manual moves always stick.
+whole recording, so no window and no person can leak from training into testing. With at least as many
+groups as splits, every split gets at least one group first (a test split without a person of its own
+would say nothing about new people). Samples already assigned stay where they are (adding data never
+moves old data); ``rebalance`` redoes the automatic assignments, and manual moves always stick. The
+warnings name the cause: too few groups, or too few recordings or groups of one label.
 """
 
 from __future__ import annotations
@@ -110,6 +112,10 @@ def assign_splits(
     rng = random.Random(seed)
     rng.shuffle(pending)
     pending.sort(key=lambda item: -len(item[1]))  # big groups first; stable keeps the shuffle for ties
+    homes = {s.group: home for s in samples if s.group and (home := assignment.get(s.id, current[s.id]))}
+    for split, members in _seed_empty_splits(pending, homes, counts, totals, fractions):
+        for m in members:
+            assignment[m.id] = split
     for _key, members in pending:
         unit_labels = Counter(m.label or _UNLABELLED for m in members)
         best = _best_split(unit_labels, counts, totals, fractions)
@@ -133,6 +139,48 @@ def assign_splits(
     return report
 
 
+def _seed_empty_splits(
+    pending: list[tuple[tuple[str, str], list[SampleInfo]]],
+    placed: dict[str, str],
+    counts: dict[str, Counter[str]],
+    totals: Counter[str],
+    fractions: Sequence[float],
+) -> list[tuple[str, list[SampleInfo]]]:
+    """Give each wanted split that holds no group yet one pending group (with fewer groups than splits:
+    train and test, then validation).
+
+    ``placed`` maps groups that already live in a split to it. Removes the chosen groups from ``pending``
+    and counts them; the smallest splits choose first, each the group whose labels best fill its targets.
+    Returns (split, members) for the caller to assign.
+    """
+    frac = dict(zip(SPLITS, fractions, strict=True))
+    groups = set(placed) | {k[1] for k, _ms in pending if k[0] == "group"}
+    # too few groups for every split: train first, then test (what the user reads), then validation
+    wanted = [sp for sp in ("train", "test", "validation") if frac[sp] > 0][: len(groups)]
+    if len(wanted) < 2:
+        return []
+    wanted.sort(key=lambda sp: frac[sp])
+    held = set(placed.values())
+    chosen: list[tuple[str, list[SampleInfo]]] = []
+    for split in wanted:
+        candidates = [item for item in pending if item[0][0] == "group"]
+        if split in held or not candidates:
+            continue
+
+        def cost(item: tuple[tuple[str, str], list[SampleInfo]], split: str = split) -> float:
+            unit = Counter(m.label or _UNLABELLED for m in item[1])
+            have = counts[split]
+            return sum((have[lb] + n - frac[split] * totals[lb]) ** 2 - (have[lb] - frac[split] * totals[lb]) ** 2
+                       for lb, n in unit.items())
+
+        best = min(candidates, key=cost)
+        pending.remove(best)
+        counts[split].update(Counter(m.label or _UNLABELLED for m in best[1]))
+        chosen.append((split, best[1]))
+        held.add(split)
+    return chosen
+
+
 def _best_split(
     unit: Counter[str], counts: dict[str, Counter[str]], totals: Counter[str], fractions: Sequence[float]
 ) -> str:
@@ -152,15 +200,47 @@ def _best_split(
 
 
 def _add_warnings(report: SplitReport, samples: list[SampleInfo], fractions: Sequence[float]) -> None:
+    """Warnings that name the cause: too few groups for the splits, or a label with too few recordings or
+    groups to reach every split, or a group split by manual moves."""
     wanted = [sp for sp, f in zip(SPLITS, fractions, strict=True) if f > 0]
+    groups = sorted({s.group for s in samples if s.group})
+    used = {s.split for s in samples if s.group and s.split}
+    few_groups = bool(groups) and len(groups) < len(wanted)
+    if few_groups:
+        missing = [sp for sp in wanted if sp not in used]
+        names = ", ".join(repr(g) for g in groups)
+        report.warnings.append(
+            f"only {len(groups)} group{'s' if len(groups) != 1 else ''} ({names}) for {len(wanted)} splits: "
+            f"{_join(missing) or 'one split'} {'has' if len(missing) != 2 else 'have'} no group of its own, as a "
+            "group stays in one split; cross-validate (one group left out at a time) for an accuracy on new "
+            "people, or record another group")
+    elif groups and len(groups) >= len(wanted) and (empty := [sp for sp in wanted if sp not in used]):
+        report.warnings.append(
+            f"{_join(empty)} {'has' if len(empty) == 1 else 'have'} no group: earlier assignments stay where "
+            "they are; rebalance to give every split one")
+    recordings: Counter[str] = Counter(s.label or _UNLABELLED for s in samples)
+    units: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for s in samples:
+        units[s.label or _UNLABELLED].add(_unit_key(s))
     for label, row in sorted(report.counts.items()):
         missing = [sp for sp in wanted if row.get(sp, 0) == 0]
-        if missing:
-            total = sum(row.values())
-            report.warnings.append(
-                f"label {label or '(unlabelled)'!r} has {total} recording(s): none in {', '.join(missing)}; "
-                "record more for a fair evaluation"
-            )
+        if not missing:
+            continue
+        name = repr(label) if label else "(unlabelled)"
+        n, grouped = recordings[label], [k for k in units[label] if k[0] == "group"]
+        if n < len(wanted):
+            cause = (f"has {n} recording{'s' if n != 1 else ''}: it can only be in {n} split{'s' if n != 1 else ''}"
+                     f" (none in {_join(missing)}); record more")
+        elif len(units[label]) < len(wanted):
+            if few_groups and len(grouped) == len(groups):
+                continue  # said once for all labels above
+            cause = (f"comes from only {len(grouped)} group{'s' if len(grouped) != 1 else ''} "
+                     f"({', '.join(repr(k[1]) for k in sorted(grouped))}) and a group stays in one split: none in "
+                     f"{_join(missing)}; record it with another person or session")
+        else:
+            cause = (f"has none in {_join(missing)}: its recordings went to the other splits to keep the ratios "
+                     "(earlier assignments stay); rebalance or record more")
+        report.warnings.append(f"label {name} {cause}")
     homes: dict[str, set[str]] = defaultdict(set)
     for s in samples:
         if s.group and s.split:
@@ -170,3 +250,9 @@ def _add_warnings(report: SplitReport, samples: list[SampleInfo], fractions: Seq
             report.warnings.append(
                 f"group {group!r} is in {', '.join(sorted(splits))} because of manual moves: windows may leak"
             )
+
+
+def _join(names: Sequence[str]) -> str:
+    """'test', 'validation and test'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
