@@ -10,14 +10,29 @@ from tinystudio.app import train as train_app
 from tinystudio.app.trust import data_warnings
 from tinystudio.cli.common import open_project
 from tinystudio.core.dsp import BLOCKS
-from tinystudio.core.impulse import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_LEARNING_RATE, SHORT_POLICIES
+from tinystudio.core.impulse import (
+    MAX_BATCH_SIZE,
+    MAX_EPOCHS,
+    MAX_LEARNING_RATE,
+    SHORT_POLICIES,
+    ImpulseConfig,
+)
 from tinystudio.core.limits import MAX_WINDOW_MS, arg, finite_positive, positive_int
 from tinystudio.core.models import PRESETS
+from tinystudio.core.store import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("train", help="train a model on the project's train split")
     p.add_argument("project")
+    add_impulse_arguments(p)
+    p.add_argument("--name", default="", help="a name for the run")
+    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    p.set_defaults(func=run)
+
+
+def add_impulse_arguments(p: argparse.ArgumentParser) -> None:
+    """The impulse flags ``train`` and ``crossval`` share (every default comes from the data)."""
     p.add_argument("--window-ms", type=arg(finite_positive, "--window-ms", MAX_WINDOW_MS),
                    help="window length in ms (default: from the data)")
     p.add_argument("--stride-ms", type=arg(finite_positive, "--stride-ms", MAX_WINDOW_MS),
@@ -30,18 +45,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=arg(positive_int, "--batch-size", MAX_BATCH_SIZE))
     p.add_argument("--early-stopping", type=int, metavar="PATIENCE", help="stop after N epochs without progress")
     p.add_argument("--seed", type=int)
-    p.add_argument("--name", default="", help="a name for the run")
-    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
-    p.set_defaults(func=run)
+
+
+def impulse_from_arguments(project: Project, args: argparse.Namespace) -> ImpulseConfig:
+    """The data's default impulse with the flags' changes."""
+    return train_app.with_changes(
+        train_app.default_impulse(project), window_ms=args.window_ms, stride_ms=args.stride_ms,
+        short=args.short, dsp=args.dsp, model=args.model, epochs=args.epochs, learning_rate=args.lr,
+        batch_size=args.batch_size, early_stopping=args.early_stopping, seed=args.seed,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        impulse = train_app.with_changes(
-            train_app.default_impulse(project), window_ms=args.window_ms, stride_ms=args.stride_ms,
-            short=args.short, dsp=args.dsp, model=args.model, epochs=args.epochs, learning_rate=args.lr,
-            batch_size=args.batch_size, early_stopping=args.early_stopping, seed=args.seed,
-        )
+        impulse = impulse_from_arguments(project, args)
         w, d, m = impulse.window, impulse.dsp, impulse.model
 
         def on_epoch(s: train_app.EpochStats) -> None:

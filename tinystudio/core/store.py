@@ -230,6 +230,23 @@ class Project:
             raise
         return project
 
+    def snapshot(self, path: str | os.PathLike[str]) -> Project:
+        """A consistent copy of the project in a new file, opened: work on it (another split, say) leaves
+        this project untouched. Uses SQLite's backup, so a recording in progress does not tear the copy."""
+        target = Path(path).absolute()
+        if target.exists():
+            raise UserError(f"{target} already exists")
+        dest = sqlite3.connect(target)
+        try:
+            with self._lock:
+                self._conn.backup(dest)
+        except sqlite3.Error as exc:
+            dest.close()
+            target.unlink(missing_ok=True)
+            raise self._error(exc) or UserError(f"could not copy {self.path} ({exc})") from exc
+        dest.close()
+        return Project.open(target)
+
     @staticmethod
     def _connect(p: Path, read_only: bool = False) -> sqlite3.Connection:
         """Connect without changing the file: the journal mode is only set once the file is known to be ours."""

@@ -1,0 +1,64 @@
+"""Cross-validate: grouped k-fold (leave groups out) on the project's labelled recordings with the current
+impulse, stored in the project so the Train page shows it again after reopening. The Train page's
+Cross-validate button and ``tinystudio crossval`` call the same function and store the same result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tinystudio.app.train import complete
+from tinystudio.core import crossval as core
+from tinystudio.core.crossval import CrossValResult, FoldFit
+from tinystudio.core.impulse import ImpulseConfig
+from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.core.store import Project
+
+__all__ = ["CrossValResult", "cross_validate", "latest", "lines", "summary"]
+
+
+def cross_validate(
+    project: Project,
+    impulse: ImpulseConfig,
+    k: int | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    fit: FoldFit | None = None,
+    name: str = "",
+) -> CrossValResult:
+    """Cross-validate ``impulse`` (folds dealt with its seed) and store the result as a ``crossval`` run.
+
+    ``k`` defaults to one fold per group up to five groups, else five (see ``core.crossval``).
+    """
+    impulse = complete(impulse.validate())
+    result = core.cross_validate(project, impulse, k, progress, cancel, fit=fit, seed=impulse.model.seed)
+    core.store(project, result, name)
+    return result
+
+
+def latest(project: Project) -> CrossValResult | None:
+    """The project's last stored cross-validation (None when there is none)."""
+    return core.latest(project)
+
+
+def summary(result: CrossValResult) -> dict[str, Any]:
+    """The CLI's JSON object: method, folds with held-out groups and accuracy, mean and spread."""
+    out = result.to_dict()
+    out.pop("config", None)
+    return out
+
+
+def lines(result: CrossValResult) -> list[str]:
+    """The result as a small table for people: one row per fold, then mean ± std (min to max)."""
+    rows = [f"{result.method}, {result.k} folds (seed {result.seed})",
+            f"{'fold':>4}  {'accuracy':>8}  {'windows':>7}  {'train':>5}  held out"]
+    for fold, score in zip(result.folds, result.scores, strict=True):
+        rows.append(f"{fold.index + 1:>4}  {score.accuracy:>8.3f}  {score.windows:>7}  {fold.train_samples:>5}  "
+                    f"{', '.join(fold.held_out)}")
+    acc = result.summary()
+    if acc is not None:
+        rows.append(f"accuracy {acc['mean']:.3f} ± {acc['std']:.3f} (min {acc['min']:.3f}, max {acc['max']:.3f})")
+    int8 = result.summary(int8=True)
+    if int8 is not None:
+        rows.append(f"int8 accuracy {int8['mean']:.3f} ± {int8['std']:.3f}")
+    return rows
