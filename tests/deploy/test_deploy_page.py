@@ -61,11 +61,11 @@ def test_cancel_stores_nothing(qtbot, page, trained):
 def test_board_that_stops_shows_the_partial_result_and_deploy_again_completes(qtbot, page, trained, monkeypatch):
     from tinystudio.app import deploy as app_deploy
     from tinystudio.targets import board_spec
-    from tinystudio.targets.qemu import QemuMps2Target
+    from tinystudio.targets.qemu import QemuTarget
 
     links = []
 
-    class Recorded(QemuMps2Target):
+    class Recorded(QemuTarget):
         def launch(self, artifact, *, timeout=10.0):
             links.append(super().launch(artifact, timeout=timeout))
             return links[-1]
