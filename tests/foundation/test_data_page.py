@@ -98,3 +98,30 @@ def test_cut_and_crop_from_the_waveform_selection(qtbot, window, tmp_path):
     assert project.load_signal(new_id)[:, 0].tolist() == list(range(200, 300))
     page.crop_shown(5.0, 7.5)
     assert project.sample_info(sid).frames == 250
+
+
+def test_nan_refusal_offers_to_import_without_those_rows(qtbot, window, tmp_path):
+    page = window.show_step("Data")
+    path = tmp_path / "tap.csv"
+    path.write_text("timestamp,x,y\n0,1,2\n10,nan,3\n20,4,5\n30,6,7\n")
+    worker = page.import_paths([str(path)])
+    qtbot.waitUntil(lambda: worker.isFinished(), timeout=10000)
+    qtbot.waitUntil(lambda: "Import failed" in page.message.text(), timeout=5000)
+    assert "tap.csv, line 3, column 'x'" in page.message.text() and "--drop-nonfinite" not in page.message.text()
+    assert page.drop_nonfinite_button.isVisibleTo(page) and page.model.rowCount() == 0
+    page.drop_nonfinite_button.click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
+    assert "dropped 1 row(s) holding nan or inf" in page.message.text()
+    assert not page.drop_nonfinite_button.isVisibleTo(page)
+    assert window.context.project.samples()[0].frames == 3
+
+
+def test_axis_names_for_a_headerless_file(qtbot, window, tmp_path):
+    page = window.show_step("Data")
+    path = tmp_path / "log.csv"
+    path.write_text("Script started on 2026-11-29 21:40:12+00:00\r\n0,1,2\r\n20,3,4\r\n40,5,6\r\n")
+    worker = page.import_paths([str(path)], axes=["t_ms", "x", "y"])
+    qtbot.waitUntil(lambda: worker.isFinished(), timeout=10000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    info = window.context.project.samples()[0]
+    assert info.axis_names == ("x", "y") and info.rate_hz == 50.0

@@ -188,6 +188,7 @@ class DataPage(QWidget):
         self.drop_nonfinite_button.setVisible(False)  # offered only after an import refused such values
         self.drop_nonfinite_button.clicked.connect(self.import_dropping_nonfinite)
         self._last_import: list[str] = []
+        self._last_axes: list[str] | None = None
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.summary = QLabel("")
@@ -472,28 +473,32 @@ class DataPage(QWidget):
         if files:
             self.import_paths(files)
 
-    def import_paths(self, paths: list[str], drop_nonfinite: bool = False) -> Worker | None:
+    def import_paths(
+        self, paths: list[str], drop_nonfinite: bool = False, axes: list[str] | None = None
+    ) -> Worker | None:
         """Import in a worker thread with a progress bar; errors leave the project unchanged.
 
-        ``drop_nonfinite`` leaves out rows holding nan or inf instead of refusing the files.
+        ``drop_nonfinite`` leaves out rows holding nan or inf instead of refusing the files; ``axes`` names
+        the columns of CSV files without a header row (as ``import --axes``).
         """
         project = self.context.project
         if project is None or (self.worker is not None and self.worker.isRunning()):
             return None
         self._last_import = list(paths)
+        self._last_axes = axes
         self.drop_nonfinite_button.setVisible(False)
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self.message.setText(f"Importing {len(paths)} file(s)…")
         self.worker = run_in_thread(
-            import_files, project, paths, drop_nonfinite=drop_nonfinite,
+            import_files, project, paths, drop_nonfinite=drop_nonfinite, axes=axes,
             on_progress=self._on_progress, on_done=self._on_imported, on_error=self._on_failed,
         )
         return self.worker
 
     def import_dropping_nonfinite(self) -> Worker | None:
         """The user saw which value was not finite and chose to import without such rows."""
-        return self.import_paths(self._last_import, drop_nonfinite=True)
+        return self.import_paths(self._last_import, drop_nonfinite=True, axes=self._last_axes)
 
     def _on_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 100))
