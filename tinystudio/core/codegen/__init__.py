@@ -18,7 +18,7 @@ from tinystudio.core.codegen.sparse import WeightsLayout
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 
-__all__ = ["CodegenReport", "TensorPlan", "WeightsLayout", "generate", "model_hash"]
+__all__ = ["CodegenReport", "TensorPlan", "WeightsLayout", "generate", "generate_files", "model_hash"]
 
 _CTYPE_BYTES = {"int8_t": 1, "uint8_t": 1, "int32_t": 4}
 
@@ -65,6 +65,24 @@ def generate(
 ) -> CodegenReport:
     """Generate the C folder for ``tflite`` into ``out_dir``: a new or empty folder, or one an earlier run
     wrote (its manifest lists our files; only those are replaced or removed). Anything else is refused.
+    See ``generate_files`` for the options.
+    """
+    files, report = generate_files(tflite, name, progress, cancel, optimize, sparse)
+    (progress or no_progress)(0.8, "writing files")
+    write_owned(Path(out_dir), files)
+    (progress or no_progress)(1.0, "done")
+    return report
+
+
+def generate_files(
+    tflite: bytes,
+    name: str = "model",
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    optimize: str = "speed",
+    sparse: str = "auto",
+) -> tuple[dict[str, str], CodegenReport]:
+    """The generated files (name -> text) and the report, without writing them (exports add their own).
 
     ``optimize="speed"`` (default) gives every convolution its own specialised copy of the kernel;
     ``"size"`` shares one copy (smaller code, a few percent more instructions).
@@ -114,10 +132,7 @@ def generate(
     exact_requant = any(s.acc_bound >= (1 << 30) for s in steps)
     files.update(kernels.kernel_files(used, exact_requant=exact_requant))
 
-    report_progress(0.8, "writing files")
-    write_owned(Path(out_dir), files)
-    report_progress(1.0, "done")
-    return CodegenReport(
+    return files, CodegenReport(
         name=name,
         model_hash=digest,
         ops=[s.kind for s in steps],

@@ -10,6 +10,7 @@ generator's banner, as in deploy's cache) is recognised as ours once.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from tinystudio.core.errors import UserError
@@ -46,8 +47,8 @@ def _listed(out: Path) -> set[str] | None:
     return {ln for ln in lines if ln and not ln.startswith("#") and Path(ln).name == ln and ln not in (".", "..")}
 
 
-def write_owned(out: Path, files: dict[str, str]) -> None:
-    """Write ``files`` (name -> text) into ``out`` as described in the module docstring."""
+def write_owned(out: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write ``files`` (name -> text, or bytes for binary files) into ``out`` as the module docstring says."""
     try:
         if out.exists() and not out.is_dir():
             raise UserError(f"{out} is a file, not a folder")
@@ -75,7 +76,10 @@ def write_owned(out: Path, files: dict[str, str]) -> None:
         # The manifest first lists old and new names, so an interrupted run can still clean up after itself.
         (out / MANIFEST).write_text(_HEADER + "".join(f"{n}\n" for n in sorted(set(files) | (listed & present))))
         for name, text in files.items():
-            (out / name).write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                (out / name).write_bytes(text)
+            else:
+                (out / name).write_text(text, encoding="utf-8")
         (out / MANIFEST).write_text(_HEADER + "".join(f"{n}\n" for n in sorted(files)), encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.app.boards import board_choices
+from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.variants import deploy_choices, marked_variant
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.file_dialogs import choose_folder
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
@@ -48,6 +50,17 @@ def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_d
     return deploy_model(project, target, variant_id=ident if kind == "variant" else None,
                         run_id=ident if kind == "run" else None, device_dsp=device_dsp,
                         progress=progress, cancel=cancel)
+
+
+def _export_job(project: Project, choice: tuple[str, int], fmt: str, folder: str, *,
+                progress: Progress, cancel: CancelToken) -> Any:
+    from tinystudio.app.deploy import resolve_variant
+    from tinystudio.app.export_model import export_model
+
+    kind, ident = choice
+    variant = resolve_variant(project, ident if kind == "variant" else None, ident if kind == "run" else None,
+                              progress, cancel)
+    return export_model(project, variant, fmt, folder, progress=progress, cancel=cancel)
 
 
 def _latency_text(figures: dict[str, Any], clock_hz: float | None) -> str:
@@ -87,6 +100,12 @@ class DeployPage(QWidget):
         self.deploy_button.setMinimumHeight(48)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.export_format = compact_combo(QComboBox(), 16)
+        for fmt in MODEL_FORMATS:
+            self.export_format.addItem(FORMAT_TITLES[fmt], fmt)
+        self.export_format.setToolTip("What to take elsewhere: the chosen model with its DSP block and labels")
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Write the chosen model in this format into a new or empty folder")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.status = QLabel("")
@@ -96,6 +115,10 @@ class DeployPage(QWidget):
         form.addRow("Board", self.target_combo)
         form.addRow("Model", self.model_combo)
         form.addRow("", self.dsp_check)
+        export_row = QHBoxLayout()
+        export_row.addWidget(self.export_format, 1)
+        export_row.addWidget(self.export_button)
+        form.addRow("Export", export_row)
         buttons = QHBoxLayout()
         buttons.addWidget(self.deploy_button, 1)
         buttons.addWidget(self.cancel_button)
@@ -168,6 +191,7 @@ class DeployPage(QWidget):
 
         self.deploy_button.clicked.connect(self.start_deploy)
         self.cancel_button.clicked.connect(self.cancel_deploy)
+        self.export_button.clicked.connect(self.choose_export_folder)
         self.history.itemSelectionChanged.connect(self._on_history_selected)
         self.context.project_changed.connect(self.refresh)
         self.context.runs_changed.connect(self._models_changed)
@@ -276,6 +300,36 @@ class DeployPage(QWidget):
             on_cancelled=self._on_cancelled,
         )
 
+    def choose_export_folder(self) -> None:
+        if self.context.project is None or self.model_combo.currentData() is None or self.worker is not None:
+            return
+        folder = choose_folder(self, "Export the model into a new or empty folder", self.context.settings)
+        if folder:
+            self.export_to(folder)
+
+    def export_to(self, folder: str) -> None:
+        """Export the chosen model in the chosen format into ``folder`` (in the background)."""
+        project = self.context.project
+        choice = self.model_combo.currentData()
+        if project is None or choice is None or self.worker is not None:
+            return
+        self.last_error = ""
+        self._set_busy(True)
+        self.progress.setValue(0)
+        self.status.setText("exporting…")
+        self.worker = run_in_thread(
+            _export_job, project, tuple(choice), str(self.export_format.currentData()), folder,
+            on_progress=self._on_progress, on_done=self._on_exported, on_error=self._on_error,
+            on_cancelled=self._on_cancelled,
+        )
+
+    def _on_exported(self, done: Any) -> None:
+        self._finish()
+        self.progress.setValue(1000)
+        self.status.setText(f"Exported variant {done.variant_id} to {done.out_dir}: {done.summary}")
+        self.context.variants_changed.emit()  # a run may have been quantized on the way
+        self.context.status.emit(f"Exported {done.fmt} to {done.out_dir}")
+
     def cancel_deploy(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
@@ -287,6 +341,8 @@ class DeployPage(QWidget):
         self.target_combo.setEnabled(not busy)
         self.model_combo.setEnabled(not busy)
         self.dsp_check.setEnabled(not busy)
+        self.export_button.setEnabled(not busy)
+        self.export_format.setEnabled(not busy)
 
     def _finish(self) -> None:
         self.worker = None

@@ -1,0 +1,125 @@
+"""Model export: one stored int8 variant as a C library folder, an Arduino library zip, or the .tflite with
+its labels and impulse description, written into a new or empty folder (or one an earlier export wrote).
+The CLI (``tinystudio export --format c-library|arduino|tflite``) and the Deploy page both call
+``export_model``, so both write the same files for the same variant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES
+from tinystudio.core.errors import UserError
+from tinystudio.core.progress import CancelToken, Progress, no_progress
+
+if TYPE_CHECKING:
+    from tinystudio.core.export.facts import ImpulseFacts
+    from tinystudio.core.store import Project
+
+MODEL_FORMATS = ("c-library", "tflite")
+FORMAT_TITLES = {
+    "c-library": "C library folder (model, DSP, README, main.c)",
+    "tflite": "int8 .tflite with labels.txt and impulse.json",
+}
+
+
+@dataclass
+class ModelExport:
+    """What an export wrote: the folder, its files (sorted names) and figures worth showing."""
+
+    out_dir: Path
+    fmt: str
+    variant_id: int
+    files: list[str]
+    summary: str
+    memory: dict[str, Any] = field(default_factory=dict)
+
+
+def _variant(project: Project, variant_id: int) -> dict[str, Any]:
+    for v in project.variants():
+        if v["id"] == variant_id:
+            return v
+    raise UserError(f"no model variant with id {variant_id}")
+
+
+def impulse_facts(project: Project, variant_id: int, cancel: CancelToken | None = None) -> ImpulseFacts:
+    """The facts an export carries, from the variant's run and the project's windows."""
+    import numpy as np
+
+    from tinystudio.core.export.facts import ImpulseFacts
+    from tinystudio.core.pipeline_data import pipeline_data
+
+    variant = _variant(project, variant_id)
+    run_id = variant.get("run_id")
+    if run_id is None:
+        raise UserError(f"variant {variant_id} is not linked to a training run, so its impulse is unknown")
+    if variant["config"].get("input") != INPUT_DSP_FEATURES:
+        raise UserError(f"variant {variant_id} takes standardised features, which the exported DSP block does not "
+                        "produce; quantize the run again")
+    data = pipeline_data(project, int(run_id))
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    split = next((s for s in ("test", "validation", "train") if len(data.raw(s))), None)
+    if split is None:
+        raise UserError("the project has no windows to take an example from")
+    cfg = variant["config"]
+    quant_in = cfg.get("input_quant") or [1.0, 0]
+    quant_out = cfg.get("output_quant") or [1.0, 0]
+    windows = data.windows
+    return ImpulseFacts(
+        name=project.path.stem,
+        variant_id=variant_id,
+        labels=list(data.labels),
+        axis_names=list(windows.axis_names),
+        rate_hz=float(windows.rate_hz),
+        window_frames=int(windows.window_frames),
+        stride_frames=int(windows.stride_frames),
+        block=data.block,
+        input_quant=(float(quant_in[0]), int(quant_in[1])),
+        output_quant=(float(quant_out[0]), int(quant_out[1])),
+        example=np.asarray(data.raw(split)[0], dtype=np.float32),
+        example_label=data.labels[int(data.y[split][0])],
+    )
+
+
+def export_model(
+    project: Project,
+    variant_id: int,
+    fmt: str,
+    out_dir: str | Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> ModelExport:
+    """Write variant ``variant_id`` in format ``fmt`` into ``out_dir`` (see the module docstring)."""
+    from tinystudio.core.codegen.outdir import write_owned
+
+    if fmt not in MODEL_FORMATS:
+        raise UserError(f"unknown model export format {fmt!r}; choose one of: {', '.join(MODEL_FORMATS)}")
+    out = Path(out_dir)
+    progress(0.0, "reading the variant and its impulse")
+    facts = impulse_facts(project, variant_id, cancel)
+    tflite = project.variant_tflite(variant_id)
+    metrics = _variant(project, variant_id).get("metrics") or {}
+    progress(0.3, f"writing the {fmt} export")
+    memory: dict[str, Any] = {}
+    if fmt == "tflite":
+        files: dict[str, str | bytes] = {
+            "model.tflite": tflite,
+            "labels.txt": "".join(f"{name}\n" for name in facts.labels),
+            "impulse.json": facts.impulse_json(),
+        }
+        summary = f"int8 model of {len(tflite)} bytes, {len(facts.labels)} labels"
+    else:
+        from tinystudio.core.export.clib import c_library_files
+
+        text_files, report, memory = c_library_files(tflite, facts, metrics.get("code_bytes"))
+        files = dict(text_files)
+        summary = (f"{len(files)} files; arena {report.arena_bytes} B RAM, weights {report.weights_bytes} B flash; "
+                   "build with `cc *.c -lm`")
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    write_owned(out, files)
+    progress(1.0, f"exported variant {variant_id} as {fmt} to {out}")
+    return ModelExport(out, fmt, variant_id, sorted(files), summary, memory)

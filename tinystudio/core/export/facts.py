@@ -1,0 +1,72 @@
+"""What an exported model must carry besides its weights: labels, axes, rate, window, the DSP block, the
+input and output quantization and one real window to try it on; and the impulse as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tinystudio.core.dsp import DspBlock
+
+
+@dataclass(frozen=True)
+class ImpulseFacts:
+    """One variant's impulse, as the exports describe it."""
+
+    name: str  # the project's name, for titles and the Arduino library
+    variant_id: int
+    labels: list[str]
+    axis_names: list[str]
+    rate_hz: float
+    window_frames: int
+    stride_frames: int
+    block: DspBlock
+    input_quant: tuple[float, int]
+    output_quant: tuple[float, int]
+    example: np.ndarray  # one raw float32 window (frames, axes) of the test split
+    example_label: str
+
+    @property
+    def window_ms(self) -> float:
+        return 1000.0 * self.window_frames / self.rate_hz
+
+    @property
+    def stride_ms(self) -> float:
+        return 1000.0 * self.stride_frames / self.rate_hz
+
+    @property
+    def features(self) -> int:
+        return int(np.prod(self.block.output_shape))
+
+    def impulse_dict(self) -> dict[str, Any]:
+        """The JSON description next to an exported .tflite: enough to feed it the way TinyStudio does."""
+        s, z = self.input_quant
+        os_, oz = self.output_quant
+        return {
+            "format": "tinystudio-impulse",
+            "version": 1,
+            "project": self.name,
+            "variant_id": self.variant_id,
+            "labels": list(self.labels),
+            "axes": list(self.axis_names),
+            "rate_hz": self.rate_hz,
+            "window": {"frames": self.window_frames, "stride_frames": self.stride_frames,
+                       "window_ms": self.window_ms, "stride_ms": self.stride_ms},
+            "raw_input": {"dtype": "float32", "shape": [self.window_frames, self.block.axes],
+                          "order": "frame by frame, axes in the order above"},
+            "dsp": {"block": self.block.name, "version": self.block.version, "params": dict(self.block.params),
+                    "output_shape": [int(d) for d in self.block.output_shape]},
+            "normalization": {"folded_into_model": True,
+                              "note": "the model takes the DSP block's output as it is"},
+            "quantization": {
+                "input": {"scale": s, "zero_point": z,
+                          "rule": "q = clamp(round_half_away_from_zero(f / scale) + zero_point, -128, 127)"},
+                "output": {"scale": os_, "zero_point": oz, "rule": "score = (q - zero_point) * scale"},
+            },
+        }
+
+    def impulse_json(self) -> str:
+        return json.dumps(self.impulse_dict(), indent=2) + "\n"
