@@ -66,8 +66,8 @@ def test_board_that_stops_shows_the_partial_result_and_deploy_again_completes(qt
     links = []
 
     class Recorded(QemuTarget):
-        def launch(self, artifact, *, timeout=10.0):
-            links.append(super().launch(artifact, timeout=timeout))
+        def launch(self, artifact, **kwargs):
+            links.append(super().launch(artifact, **kwargs))
             return links[-1]
 
     monkeypatch.setattr(app_deploy, "get_target", lambda name: Recorded(board_spec(name)))

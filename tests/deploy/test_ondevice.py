@@ -72,8 +72,8 @@ class _FragileHost(HostTarget):
 
     links: list = []
 
-    def launch(self, artifact, *, timeout=10.0):
-        link = super().launch(artifact, timeout=timeout)
+    def launch(self, artifact, **kwargs):
+        link = super().launch(artifact, **kwargs)
         self.links.append(link)
         return link
 

@@ -31,6 +31,7 @@ from tinystudio.core.int8_reference import Int8Reference
 from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.targets import DEFAULT_BOARD, get_target
+from tinystudio.targets.base import Connection
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -94,9 +95,11 @@ def deploy_model(
     device_dsp: bool | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    connection: Connection | None = None,
 ) -> DeployResult:
     """Resolve the variant (see ``resolve_variant``) and deploy it on ``target``: what a user's Deploy
-    means in either front end."""
+    means in either front end. ``connection``: the serial port and probe of a real board, when the user
+    names them (otherwise they are found by USB VID/PID)."""
     progress = progress or no_progress
     quantized: list[bool] = []
 
@@ -107,7 +110,7 @@ def deploy_model(
     chosen = resolve_variant(project, variant_id, run_id, resolving, cancel)
     share = QUANTIZE_SHARE if quantized else 0.0
     return deploy(project, chosen, target, progress=lambda f, m: progress(share + (1 - share) * f, m),
-                  cancel=cancel, device_dsp=device_dsp)
+                  cancel=cancel, device_dsp=device_dsp, connection=connection)
 
 
 def _variant(project: Project, variant_id: int) -> dict[str, Any]:
@@ -166,6 +169,7 @@ def deploy(
     cancel: CancelToken | None = None,
     device_dsp: bool | None = None,
     bench_runs: int = BENCH_RUNS,
+    connection: Connection | None = None,
 ) -> DeployResult:
     """Build, flash and test ``variant_id`` on ``target``; store and return the complete result.
 
@@ -180,6 +184,10 @@ def deploy(
     cancel = cancel or CancelToken()
     started = time.perf_counter()
     board = get_target(target)
+    if connection is not None and (connection.port or connection.probe):
+        if board.spec.bench is None:
+            raise UserError(f"a serial port or probe is given only for a real board; {board.name} is not one")
+        board.connection = connection
     variant = _variant(project, variant_id)
     run_id = variant.get("run_id")
     if run_id is None:
@@ -221,7 +229,7 @@ def deploy(
     if measured.done:
         progress(0.36, f"continuing from test window {measured.done + 1} of {len(raw)}")
     progress(0.36, f"starting {board.title}")
-    link = board.launch(artifact)
+    link = board.launch(artifact, progress=_stage(progress, 0.36, 0.38))
     try:
         session = stream(link, raw, host_features, host_scores, reference, report.model_hash, bool(device_dsp),
                          bench_runs, measured, _stage(progress, 0.38, 0.97), cancel)

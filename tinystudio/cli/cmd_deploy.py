@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     default = next(c for c in board_choices() if c.name == DEFAULT_BOARD)
     p.add_argument("--target", choices=target_names(), default=DEFAULT_BOARD,
                    help=f"board (default: {default.name}, {default.title})")
+    p.add_argument("--port", help="serial port of a real board (default: found by its probe's USB VID/PID)")
+    p.add_argument("--probe", help="unique id of the debug probe to flash through (see `tinystudio boards`)")
     p.add_argument("--features-from-host", action="store_true",
                    help="compute DSP features on the host and send them (default: the board runs the DSP block)")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -51,11 +53,12 @@ def summary_json(result_id: int, r: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.app.deploy import deploy_model
+    from tinystudio.app.deploy import Connection, deploy_model
 
     with open_project(args.project) as project:
         result = deploy_model(project, args.target, variant_id=args.variant, run_id=args.run,
-                              device_dsp=False if args.features_from_host else None, progress=print_progress)
+                              device_dsp=False if args.features_from_host else None, progress=print_progress,
+                              connection=Connection(args.port, args.probe))
     r = result.results
     if args.json:
         print(json.dumps(summary_json(result.result_id, r)))

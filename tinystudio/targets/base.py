@@ -32,6 +32,14 @@ class MemoryBudget:
 
 
 @dataclass(frozen=True)
+class Connection:
+    """Where a real board is reached, when the user says so: its serial port and its debug probe's id."""
+
+    port: str | None = None
+    probe: str | None = None
+
+
+@dataclass(frozen=True)
 class Artifact:
     """A built firmware image for one target and one model folder."""
 
@@ -77,6 +85,7 @@ class Target(abc.ABC):
     def __init__(self, spec: BoardSpec, budget: MemoryBudget | None = None) -> None:
         self.spec = spec
         self.budget = budget if budget is not None else spec.budget
+        self.connection = Connection()  # a bench board's port and probe, when the user names them
 
     @property
     def name(self) -> str:
@@ -103,5 +112,5 @@ class Target(abc.ABC):
         turns a raw float32 window into its input, if any); outputs go in ``cache_dir``."""
 
     @abc.abstractmethod
-    def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
-        """Start or flash the image and return a connected link."""
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None) -> BoardLink:
+        """Start or flash the image and return a connected link (``progress``: flashing, where it takes time)."""

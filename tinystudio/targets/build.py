@@ -73,7 +73,7 @@ def build_key(units: Sequence[Unit], *extra: object) -> str:
     folders = sorted({u.source.parent for u in units})
     for folder in folders:
         for path in sorted(folder.iterdir()):
-            if path.suffix in (".c", ".h", ".in") and path.is_file():
+            if path.suffix in (".c", ".h", ".in", ".S") and path.is_file():
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
     for item in extra:

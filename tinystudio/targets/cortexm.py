@@ -27,7 +27,7 @@ from tinystudio.targets.build import (
 )
 from tinystudio.targets.elf_size import read_footprint
 from tinystudio.targets.registry import BoardSpec, CortexMFirmware
-from tinystudio.targets.toolchain import find_cross_compiler, run_tool
+from tinystudio.targets.toolchain import CrossCompiler, find_cross_compiler, run_tool
 
 NS_PER_EMULATED_INSTRUCTION = 1  # QEMU -icount shift=0
 
@@ -66,8 +66,12 @@ class CortexMTarget(Target):
     def shared_sources(self) -> list[Path]:
         """The shared Cortex-M files and the drivers this board uses."""
         root = firmware_root()
-        common = sorted((root / "boards" / "cortex-m").glob("*.c"))
+        common = [root / "boards" / "cortex-m" / f"{name}.c" for name in self.firmware.common]
         return [*common, *(root / "drivers" / f"{name}.c" for name in self.firmware.drivers)]
+
+    def generated_units(self, compiler: CrossCompiler, out_dir: Path, cancel: CancelToken | None) -> list[Unit]:
+        """C files a board makes at build time into ``out_dir`` (the RP2040's boot2), compiled with the rest."""
+        return []
 
     def build(
         self,
@@ -112,7 +116,7 @@ class CortexMTarget(Target):
         out_dir = Path(cache_dir) / f"{self.name}-{key}"
         elf = out_dir / "firmware.elf"
         if not elf.is_file():
-            units = [*units, *write_dsp_unit(dsp_cfg, out_dir)]
+            units = [*units, *write_dsp_unit(dsp_cfg, out_dir), *self.generated_units(compiler, out_dir, cancel)]
             objects = compile_units(compiler.command, units, flags, out_dir / "obj", progress, cancel)
             script = (root / "boards" / "cortex-m" / "linker.ld.in").read_text()
             for name, value in (

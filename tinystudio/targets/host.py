@@ -63,7 +63,7 @@ class HostTarget(Target):
             progress(1.0, f"built {exe.name}")
         return Artifact(target=self.name, path=exe, build_dir=out_dir, model_dir=model_dir)
 
-    def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None) -> BoardLink:
         line = bytearray()
 
         def connect(proc: subprocess.Popen[bytes]) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 import serial
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.progress import Progress
 from tinystudio.targets.base import Artifact, BoardLink
 from tinystudio.targets.cortexm import CortexMTarget
 from tinystudio.targets.launch import BoardDidNotConnect, launch_process
@@ -51,7 +52,7 @@ class QemuTarget(CortexMTarget):
             f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on",
         ]
 
-    def launch(self, artifact: Artifact, *, timeout: float = 10.0) -> BoardLink:
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None) -> BoardLink:
         log_path = artifact.build_dir / "qemu.log"
         failure = "QEMU did not start the board"
         for _attempt in range(3):  # a port taken between choosing and binding: try another

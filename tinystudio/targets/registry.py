@@ -7,7 +7,9 @@ connect). The GUI's board list and the CLI's ``--target`` choices both come from
 is one entry here, its folder under firmware/boards and the module its factory imports.
 
 The emulated boards are QEMU 7.2's Cortex-M machines, one per core class (M0, M3, M4F, M7, M33, M55);
-their QEMU machine name is the board name.
+their QEMU machine name is the board name. The real boards (``bench``) are built the same way with their
+own clocks, pins and memory, flashed with pyOCD (or a UF2 boot drive) and reached over the serial port of
+their probe, found by USB VID/PID or given by the user; they count true cycles.
 """
 
 from __future__ import annotations
@@ -34,6 +36,23 @@ class CortexMFirmware:
     drivers: tuple[str, ...] = ()  # shared peripheral drivers, firmware/drivers/<name>.c
     flash_origin: int = 0x0000_0000
     ram_origin: int = 0x2000_0000
+    # The shared Cortex-M files (firmware/boards/cortex-m/<name>.c): an emulated board counts with SysTick
+    # and ends through semihosting; a real board counts with the DWT (SysTick on an M0+) and resets.
+    common: tuple[str, ...] = ("tsr_startup", "tsr_memory", "tsr_systick", "tsr_semihost")
+
+
+@dataclass(frozen=True)
+class BenchBoard:
+    """How a real board on the bench is flashed and reached: pyOCD's built-in target, the chip its probe
+    must report (a prefix of pyOCD's target name), and the USB VID/PIDs (PID None: any) of the serial
+    port carrying its UART and of the debug probes that flash it."""
+
+    pyocd_target: str
+    chip: str
+    serial_usb: tuple[tuple[int, int | None], ...]
+    probe_usb: tuple[tuple[int, int | None], ...]
+    probe_kind: str  # what a person calls the probe: "ST-Link", "J-Link", "CMSIS-DAP"
+    uf2_family: int | None = None  # a UF2 boot drive's family id, where the chip has one
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,7 @@ class BoardSpec:
     factory: Callable[[BoardSpec, MemoryBudget | None], Target]
     aliases: tuple[str, ...] = ()
     firmware: CortexMFirmware | None = None  # None: not a Cortex-M board (the host process)
+    bench: BenchBoard | None = None  # None: not a real board (emulated, or the host process)
 
     @property
     def emulated(self) -> bool:
@@ -66,6 +86,18 @@ def _qemu(spec: BoardSpec, budget: MemoryBudget | None) -> Target:
     return QemuTarget(spec, budget)
 
 
+def _bench(spec: BoardSpec, budget: MemoryBudget | None) -> Target:
+    from tinystudio.targets.bench import BenchTarget
+
+    return BenchTarget(spec, budget)
+
+
+def _rp2040(spec: BoardSpec, budget: MemoryBudget | None) -> Target:
+    from tinystudio.targets.rp2040 import Rp2040Target
+
+    return Rp2040Target(spec, budget)
+
+
 def _host(spec: BoardSpec, budget: MemoryBudget | None) -> Target:
     from tinystudio.targets.host import HostTarget
 
@@ -75,6 +107,7 @@ def _host(spec: BoardSpec, budget: MemoryBudget | None) -> Target:
 _KB = 1024
 _M0 = ("-mcpu=cortex-m0", "-mthumb", "-mfloat-abi=soft")
 _M3 = ("-mcpu=cortex-m3", "-mthumb", "-mfloat-abi=soft")
+_M0P = ("-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft")
 _M4F = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
 _M7 = ("-mcpu=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-d16")
 _M33 = ("-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16")
@@ -99,6 +132,31 @@ def _emulated(name: str, title: str, core: str, clock_hz: int, flash_kb: int, ra
 
 
 _CMSDK = ("tsr_uart_cmsdk",)
+_REAL_DWT = ("tsr_startup", "tsr_memory", "tsr_dwt", "tsr_exit_reset")
+_REAL_SYSTICK = ("tsr_startup", "tsr_memory", "tsr_systick", "tsr_exit_reset")
+_ST_LINK = ((0x0483, 0x374B), (0x0483, 0x374E), (0x0483, 0x374F), (0x0483, 0x3752), (0x0483, 0x3753))
+_J_LINK = ((0x1366, None),)
+_CMSIS_DAP = ((0x0D28, 0x0204), (0x2E8A, 0x000C))
+RP2040_BOOT_USB = (0x2E8A, 0x0003)
+UF2_FAMILY_RP2040 = 0xE48BFF56
+
+
+def _real(name: str, title: str, core: str, clock_hz: int, flash_kb: int, ram_kb: int,
+          firmware: CortexMFirmware, bench: BenchBoard, factory: Callable[[BoardSpec, MemoryBudget | None], Target]
+          = _bench) -> BoardSpec:
+    """A board on the bench: counts true cycles at its clock, flashed through its probe."""
+    return BoardSpec(
+        name=name,
+        title=title,
+        core=core,
+        clock_hz=clock_hz,
+        budget=MemoryBudget(flash_kb * _KB, ram_kb * _KB),
+        counter_kind=CounterKind.CYCLES,
+        factory=factory,
+        firmware=firmware,
+        bench=bench,
+    )
+
 
 BOARDS: tuple[BoardSpec, ...] = (
     _emulated(
@@ -133,6 +191,39 @@ BOARDS: tuple[BoardSpec, ...] = (
         "mps3-an547", "Cortex-M55 with Helium on QEMU mps3-an547", "Cortex-M55", 32_000_000, 512, 256,
         CortexMFirmware("mps3-an547", _M55, (_ZIG_HARD, "cortex_m55+mve_fp+fp_armv8d16"), _CMSDK),
     ),
+    _real(
+        "nucleo-f429zi", "NUCLEO-F429ZI (STM32F429ZI, 180 MHz)", "Cortex-M4F", 180_000_000, 2048, 192,
+        CortexMFirmware("nucleo-f429zi", _M4F, (_ZIG_HARD, "cortex_m4+vfp4d16sp"), ("tsr_uart_stm32f4",),
+                        flash_origin=0x0800_0000, common=_REAL_DWT),
+        BenchBoard("stm32f429xi", "stm32f429", _ST_LINK, _ST_LINK, "ST-Link"),
+    ),
+    _real(
+        "b-l475e-iot01a", "B-L475E-IOT01A Discovery kit (STM32L475VG, 80 MHz, LSM6DSL IMU)", "Cortex-M4F",
+        80_000_000, 1024, 96,
+        CortexMFirmware("b-l475e-iot01a", _M4F, (_ZIG_HARD, "cortex_m4+vfp4d16sp"),
+                        ("tsr_uart_stm32_v2", "tsr_i2c_stm32_v2"), flash_origin=0x0800_0000, common=_REAL_DWT),
+        BenchBoard("stm32l475xg", "stm32l475", _ST_LINK, _ST_LINK, "ST-Link"),
+    ),
+    _real(
+        "nucleo-h743zi", "NUCLEO-H743ZI (STM32H743ZI, 400 MHz)", "Cortex-M7", 400_000_000, 2048, 512,
+        CortexMFirmware("nucleo-h743zi", _M7, (_ZIG_HARD, "cortex_m7"), ("tsr_uart_stm32_v2",),
+                        flash_origin=0x0800_0000, ram_origin=0x2400_0000, common=_REAL_DWT),
+        BenchBoard("stm32h743xx", "stm32h743", _ST_LINK, _ST_LINK, "ST-Link"),
+    ),
+    _real(
+        "nrf52840dk", "nRF52840 DK (nRF52840, 64 MHz)", "Cortex-M4F", 64_000_000, 1024, 256,
+        CortexMFirmware("nrf52840dk", _M4F, (_ZIG_HARD, "cortex_m4+vfp4d16sp"), ("tsr_uart_nrf",),
+                        common=_REAL_DWT),
+        BenchBoard("nrf52840", "nrf52840", _J_LINK, (*_J_LINK, (0x0D28, 0x0204)), "J-Link"),
+    ),
+    _real(
+        "pico", "Raspberry Pi Pico (RP2040, 125 MHz)", "Cortex-M0+", 125_000_000, 2048, 264,
+        CortexMFirmware("pico", _M0P, (_ZIG_SOFT, "cortex_m0plus"), ("tsr_uart_pl011",),
+                        flash_origin=0x1000_0000, common=_REAL_SYSTICK),
+        BenchBoard("rp2040", "rp2040", ((0x2E8A, 0x000C),), _CMSIS_DAP, "CMSIS-DAP",
+                   uf2_family=UF2_FAMILY_RP2040),
+        factory=_rp2040,
+    ),
     BoardSpec(
         name="host",
         title="Host process on a pseudo-terminal (microseconds)",
@@ -157,6 +248,11 @@ def board_spec(name: str) -> BoardSpec:
         if name == spec.name or name in spec.aliases:
             return spec
     raise UserError(f"unknown target {name!r}; choose one of: {', '.join(b.name for b in BOARDS)}")
+
+
+def bench_boards() -> tuple[BoardSpec, ...]:
+    """The real boards (flashed through a probe or a boot drive), in registry order."""
+    return tuple(b for b in BOARDS if b.bench is not None)
 
 
 def emulated_boards() -> tuple[BoardSpec, ...]:

@@ -1,6 +1,7 @@
 /*
- * tsr_cortexm.h - what every Cortex-M board shares: the SysTick counter behind tsr_hal_counter (in the
- * unit the board's counter kind names) and the linker symbols describing its memory.
+ * tsr_cortexm.h - what every Cortex-M board shares: the counter behind tsr_hal_counter (SysTick in the
+ * unit the board's counter kind names, or the DWT cycle counter of a real board whose core has one) and
+ * the linker symbols describing its memory.
  *
  * The build passes TSR_COUNTER_PER_TICK_NUM / _DEN: counter units per SysTick tick. A board that counts
  * cycles uses 1/1; an emulated board under QEMU's -icount shift=0 (one instruction = 1 ns of virtual
@@ -20,6 +21,9 @@ extern uint32_t __ram_used;
 
 /* Start SysTick from the processor clock, free-running with a wrap interrupt; returns once it counts. */
 void tsr_systick_start(void);
+
+/* Start the DWT cycle counter (tsr_dwt.c, real boards whose core has one). */
+void tsr_dwt_start(void);
 
 /* Fill the memory facts of info from the linker symbols (flash/RAM used, stack region, budgets). */
 void tsr_cortexm_memory_info(tsr_board_info_t *info);

@@ -27,6 +27,7 @@ void tsr_systick_start(void)
     SYST_RVR = SYSTICK_MAX;
     SYST_CVR = 0u;
     SYST_CSR = 7u; /* enable, interrupt on wrap, processor clock */
+    __asm__ volatile("cpsie i" ::: "memory"); /* the wrap interrupt counts (a boot loader may leave it masked) */
     while (SYST_CVR == 0u) {
         /* The count reads 0 until the first reload. */
     }
@@ -60,18 +61,4 @@ void tsr_hal_delay_us(uint32_t us)
     uint32_t wait = us * TSR_COUNTER_PER_US;
     while (tsr_hal_counter() - start < wait) {
     }
-}
-
-void tsr_cortexm_memory_info(tsr_board_info_t *info)
-{
-#ifdef TSR_FLASH_BUDGET
-    info->flash_budget = TSR_FLASH_BUDGET;
-#endif
-#ifdef TSR_RAM_BUDGET
-    info->ram_budget = TSR_RAM_BUDGET;
-#endif
-    info->flash_used = (uint32_t)(uintptr_t)&__flash_used;
-    info->ram_used = (uint32_t)(uintptr_t)&__ram_used;
-    info->stack_low = &_ebss;
-    info->stack_high = &_estack;
 }
