@@ -147,7 +147,7 @@ def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[
     flat = np.concatenate([np.asarray(x, dtype=np.int8).reshape(-1) for x in inputs])
     body = ",".join(str(int(v)) for v in flat)
     (work / "bench_data.c").write_text(
-        f"#include <stdint.h>\nconst int8_t bench_inputs[{flat.size}] = {{{body}}};\n"
+        f"#include <stdint.h>\nconst int8_t bench_inputs[{flat.size}] __attribute__((aligned(4))) = {{{body}}};\n"
         f"const int bench_count = {len(inputs)};\n"
     )
     sources = [str(work / "bench_main.c"), str(work / "bench_data.c")]

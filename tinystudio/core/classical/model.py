@@ -1,0 +1,432 @@
+"""A tree ensemble as the board runs it: flat node arrays with float32 thresholds and integer leaf
+values, fitted with scikit-learn and stored as JSON (never pickle).
+
+Node layout, shared by every tree: internal nodes are numbered from 0; a child or root below 0 is a leaf,
+``-1 - child`` being its row in the leaf table. A sample goes left when ``x[feature] <= threshold``.
+
+* ``rf`` (random forest): a leaf holds the class distribution of its training windows in fixed point
+  (``FOREST_ONE`` = probability 1); the trees' distributions are summed and the largest sum wins, as
+  scikit-learn averages the trees' probabilities (not a majority vote).
+* ``gbt`` (gradient-boosted trees): a leaf holds one raw-score step (learning rate applied) in fixed point
+  (``scale`` units per 1.0) for its tree's class; the per-class sums plus the initial scores are the
+  decision function, largest wins.
+
+Thresholds are the largest float32 not above scikit-learn's float64 threshold, so for every float32
+feature ``x <= t32`` exactly when ``x <= t64``: the routing is scikit-learn's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tinystudio.core.errors import UserError
+
+FAMILIES = ("rf", "gbt")
+FORMAT_VERSION = 1
+FOREST_ONE = 1 << 15  # fixed-point probability 1.0 of a forest leaf (fits uint16)
+GBT_SCORE_BOUND = 1 << 29  # every fixed-point class score stays below this in magnitude
+GBT_MAX_SHIFT = 24
+GBT_OUTPUT_STEPS_PER_UNIT_LOG2 = 4  # int8 output: 16 steps per raw-score unit below the winner
+
+
+def round_threshold(t64: float) -> np.float32:
+    """The largest float32 <= ``t64``: for every float32 x, ``x <= result`` iff ``x <= t64``."""
+    t32 = np.float32(t64)
+    if float(t32) > float(t64):
+        t32 = np.nextafter(t32, np.float32(-np.inf))
+    return np.float32(t32)
+
+
+@dataclass
+class TreeModel:
+    """See the module docstring. Arrays are numpy; ``to_json``/``from_json`` round-trip them exactly."""
+
+    family: str
+    n_features: int
+    n_classes: int
+    roots: np.ndarray  # (trees,) int64
+    feature: np.ndarray  # (internal,) int64
+    threshold: np.ndarray  # (internal,) float32
+    left: np.ndarray  # (internal,) int64
+    right: np.ndarray  # (internal,) int64
+    leaf_values: np.ndarray  # rf: (leaves, classes) int64 in [0, FOREST_ONE]; gbt: (leaves,) int64
+    tree_class: np.ndarray  # gbt: (trees,) class each tree adds to; rf: empty
+    base: np.ndarray  # gbt: (classes,) initial fixed-point scores; rf: zeros
+    scale_log2: int = 0  # gbt: fixed-point units per 1.0 = 2**scale_log2
+    params: dict[str, Any] = field(default_factory=dict)
+
+    # -- figures ---------------------------------------------------------------------------------
+
+    @property
+    def trees(self) -> int:
+        return int(len(self.roots))
+
+    @property
+    def internal_nodes(self) -> int:
+        return int(len(self.feature))
+
+    @property
+    def leaves(self) -> int:
+        return int(len(self.leaf_values))
+
+    @property
+    def max_depth(self) -> int:
+        depth = 0
+        for root in self.roots:
+            stack = [(int(root), 0)]
+            while stack:
+                node, d = stack.pop()
+                if node < 0:
+                    depth = max(depth, d)
+                    continue
+                stack.append((int(self.left[node]), d + 1))
+                stack.append((int(self.right[node]), d + 1))
+        return depth
+
+    def model_hash(self) -> str:
+        """First 16 hex digits of the sha256 of the JSON description (TS_MODEL_HASH)."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+
+    # -- the deployed computation ----------------------------------------------------------------
+
+    def leaf_indices(self, features: np.ndarray) -> np.ndarray:
+        """(n, trees) leaf rows reached by float32 features (n, n_features)."""
+        x = self._features(features)
+        n = len(x)
+        out = np.zeros((n, self.trees), dtype=np.int64)
+        rows = np.arange(n)
+        for t, root in enumerate(self.roots):
+            node = np.full(n, int(root), dtype=np.int64)
+            inner = node >= 0
+            while inner.any():
+                idx = rows[inner]
+                nd = node[idx]
+                go_left = x[idx, self.feature[nd]] <= self.threshold[nd]
+                node[idx] = np.where(go_left, self.left[nd], self.right[nd])
+                inner = node >= 0
+            out[:, t] = -1 - node
+        return out
+
+    def class_sums(self, features: np.ndarray) -> np.ndarray:
+        """(n, classes) int64: summed leaf distributions (rf) or fixed-point decision function (gbt)."""
+        leaves = self.leaf_indices(features)
+        n = len(leaves)
+        if self.family == "rf":
+            sums = np.zeros((n, self.n_classes), dtype=np.int64)
+            for t in range(self.trees):
+                sums += self.leaf_values[leaves[:, t]]
+            return sums
+        sums = np.tile(self.base.astype(np.int64), (n, 1))
+        for t in range(self.trees):
+            sums[:, int(self.tree_class[t])] += self.leaf_values[leaves[:, t]]
+        return sums
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """Predicted class indices (the first of equal best sums, as the C does)."""
+        sums = self.class_sums(features)
+        return np.argmax(sums, axis=1).astype(np.int64) if len(sums) else np.zeros(0, dtype=np.int64)
+
+    def predict_scores(self, features: np.ndarray) -> np.ndarray:
+        """(n, classes) int8 scores exactly as the generated C writes them (see ``output_quant``).
+
+        rf: round(255 * sum_c / sum) - 128 (a probability); gbt: 127 - min(255, (best - score_c) >> shift)
+        (the gap to the winner). A class before the winner that would tie it is lowered by one, so the
+        argmax of the scores is always the predicted class."""
+        sums = self.class_sums(features)
+        n = len(sums)
+        if n == 0:
+            return np.zeros((0, self.n_classes), dtype=np.int8)
+        pred = np.argmax(sums, axis=1)
+        if self.family == "rf":
+            total = sums.sum(axis=1, keepdims=True)
+            q = (sums * 255 + total // 2) // np.maximum(total, 1) - 128
+        else:
+            gap = sums.max(axis=1, keepdims=True) - sums
+            q = 127 - np.minimum(255, gap >> self.output_shift)
+        top = q[np.arange(n), pred][:, None]
+        before = np.arange(self.n_classes)[None, :] < pred[:, None]
+        q = np.where(before & (q >= top), top - 1, q)
+        return q.astype(np.int8)
+
+    @property
+    def output_shift(self) -> int:
+        return max(0, self.scale_log2 - GBT_OUTPUT_STEPS_PER_UNIT_LOG2)
+
+    @property
+    def output_quant(self) -> tuple[float, int]:
+        """(scale, zero point) of the int8 scores: a probability (rf) or the raw-score gap to the winner (gbt)."""
+        if self.family == "rf":
+            return 1.0 / 255.0, -128
+        return float(2.0 ** (self.output_shift - self.scale_log2)), 127
+
+    def _features(self, features: np.ndarray) -> np.ndarray:
+        x = np.asarray(features, dtype=np.float32)
+        x = x.reshape(len(x), -1)
+        if len(x) and x.shape[1] != self.n_features:
+            raise UserError(f"the features have {x.shape[1]} values but the model takes {self.n_features}")
+        return x
+
+    # -- storage ---------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "family": self.family,
+            "n_features": self.n_features,
+            "n_classes": self.n_classes,
+            "roots": self.roots.tolist(),
+            "feature": self.feature.tolist(),
+            "threshold": [float(t) for t in self.threshold],  # float64 holds every float32 exactly
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "leaf_values": self.leaf_values.tolist(),
+            "tree_class": self.tree_class.tolist(),
+            "base": self.base.tolist(),
+            "scale_log2": self.scale_log2,
+            "params": self.params,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TreeModel:
+        try:
+            if int(d.get("format", 0)) != FORMAT_VERSION:
+                raise UserError(f"tree model format {d.get('format')} is not one this TinyStudio reads")
+            model = cls(
+                family=str(d["family"]), n_features=int(d["n_features"]), n_classes=int(d["n_classes"]),
+                roots=np.asarray(d["roots"], dtype=np.int64), feature=np.asarray(d["feature"], dtype=np.int64),
+                threshold=np.asarray(d["threshold"], dtype=np.float32),
+                left=np.asarray(d["left"], dtype=np.int64), right=np.asarray(d["right"], dtype=np.int64),
+                leaf_values=np.asarray(d["leaf_values"], dtype=np.int64),
+                tree_class=np.asarray(d["tree_class"], dtype=np.int64), base=np.asarray(d["base"], dtype=np.int64),
+                scale_log2=int(d["scale_log2"]), params=dict(d.get("params") or {}),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(f"the stored tree model is damaged ({type(exc).__name__}: {exc})") from None
+        model.check()
+        return model
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> TreeModel:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            raise UserError("the stored tree model is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise UserError("the stored tree model is not a JSON object")
+        return cls.from_dict(data)
+
+    def check(self) -> None:
+        """Refuse a description that would make the C read outside its arrays or loop forever."""
+        inner, leaves = self.internal_nodes, self.leaves
+        if self.family not in FAMILIES:
+            raise UserError(f"unknown tree model family '{self.family}'")
+        if self.n_features < 1 or self.n_classes < 2 or self.trees < 1:
+            raise UserError("the stored tree model has no features, classes or trees")
+        if not (len(self.threshold) == len(self.left) == len(self.right) == inner):
+            raise UserError("the stored tree model's node arrays differ in length")
+        if inner and (self.feature.min() < 0 or self.feature.max() >= self.n_features):
+            raise UserError("the stored tree model reads a feature it does not have")
+        for child in (self.left, self.right, self.roots):
+            if len(child) and (child.max() >= inner or child.min() < -leaves):
+                raise UserError("the stored tree model points outside its nodes")
+        # children always point forward (node numbers grow with depth): walks end
+        idx = np.arange(inner)
+        if inner and ((self.left >= 0) & (self.left <= idx) | (self.right >= 0) & (self.right <= idx)).any():
+            raise UserError("the stored tree model has a cycle")
+        if self.family == "rf":
+            if self.leaf_values.shape != (leaves, self.n_classes):
+                raise UserError("the stored forest's leaf table has the wrong shape")
+        elif self.leaf_values.shape != (leaves,) or self.tree_class.shape != (self.trees,) or \
+                self.base.shape != (self.n_classes,):
+            raise UserError("the stored boosted model's tables have the wrong shape")
+
+
+# -- from scikit-learn ------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Appends scikit-learn trees to shared flat arrays (internal nodes in depth-first preorder)."""
+
+    def __init__(self) -> None:
+        self.feature: list[int] = []
+        self.threshold: list[np.float32] = []
+        self.left: list[int] = []
+        self.right: list[int] = []
+        self.leaves: list[Any] = []
+        self.roots: list[int] = []
+
+    def add(self, tree: Any, leaf_value: Any) -> None:
+        """Append one sklearn ``tree_``; ``leaf_value(node)`` gives a leaf's stored value."""
+        cl, cr = tree.children_left, tree.children_right
+
+        def visit(node: int) -> int:
+            if cl[node] == cr[node]:  # TREE_LEAF on both sides
+                self.leaves.append(leaf_value(node))
+                return -len(self.leaves)
+            me = len(self.feature)
+            self.feature.append(int(tree.feature[node]))
+            self.threshold.append(round_threshold(float(tree.threshold[node])))
+            self.left.append(0)
+            self.right.append(0)
+            self.left[me] = visit(int(cl[node]))
+            self.right[me] = visit(int(cr[node]))
+            return me
+
+        self.roots.append(_iterative(visit, 0))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "roots": np.asarray(self.roots, dtype=np.int64),
+            "feature": np.asarray(self.feature, dtype=np.int64),
+            "threshold": np.asarray(self.threshold, dtype=np.float32),
+            "left": np.asarray(self.left, dtype=np.int64),
+            "right": np.asarray(self.right, dtype=np.int64),
+        }
+
+
+def _iterative(visit: Any, node: int) -> int:
+    """Run the recursive ``visit`` with enough recursion room for deep trees."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10_000))
+    try:
+        return int(visit(node))
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _check_data(features: np.ndarray, labels: np.ndarray, classes: int) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(features, dtype=np.float32)
+    x = x.reshape(len(x), -1)
+    y = np.asarray(labels, dtype=np.int64)
+    if len(x) < 2 or len(x) != len(y):
+        raise UserError("training a tree model needs at least two windows with labels")
+    if classes < 2:
+        raise UserError("training needs at least two labels")
+    if not np.isfinite(x).all():
+        raise UserError("the features hold nan or inf values; a tree model cannot be trained on them")
+    if len(np.unique(y)) < 2:
+        raise UserError("the train split holds only one label: a tree model needs at least two")
+    return x, y
+
+
+FOREST_DEFAULTS: dict[str, Any] = {"n_estimators": 10, "max_depth": 8, "min_samples_leaf": 1, "max_features": "sqrt"}
+GBT_DEFAULTS: dict[str, Any] = {"n_estimators": 30, "max_depth": 3, "learning_rate": 0.1, "min_samples_leaf": 1}
+
+
+def fit_forest(features: np.ndarray, labels: np.ndarray, classes: int, params: dict[str, Any] | None = None,
+               seed: int = 1) -> TreeModel:
+    """A random forest (scikit-learn) on float32 features (n, ...) and label indices in [0, classes)."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    p = {**FOREST_DEFAULTS, **(params or {})}
+    x, y = _check_data(features, labels, classes)
+    clf = RandomForestClassifier(
+        n_estimators=int(p["n_estimators"]), max_depth=int(p["max_depth"]) or None,
+        min_samples_leaf=int(p["min_samples_leaf"]), max_features=p["max_features"], random_state=int(seed),
+        n_jobs=1,
+    )
+    clf.fit(x, y)
+    return from_sklearn_forest(clf, x.shape[1], classes, p)
+
+
+def from_sklearn_forest(clf: Any, n_features: int, classes: int, params: dict[str, Any] | None = None) -> TreeModel:
+    """The deployed form of a fitted ``RandomForestClassifier`` (class indices as labels)."""
+    present = np.asarray(clf.classes_, dtype=np.int64)
+    b = _Builder()
+    for est in clf.estimators_:
+        tree = est.tree_
+
+        def leaf(node: int, tree: Any = tree) -> np.ndarray:
+            dist = np.asarray(tree.value[node][0], dtype=np.float64)
+            total = dist.sum()
+            row = np.zeros(classes, dtype=np.int64)
+            if total > 0:
+                row[present] = np.rint(dist / total * FOREST_ONE).astype(np.int64)
+            return row
+
+        b.add(tree, leaf)
+    return TreeModel(
+        family="rf", n_features=int(n_features), n_classes=int(classes), **b.arrays(),
+        leaf_values=np.asarray(b.leaves, dtype=np.int64).reshape(-1, classes),
+        tree_class=np.zeros(0, dtype=np.int64), base=np.zeros(classes, dtype=np.int64),
+        params=dict(params or {}),
+    )
+
+
+def fit_gbt(features: np.ndarray, labels: np.ndarray, classes: int, params: dict[str, Any] | None = None,
+            seed: int = 1) -> TreeModel:
+    """Gradient-boosted trees (scikit-learn's GradientBoostingClassifier) on float32 features."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    p = {**GBT_DEFAULTS, **(params or {})}
+    x, y = _check_data(features, labels, classes)
+    clf = GradientBoostingClassifier(
+        n_estimators=int(p["n_estimators"]), max_depth=int(p["max_depth"]), learning_rate=float(p["learning_rate"]),
+        min_samples_leaf=int(p["min_samples_leaf"]), random_state=int(seed),
+    )
+    clf.fit(x, y)
+    return from_sklearn_gbt(clf, x[:1], classes, p)
+
+
+def from_sklearn_gbt(clf: Any, x0: np.ndarray, classes: int, params: dict[str, Any] | None = None) -> TreeModel:
+    """The deployed form of a fitted ``GradientBoostingClassifier``; ``x0``: any one feature row."""
+    present = np.asarray(clf.classes_, dtype=np.int64)
+    lr = float(clf.learning_rate)
+    init = np.asarray(clf._raw_predict_init(np.asarray(x0, dtype=np.float32)), dtype=np.float64)[0]
+    stages = clf.estimators_  # (stages, K) regressors; K = 1 for two classes
+    k = stages.shape[1]
+    owners = [int(present[1])] if k == 1 else [int(c) for c in present]
+    # fixed-point scale: the largest power of two keeping every class sum below GBT_SCORE_BOUND
+    bound = np.abs(init).max() if len(init) else 0.0
+    worst = np.zeros(k)
+    for stage in stages:
+        for j in range(k):
+            worst[j] += lr * float(np.abs(stage[j].tree_.value).max())
+    bound = float(bound + worst.max() + 1.0)
+    scale_log2 = min(GBT_MAX_SHIFT, int(math.floor(math.log2(GBT_SCORE_BOUND / bound))))
+    scale = 2.0 ** scale_log2
+    base = np.full(classes, -GBT_SCORE_BOUND, dtype=np.int64)  # classes absent from training never win
+    if k == 1:
+        # scikit-learn predicts the second class when the raw score >= 0: the first class scores -1 unit
+        base[present[0]] = -1
+        base[present[1]] = int(np.rint(init[0] * scale))
+    else:
+        for j, c in enumerate(present):
+            base[c] = int(np.rint(init[j] * scale))
+    b = _Builder()
+    tree_class: list[int] = []
+    for stage in stages:
+        for j in range(k):
+            tree = stage[j].tree_
+
+            def leaf(node: int, tree: Any = tree) -> int:
+                return int(np.rint(lr * float(tree.value[node][0][0]) * scale))
+
+            b.add(tree, leaf)
+            tree_class.append(owners[j])
+    return TreeModel(
+        family="gbt", n_features=int(clf.n_features_in_), n_classes=int(classes), **b.arrays(),
+        leaf_values=np.asarray(b.leaves, dtype=np.int64), tree_class=np.asarray(tree_class, dtype=np.int64),
+        base=base, scale_log2=scale_log2, params=dict(params or {}),
+    )
+
+
+def fit_model(family: str, features: np.ndarray, labels: np.ndarray, classes: int,
+              params: dict[str, Any] | None = None, seed: int = 1) -> TreeModel:
+    """``fit_forest`` or ``fit_gbt`` by family name."""
+    if family == "rf":
+        return fit_forest(features, labels, classes, params, seed)
+    if family == "gbt":
+        return fit_gbt(features, labels, classes, params, seed)
+    raise UserError(f"unknown tree model family '{family}' (choose from {', '.join(FAMILIES)})")
