@@ -23,6 +23,8 @@ FLUSH_EVERY_S = 0.5
 RECONNECT_EVERY_S = 0.3
 DISPLAY_SECONDS = 10.0
 _RING_MIN = 4096
+SIM_PLAYBACK_SETTING = "simulated_board_playback"
+"""Project setting: where the simulated board's playback of each activity stands after the last recording."""
 
 
 @dataclass
@@ -65,6 +67,7 @@ class _Recording:
     frames: int = 0
     stop: bool = False
     rates: list[float] = field(default_factory=list)
+    project: Project | None = None
 
 
 class CaptureSession:
@@ -289,6 +292,12 @@ class CaptureSession:
         if self.simboard is not None and any(self.simboard.data.units):
             units = list(self.simboard.data.units)
         source = "simulated" if self.simboard is not None else "device"
+        if self.simboard is not None:
+            # resume where earlier recordings into this project left the playback, then let the
+            # recording start on a session long enough to hold it: one subject, its group by default
+            self.simboard.tape.resume(project.get_setting(SIM_PLAYBACK_SETTING))
+            subject = self.simboard.begin_take(int(seconds * rate) + 1 if seconds is not None else None)
+            group = group if group else subject
         writer = project.start_recording(
             rate, layout.axis_names, label, units=units, group=group, source=source, name=name
         )
@@ -297,7 +306,7 @@ class CaptureSession:
         self.stream.allow_relayout = False  # a recording keeps its axes: odd lines are skipped instead
         with self._lock:
             self._last_result = None
-            self._rec = _Recording(writer, seconds, label, now, target, now, rates=[rate])
+            self._rec = _Recording(writer, seconds, label, now, target, now, rates=[rate], project=project)
 
     def stop_recording(self) -> None:
         """Ask the reader thread to end the open-ended recording at the next chunk."""
@@ -341,6 +350,7 @@ class CaptureSession:
             self._rec = None
             self.stream.allow_relayout = True
             frames = rec.frames
+            self._save_playback(rec)
             if sid is None:
                 msg = "nothing was received: no sample saved"
                 if reason:
@@ -355,6 +365,16 @@ class CaptureSession:
             self._last_result = event
             self._push(event)
             self._rec_done.notify_all()
+
+    def _save_playback(self, rec: _Recording) -> None:
+        """Keep the simulated board's playback position in the project, so that recordings made later,
+        in another process too, continue from there instead of repeating what this one recorded."""
+        if self.simboard is None or rec.project is None:
+            return
+        try:
+            rec.project.set_setting(SIM_PLAYBACK_SETTING, self.simboard.tape.positions())
+        except Exception:  # noqa: BLE001 - the sample is saved; the project may be read-only or closed
+            pass
 
     # -- what the UI reads ----------------------------------------------------------------------
 

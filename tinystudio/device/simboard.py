@@ -1,5 +1,8 @@
 """The built-in simulated board: a pseudo-terminal that streams recorded motion data at its true rate
-as Serial Plotter lines, with a selectable activity and a cable that can be pulled and plugged back."""
+as Serial Plotter lines, with a selectable activity and a cable that can be pulled and plugged back.
+
+It plays the subjects' sessions one after another from the process's playback cursor (``simtape``), so
+no stretch is ever streamed twice, and it tells whose session is playing (the recording's group)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ import numpy as np
 
 from tinystudio.core.limits import MAX_SIM_RATE_HZ, sample_rate
 from tinystudio.device.ports import PortInfo
-from tinystudio.device.simdata import MotionSet, load_motion_set
+from tinystudio.device.simdata import MotionSet, activity_key, load_motion_set
+from tinystudio.device.simtape import Tape, tape_for
 
 _OUTBOX_LIMIT = 1 << 18
 """Bytes held back when nobody reads; beyond this lines are lost, as on a real UART."""
@@ -42,9 +46,10 @@ class SimBoard:
         serial_number: str | None = None,
     ) -> None:
         self.data = data or load_motion_set()
-        first = next(iter(self.data.activities))
-        self._stream = self.data.stream(activity or first)
-        self.activity = (activity or first).strip().lower()
+        first = self.data.activities[0]
+        self.data.sessions_of(activity or first)  # an unknown activity is refused here
+        self.activity = activity_key(activity or first)
+        self.tape: Tape = tape_for(self.data)
         self.rate_hz = sample_rate("the simulated board's rate (Hz)",
                                    self.data.rate_hz if rate_hz is None else rate_hz, MAX_SIM_RATE_HZ)
         self.timestamp = timestamp
@@ -58,7 +63,6 @@ class SimBoard:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._outbox = b""
-        self._pos = 0
         self._t0 = time.monotonic()
         self._since_plug = 0
 
@@ -124,11 +128,22 @@ class SimBoard:
 
     def set_activity(self, activity: str) -> None:
         """Switch what the wearer is doing; the stream continues without a gap."""
-        stream = self.data.stream(activity)
+        self.data.sessions_of(activity)
         with self._lock:
-            self._stream = stream
-            self.activity = activity.strip().lower()
-            self._pos = 0
+            self.activity = activity_key(activity)
+
+    @property
+    def subject(self) -> str:
+        """Whose session is playing now (``subject-07``): the group of what is recorded from it."""
+        return self.tape.subject(self.activity)
+
+    def begin_take(self, frames: int | None) -> str:
+        """A recording of ``frames`` frames starts: when the current session has fewer left, move on to
+        the next session so the recording holds one subject. Returns that subject."""
+        with self._lock:
+            if frames is not None and self.tape.remaining(self.activity) < frames:
+                return self.tape.next_session(self.activity)
+            return self.tape.subject(self.activity)
 
     def port_info(self) -> PortInfo:
         return PortInfo(
@@ -154,10 +169,7 @@ class SimBoard:
         return "".join(rows).encode("ascii")
 
     def _take(self, n: int) -> np.ndarray:
-        stream = self._stream
-        idx = (self._pos + np.arange(n)) % stream.shape[0]
-        self._pos = (self._pos + n) % stream.shape[0]
-        return stream[idx]
+        return self.tape.take(self.activity, n)[0]
 
     def _run(self) -> None:
         tick = min(0.01, 0.5 / self.rate_hz)
