@@ -371,6 +371,7 @@ class CaptureSession:
         in another process too, continue from there instead of repeating what this one recorded."""
         if self.simboard is None or rec.project is None:
             return
+        self.simboard.end_take()
         try:
             rec.project.set_setting(SIM_PLAYBACK_SETTING, self.simboard.tape.positions())
         except Exception:  # noqa: BLE001 - the sample is saved; the project may be read-only or closed

@@ -142,8 +142,13 @@ class SimBoard:
         the next session so the recording holds one subject. Returns that subject."""
         with self._lock:
             if frames is not None and self.tape.remaining(self.activity) < frames:
-                return self.tape.next_session(self.activity)
+                return self.tape.next_session(self.activity, frames)
             return self.tape.subject(self.activity)
+
+    def end_take(self) -> str:
+        """A recording ended: the next wearer's session plays from now on. Returns the new subject."""
+        with self._lock:
+            return self.tape.next_session(self.activity)
 
     def port_info(self) -> PortInfo:
         return PortInfo(

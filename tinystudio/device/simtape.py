@@ -2,21 +2,23 @@
 simulated board of the process, that only moves forward through the subjects' sessions, so no stretch is
 streamed twice (two recordings never share identical windows, which would leak from train into test).
 
-The tape of an activity is its sessions in subject order (pass 0, as recorded); then the same sessions
-time-reversed (pass 1); then, pass p >= 2, each session resampled by linear interpolation to
-1 + 0.04 * (p - 1) times its speed, time-reversed on odd passes. A transformed stretch is never equal to an
-earlier one, and each keeps the subject it came from as its group. The cursor can be saved in a project
+Sessions are taken in turn, each subject's first session, then their second ones; after each recording the
+board moves on to the next session (the next wearer), and a recording starts on a session with enough left
+to hold it. Each session remembers how far it was played, so later turns continue it. Once every session of
+a pass is used up the next pass plays them transformed, never identically: pass 1 time-reversed; pass
+p >= 2 resampled by linear interpolation to 1 + 0.04 * (p - 1) times the speed, time-reversed on odd
+passes. Every stretch keeps the subject it came from as its group. The cursor can be saved in a project
 and resumed, so recordings made by separate processes into one project do not repeat either.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from tinystudio.device.simdata import MotionSet, activity_key
+from tinystudio.device.simdata import MotionSet, Session, activity_key
 
 SPEED_STEP = 0.04
 """Speed-up per pass after the first two (pass 2 plays at 1.04x, pass 3 reversed at 1.08x, ...)."""
@@ -48,8 +50,21 @@ def transformed(frames: np.ndarray, p: int) -> np.ndarray:
 
 @dataclass
 class _Cursor:
-    segment: int = 0
-    offset: int = 0
+    """Pass, session in turn, and frames played of each session in this pass."""
+
+    pass_: int = 0
+    session: int = 0
+    offsets: list[int] = field(default_factory=list)
+
+
+def turn_order(sessions: tuple[Session, ...]) -> list[int]:
+    """Session indices in the order they take turns: every subject's first session, then second, ..."""
+    seen: dict[str, int] = {}
+    rank = []
+    for i, s in enumerate(sessions):
+        rank.append((seen.get(s.subject, 0), i))
+        seen[s.subject] = seen.get(s.subject, 0) + 1
+    return [i for _r, i in sorted(rank)]
 
 
 class Tape:
@@ -58,66 +73,87 @@ class Tape:
     def __init__(self, data: MotionSet) -> None:
         self.data = data
         self._cursors: dict[str, _Cursor] = {}
+        self._order = {a: turn_order(data.sessions[a]) for a in data.activities}
         self._lock = threading.Lock()
 
-    def _segment(self, activity: str, index: int) -> tuple[str, np.ndarray]:
+    def _cursor(self, activity: str) -> tuple[str, _Cursor]:
+        key = activity_key(activity)
         sessions = self.data.sessions_of(activity)
-        p, i = divmod(index, len(sessions))
-        return sessions[i].subject, _cached(self, activity_key(activity), p, i)
+        cur = self._cursors.setdefault(key, _Cursor(offsets=[0] * len(sessions)))
+        return key, cur
 
-    def _cursor(self, activity: str) -> _Cursor:
-        return self._cursors.setdefault(activity_key(activity), _Cursor())
+    def _frames(self, key: str, cur: _Cursor) -> tuple[str, np.ndarray]:
+        i = self._order[key][cur.session]
+        return self.data.sessions[key][i].subject, _cached(self, key, cur.pass_, i)
+
+    def _left(self, key: str, cur: _Cursor, turn: int) -> int:
+        i = self._order[key][turn]
+        return len(_cached(self, key, cur.pass_, i)) - cur.offsets[turn]
+
+    def _advance(self, key: str, cur: _Cursor, need: int = 1) -> None:
+        """Move to the next session in turn with at least ``need`` frames left (the next pass when none)."""
+        n = len(cur.offsets)
+        for step in range(1, n + 1):
+            turn = (cur.session + step) % n
+            if self._left(key, cur, turn) >= need:
+                cur.session = turn
+                return
+        cur.pass_, cur.session, cur.offsets = cur.pass_ + 1, 0, [0] * n
 
     def take(self, activity: str, n: int) -> tuple[np.ndarray, str]:
         """The next ``n`` frames of ``activity`` and the subject of the first one."""
         with self._lock:
-            cur = self._cursor(activity)
+            key, cur = self._cursor(activity)
             parts: list[np.ndarray] = []
             first_subject = ""
             need = n
             while need > 0:
-                subject, seg = self._segment(activity, cur.segment)
+                if self._left(key, cur, cur.session) <= 0:
+                    self._advance(key, cur)
+                subject, seg = self._frames(key, cur)
                 first_subject = first_subject or subject
-                chunk = seg[cur.offset : cur.offset + need]
+                start = cur.offsets[cur.session]
+                chunk = seg[start : start + need]
                 parts.append(chunk)
                 need -= len(chunk)
-                cur.offset += len(chunk)
-                if cur.offset >= len(seg):
-                    cur.segment, cur.offset = cur.segment + 1, 0
+                cur.offsets[cur.session] += len(chunk)
             return (np.concatenate(parts) if parts else np.zeros((0, len(self.data.axis_names)), np.float32),
                     first_subject)
 
     def subject(self, activity: str) -> str:
         """Whose session the next frames of ``activity`` come from."""
         with self._lock:
-            return self._segment(activity, self._cursor(activity).segment)[0]
+            key, cur = self._cursor(activity)
+            if self._left(key, cur, cur.session) <= 0:
+                self._advance(key, cur)
+            return self._frames(key, cur)[0]
 
     def remaining(self, activity: str) -> int:
         """Frames left in the current session of ``activity``."""
         with self._lock:
-            cur = self._cursor(activity)
-            return len(self._segment(activity, cur.segment)[1]) - cur.offset
+            key, cur = self._cursor(activity)
+            return self._left(key, cur, cur.session)
 
-    def next_session(self, activity: str) -> str:
-        """Skip the rest of the current session (a recording then holds one subject); returns its subject."""
+    def next_session(self, activity: str, need: int = 1) -> str:
+        """Move on to the next session in turn with at least ``need`` frames left; returns its subject."""
         with self._lock:
-            cur = self._cursor(activity)
-            if cur.offset:
-                cur.segment, cur.offset = cur.segment + 1, 0
-            return self._segment(activity, cur.segment)[0]
+            key, cur = self._cursor(activity)
+            self._advance(key, cur, need)
+            return self._frames(key, cur)[0]
 
     def describe(self, activity: str) -> str:
         """Where the playback stands, for people: subject, session and pass."""
         with self._lock:
-            cur = self._cursor(activity)
-            sessions = self.data.sessions_of(activity)
-            p, i = divmod(cur.segment, len(sessions))
-            return f"{sessions[i].subject}, session {i + 1} of {len(sessions)}, {pass_name(p)}"
+            key, cur = self._cursor(activity)
+            i = self._order[key][cur.session]
+            subject = self.data.sessions[key][i].subject
+            return f"{subject}, session {cur.session + 1} of {len(cur.offsets)}, {pass_name(cur.pass_)}"
 
-    def positions(self) -> dict[str, list[int]]:
-        """Every cursor as [session index, frame offset], to save in a project."""
+    def positions(self) -> dict[str, dict[str, object]]:
+        """Every cursor (pass, session in turn, frames played per session), to save in a project."""
         with self._lock:
-            return {a: [c.segment, c.offset] for a, c in self._cursors.items()}
+            return {a: {"pass": c.pass_, "session": c.session, "offsets": list(c.offsets)}
+                    for a, c in self._cursors.items()}
 
     def resume(self, positions: object) -> None:
         """Move cursors forward to saved ``positions`` (never back); anything unreadable is ignored."""
@@ -125,13 +161,19 @@ class Tape:
             return
         with self._lock:
             for activity, pos in positions.items():
-                if (not isinstance(activity, str) or activity_key(activity) not in self.data.sessions
-                        or not isinstance(pos, list) or len(pos) != 2
-                        or not all(isinstance(v, int) and v >= 0 for v in pos)):
+                if not isinstance(activity, str) or activity_key(activity) not in self.data.sessions:
                     continue
-                cur = self._cursor(activity)
-                if (pos[0], pos[1]) > (cur.segment, cur.offset):
-                    cur.segment, cur.offset = pos[0], pos[1]
+                key, cur = self._cursor(activity)
+                try:
+                    p, session, offsets = int(pos["pass"]), int(pos["session"]), [int(v) for v in pos["offsets"]]
+                except (KeyError, TypeError, ValueError):
+                    continue
+                if len(offsets) != len(cur.offsets) or not 0 <= session < len(offsets) or p < cur.pass_:
+                    continue
+                if p > cur.pass_:
+                    cur.pass_, cur.offsets = p, [0] * len(offsets)
+                cur.offsets = [max(a, b) for a, b in zip(cur.offsets, offsets, strict=True)]
+                cur.session = session
 
 
 _CACHE: dict[tuple[int, str, int, int], np.ndarray] = {}
