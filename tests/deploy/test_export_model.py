@@ -112,7 +112,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("fmt", ["c-library", "tflite"])
+@pytest.mark.parametrize("fmt", ["c-library", "arduino", "tflite"])
 def test_cli_and_deploy_page_write_identical_files(qtbot, monkeypatch, project_copy, trained, tmp_path, fmt):
     from PySide6.QtCore import Qt
 
@@ -154,3 +154,78 @@ def test_cli_export_into_a_foreign_folder_is_one_line(project_copy, trained, tmp
     code, _out, err = run_cli("export", str(project_copy), "--format", "csv", "--variant", "1", "--out",
                               str(tmp_path / "y"))
     assert code != 0 and "--variant applies to the model formats" in err
+
+
+STUBS = Path(__file__).with_name("arduino_stubs")
+
+
+def _syntax_check(sketch: Path, includes: list[Path]) -> None:
+    """g++ parses the sketch as Arduino does (C++ with Arduino.h first), against stub sensor libraries."""
+    flags = [f"-I{p}" for p in (STUBS, *includes)]
+    subprocess.run(["g++", "-std=gnu++17", "-fsyntax-only", "-Wall", "-Werror", *flags, "-include", "Arduino.h",
+                    "-x", "c++", str(sketch)], check=True, capture_output=True, text=True)
+
+
+def test_arduino_zip_layout_sketches_and_arm_compile(project, trained, tmp_path):
+    import zipfile
+
+    from tinystudio.core.export.arduino import BOARDS, library_name
+
+    done = export_model(project, trained.variant_id, "arduino", tmp_path / "out")
+    lib = library_name(project.path.stem)
+    assert done.files == [f"{lib}.zip"]
+    with zipfile.ZipFile(tmp_path / "out" / f"{lib}.zip") as archive:
+        names = archive.namelist()
+        assert all(n.startswith(f"{lib}/") for n in names)
+        archive.extractall(tmp_path / "unzipped")
+    root = tmp_path / "unzipped" / lib
+    props = dict(line.split("=", 1) for line in (root / "library.properties").read_text().splitlines())
+    for field_name in ("name", "version", "author", "maintainer", "sentence", "paragraph", "category", "url",
+                       "architectures", "includes"):
+        assert field_name in props
+    assert props["name"] == lib and props["includes"] == f"{lib}.h"
+    assert {"Arduino_LSM9DS1", "Arduino_BMI270_BMM150", "Arduino_LSM6DSOX"} <= {
+        d.strip() for d in props["depends"].split(",")}
+    assert (root / "src" / f"{lib}.h").is_file() and not (root / "src" / "main.c").exists()
+    data = pipeline_data(project, trained.run_id)
+    header = ",".join(data.windows.axis_names)
+    for board in BOARDS:
+        for kind in ("collect", "infer"):
+            sketch = root / "examples" / f"{board.key}_{kind}" / f"{board.key}_{kind}.ino"
+            assert sketch.is_file(), sketch
+            text = sketch.read_text()
+            if board.imu_library:
+                assert f"#include <{board.imu_library}.h>" in text
+            else:
+                assert "#include <Wire.h>" in text
+            if kind == "collect":  # header line in the project's axis order, at the project's rate
+                assert f'Serial.println("{header}");' in text
+                assert f"INTERVAL_US = {round(1e6 / data.windows.rate_hz)}UL" in text
+            if shutil.which("g++"):
+                _syntax_check(sketch, [root / "src"])
+    if shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("arm-none-eabi-gcc is not installed")
+    for source in sorted((root / "src").glob("*.c")):
+        subprocess.run(["arm-none-eabi-gcc", *ARM_FLAGS, "-c", str(source), "-o", str(tmp_path / f"{source.stem}.o")],
+                       check=True, capture_output=True, text=True)
+
+
+def test_arduino_sketches_for_an_audio_project_use_the_pdm_microphone(tmp_path):
+    from tinystudio.core.dsp import make_block
+    from tinystudio.core.export.arduino import channel, sketches
+    from tinystudio.core.export.facts import ImpulseFacts
+
+    assert [channel(n) for n in ("accX", "acc_y", "gyrZ", "gyroscope_x", "magZ", "ax", "temperature")] == [
+        "ax", "ay", "gz", "gx", "mz", "ax", None]
+    facts = ImpulseFacts("kws", 1, ["yes", "no"], ["audio"], 16000.0, 16000, 8000,
+                         make_block("mfe", {}, 16000.0, 16000, 1), (0.1, 0), (1 / 256, -128),
+                         np.zeros((16000, 1), np.float32), "yes")
+    out = sketches(facts, "TinyStudio_kws")
+    assert sorted(out) == [f"examples/{b}_{k}/{b}_{k}.ino" for b in ("nano33ble", "nano33ble_rev2", "nanorp2040")
+                           for k in ("collect", "infer")]
+    collect = out["examples/nano33ble_collect/nano33ble_collect.ino"]
+    assert "PDM.begin(1, 16000)" in collect and 'Serial.println("audio");' in collect
+    path = tmp_path / "collect.ino"
+    path.write_text(collect)
+    if shutil.which("g++"):
+        _syntax_check(path, [])

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from tinystudio.core.export.facts import ImpulseFacts
     from tinystudio.core.store import Project
 
-MODEL_FORMATS = ("c-library", "tflite")
+MODEL_FORMATS = ("c-library", "arduino", "tflite")
 FORMAT_TITLES = {
     "c-library": "C library folder (model, DSP, README, main.c)",
+    "arduino": "Arduino library zip (sketches for each board)",
     "tflite": "int8 .tflite with labels.txt and impulse.json",
 }
 
@@ -111,6 +112,12 @@ def export_model(
             "impulse.json": facts.impulse_json(),
         }
         summary = f"int8 model of {len(tflite)} bytes, {len(facts.labels)} labels"
+    elif fmt == "arduino":
+        from tinystudio.core.export.arduino import BOARDS, arduino_zip
+
+        name, data, memory = arduino_zip(tflite, facts, metrics.get("code_bytes"))
+        files = {name: data}
+        summary = f"{name}: an Arduino library with sketches for {', '.join(b.title for b in BOARDS)}"
     else:
         from tinystudio.core.export.clib import c_library_files
 

@@ -1,0 +1,1 @@
+#include "imu_stub.h"
