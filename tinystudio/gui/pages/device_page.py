@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.app.boards import ports_boards_first
 from tinystudio.app.capture import (
     DEFAULT_BAUD,
     CaptureSession,
@@ -172,7 +173,7 @@ class DevicePage(QWidget):
     def refresh_ports(self, select_best: bool = False) -> None:
         """Re-list ports; when the list changes, keep the selection or select a newly plugged board."""
         try:
-            boards = list_boards()
+            boards = ports_boards_first(list_boards())  # ports of boards we know by VID/PID first
         except OSError:
             boards = []
         sig = port_signature(boards)
