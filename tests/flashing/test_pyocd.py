@@ -109,6 +109,12 @@ def test_progress_follows_pyocds_own_bar():
     for start in range(0, len(text), 7):  # as it arrives, in pieces
         bar.feed(text[start : start + 7])
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == 40
+    # A log line on the same pipe, in the middle of the bar, neither restarts nor ends it.
+    seen.clear()
+    half = text.index("=") + 20
+    bar = FlashProgress(lambda f, _m: seen.append(f))
+    bar.feed(text[:half] + "0000912 I Erased 16384 bytes (1 sector), [loader]\n" + text[half:])
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == 40
 
 
 def test_missing_pyocd_is_one_line_with_the_install_command(monkeypatch):

@@ -123,24 +123,28 @@ def failure_message(output: str, board: str, target: str, probe_kind: str) -> st
 
 
 class FlashProgress:
-    """Turns pyOCD's stdout, as it arrives, into fractions of the bar (one ``=`` is 1/40)."""
+    """Turns pyOCD's output, as it arrives, into fractions of the bar (one ``=`` is 1/40). Its log lines share
+    the pipe and may land inside the bar: only a ``[`` that starts a line opens the bar, and only a ``]``
+    right after the bar's own characters closes it."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
         self.in_bar = False
         self.marks = 0
+        self.previous = "\n"
 
     def feed(self, text: str) -> None:
         for char in text:
-            if char == "[":
+            if char == "[" and self.previous == "\n":
                 self.in_bar = True
                 self.marks = 0
-            elif char == "]":
+            elif char == "]" and self.previous in "=[-|":
                 self.in_bar = False
             elif char == "=" and self.in_bar:
                 self.marks += 1
                 if self.progress is not None:
                     self.progress(min(1.0, self.marks / _BAR_WIDTH), "programming flash")
+            self.previous = char
 
 
 def run_flash(args: list[str], progress: Progress | None = None, cancel: CancelToken | None = None,

@@ -71,7 +71,8 @@ static tsr_board_info_t g_board;
 
 static void clock_init(void)
 {
-    RCC_CR |= CR_HSEBYP | CR_HSEON; /* the ST-Link drives an 8 MHz clock into OSC_IN */
+    RCC_CR |= CR_HSEBYP; /* the ST-Link drives an 8 MHz clock into OSC_IN; bypass is set while HSE is off */
+    RCC_CR |= CR_HSEON;
     while (!(RCC_CR & CR_HSERDY)) {
     }
     RCC_APB1ENR |= APB1ENR_PWR;

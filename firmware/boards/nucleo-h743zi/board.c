@@ -123,7 +123,8 @@ static void clock_init(void)
     PWR_D3CR = (PWR_D3CR & ~(3u << 14)) | D3CR_VOS_SCALE1;
     while (!(PWR_D3CR & D3CR_VOSRDY)) {
     }
-    RCC_CR |= CR_HSEBYP | CR_HSEON;
+    RCC_CR |= CR_HSEBYP; /* the ST-Link drives an 8 MHz clock into OSC_IN; bypass is set while HSE is off */
+    RCC_CR |= CR_HSEON;
     while (!(RCC_CR & CR_HSERDY)) {
     }
     RCC_PLLCKSELR = PLLCKSELR_HSE | PLL1_M;
