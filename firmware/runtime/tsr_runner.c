@@ -6,6 +6,7 @@
 #include "tsr_runner.h"
 
 #include "model.h"
+#include "tsr_collector.h"
 #include "tsr_dsp.h"
 #include "tsr_dsp_blocks.h"
 #include "tsr_hal.h"
@@ -492,6 +493,9 @@ void tsr_runner_feed(uint8_t byte)
 
 void tsr_runner_run(void)
 {
+#ifdef TSR_COLLECT_INTERVAL_US
+    (void)tsr_collector_run(); /* the data-collection firmware streams first, until the host sends a byte */
+#endif
     for (;;) {
         int c = tsr_hal_uart_getc();
         if (c < 0) {

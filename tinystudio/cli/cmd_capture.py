@@ -8,9 +8,10 @@ import json
 import sys
 
 from tinystudio.app.capture import DEFAULT_BAUD, DEFAULT_TIMEOUT_S, SIMULATED_PORT, Status, list_boards, record
-from tinystudio.cli.common import open_project
+from tinystudio.app.collect import DEFAULT_RATE_HZ as COLLECT_RATE_HZ
+from tinystudio.cli.common import open_project, print_progress
 from tinystudio.core.errors import UserError
-from tinystudio.core.limits import MAX_SECONDS, arg, finite_positive, positive_int
+from tinystudio.core.limits import MAX_RATE_HZ, MAX_SECONDS, arg, finite_positive, positive_int
 
 MAX_BAUD = 20_000_000
 
@@ -22,6 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     src.add_argument("--port", help="serial port, e.g. /dev/ttyACM0 or COM3")
     src.add_argument("--simulated", action="store_true", help="use the built-in simulated board")
     src.add_argument("--list", action="store_true", help="list serial ports, likeliest board first")
+    src.add_argument("--target", help="put the data-collection firmware on this board (an emulated one starts "
+                                      "under QEMU) and record from it")
+    p.add_argument("--rate", type=arg(finite_positive, "--rate", MAX_RATE_HZ), default=COLLECT_RATE_HZ,
+                   help=f"--target only: readings per second (default {COLLECT_RATE_HZ:g})")
     p.add_argument("--activity", help="simulated board only: what the wearer does (tinystudio simboard --list)")
     p.add_argument("--label", help="label of the new sample")
     p.add_argument("--seconds", type=arg(finite_positive, "--seconds", MAX_SECONDS),
@@ -50,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
         return _list_ports()
     if not args.project:
         raise UserError("capture needs a PROJECT file")
-    if not args.port and not args.simulated:
-        raise UserError("choose a board with --port P (see `tinystudio capture --list`) or use --simulated")
+    if not args.port and not args.simulated and not args.target:
+        raise UserError("choose a board with --port P (see `tinystudio capture --list`), --target BOARD "
+                        "or --simulated")
     if args.activity and not args.simulated:
         raise UserError("--activity only applies to --simulated")
     if args.seconds is None or not (args.seconds > 0):
@@ -71,8 +77,18 @@ def run(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as project:
         port = SIMULATED_PORT if args.simulated else args.port
-        done = record(project, port, args.label, args.seconds, baud=args.baud, group=args.group,
-                      activity=args.activity, timeout=args.timeout, on_ready=announce, on_notice=notice)
+        collector = None
+        if args.target:
+            from tinystudio.app.collect import flash_collector
+
+            collector = flash_collector(args.target, args.port, print_progress, rate_hz=args.rate)
+            port = collector.port
+        try:
+            done = record(project, port, args.label, args.seconds, baud=args.baud, group=args.group,
+                          activity=args.activity, timeout=args.timeout, on_ready=announce, on_notice=notice)
+        finally:
+            if collector is not None:
+                collector.close()
         out = done.to_dict(project)
     if args.json:
         print(json.dumps(out))

@@ -14,7 +14,7 @@ import serial
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
-from tinystudio.targets.base import Artifact, BoardLink, Target
+from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget, Target
 from tinystudio.targets.build import (
     build_key,
     compile_units,
@@ -24,6 +24,7 @@ from tinystudio.targets.build import (
     write_dsp_unit,
 )
 from tinystudio.targets.launch import BoardDidNotConnect, launch_process
+from tinystudio.targets.registry import BoardSpec
 from tinystudio.targets.toolchain import find_host_compiler, run_tool
 
 PTY_ANNOUNCE = b"TSR_PTY "
@@ -31,6 +32,11 @@ PTY_ANNOUNCE = b"TSR_PTY "
 
 class HostTarget(Target):
     """A native process on a pseudo-terminal speaking the runner protocol."""
+
+    def __init__(self, spec: BoardSpec, budget: MemoryBudget | None = None,
+                 extra_flags: tuple[str, ...] = ()) -> None:
+        super().__init__(spec, budget)
+        self.extra_flags = extra_flags  # more compiler flags, e.g. the data-collection firmware's
 
     def build(
         self,
@@ -45,6 +51,7 @@ class HostTarget(Target):
         compiler = find_host_compiler()
         flags = ["-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", f"-I{root / 'runtime'}", f"-I{model_dir}"]
         flags += dsp_cfg.defines() if dsp_cfg else []
+        flags += self.extra_flags
         key = build_key(units, compiler, flags, dsp_cfg.source if dsp_cfg else "")
         out_dir = Path(cache_dir) / f"{self.name}-{key}"
         exe = out_dir / "host_board"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tinystudio.app.boards import ports_boards_first
+from tinystudio.app.boards import board_choices, ports_boards_first
 from tinystudio.app.capture import (
     DEFAULT_BAUD,
     CaptureSession,
@@ -34,15 +34,24 @@ from tinystudio.app.capture import (
     simulated_activities,
     simulated_port,
 )
+from tinystudio.app.collect import CollectorBoard
 from tinystudio.core.errors import UserError
+from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.widgets.capture_plot import CapturePlot
 from tinystudio.gui.widgets.form_scroll import compact_combo
+from tinystudio.gui.worker import Worker, run_in_thread
 
 BAUDS = ["9600", "19200", "38400", "57600", "115200", "230400", "460800", "921600", "1000000", "2000000"]
 FRAME_MS = 25
 PORT_POLL_MS = 1500
 SHORTCUT = "Ctrl+R"
+
+
+def _collector_job(board: str, *, progress: Progress, cancel: CancelToken) -> CollectorBoard:
+    from tinystudio.app.collect import flash_collector
+
+    return flash_collector(board, None, progress, cancel)
 
 
 class DevicePage(QWidget):
@@ -60,6 +69,8 @@ class DevicePage(QWidget):
         self._recent_labels: list[str] = []
         self._axes_shown: list[str] = []
         self._was_connected = False
+        self.collector: CollectorBoard | None = None  # the board running the data-collection firmware
+        self.collector_worker: Worker | None = None
         self._build()
         self.refresh_ports(select_best=True)
         self._refresh_counts()
@@ -101,6 +112,21 @@ class DevicePage(QWidget):
         top.addWidget(self.activity_label)
         top.addWidget(self.activity_box)
         root.addLayout(top)
+
+        firmware_row = QHBoxLayout()
+        self.collector_board_box = compact_combo(QComboBox(), 24)
+        for board in board_choices():
+            self.collector_board_box.addItem(board.title, board.name)
+        self.collector_board_box.setToolTip("The board to stream its sensors: an emulated one starts here, a board "
+                                            "on the bench is flashed through its probe")
+        self.collector_button = QPushButton("Put data-collection firmware on the board")
+        self.collector_button.setToolTip("Build the firmware that streams the board's sensors, flash it (or start "
+                                         "the emulated board) and connect to it")
+        self.collector_button.clicked.connect(self.flash_collector)
+        firmware_row.addWidget(QLabel("Board:"))
+        firmware_row.addWidget(self.collector_board_box, 1)
+        firmware_row.addWidget(self.collector_button)
+        root.addLayout(firmware_row)
 
         self.state_label = QLabel("Not connected")
         self.state_label.setWordWrap(True)
@@ -182,7 +208,8 @@ class DevicePage(QWidget):
         old_devices = {p.device for p in self._ports}
         current = self.selected_port()
         self._port_sig = sig
-        self._ports = boards + [simulated_port()]
+        extra = [] if self.collector is None else [PortInfo(self.collector.port, self.collector.title, score=0)]
+        self._ports = boards + extra + [simulated_port()]
         self.port_box.blockSignals(True)
         self.port_box.clear()
         for p in self._ports:
@@ -447,6 +474,53 @@ class DevicePage(QWidget):
         if self.session is not None:
             self.session.stop()
             self.session = None
+        if self.collector_worker is not None:
+            self.collector_worker.cancel()
+            self.collector_worker.wait(30000)
+        self._close_collector()
+
+    # -- data-collection firmware --------------------------------------------------------------
+
+    def flash_collector(self) -> None:
+        """Build and put the data-collection firmware on the chosen board, then capture from it."""
+        if self.collector_worker is not None:
+            return
+        board = str(self.collector_board_box.currentData())
+        self.disconnect_port()
+        self._close_collector()
+        self.collector_button.setEnabled(False)
+        self._say(f"building the data-collection firmware for {self.collector_board_box.currentText()}…")
+        self.collector_worker = run_in_thread(
+            _collector_job, board, on_progress=lambda _f, m: self._say(m), on_done=self._on_collector,
+            on_error=self._on_collector_error, on_cancelled=self._on_collector_cancelled)
+
+    def _on_collector(self, running: CollectorBoard) -> None:
+        self.collector_worker = None
+        self.collector_button.setEnabled(True)
+        self.collector = running
+        self._port_sig = ()
+        self.refresh_ports()
+        for i, p in enumerate(self._ports):
+            if p.device == running.port:
+                self.port_box.setCurrentIndex(i)
+        if self.connect_port():
+            self._say(f"{running.title} runs the data-collection firmware: {', '.join(running.axes)} at "
+                      f"{running.rate_hz:g} Hz on {running.port}")
+
+    def _on_collector_error(self, message: str) -> None:
+        self.collector_worker = None
+        self.collector_button.setEnabled(True)
+        self._say(message, error=True)
+
+    def _on_collector_cancelled(self) -> None:
+        self.collector_worker = None
+        self.collector_button.setEnabled(True)
+
+    def _close_collector(self) -> None:
+        if self.collector is not None:
+            self.collector.close()
+            self.collector = None
+            self._port_sig = ()
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,108 @@
+"""Data collection from a board TinyStudio flashed: the data-collection firmware (the runner without a model)
+streams the board's sensor from boot with its own clock; `tinystudio capture --target BOARD` and the Device
+page's one button put it on an emulated board and record a sample with the board's axes and rate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from cli_helpers import run_cli
+from tinystudio.core.errors import UserError
+from tinystudio.core.store import Project
+
+AXES = ["accX", "accY", "accZ"]  # the simulated sensor of the emulated boards and the host board
+
+
+@pytest.fixture
+def qemu_available() -> None:
+    if shutil.which("qemu-system-arm") is None or shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("qemu-system-arm or arm-none-eabi-gcc is not installed")
+
+
+@pytest.mark.usefixtures("qemu_available")
+def test_cli_records_from_the_emulated_board_at_the_firmware_rate(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "cap.tsproj"
+    Project.create(path).close()
+    code, out, err = run_cli("capture", str(path), "--target", "mps2-an386", "--rate", "40", "--seconds", "2",
+                             "--label", "still", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["axis_names"] == AXES and r["axes"] == 3
+    assert r["rate_hz"] == pytest.approx(40.0, rel=0.01)  # from the board's own microsecond clock
+    assert r["frames"] == 80 and r["complete"] and r["malformed"] == 0
+    with Project.open(path) as project:
+        x = project.load_signal(r["sample_id"])
+        assert x.shape == (80, 3)
+        assert abs(float(x[:, 2].mean()) - 9.81) < 0.3  # the simulated gravity axis
+
+
+def test_cli_target_bad_board_is_one_line(tmp_path):
+    path = tmp_path / "cap.tsproj"
+    Project.create(path).close()
+    code, _out, err = run_cli("capture", str(path), "--target", "no-such-board", "--seconds", "1", "--label", "x")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "unknown target" in err
+
+
+def test_host_board_collector_streams_named_lines_and_stops_on_close(tmp_path):
+    from tinystudio.app.capture import open_session
+    from tinystudio.app.collect import flash_collector
+
+    running = flash_collector("host", cache_dir=tmp_path / "fw", rate_hz=100.0)
+    try:
+        session = open_session(running.port)
+        try:
+            status = session.wait_ready(10)
+            assert status.layout is not None and status.layout.axis_names == AXES
+            assert status.rate_hz == pytest.approx(100.0, rel=0.02)
+        finally:
+            session.stop()
+    finally:
+        running.close()
+    assert not running.alive() or running.process is None
+
+
+def test_a_board_without_a_flash_step_says_so(monkeypatch, tmp_path):
+    from tinystudio.targets import collector, get_target
+
+    class NoFlash:
+        spec = get_target("nucleo-f429zi").spec
+        budget = None
+
+    with pytest.raises(UserError, match="flash"):
+        collector.start_collector(NoFlash(), None, 50.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.usefixtures("qemu_available")
+def test_device_page_button_flashes_and_records(qtbot, tmp_path, monkeypatch):
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.pages.device_page import DevicePage
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    context = AppContext()
+    context.set_project(Project.create(tmp_path / "gui.tsproj"))
+    page = DevicePage(context)
+    qtbot.addWidget(page)
+    try:
+        page.collector_board_box.setCurrentIndex(page.collector_board_box.findData("mps2-an386"))
+        page.collector_button.click()
+        qtbot.waitUntil(lambda: page.session is not None, timeout=120000)
+        assert page.collector is not None and page.selected_port().device == page.collector.port
+        qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=10000)
+        page.fixed_check.setChecked(True)
+        page.seconds_box.setValue(1.0)
+        page.label_box.setCurrentText("still")
+        page.record_button.click()
+        qtbot.waitUntil(lambda: not page.session.recording, timeout=15000)
+        qtbot.waitUntil(lambda: len(context.project.samples()) == 1, timeout=5000)
+        sample = context.project.samples()[0]
+        assert list(sample.axis_names) == AXES and sample.label == "still"
+        assert sample.rate_hz == pytest.approx(50.0, rel=0.01) and sample.frames == 50
+        process = page.collector.process
+    finally:
+        page.shutdown()
+        context.close()
+    assert process is not None and process.poll() is not None  # the emulator stops with the page
