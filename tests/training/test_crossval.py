@@ -108,3 +108,75 @@ def test_fitter_is_a_parameter(bm_people: Path):
         assert result.method == GROUP_K_FOLD and result.k == 2
         assert all(0.0 <= a <= 1.0 for a in result.accuracies())
         assert sorted(g for f in result.folds for g in f.held_out) == [f"person-{i}" for i in range(1, PEOPLE + 1)]
+
+
+def test_train_page_cross_validates_like_the_cli(qtbot, bm_people: Path, tmp_path: Path):
+    """The same impulse and seed give the same per-fold accuracies in the GUI as on the command line; the
+    result is drawn as a table and bars with the mean line, and comes back after reopening."""
+    from PySide6.QtCore import Qt
+
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.pages.train_page import TrainPage
+
+    cli_copy = tmp_path / "cli.tinystudio"
+    shutil.copy(bm_people, cli_copy)
+    code, out, err = run_cli("crossval", str(cli_copy), "--epochs", "2", "--seed", "4", "--json")
+    assert code == 0, err
+    cli = json.loads(out)
+
+    context = AppContext()
+    context.set_project(Project.open(bm_people))
+    page = TrainPage(context)
+    qtbot.addWidget(page)
+    try:
+        page.form.epochs.setValue(2)
+        page.form.seed.setValue(4)
+        qtbot.mouseClick(page.crossval_button, Qt.MouseButton.LeftButton)
+        assert page.cancel_button.isEnabled() and not page.train_button.isEnabled()
+        qtbot.waitUntil(lambda: page.worker is None, timeout=300_000)
+        assert page.last_error == ""
+        cli_acc = [f["accuracy"] for f in cli["folds"]]
+        assert len(set(cli_acc)) > 1  # two epochs leave the folds apart: equal figures are not a coincidence
+        assert page.crossval.bars == pytest.approx([100 * a for a in cli_acc])
+        assert page.crossval.mean_line == pytest.approx(100 * cli["accuracy"]["mean"])
+        assert page.crossval.table.rowCount() == PEOPLE
+        assert [page.crossval.table.item(r, 1).text() for r in range(PEOPLE)] == [
+            ", ".join(f["held_out"]) for f in cli["folds"]]
+        assert "leave-one-group-out, 4 folds" in page.crossval.summary.text()
+        assert page.results_tabs.currentWidget() is page.crossval
+    finally:
+        page.shutdown()
+        context.close()
+
+    context = AppContext()  # reopened: the stored result is shown again
+    context.set_project(Project.open(bm_people))
+    page = TrainPage(context)
+    qtbot.addWidget(page)
+    try:
+        assert page.crossval.bars == pytest.approx([100 * f["accuracy"] for f in cli["folds"]])
+    finally:
+        context.close()
+
+
+def test_cancel_stores_nothing(qtbot, bm_people: Path):
+    from PySide6.QtCore import Qt
+
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.pages.train_page import TrainPage
+
+    context = AppContext()
+    context.set_project(Project.open(bm_people))
+    page = TrainPage(context)
+    qtbot.addWidget(page)
+    try:
+        page.form.epochs.setValue(500)
+        qtbot.mouseClick(page.crossval_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "fold 1/" in page.status.text(), timeout=60_000)
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.worker is None, timeout=120_000)
+        assert "Cross-validation cancelled" in page.status.text()
+        assert context.project.runs() == []
+        assert page.crossval_button.isEnabled() and page.train_button.isEnabled()
+    finally:
+        page.shutdown()
+        context.close()

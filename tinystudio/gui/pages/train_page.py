@@ -1,5 +1,5 @@
-"""The Impulse / Train step: design the impulse, preview the DSP output, train with live curves, and
-compare runs with their confusion matrices."""
+"""The Impulse / Train step: design the impulse, preview the DSP output, train with live curves, compare
+runs with their confusion matrices, and cross-validate the impulse (each person or session held out in turn)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from tinystudio.app import crossval as crossval_app
 from tinystudio.app import train as train_app
 from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_percent
 from tinystudio.app.train import RUN_KIND, EpochStats, TrainResult
@@ -25,6 +27,7 @@ from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.theme import current
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+from tinystudio.gui.widgets.crossval_view import CrossValView
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.panes import column, panes
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
@@ -69,6 +72,11 @@ class TrainPage(JobPage):
         self.sample_combo = compact_combo(QComboBox(), 8)
         self.preview = DspPreviewWidget()
         self.train_button = QPushButton("Train")
+        self.crossval_button = QPushButton("Cross-validate")
+        self.crossval_button.setToolTip("Train once per fold, each time holding out whole groups (people, "
+                                        "sessions; a recording without a group is its own), and report the "
+                                        "mean and spread of the held-out accuracy")
+        self.crossval = CrossValView()
         self.curves = TrainCurvesWidget()
         self.split_combo = QComboBox()
         self.split_combo.addItems(["test", "validation"])
@@ -87,6 +95,7 @@ class TrainPage(JobPage):
         tl = QVBoxLayout(train_box)
         row = QHBoxLayout()
         row.addWidget(self.train_button)
+        row.addWidget(self.crossval_button)
         row.addWidget(self.cancel_button)
         row.addWidget(self.progress, 1)
         tl.addLayout(row)
@@ -103,15 +112,20 @@ class TrainPage(JobPage):
         ml.addWidget(self.matrix, 1)
 
         top = panes(Qt.Orientation.Horizontal, preview_box, matrix_box)
-        right = panes(Qt.Orientation.Vertical, top, train_box, self.runs)
+        self.results_tabs = QTabWidget()
+        self.results_tabs.addTab(self.runs, "Runs")
+        self.results_tabs.addTab(self.crossval, "Cross-validation")
+        right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs)
         layout = QHBoxLayout(self)
         layout.addWidget(panes(Qt.Orientation.Horizontal, left, right, grow=1))
 
         self._shown_run: Any = None
+        self._job_kind = "train"
         self.form.changed.connect(self._settings_changed)
         self.suggest_button.clicked.connect(self.suggest)
         self.sample_combo.currentIndexChanged.connect(lambda _: self.update_preview())
         self.train_button.clicked.connect(self.start_training)
+        self.crossval_button.clicked.connect(self.start_crossval)
         self.runs.run_selected.connect(self.show_run)
         self.split_combo.currentIndexChanged.connect(lambda _: self._show_matrix())
         context.project_changed.connect(self.reload)
@@ -130,10 +144,14 @@ class TrainPage(JobPage):
         self.setEnabled(project is not None)
         self.curves.clear()
         self.matrix.clear()
+        self.crossval.clear()
         if project is None:
             self.sample_combo.clear()
             self.runs.set_runs([])
             return
+        stored = crossval_app.latest(project)
+        if stored is not None:
+            self.crossval.set_result(stored)
         saved = train_app.saved_impulse(project)
         self.form.set_impulse(saved or self._suggestion())
         self._auto_impulse = self.form.impulse().to_dict() if not saved else None
@@ -196,11 +214,13 @@ class TrainPage(JobPage):
         except UserError as exc:
             self.size_label.setText(f"<span style='color:#c00'>{exc}</span>")
             self.train_button.setEnabled(False)
+            self.crossval_button.setEnabled(False)
             return
         if size is None:
             self.size_label.setText("Add samples on the Data page first.")
             return
         self.train_button.setEnabled(self.worker is None)
+        self.crossval_button.setEnabled(self.worker is None)
         out = "x".join(map(str, size.dsp_output))
         self.size_label.setText(
             f"Window: {size.frames} frames x {size.shape.axes} axes at {size.shape.rate_hz:g} Hz<br>"
@@ -234,7 +254,26 @@ class TrainPage(JobPage):
         self.curves.clear()
         self.matrix.clear("Training…")
         self.train_button.setEnabled(False)
+        self.crossval_button.setEnabled(False)
+        self._job_kind = "train"
         self.start_job(train_app.train, project, impulse, on_epoch=self._bridge.epoch.emit, starting="Starting…")
+
+    def start_crossval(self) -> None:
+        """Cross-validate the impulse the form shows; the result is stored and shown in its tab."""
+        project = self.context.project
+        if project is None or self.worker is not None:
+            return
+        try:
+            impulse = self.form.impulse().validate()
+        except UserError as exc:
+            self._on_error(str(exc))
+            return
+        self.train_button.setEnabled(False)
+        self.crossval_button.setEnabled(False)
+        self.results_tabs.setCurrentWidget(self.crossval)
+        self.crossval.clear("Cross-validating…")
+        self._job_kind = "crossval"
+        self.start_job(crossval_app.cross_validate, project, impulse, starting="Cross-validating…")
 
     def _on_epoch(self, stats: EpochStats) -> None:
         self.curves.add_epoch({"loss": stats.loss, "accuracy": stats.accuracy,
@@ -243,7 +282,12 @@ class TrainPage(JobPage):
     def job_ended(self) -> None:
         self._update_size()
 
-    def job_done(self, result: TrainResult) -> None:
+    def job_done(self, result: TrainResult | crossval_app.CrossValResult) -> None:
+        if isinstance(result, crossval_app.CrossValResult):
+            self.crossval.set_result(result)
+            self.status.setText(crossval_app.lines(result)[-1].capitalize())
+            self.context.runs_changed.emit()
+            return
         test = result.metrics.get("test_accuracy")
         val = result.metrics.get("validation_accuracy")
         parts = [f"Run {result.run_id} done"]
@@ -258,12 +302,31 @@ class TrainPage(JobPage):
         self.training_finished.emit(result.run_id)
 
     def job_failed(self, message: str) -> None:
+        if self._crossval_shown():
+            self.status.setText(f"<span style='color:#c00'>Cross-validation failed: {message}</span>")
+            self._show_stored_crossval()
+            return
         self.status.setText(f"<span style='color:#c00'>Training failed: {message}</span>")
         self._show_last_completed("No results")
 
     def job_cancelled(self) -> None:
+        if self._crossval_shown():
+            self.status.setText("Cross-validation cancelled; nothing was stored.")
+            self._show_stored_crossval()
+            return
         self.status.setText("Training cancelled; no run was stored. Showing the last completed run.")
         self._show_last_completed("Cancelled")
+
+    def _crossval_shown(self) -> bool:
+        """Whether the job that just ended was a cross-validation (not a training)."""
+        return self._job_kind == "crossval"
+
+    def _show_stored_crossval(self) -> None:
+        stored = crossval_app.latest(self.context.project) if self.context.project is not None else None
+        if stored is not None:
+            self.crossval.set_result(stored)
+        else:
+            self.crossval.clear()
 
     def _show_last_completed(self, message: str) -> None:
         """After a run that stored nothing, show again the run that was on screen before (or the latest)."""

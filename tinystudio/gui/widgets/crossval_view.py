@@ -1,0 +1,82 @@
+"""A cross-validation's result: one table row per fold (groups held out, accuracy, windows), the mean and
+spread in a line above, and a bar per fold with a dashed line at the mean, so a fold far below the others
+(a person the model does not generalise to) shows at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from tinystudio.app.formatting import fmt_percent
+from tinystudio.gui.widgets.tables import make_read_only
+
+COLUMNS = ("Fold", "Held out", "Accuracy", "Windows")
+
+
+class CrossValView(QWidget):
+    """Shows a ``CrossValResult`` (``set_result``) or a message (``clear``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        make_read_only(self.table, COLUMNS)
+        self.chart = pg.PlotWidget()
+        self.chart.setLabel("left", "accuracy", units="%")
+        self.chart.setLabel("bottom", "fold")
+        self.chart.getAxis("left").enableAutoSIPrefix(False)
+        self.chart.setMinimumHeight(90)
+        self.bars: list[float] = []  # accuracy % per fold as drawn
+        self.mean_line: float | None = None
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.chart)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        self.clear()
+
+    def clear(self, message: str = "No cross-validation yet: press Cross-validate to hold each person or "
+              "session out in turn.") -> None:
+        self.summary.setText(message)
+        self.table.setRowCount(0)
+        self.chart.clear()
+        self.bars, self.mean_line = [], None
+
+    def set_result(self, result: Any) -> None:
+        acc = result.summary()
+        if acc is None:
+            self.clear("The cross-validation has no folds.")
+            return
+        self.summary.setText(
+            f"{result.method}, {result.k} folds: accuracy <b>{fmt_percent(acc['mean'])}</b> ± "
+            f"{fmt_percent(acc['std'])} (min {fmt_percent(acc['min'])}, max {fmt_percent(acc['max'])})"
+            + (f", stored as run {result.run_id}" if result.run_id is not None else ""))
+        self.table.setRowCount(0)
+        for fold, score in zip(result.folds, result.scores, strict=True):
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for col, text in enumerate((str(fold.index + 1), ", ".join(fold.held_out),
+                                        fmt_percent(score.accuracy), str(score.windows))):
+                item = QTableWidgetItem(text)
+                if col == 1:
+                    item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.chart.clear()
+        self.bars = [100 * a for a in result.accuracies()]
+        xs = list(range(1, len(self.bars) + 1))
+        self.chart.addItem(pg.BarGraphItem(x=xs, height=self.bars, width=0.6, brush="#1f77b4"))
+        self.mean_line = 100 * acc["mean"]
+        self.chart.addItem(pg.InfiniteLine(pos=self.mean_line, angle=0,
+                                           pen=pg.mkPen("#d62728", width=2, style=Qt.PenStyle.DashLine),
+                                           label=f"mean {self.mean_line:.1f} %",
+                                           labelOpts={"position": 0.15, "color": "#d62728"}))
+        self.chart.setXRange(0.4, len(xs) + 0.6)
+        self.chart.setYRange(0, 100)
+        self.chart.getAxis("bottom").setTicks([[(x, str(x)) for x in xs]])
