@@ -113,6 +113,7 @@ class TrainPage(JobPage):
 
         top = panes(Qt.Orientation.Horizontal, preview_box, matrix_box)
         self.results_tabs = QTabWidget()
+        self.runs.setMinimumHeight(40)  # with the tab bar, as much room as the table alone took before
         self.results_tabs.addTab(self.runs, "Runs")
         self.results_tabs.addTab(self.crossval, "Cross-validation")
         right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs)

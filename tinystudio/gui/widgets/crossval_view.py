@@ -29,7 +29,8 @@ class CrossValView(QWidget):
         self.chart.setLabel("left", "accuracy", units="%")
         self.chart.setLabel("bottom", "fold")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
-        self.chart.setMinimumHeight(90)
+        for w in (self.table, self.chart):  # the tab shares the runs table's room: it must not grow the page
+            w.setMinimumHeight(36)
         self.bars: list[float] = []  # accuracy % per fold as drawn
         self.mean_line: float | None = None
         split = QSplitter(Qt.Orientation.Horizontal)
