@@ -48,11 +48,26 @@ def test_deploy_text_report_on_the_host_board(project_copy, trained):
     assert "microseconds" in out and "confusion matrix" in out
 
 
+@pytest.mark.usefixtures("qemu_available")
+def test_deploy_text_report_gives_latency_in_ms_at_the_board_clock(project_copy, trained):
+    code, out, err = run_cli("deploy", str(project_copy), "--variant", str(trained.variant_id))
+    assert code == 0, err
+    import re
+
+    nn = next(line for line in out.splitlines() if line.startswith(" NN latency: "))
+    match = re.fullmatch(r" NN latency: mean ([\d,]+), worst [\d,]+ emulated instructions; "
+                         r"mean ≈ ([\d.e+-]+) ms at 25 MHz \(estimate\)", nn)
+    assert match, nn
+    mean = float(match.group(1).replace(",", ""))
+    assert float(match.group(2)) == float(f"{mean / 25e6 * 1000:.3g}")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--variant", "999"], "no model variant with id 999"),
         (["--run", "999"], "no run with id 999"),
+        (["--port", "/dev/ttyACM0"], "a serial port or probe is given only for a real board; host is not one"),
     ],
 )
 def test_bad_arguments_are_one_clear_line(project_copy, args, message):

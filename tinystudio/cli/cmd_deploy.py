@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from tinystudio.app.boards import DEFAULT_BOARD, board_choices, target_names
-from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent
+from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.cli.common import open_project, print_progress
 
 
@@ -81,7 +81,8 @@ def _print_summary(result_id: int, r: dict[str, Any]) -> None:
               f"network bit-exact on {fmt_percent(r['nn_bit_exact'])} of windows")
     for part, title in (("dsp", "DSP"), ("nn", "NN")):
         s = lat[part]
-        print(f"{title:>3} latency: {fmt_latency(s['mean'], lat['unit'], s['max'])}")
+        ms = fmt_duration(s["mean"], lat["unit"], h.get("clock_hz"))  # cycles in ms at the board's clock
+        print(f"{title:>3} latency: {fmt_latency(s['mean'], lat['unit'], s['max'])}" + (f"; mean {ms}" if ms else ""))
     budget = mem["budget"]
     if budget:
         print(f"flash {fmt_bytes(mem['flash'])} of {fmt_bytes(budget['flash'])} "

@@ -141,9 +141,11 @@ RP2040_BOOT_USB = (0x2E8A, 0x0003)
 UF2_FAMILY_RP2040 = 0xE48BFF56
 
 
+Factory = Callable[[BoardSpec, MemoryBudget | None], "Target"]
+
+
 def _real(name: str, title: str, core: str, clock_hz: int, flash_kb: int, ram_kb: int,
-          firmware: CortexMFirmware, bench: BenchBoard, factory: Callable[[BoardSpec, MemoryBudget | None], Target]
-          = _bench) -> BoardSpec:
+          firmware: CortexMFirmware, bench: BenchBoard, factory: Factory = _bench) -> BoardSpec:
     """A board on the bench: counts true cycles at its clock, flashed through its probe."""
     return BoardSpec(
         name=name,
