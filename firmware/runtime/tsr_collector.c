@@ -48,6 +48,7 @@ uint32_t tsr_collector_run(void)
     uint32_t leftover = 0; /* counter units not yet a whole microsecond */
     uint32_t now_us = 0;
     uint32_t next_us = 0;
+    uint32_t slot_us;
     uint32_t sent = 0;
     for (;;) {
         uint32_t now = tsr_hal_counter();
@@ -64,10 +65,11 @@ uint32_t tsr_collector_run(void)
         if ((int32_t)(now_us - next_us) < 0) {
             continue;
         }
-        next_us += TSR_COLLECT_INTERVAL_US;
         if ((int32_t)(now_us - next_us) > (int32_t)(8u * TSR_COLLECT_INTERVAL_US)) {
-            next_us = now_us; /* far behind (the link was full): do not burst to catch up */
+            next_us = now_us; /* far behind (the link was full): skip the missed slots, do not burst */
         }
+        slot_us = next_us; /* the reading's slot on the sampling grid: exact spacing, as a sensor timer gives */
+        next_us += TSR_COLLECT_INTERVAL_US;
         axes = tsr_hal_sensor_read(values, TSR_COLLECT_MAX_AXES);
         if (axes > TSR_COLLECT_MAX_AXES) {
             axes = TSR_COLLECT_MAX_AXES;
@@ -78,7 +80,7 @@ uint32_t tsr_collector_run(void)
         line[n++] = 'u';
         line[n++] = 's';
         line[n++] = ':';
-        n += (uint32_t)tsr_format_u32(now_us, line + n);
+        n += (uint32_t)tsr_format_u32(slot_us, line + n);
         for (a = 0; a < axes; a++) {
             line[n++] = ',';
             n = put_name(line, n, a);

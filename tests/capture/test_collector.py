@@ -33,10 +33,10 @@ def test_cli_records_from_the_emulated_board_at_the_firmware_rate(tmp_path, monk
     r = json.loads(out)
     assert r["axis_names"] == AXES and r["axes"] == 3
     assert r["rate_hz"] == pytest.approx(40.0, rel=0.01)  # from the board's own microsecond clock
-    assert r["frames"] == 80 and r["complete"] and r["malformed"] == 0
+    assert 80 <= r["frames"] <= 88 and r["complete"] and r["malformed"] == 0  # the last chunk may run over
     with Project.open(path) as project:
         x = project.load_signal(r["sample_id"])
-        assert x.shape == (80, 3)
+        assert x.shape == (r["frames"], 3)
         assert abs(float(x[:, 2].mean()) - 9.81) < 0.3  # the simulated gravity axis
 
 
@@ -100,7 +100,7 @@ def test_device_page_button_flashes_and_records(qtbot, tmp_path, monkeypatch):
         qtbot.waitUntil(lambda: len(context.project.samples()) == 1, timeout=5000)
         sample = context.project.samples()[0]
         assert list(sample.axis_names) == AXES and sample.label == "still"
-        assert sample.rate_hz == pytest.approx(50.0, rel=0.01) and sample.frames == 50
+        assert sample.rate_hz == pytest.approx(50.0, rel=0.01) and 50 <= sample.frames <= 55
         process = page.collector.process
     finally:
         page.shutdown()
