@@ -103,3 +103,31 @@ def test_start_up_without_hardware_streams_from_the_simulated_board(page, qtbot)
     assert page.connect_if_simulated()
     qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=5000)
     assert page.session.status().state == "streaming" and page.session.status().layout.columns == 6
+
+
+def test_group_field_names_who_is_recorded(page, qtbot):
+    """The simulated board fills in its wearer, who changes after each recording; a group the user types
+    is stored with the sample and stays in the field for the next recordings."""
+    page.select_simulated()
+    assert page.connect_port()
+    qtbot.waitUntil(lambda: page.session.status().rate_hz is not None, timeout=5000)
+    page.fixed_check.setChecked(True)
+    page.seconds_box.setValue(0.5)
+    page.label_box.setCurrentText("pendulum")
+    qtbot.waitUntil(lambda: page.group_edit.text().startswith("subject-"), timeout=3000)
+    first = page.group_edit.text()
+    page.record_button.click()
+    qtbot.waitUntil(lambda: not page.session.recording, timeout=5000)
+    qtbot.waitUntil(lambda: page.group_edit.text() not in ("", first), timeout=3000)
+    second = page.group_edit.text()
+    page.record_button.click()
+    qtbot.waitUntil(lambda: not page.session.recording, timeout=5000)
+    page.group_edit.setText("ann")
+    for _ in range(2):
+        page.record_button.click()
+        qtbot.waitUntil(lambda: not page.session.recording, timeout=5000)
+        qtbot.wait(100)
+    assert page.group_edit.text() == "ann"
+    qtbot.waitUntil(lambda: len(page.context.project.samples()) == 4, timeout=3000)
+    groups = [s.group for s in sorted(page.context.project.samples(), key=lambda s: s.id)]
+    assert groups == [first, second, "ann", "ann"]

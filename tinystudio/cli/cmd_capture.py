@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="length of the recording in seconds")
     p.add_argument("--baud", type=arg(positive_int, "--baud", MAX_BAUD), default=DEFAULT_BAUD,
                    help=f"baud rate (default {DEFAULT_BAUD})")
-    p.add_argument("--group", help="group key (person, session, device) for leakage-free splits")
+    p.add_argument("--group", help="who or what is recorded (person, session, machine): the split keeps a group "
+                   "on one side (default with --simulated: its wearer, e.g. subject-03)")
     p.add_argument("--timeout", type=arg(finite_positive, "--timeout", MAX_SECONDS), default=DEFAULT_TIMEOUT_S,
                    help=f"seconds to wait for data (default {DEFAULT_TIMEOUT_S:g})")
     p.add_argument("--json", action="store_true", help="print the new sample as a JSON object")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -67,6 +68,7 @@ class DevicePage(QWidget):
         self._ports: list[PortInfo] = []
         self._port_sig: tuple[str, ...] = ()
         self._recent_labels: list[str] = []
+        self._sim_subject = ""  # the simulated board's subject last put in the Group field
         self._axes_shown: list[str] = []
         self._was_connected = False
         self.collector: CollectorBoard | None = None  # the board running the data-collection firmware
@@ -153,6 +155,13 @@ class DevicePage(QWidget):
         self.label_box.setToolTip("Label of the next sample; recent labels are in the list")
         self.label_box.lineEdit().setPlaceholderText("e.g. walking")
         form.addRow("Label:", self.label_box)
+        self.group_edit = QLineEdit()
+        self.group_edit.setPlaceholderText("person, session or machine")
+        self.group_edit.setToolTip("Who or what is recorded (kept for the next recordings): the split keeps a "
+                                   "group on one side and cross-validation holds it out, so accuracy is "
+                                   "measured on people or machines the model has not seen. The simulated "
+                                   "board fills in its wearer.")
+        form.addRow("Group:", self.group_edit)
         length_row = QHBoxLayout()
         self.fixed_check = QCheckBox("Fixed length")
         self.fixed_check.setChecked(True)
@@ -332,8 +341,11 @@ class DevicePage(QWidget):
             return False
         label = self.label_box.currentText().strip() or None
         seconds = self.seconds_box.value() if self.fixed_check.isChecked() else None
+        group = self.group_edit.text().strip() or None
+        if self.session.simboard is not None and group == self._sim_subject:
+            group = None  # the board's own wearer: the session names the one actually recorded
         try:
-            self.session.start_recording(project, label, seconds=seconds)
+            self.session.start_recording(project, label, seconds=seconds, group=group)
         except UserError as exc:
             self._say(str(exc), error=True)
             return False
@@ -361,7 +373,19 @@ class DevicePage(QWidget):
             self.plot.show_frames(frames, total, st.rate_hz)
         self._show_status(st)
         self._drain_events()
+        self._follow_simulated_subject()
         self._update_controls()
+
+    def _follow_simulated_subject(self) -> None:
+        """Pre-fill the Group field with the simulated board's wearer, unless the user typed another."""
+        board = self.session.simboard if self.session is not None else None
+        if board is None or self.session is None or self.session.recording:
+            return
+        subject = board.subject
+        if subject != self._sim_subject:
+            if self.group_edit.text().strip() in ("", self._sim_subject):
+                self.group_edit.setText(subject)
+            self._sim_subject = subject
 
     def _show_status(self, st: Status) -> None:
         colour = {"streaming": "green", "disconnected": "#c00000"}.get(st.state, "black")
