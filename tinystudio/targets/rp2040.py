@@ -2,9 +2,10 @@
 that the boot ROM checks by CRC-32 before running it, and it is flashed by copying a UF2 file to the
 BOOTSEL boot drive when one is mounted, else through a CMSIS-DAP probe like the other bench boards.
 
-boot2 (firmware/boards/pico/boot2_w25q080.S) is assembled and linked on its own at 0x20041F00, where the
-boot ROM runs it; its bytes, padded to 252, get the CRC the boot ROM expects and become a C array in the
-``.boot2`` section, which the linker script puts first in flash (0x10000000), before the vector table.
+boot2 (firmware/boards/pico/boot2_w25q080.S) is position-independent code, assembled on its own; the boot
+ROM copies it to 0x20041F00 and runs it there. Its bytes, padded to 252, get the CRC the boot ROM expects
+and become a C array in the ``.boot2`` section, which the linker script puts first in flash (0x10000000),
+before the vector table.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from tinystudio.targets.toolchain import CrossCompiler, run_tool
 from tinystudio.targets.uf2 import boot_drives, copy_to_drive, elf_to_uf2
 
 BOOT2_BYTES = 256
-BOOT2_RUN_ADDRESS = 0x2004_1F00
 BOOT_DRIVE_ID = "RP2"  # INFO_UF2.TXT of the RP2040's boot drive says "Board-ID: RPI-RP2"
 
 
@@ -45,27 +45,30 @@ def boot2_block(code: bytes) -> bytes:
     return padded + struct.pack("<I", boot2_crc(padded))
 
 
-def _text_bytes(elf: Path) -> bytes:
+def _text_bytes(obj: Path) -> bytes:
+    """The code of the assembled boot2: position-independent, so the object file's .text is the code the
+    boot ROM runs wherever it copies it (a relocation would mean it is not)."""
     from elftools.elf.elffile import ELFFile
 
-    with open(elf, "rb") as handle:
-        section = ELFFile(handle).get_section_by_name(".text")
-        if section is None or section["sh_addr"] != BOOT2_RUN_ADDRESS:
-            raise UserError(f"{elf.name} has no .text at 0x{BOOT2_RUN_ADDRESS:08X}")
+    with open(obj, "rb") as handle:
+        elf = ELFFile(handle)
+        section = elf.get_section_by_name(".text")
+        if section is None:
+            raise UserError(f"{obj.name} has no code")
+        if elf.get_section_by_name(".rel.text") or elf.get_section_by_name(".rela.text"):
+            raise UserError("boot2 must not need relocations: it runs wherever the boot ROM copies it")
         return bytes(section.data())
 
 
 def build_boot2(source: Path, compiler: CrossCompiler, out_dir: Path, cancel: CancelToken | None) -> Path:
-    """Assemble and link boot2 at its run address; write ``tsr_boot2.c`` with the 256-byte block."""
+    """Assemble boot2; write ``tsr_boot2.c`` with its 256-byte block (code, padding, CRC)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    elf = out_dir / "boot2.elf"
+    obj = out_dir / "boot2.o"
     cpu = compiler.cpu_flags(("-mcpu=cortex-m0plus", "-mthumb"), ("thumb-freestanding-eabi", "cortex_m0plus"))
-    args = [*compiler.command, *cpu, "-nostdlib", "-nostartfiles", f"-Wl,--section-start=.text=0x{BOOT2_RUN_ADDRESS:X}",
-            "-Wl,-e,_boot2_entry", str(source), "-o", str(elf)]
-    result = run_tool(args, out_dir, cancel)
+    result = run_tool([*compiler.command, *cpu, "-c", str(source), "-o", str(obj)], out_dir, cancel)
     if result.returncode != 0:
         raise UserError(f"building boot2 failed: {first_error(result.output)}")
-    block = boot2_block(_text_bytes(elf))
+    block = boot2_block(_text_bytes(obj))
     rows = ",\n".join("    " + ", ".join(f"0x{b:02X}" for b in block[i : i + 12]) for i in range(0, len(block), 12))
     source_c = out_dir / "tsr_boot2.c"
     source_c.write_text(

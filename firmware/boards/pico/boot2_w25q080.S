@@ -7,7 +7,8 @@
  * last 4 bytes, computed by the build over the first 252) and calls this code there with lr = 0; called
  * from the boot ROM, it then points VTOR at the image's vector table right after it (0x10000100), loads
  * the stack pointer and jumps to the reset handler. Called from anywhere else it returns.
- * The build links it at 0x20041F00 on its own and embeds the bytes (tinystudio/targets/rp2040.py).
+ * It is position-independent (branches and literal loads relative to pc, no relocation), so the build
+ * assembles it on its own and embeds the bytes with their CRC (tinystudio/targets/rp2040.py).
  */
     .syntax unified
     .cpu cortex-m0plus
