@@ -16,7 +16,16 @@
 #define TSR_SENSOR_MAX_AXES 16u
 #define TSR_STREAM_LINE_MAX (TSR_SENSOR_MAX_AXES * 26u + 2u)
 
-/* Raw window as uploaded by the host: the model's int8 input, or float32 samples for a DSP block. */
+/* A model taking float32 features (TS_MODEL_INPUT_F32, tree models) gets the DSP output as it is;
+   TS_MODEL_INPUT_COUNT is its number of input values (int8 models: one byte each). */
+#ifndef TS_MODEL_INPUT_F32
+#define TS_MODEL_INPUT_F32 0
+#endif
+#ifndef TS_MODEL_INPUT_COUNT
+#define TS_MODEL_INPUT_COUNT TS_MODEL_INPUT_BYTES
+#endif
+
+/* Raw window as uploaded by the host: the model's input, or float32 samples for a DSP block. */
 #if TSR_DSP_KIND == TSR_DSP_NONE
 #define TSR_RAW_BYTES TS_MODEL_INPUT_BYTES
 #else
@@ -25,8 +34,10 @@
 
 static uint32_t g_raw_words[(TSR_RAW_BYTES + 3u) / 4u];
 #if TSR_DSP_KIND != TSR_DSP_NONE
+#if !TS_MODEL_INPUT_F32
 static uint32_t g_model_in_words[(TS_MODEL_INPUT_BYTES + 3u) / 4u];
-static float g_features[TS_MODEL_INPUT_BYTES];
+#endif
+static float g_features[TS_MODEL_INPUT_COUNT];
 #endif
 static uint32_t g_model_out_words[(TS_MODEL_OUTPUT_BYTES + 3u) / 4u];
 
@@ -140,15 +151,19 @@ static int run_once(uint32_t *dsp_count, uint32_t *nn_count)
     t1 = t0;
 #else
     status = tsr_dsp_features((const float *)g_raw_words, g_features);
+#if TS_MODEL_INPUT_F32
+    model_in = (const int8_t *)(const void *)g_features;
+#else
     tsr_quantize(g_features, (uint32_t)TS_MODEL_INPUT_BYTES, (float)TS_MODEL_INPUT_SCALE,
                  (int32_t)TS_MODEL_INPUT_ZERO_POINT, (int8_t *)g_model_in_words);
+    model_in = (const int8_t *)g_model_in_words;
+#endif
     t1 = tsr_hal_counter();
     if (status != 0) {
         *dsp_count = t1 - t0;
         *nn_count = 0;
         return status;
     }
-    model_in = (const int8_t *)g_model_in_words;
 #endif
     status = ts_model_invoke(model_in, model_output());
     t2 = tsr_hal_counter();

@@ -42,11 +42,11 @@ def _sklearn(family: str, x: np.ndarray, y: np.ndarray, model: TreeModel):  # ty
 
     p = model.params
     if family == "rf":
-        return RandomForestClassifier(n_estimators=p["n_estimators"], max_depth=p["max_depth"],
-                                      min_samples_leaf=p["min_samples_leaf"], max_features=p["max_features"],
+        return RandomForestClassifier(n_estimators=p["trees"], max_depth=p["max_depth"],
+                                      min_samples_leaf=p["min_samples_leaf"], max_features="sqrt",
                                       random_state=1, n_jobs=1).fit(x, y)
-    return GradientBoostingClassifier(n_estimators=p["n_estimators"], max_depth=p["max_depth"],
-                                      learning_rate=p["learning_rate"], min_samples_leaf=p["min_samples_leaf"],
+    return GradientBoostingClassifier(n_estimators=p["trees"], max_depth=p["max_depth"],
+                                      learning_rate=p["shrinkage"], min_samples_leaf=p["min_samples_leaf"],
                                       random_state=1).fit(x, y)
 
 
@@ -71,7 +71,7 @@ def test_c_scores_equal_host_and_host_predicts_as_sklearn(bm_features, family: s
 def test_features_equal_to_thresholds_route_alike_in_c_python_and_sklearn(bm_features, family: str,
                                                                          tmp_path: Path) -> None:
     f = bm_features
-    model = fit_model(family, f.x["train"], f.y["train"], f.classes, {"n_estimators": 6})
+    model = fit_model(family, f.x["train"], f.y["train"], f.classes, {"trees": 6})
     clf = _sklearn(family, f.x["train"], f.y["train"], model)
     base = f.x["test"][0].copy()
     rows = []
@@ -103,7 +103,7 @@ def test_threshold_rounding_keeps_every_comparison() -> None:
 
 def test_json_round_trip_and_damaged_model(bm_features) -> None:
     f = bm_features
-    model = fit_model("gbt", f.x["train"], f.y["train"], f.classes, {"n_estimators": 3})
+    model = fit_model("gbt", f.x["train"], f.y["train"], f.classes, {"trees": 3})
     again = TreeModel.from_json(model.to_json())
     assert again.to_json() == model.to_json()
     assert np.array_equal(again.predict_scores(f.x["test"]), model.predict_scores(f.x["test"]))

@@ -18,6 +18,7 @@ from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.device.runner_client import RunnerError
 
 if TYPE_CHECKING:
+    from tinystudio.core.classical.reference import TreeReference
     from tinystudio.core.int8_reference import Int8Reference
     from tinystudio.device.runner_protocol import HelloInfo
     from tinystudio.targets.base import BoardLink
@@ -99,7 +100,7 @@ def stream(
     raw: np.ndarray,
     host_features: np.ndarray,
     host_scores: np.ndarray,
-    reference: Int8Reference,
+    reference: Int8Reference | TreeReference,
     model_hash: str,
     device_dsp: bool,
     bench_runs: int,

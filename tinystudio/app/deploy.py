@@ -23,6 +23,8 @@ import numpy as np
 
 from tinystudio.app.board_test import BoardStopped, Measured, Session, stream
 from tinystudio.app.variants import marked_variant
+from tinystudio.core.classical import TreeModel, emit_c
+from tinystudio.core.classical.reference import TreeReference
 from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES
 from tinystudio.core.compress.ptq import latest_ptq_variant
 from tinystudio.core.errors import UserError
@@ -30,6 +32,7 @@ from tinystudio.core.evaluate import evaluate
 from tinystudio.core.int8_reference import Int8Reference
 from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.progress import CancelToken, Progress, no_progress
+from tinystudio.core.store import TFLITE_KIND
 from tinystudio.targets import DEFAULT_BOARD, get_target
 from tinystudio.targets.base import Connection
 
@@ -80,6 +83,9 @@ def resolve_variant(
         run_id = runs[-1].id
     else:
         project.run(run_id)  # a clear error when it does not exist
+    trees = [v for v in project.variants(run_id) if v.get("kind", TFLITE_KIND) != TFLITE_KIND]
+    if trees:  # a tree model's variant is stored with its run
+        return int(trees[-1]["id"])
     found = latest_ptq_variant(project, run_id)
     if found is not None:
         return int(found["id"])
@@ -206,13 +212,19 @@ def deploy(
         raise UserError("the test split has no windows: assign samples to the test split first")
     dsp_features = data.features("test", cancel)
     host_features = dsp_features if takes_dsp_output else data.normalization.apply(dsp_features)
-    tflite = project.variant_tflite(variant_id)
-    reference = Int8Reference(tflite)
-    cancel.raise_if_cancelled()
-
-    progress(0.04, "generating C from the model")
     model_dir = project.cache_dir / "deploy" / f"variant-{variant_id}" / "model"
-    report = generate(tflite, model_dir, name=f"variant_{variant_id}", cancel=cancel)
+    reference: Int8Reference | TreeReference
+    if variant.get("kind", TFLITE_KIND) == TFLITE_KIND:
+        tflite = project.variant_tflite(variant_id)
+        reference = Int8Reference(tflite)
+        cancel.raise_if_cancelled()
+        progress(0.04, "generating C from the model")
+        model_hash = generate(tflite, model_dir, name=f"variant_{variant_id}", cancel=cancel).model_hash
+    else:  # a tree model: float32 features in, the host model's exact integer scores out
+        trees = TreeModel.from_json(project.variant_model_json(variant_id))
+        reference = TreeReference(trees)
+        progress(0.04, "generating C from the trees")
+        model_hash = emit_c(trees, model_dir, name=f"variant_{variant_id}").model_hash
     build_started = time.perf_counter()
     artifact = board.build(model_dir, project.cache_dir / "firmware", _stage(progress, 0.06, 0.35), cancel,
                            dsp=data.block if device_dsp else None)
@@ -220,7 +232,7 @@ def deploy(
     cancel.raise_if_cancelled()
 
     mode = "dsp_on_board" if device_dsp else "features_from_host"
-    key = _resume_key(board.name, mode, report.model_hash, raw)
+    key = _resume_key(board.name, mode, model_hash, raw)
     partial = _partial_results(project, variant_id, key)
     classes = int(np.prod(reference.output_shape))
     measured = (Measured.from_json(len(raw), classes, partial[-1]["results"]) if partial
@@ -231,7 +243,7 @@ def deploy(
     progress(0.36, f"starting {board.title}")
     link = board.launch(artifact, progress=_stage(progress, 0.36, 0.38))
     try:
-        session = stream(link, raw, host_features, host_scores, reference, report.model_hash, bool(device_dsp),
+        session = stream(link, raw, host_features, host_scores, reference, model_hash, bool(device_dsp),
                          bench_runs, measured, _stage(progress, 0.38, 0.97), cancel)
     except BoardStopped as stop:
         _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)

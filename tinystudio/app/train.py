@@ -15,7 +15,7 @@ from tinystudio.core.dsp import BLOCKS, DspBlock, make_block
 from tinystudio.core.errors import UserError
 from tinystudio.core.features import suggest_for_project
 from tinystudio.core.impulse import ImpulseConfig
-from tinystudio.core.models import model_spec
+from tinystudio.core.models import is_classical, model_spec
 from tinystudio.core.models.presets import resolve_model_params
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
@@ -150,6 +150,8 @@ class ImpulseSize:
     dsp_ops: int
     params: int
     macs: int
+    classical: bool = False
+    """A tree ensemble: its size is known once it is fitted (params and MACs are 0 here)."""
 
 
 def impulse_size(project: Project, impulse: ImpulseConfig) -> ImpulseSize | None:
@@ -160,6 +162,9 @@ def impulse_size(project: Project, impulse: ImpulseConfig) -> ImpulseSize | None
     impulse.validate()
     frames = ms_to_frames(impulse.window.window_ms, shape.rate_hz)
     block = make_block(impulse.dsp.block, impulse.dsp.params, shape.rate_hz, frames, shape.axes)
+    if is_classical(impulse.model.preset):
+        resolve_model_params(impulse.model.preset, impulse.model.params)  # a clear error for a bad value
+        return ImpulseSize(shape, frames, tuple(block.output_shape), int(block.ops()), 0, 0, classical=True)
     size = model_spec(impulse.model.preset, impulse.model.params, block.output_shape, max(2, shape.classes)).summary()
     return ImpulseSize(shape, frames, tuple(block.output_shape), int(block.ops()), int(size["params"]),
                        int(size["macs"]))

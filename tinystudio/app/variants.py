@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tinystudio.core.classical import TreeModel
 from tinystudio.core.compress.compare import DEPLOY_SETTING, VariantRow, variant_rows
 from tinystudio.core.errors import UserError
 from tinystudio.core.model_check import model_problem
+from tinystudio.core.store import TFLITE_KIND
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -29,7 +31,9 @@ def mark_for_deploy(project: Project, variant_id: int) -> None:
     """Mark ``variant_id`` as the variant to deploy when none is named."""
     if not any(v["id"] == variant_id for v in project.variants()):
         raise UserError(f"no model variant with id {variant_id}")
-    if problem := model_problem(project.variant_tflite(variant_id)):
+    if project.variant_kind(variant_id) != TFLITE_KIND:
+        TreeModel.from_json(project.variant_model_json(variant_id))  # a damaged description is one clear line
+    elif problem := model_problem(project.variant_tflite(variant_id)):
         raise UserError(f"variant {variant_id} cannot be deployed: {problem}")
     project.set_setting(DEPLOY_SETTING, int(variant_id))
 
@@ -61,7 +65,8 @@ def deploy_choices(project: Project) -> list[DeployChoice]:
     variants = list(reversed(project.variants()))
     for v in variants:
         acc = v["metrics"].get("test_accuracy")
-        acc_text = f", host int8 test accuracy {acc:.1%}" if isinstance(acc, float) else ""
+        what = "int8 " if v.get("kind", TFLITE_KIND) == TFLITE_KIND else ""
+        acc_text = f", host {what}test accuracy {acc:.1%}" if isinstance(acc, float) else ""
         choices.append(DeployChoice("variant", int(v["id"]), f"Variant {v['id']}: {v['name']}{acc_text}"))
     with_variant = {v["run_id"] for v in variants}
     for r in reversed(project.runs("train")):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from tinystudio.app.compress import DEFAULTS, METHODS, CompressOptions, compress_run, run_to_compress
 from tinystudio.app.formatting import fmt_bytes, fmt_latency, fmt_percent, fmt_points
 from tinystudio.cli.common import open_project, print_progress
-from tinystudio.core.models import PRESETS
+from tinystudio.core.models import NN_PRESETS
 
 if TYPE_CHECKING:
     from tinystudio.core.compress.compare import VariantRow
@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sparsity", type=float, default=DEFAULTS.sparsity,
                    help=f"pruning: share of weights set to zero ({DEFAULTS.sparsity:g})")
     p.add_argument("--epochs", type=int, help="fine-tuning or student training epochs (default per method)")
-    p.add_argument("--student", choices=sorted(PRESETS), default=DEFAULTS.student, help="distillation: student model")
+    p.add_argument("--student", choices=sorted(NN_PRESETS), default=DEFAULTS.student,
+                   help="distillation: student model")
     p.add_argument("--temperature", type=float, default=DEFAULTS.temperature,
                    help="distillation: softening temperature")
     p.add_argument("--lr", type=float, help="learning rate (default: derived from the run's)")

@@ -211,8 +211,15 @@ def _describe(config: Any) -> dict[str, Any]:
 
 def fit_neural(project: Project, fold: Fold, impulse: Any, progress: Progress, cancel: CancelToken) -> FoldScore:
     """The default fitter: train the impulse's neural network on the fold's train split with the Train
-    step's own training function and score the held-out windows with the float model."""
+    step's own training function and score the held-out windows with the float model; a tree preset is
+    fitted and scored by ``core.classical.training.fit_fold`` (the deployed model, nothing stored)."""
+    from tinystudio.core.models import is_classical
     from tinystudio.core.training import train
+
+    if is_classical(impulse.model.preset):
+        from tinystudio.core.classical.training import fit_fold
+
+        return fit_fold(project, fold, impulse, progress, cancel)
 
     result = train(project, impulse, progress=progress, cancel=cancel)
     if result.test is None:

@@ -57,6 +57,8 @@ class PreparedData:
     normalization: Normalization
     x: dict[str, np.ndarray]
     y: dict[str, np.ndarray]
+    features: dict[str, np.ndarray] | None = None
+    """The DSP output per split before standardisation (what the board's DSP block computes)."""
 
     @property
     def labels(self) -> list[str]:
@@ -96,7 +98,7 @@ def prepare_data(
     x = {name: norm.apply(f) for name, f in feats.items()}
     y = {name: windows.splits[name].y for name in SPLIT_NAMES}
     progress(1.0, "features ready")
-    return PreparedData(windows, block, norm, x, y)
+    return PreparedData(windows, block, norm, x, y, feats)
 
 
 def suggest_for_project(project: Project) -> ImpulseConfig:

@@ -11,7 +11,7 @@ import sqlite3
 from tinystudio.core.errors import UserError
 
 APPLICATION_ID = 0x54535450  # "TSTP"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE samples (
@@ -74,8 +74,15 @@ CREATE TABLE settings (
 );
 """
 
+# Version 2: a variant is an int8 .tflite (kind 'tflite') or a tree model ('rf', 'gbt') whose JSON
+# description is in model_json (its tflite column is then empty).
+_V2 = """
+ALTER TABLE variants ADD COLUMN kind TEXT NOT NULL DEFAULT 'tflite';
+ALTER TABLE variants ADD COLUMN model_json TEXT
+"""
+
 # Index i holds the script that takes a file from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 
 
 def initialise(conn: sqlite3.Connection) -> None:

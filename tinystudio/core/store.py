@@ -31,6 +31,8 @@ from tinystudio.core.writer_lock import WriterLock, take_over
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 _DTYPES = {"float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16"}
 PROJECT_SUFFIX = ".tsproj"
+TFLITE_KIND = "tflite"
+"""The kind of a variant holding an int8 .tflite; tree model variants carry their family instead."""
 BUSY_TIMEOUT_S = 30.0
 """How long a change waits for another program that is writing to the project before giving up."""
 
@@ -670,10 +672,42 @@ class Project:
             )
             return int(cur.lastrowid or 0)
 
+    def add_tree_variant(
+        self, run_id: int | None, name: str, kind: str, model_json: str, config: dict[str, Any],
+        metrics: dict[str, Any],
+    ) -> int:
+        """Store a tree model variant (``kind`` 'rf' or 'gbt') as its JSON description."""
+        if kind == TFLITE_KIND:
+            raise UserError("a tree model variant needs its family, not 'tflite'")
+        with self.transaction():
+            cur = self._conn.execute(
+                "INSERT INTO variants (run_id, name, created, config, metrics, tflite, kind, model_json)"
+                " VALUES (?, ?, ?, ?, ?, x'', ?, ?)",
+                (run_id, name, time.time(), self._dumps(config, "the variant's settings"),
+                 self._dumps(metrics, "the variant's results"), kind, model_json),
+            )
+            return int(cur.lastrowid or 0)
+
+    def variant_kind(self, variant_id: int) -> str:
+        """'tflite' for an int8 network, else the tree family ('rf', 'gbt')."""
+        rows = self._query("SELECT kind FROM variants WHERE id = ?", (variant_id,))
+        if not rows:
+            raise UserError(f"no model variant with id {variant_id}")
+        return str(rows[0][0])
+
+    def variant_model_json(self, variant_id: int) -> str:
+        """The JSON description of a tree model variant."""
+        rows = self._query("SELECT kind, model_json FROM variants WHERE id = ?", (variant_id,))
+        if not rows:
+            raise UserError(f"no model variant with id {variant_id}")
+        if rows[0][0] == TFLITE_KIND or rows[0][1] is None:
+            raise UserError(f"model variant {variant_id} is an int8 network, not a tree model")
+        return str(rows[0][1])
+
     def variants(self, run_id: int | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT id, run_id, name, created, config, metrics FROM variants"
+        sql = "SELECT id, run_id, name, created, config, metrics, kind FROM variants"
         rows = self._query(sql + (" WHERE run_id = ?" if run_id else "") + " ORDER BY id", (run_id,) if run_id else ())
-        keys = ("id", "run_id", "name", "created", "config", "metrics")
+        keys = ("id", "run_id", "name", "created", "config", "metrics", "kind")
         return [
             {
                 **dict(zip(keys, r, strict=True)),
@@ -684,9 +718,11 @@ class Project:
         ]
 
     def variant_tflite(self, variant_id: int) -> bytes:
-        rows = self._query("SELECT tflite FROM variants WHERE id = ?", (variant_id,))
+        rows = self._query("SELECT tflite, kind FROM variants WHERE id = ?", (variant_id,))
         if not rows:
             raise UserError(f"no model variant with id {variant_id}")
+        if rows[0][1] != TFLITE_KIND:
+            raise UserError(f"model variant {variant_id} is a tree model ({rows[0][1]}), not an int8 .tflite")
         return bytes(rows[0][0])
 
     def add_device_result(self, variant_id: int | None, target: str, results: dict[str, Any]) -> int:

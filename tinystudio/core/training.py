@@ -18,7 +18,7 @@ from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.evaluate import Evaluation, evaluate
 from tinystudio.core.features import PreparedData, prepare_data
 from tinystudio.core.impulse import ImpulseConfig
-from tinystudio.core.models import model_spec
+from tinystudio.core.models import is_classical, model_spec
 from tinystudio.core.models.keras_builder import (
     build_keras,
     cancellable_callback,
@@ -112,10 +112,15 @@ def train(
     on_epoch: Callable[[EpochStats], None] | None = None,
     name: str = "",
 ) -> TrainResult:
-    """Train ``impulse`` on the project's train split, evaluate validation and test, store a run.
+    """Train ``impulse`` on the project's train split, evaluate validation and test, store a run (a tree
+    preset also stores its variant at once: see core/classical/training.py).
 
     The same impulse (including its seed) on the same data gives the same metrics.
     """
+    if is_classical(impulse.model.preset):  # trees: fitted by scikit-learn, stored with their variant
+        from tinystudio.core.classical.training import train_classical
+
+        return train_classical(project, impulse, progress, cancel, name)
     progress = progress or no_progress
     cancel = cancel or CancelToken()
     started = time.perf_counter()

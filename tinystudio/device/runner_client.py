@@ -7,6 +7,7 @@ with ``serial.Serial``, or ``serial.serial_for_url("socket://127.0.0.1:PORT")`` 
 
 from __future__ import annotations
 
+import math
 import struct
 import time
 from collections import deque
@@ -185,8 +186,9 @@ class RunnerClient:
         return InferResult(status, dsp, nn, bytes(output[:out_bytes]))
 
     def features(self) -> bytes:
-        """The float32 DSP features of the last inference (boards built with a DSP block)."""
-        total = 4 * self.info.input_bytes
+        """The float32 DSP features of the last inference (boards built with a DSP block): one per model input
+        value (the input shape's size; an int8 model's input bytes, a float32-input model's values)."""
+        total = 4 * math.prod(self.info.input_shape)
         out = bytearray()
         while len(out) < total:
             count = min(self.info.max_payload, total - len(out))

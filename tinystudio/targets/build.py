@@ -44,9 +44,11 @@ def model_sources(model_dir: Path) -> list[Path]:
 
 
 def model_input_bytes(model_dir: Path) -> int:
-    """TS_MODEL_INPUT_BYTES as model.h defines it."""
+    """The model's input values as model.h defines them: TS_MODEL_INPUT_COUNT for a model taking float32
+    features (tree models), else TS_MODEL_INPUT_BYTES (int8)."""
     text = (Path(model_dir) / "model.h").read_text(errors="replace")
-    match = re.search(r"#define\s+TS_MODEL_INPUT_BYTES\s+\(?\s*(\d+)", text)
+    match = re.search(r"#define\s+TS_MODEL_INPUT_COUNT\s+\(?\s*(\d+)", text) or \
+        re.search(r"#define\s+TS_MODEL_INPUT_BYTES\s+\(?\s*(\d+)", text)
     if not match:
         raise UserError(f"{model_dir}/model.h does not define TS_MODEL_INPUT_BYTES")
     return int(match.group(1))

@@ -320,21 +320,30 @@ def _check_data(features: np.ndarray, labels: np.ndarray, classes: int) -> tuple
     return x, y
 
 
-FOREST_DEFAULTS: dict[str, Any] = {"n_estimators": 10, "max_depth": 8, "min_samples_leaf": 1, "max_features": "sqrt"}
-GBT_DEFAULTS: dict[str, Any] = {"n_estimators": 30, "max_depth": 3, "learning_rate": 0.1, "min_samples_leaf": 1}
+def _params(family: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The preset's defaults merged with ``params``, checked."""
+    from tinystudio.core.models.presets import resolve_model_params
+
+    p = resolve_model_params(family, params)
+    for key in ("trees", "max_depth", "min_samples_leaf"):
+        if p[key] < 1:
+            raise UserError(f"tree model parameter '{key}' must be at least 1")
+    if family == "gbt" and not 0.0 < p["shrinkage"] <= 1.0:
+        raise UserError("tree model parameter 'shrinkage' must be in (0, 1]")
+    return p
 
 
 def fit_forest(features: np.ndarray, labels: np.ndarray, classes: int, params: dict[str, Any] | None = None,
                seed: int = 1) -> TreeModel:
-    """A random forest (scikit-learn) on float32 features (n, ...) and label indices in [0, classes)."""
+    """A random forest (scikit-learn; ``trees``, ``max_depth``, ``min_samples_leaf``, sqrt of the features
+    tried per split) on float32 features (n, ...) and label indices in [0, classes)."""
     from sklearn.ensemble import RandomForestClassifier
 
-    p = {**FOREST_DEFAULTS, **(params or {})}
+    p = _params("rf", params)
     x, y = _check_data(features, labels, classes)
     clf = RandomForestClassifier(
-        n_estimators=int(p["n_estimators"]), max_depth=int(p["max_depth"]) or None,
-        min_samples_leaf=int(p["min_samples_leaf"]), max_features=p["max_features"], random_state=int(seed),
-        n_jobs=1,
+        n_estimators=p["trees"], max_depth=p["max_depth"], min_samples_leaf=p["min_samples_leaf"],
+        max_features="sqrt", random_state=int(seed), n_jobs=1,
     )
     clf.fit(x, y)
     return from_sklearn_forest(clf, x.shape[1], classes, p)
@@ -366,14 +375,15 @@ def from_sklearn_forest(clf: Any, n_features: int, classes: int, params: dict[st
 
 def fit_gbt(features: np.ndarray, labels: np.ndarray, classes: int, params: dict[str, Any] | None = None,
             seed: int = 1) -> TreeModel:
-    """Gradient-boosted trees (scikit-learn's GradientBoostingClassifier) on float32 features."""
+    """Gradient-boosted trees (scikit-learn's GradientBoostingClassifier; ``trees`` boosting stages of
+    ``max_depth``, learning rate ``shrinkage``) on float32 features."""
     from sklearn.ensemble import GradientBoostingClassifier
 
-    p = {**GBT_DEFAULTS, **(params or {})}
+    p = _params("gbt", params)
     x, y = _check_data(features, labels, classes)
     clf = GradientBoostingClassifier(
-        n_estimators=int(p["n_estimators"]), max_depth=int(p["max_depth"]), learning_rate=float(p["learning_rate"]),
-        min_samples_leaf=int(p["min_samples_leaf"]), random_state=int(seed),
+        n_estimators=p["trees"], max_depth=p["max_depth"], learning_rate=p["shrinkage"],
+        min_samples_leaf=p["min_samples_leaf"], random_state=int(seed),
     )
     clf.fit(x, y)
     return from_sklearn_gbt(clf, x[:1], classes, p)

@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from tinystudio.core.compress.options import METHOD_TITLES, METHODS, CompressOptions, check_method
+from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
 
 if TYPE_CHECKING:
@@ -28,7 +29,13 @@ def compress(
 ) -> int:
     """Run compression ``method`` on run ``run_id``; returns the id of the stored int8 variant."""
     check_method(method)
-    project.run(run_id)  # a clear error for an unknown run before any work
+    run = project.run(run_id)  # a clear error for an unknown run before any work
+    preset = ((run.config.get("impulse") or {}).get("model") or {}).get("preset")
+    from tinystudio.core.models import is_classical
+
+    if is_classical(str(preset)):
+        raise UserError(f"run {run_id} is a tree model ({preset}): it needs no compression, its variant was "
+                        "stored when it was trained")
     module = importlib.import_module(f"tinystudio.core.compress.{method}")
     fn = getattr(module, method)
     return int(fn(project, run_id, options, progress, cancel))

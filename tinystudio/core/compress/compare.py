@@ -87,6 +87,18 @@ def _device(project: Project, variant_id: int) -> DeviceFigures | None:
     )
 
 
+def _tree_problem(project: Project, variant_id: int) -> str | None:
+    """Why a stored tree model cannot be used, or None."""
+    from tinystudio.core.classical import TreeModel
+    from tinystudio.core.errors import UserError
+
+    try:
+        TreeModel.from_json(project.variant_model_json(variant_id))
+    except UserError as exc:
+        return str(exc)
+    return None
+
+
 def variant_rows(project: Project, run_id: int | None = None) -> list[VariantRow]:
     """All variants (of ``run_id`` when given), oldest first; figures missing from a variant's metrics
     (variants stored by plain quantization) are computed from its .tflite."""
@@ -95,8 +107,9 @@ def variant_rows(project: Project, run_id: int | None = None) -> list[VariantRow
     rows = []
     for v in project.variants(run_id):
         m, config = v["metrics"], v["config"]
-        tflite = project.variant_tflite(v["id"])
-        damaged = model_problem(tflite)
+        tree = v.get("kind", "tflite") != "tflite"
+        tflite = b"" if tree else project.variant_tflite(v["id"])
+        damaged = _tree_problem(project, int(v["id"])) if tree else model_problem(tflite)
         if "macs" in m and "arena_bytes" in m and "weights_bytes" in m:
             fig = {k: m.get(k) for k in ("params", "nonzero_params", "macs", "arena_bytes", "weights_bytes",
                                          "code_bytes", "flash_bytes", "weight_sparsity")}

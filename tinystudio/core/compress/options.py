@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tinystudio.core.errors import UserError
-from tinystudio.core.models import PRESETS
+from tinystudio.core.models import NN_PRESETS
 
 METHODS = ("ptq", "qat", "prune", "distill")
 METHOD_TITLES = {
@@ -52,8 +52,8 @@ class CompressOptions:
             raise UserError(f"epochs must be at least 1, got {self.epochs}")
         if not 0.0 < self.sparsity <= MAX_SPARSITY:
             raise UserError(f"sparsity must be above 0 and at most {MAX_SPARSITY}, got {self.sparsity}")
-        if self.student not in PRESETS:
-            raise UserError(f"unknown student model '{self.student}' (choose from {', '.join(PRESETS)})")
+        if self.student not in NN_PRESETS:
+            raise UserError(f"unknown student model '{self.student}' (choose from {', '.join(NN_PRESETS)})")
         if not self.temperature > 0:
             raise UserError(f"distillation temperature must be positive, got {self.temperature}")
         if not 0.0 <= self.alpha <= 1.0:

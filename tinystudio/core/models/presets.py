@@ -1,5 +1,6 @@
 """Model presets sized for microcontrollers: a dense net on features, a 1D CNN on raw windows and a
-depthwise-separable CNN on MFE/MFCC pictures. Conv models are Conv2D with (k, 1) kernels so that
+depthwise-separable CNN on MFE/MFCC pictures, plus the classical families (random forest, gradient-boosted
+trees) on any DSP block's features. Conv models are Conv2D with (k, 1) kernels so that
 tensorflow-model-optimization can prune and quantization-aware-train them."""
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ class Preset:
     name: str
     title: str
     defaults: dict[str, Any]
-    build: Callable[[tuple[int, ...], int, dict[str, Any]], list[Layer]]
+    build: Callable[[tuple[int, ...], int, dict[str, Any]], list[Layer]] | None
+    classical: bool = False
+    """A tree ensemble (core/classical), fitted with scikit-learn instead of built in Keras."""
 
 
 def _as_list(value: Any) -> list[int]:
@@ -92,7 +95,19 @@ PRESETS: dict[str, Preset] = {
                     {"filters": [8, 16], "kernel": 3, "pool": 2, "dropout": 0.25}, _cnn1d),
     "dscnn": Preset("dscnn", "Depthwise-separable CNN (MFE/MFCC)",
                     {"filters": 16, "blocks": 2, "dropout": 0.25}, _dscnn),
+    "rf": Preset("rf", "Random forest (features)",
+                 {"trees": 10, "max_depth": 8, "min_samples_leaf": 1}, None, classical=True),
+    "gbt": Preset("gbt", "Gradient-boosted trees (features)",
+                  {"trees": 30, "max_depth": 3, "shrinkage": 0.1, "min_samples_leaf": 1}, None, classical=True),
 }
+NN_PRESETS = {name: p for name, p in PRESETS.items() if not p.classical}
+"""The neural-network presets (what distillation can train as a student)."""
+
+
+def is_classical(preset: str) -> bool:
+    """True for a tree-ensemble preset (rf, gbt)."""
+    p = PRESETS.get(preset)
+    return bool(p is not None and p.classical)
 
 
 def resolve_model_params(preset: str, params: dict[str, Any] | None) -> dict[str, Any]:
@@ -121,6 +136,9 @@ def model_spec(preset: str, params: dict[str, Any] | None, input_shape: tuple[in
     merged = resolve_model_params(preset, params)
     if classes < 2:
         raise UserError("training needs at least two labels")
-    spec = ModelSpec(tuple(int(v) for v in input_shape), PRESETS[preset].build(tuple(input_shape), classes, merged))
+    build = PRESETS[preset].build
+    if build is None:
+        raise UserError(f"model preset '{preset}' is a tree ensemble, not a neural network")
+    spec = ModelSpec(tuple(int(v) for v in input_shape), build(tuple(input_shape), classes, merged))
     spec.shapes()  # validates
     return spec

@@ -26,7 +26,7 @@ from tinystudio.app.boards import board_clock
 from tinystudio.app.compress import DEFAULT_EPOCHS, DEFAULTS, METHOD_TITLES, METHODS, CompressOptions, compress_run
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.core.errors import UserError
-from tinystudio.core.models import PRESETS
+from tinystudio.core.models import NN_PRESETS
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.form_scroll import compact_combo
@@ -34,6 +34,8 @@ from tinystudio.gui.widgets.panes import panes, titled
 from tinystudio.gui.widgets.tables import results_table
 from tinystudio.gui.widgets.variant_chart import VariantChart
 
+TREE_METHODS = ("rf", "gbt")
+"""Variants that are tree models (stored when trained; no compression method makes them)."""
 COLUMNS = ("Variant", "Method", "int8 test acc", "vs float", "Val acc", "Sparsity", "Params (non-zero)",
            "MACs", "Flash", "RAM (arena)", "Latency on device", "Deploy")
 
@@ -47,6 +49,7 @@ class CompressPage(JobPage):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.rows: list[Any] = []
+        self.tree_run = False  # the chosen run is a tree model (nothing to compress)
 
         self.run_combo = compact_combo(QComboBox(), 20)
         self.run_combo.setToolTip("The trained run to compress (its float model is the reference)")
@@ -61,7 +64,7 @@ class CompressPage(JobPage):
         self.sparsity.setValue(DEFAULTS.sparsity)
         self.sparsity.setToolTip("Share of the weights set to zero")
         self.student = compact_combo(QComboBox(), 14)
-        for name, preset in PRESETS.items():
+        for name, preset in NN_PRESETS.items():
             self.student.addItem(preset.title, name)
         self.student.setCurrentIndex(self.student.findData(DEFAULTS.student))
         self.epochs = QSpinBox()
@@ -194,6 +197,8 @@ class CompressPage(JobPage):
                 ms = fmt_duration(r.device.nn_mean, r.device.unit, board_clock(r.device.target))
                 ms = f" ({ms})" if ms else ""
                 device = f"{fmt_latency(r.device.nn_mean, r.device.unit)}{ms} on {r.device.target}"
+            elif r.method in TREE_METHODS:
+                device = "not measured (tree model)"
             else:
                 device = f"not measured ({r.macs:,} MACs)"
             cells = (
@@ -217,6 +222,12 @@ class CompressPage(JobPage):
             run = project.run(int(run_id))
             float_acc = run.metrics.get("test_accuracy")
         self.chart.set_rows(self.rows, float_acc)
+        self.tree_run = any(r.method in TREE_METHODS for r in self.rows)
+        if self.tree_run:
+            self.note.setText("A tree model needs no compression: its variant was stored when it was trained. "
+                              "Flash = its tables + Cortex-M4 code; RAM = the stack of one inference.")
+            self._update_enabled()
+            return
         self.note.setText("Flash = weights + the model's Cortex-M4 code; RAM = tensor arena. Latency is "
                           "measured on the Deploy step; until then MACs estimate the cost."
                           if self.rows else "No variants of this run yet: choose methods and press Compress.")
@@ -225,7 +236,8 @@ class CompressPage(JobPage):
     def _update_enabled(self) -> None:
         busy = self.worker is not None
         ready = self.context.project is not None and self.run_combo.count() > 0
-        self.compress_button.setEnabled(not busy and ready and bool(self.selected_methods()))
+        self.compress_button.setEnabled(not busy and ready and bool(self.selected_methods())
+                                        and not self.tree_run)
         self.cancel_button.setEnabled(busy)
         for w in (self.run_combo, self.sparsity, self.student, self.epochs, *self.method_checks.values()):
             w.setEnabled(not busy)

@@ -223,6 +223,13 @@ class TrainPage(JobPage):
         self.train_button.setEnabled(self.worker is None)
         self.crossval_button.setEnabled(self.worker is None)
         out = "x".join(map(str, size.dsp_output))
+        if size.classical:
+            self.size_label.setText(
+                f"Window: {size.frames} frames x {size.shape.axes} axes at {size.shape.rate_hz:g} Hz<br>"
+                f"DSP output: {out}, about {fmt_count(size.dsp_ops)} operations per window<br>"
+                "Model: <b>tree ensemble</b> on the DSP features; its flash and RAM are measured when it is "
+                "trained (Compress step)")
+            return
         self.size_label.setText(
             f"Window: {size.frames} frames x {size.shape.axes} axes at {size.shape.rate_hz:g} Hz<br>"
             f"DSP output: {out}, about {fmt_count(size.dsp_ops)} operations per window<br>"

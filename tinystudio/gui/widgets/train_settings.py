@@ -159,9 +159,11 @@ class ImpulseForm(QWidget):
         self._emit()
 
     def _rebuild_model(self, params: dict[str, Any]) -> None:
+        preset = PRESETS[self.preset.currentData()]
         self.model_editors = self._fill(self.model_layout, {
-            key: _size_editor(default, params.get(key, default))
-            for key, default in PRESETS[self.preset.currentData()].defaults.items()})
+            key: _size_editor(default, params.get(key, default)) for key, default in preset.defaults.items()})
+        for w in (self.epochs, self.learning_rate, self.batch_size, self.class_weights, self.early_stopping):
+            w.setEnabled(not preset.classical)  # trees are fitted in one go by scikit-learn
         self._emit()
 
     def _fill(self, form: QFormLayout, editors: dict[str, Any]) -> dict[str, Any]:
