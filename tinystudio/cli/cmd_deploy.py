@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--run", type=int, help="training run to deploy (default: the variant marked with `variants --use`, "
                    "else the newest run); quantized to int8 if needed")
     p.add_argument("--variant", type=int, help="model variant to deploy (overrides --run and the mark)")
-    default = next(c for c in board_choices() if c.name == DEFAULT_BOARD)
+    default = next(c for c in board_choices(attached=set()) if c.name == DEFAULT_BOARD)  # no USB scan here
     p.add_argument("--target", choices=target_names(), default=DEFAULT_BOARD,
                    help=f"board (default: {default.name}, {default.title})")
     p.add_argument("--port", help="serial port of a real board (default: found by its probe's USB VID/PID)")
