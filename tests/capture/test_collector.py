@@ -65,17 +65,6 @@ def test_host_board_collector_streams_named_lines_and_stops_on_close(tmp_path):
     assert not running.alive() or running.process is None
 
 
-def test_a_board_without_a_flash_step_says_so(monkeypatch, tmp_path):
-    from tinystudio.targets import collector, get_target
-
-    class NoFlash:
-        spec = get_target("nucleo-f429zi").spec
-        budget = None
-
-    with pytest.raises(UserError, match="flash"):
-        collector.start_collector(NoFlash(), None, 50.0)  # type: ignore[arg-type]
-
-
 @pytest.mark.usefixtures("qemu_available")
 def test_device_page_button_flashes_and_records(qtbot, tmp_path, monkeypatch):
     from tinystudio.gui.context import AppContext
@@ -106,3 +95,24 @@ def test_device_page_button_flashes_and_records(qtbot, tmp_path, monkeypatch):
         page.shutdown()
         context.close()
     assert process is not None and process.poll() is not None  # the emulator stops with the page
+
+
+@pytest.mark.usefixtures("qemu_available")
+def test_every_bench_board_gets_a_collector_image_that_fits_and_flashing_goes_to_the_probe(tmp_path):
+    from tinystudio.app.collect import flash_collector
+    from tinystudio.targets import get_target
+    from tinystudio.targets.collector import build_collector, sensor_axes
+    from tinystudio.targets.fit import check_fits
+    from tinystudio.targets.registry import bench_boards
+
+    for spec in bench_boards():
+        target, artifact = build_collector(get_target(spec.name), tmp_path / "fw", 100.0)
+        assert target.budget is not None
+        check_fits(artifact.path, target.budget, spec.title)
+        image = artifact.path.read_bytes()
+        assert b"data-collection" in image and ",".join(sensor_axes(spec)).encode() in image
+    assert sensor_axes(get_target("b-l475e-iot01a").spec)[3:] == ("gyrX", "gyrY", "gyrZ")
+    # No probe is attached here: the flash step's own one line, after the image was built.
+    with pytest.raises(UserError, match="probe|pyOCD") as err:
+        flash_collector("nucleo-f429zi", cache_dir=tmp_path / "fw")
+    assert "\n" not in str(err.value)
