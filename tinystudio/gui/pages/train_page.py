@@ -250,38 +250,38 @@ class TrainPage(JobPage):
 
     # -- training --------------------------------------------------------------------------------
 
-    def start_training(self) -> None:
-        project = self.context.project
-        if project is None or self.worker is not None:
-            return
+    def _ready_impulse(self, kind: str) -> ImpulseConfig | None:
+        """The form's impulse when a ``kind`` job may start now (buttons disabled), else None (a bad
+        setting is shown as the failure)."""
+        if self.context.project is None or self.worker is not None:
+            return None
         try:
             impulse = self.form.impulse().validate()
         except UserError as exc:
             self._on_error(str(exc))
+            return None
+        self.train_button.setEnabled(False)
+        self.crossval_button.setEnabled(False)
+        self._job_kind = kind
+        return impulse
+
+    def start_training(self) -> None:
+        impulse = self._ready_impulse("train")
+        if impulse is None:
             return
         self.curves.clear()
         self.matrix.clear("Training…")
-        self.train_button.setEnabled(False)
-        self.crossval_button.setEnabled(False)
-        self._job_kind = "train"
-        self.start_job(train_app.train, project, impulse, on_epoch=self._bridge.epoch.emit, starting="Starting…")
+        self.start_job(train_app.train, self.context.project, impulse, on_epoch=self._bridge.epoch.emit,
+                       starting="Starting…")
 
     def start_crossval(self) -> None:
         """Cross-validate the impulse the form shows; the result is stored and shown in its tab."""
-        project = self.context.project
-        if project is None or self.worker is not None:
+        impulse = self._ready_impulse("crossval")
+        if impulse is None:
             return
-        try:
-            impulse = self.form.impulse().validate()
-        except UserError as exc:
-            self._on_error(str(exc))
-            return
-        self.train_button.setEnabled(False)
-        self.crossval_button.setEnabled(False)
         self.results_tabs.setCurrentWidget(self.crossval)
         self.crossval.clear("Cross-validating…")
-        self._job_kind = "crossval"
-        self.start_job(crossval_app.cross_validate, project, impulse, starting="Cross-validating…")
+        self.start_job(crossval_app.cross_validate, self.context.project, impulse, starting="Cross-validating…")
 
     def _on_epoch(self, stats: EpochStats) -> None:
         self.curves.add_epoch({"loss": stats.loss, "accuracy": stats.accuracy,
