@@ -11,20 +11,23 @@ from typing import Any
 
 import numpy as np
 
+from tinystudio.core.compress.auto_int8 import MAX_INT8_LOSS, quantize_checked
 from tinystudio.core.dsp import BLOCKS, DspBlock, make_block
 from tinystudio.core.errors import UserError
 from tinystudio.core.features import suggest_for_project
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import is_classical, model_spec
 from tinystudio.core.models.presets import resolve_model_params
-from tinystudio.core.progress import CancelToken, Progress
+from tinystudio.core.models.sizing import size_for_data
+from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project
 from tinystudio.core.training import RUN_KIND, EpochStats, TrainResult
 from tinystudio.core.training import train as train_run
-from tinystudio.core.windows import cut_windows, ms_to_frames
+from tinystudio.core.windows import cut_windows, ms_to_frames, window_count
 
-__all__ = ["MODEL_FOR_DSP", "RUN_KIND", "SETTING_KEY", "EpochStats", "TrainResult", "current_impulse",
-           "default_impulse", "impulse_size", "preview_features", "train", "with_changes"]
+__all__ = ["MAX_INT8_LOSS", "MODEL_FOR_DSP", "RUN_KIND", "SETTING_KEY", "EpochStats", "TrainResult",
+           "current_impulse", "default_impulse", "impulse_size", "int8_lines", "int8_summary", "preview_features",
+           "size_to_data", "train", "with_changes"]
 
 SETTING_KEY = "impulse"
 """Project setting holding the impulse last trained or edited (what the Train page reopens with)."""
@@ -34,8 +37,41 @@ MODEL_FOR_DSP = {"raw": "cnn1d", "spectral": "dense", "mfe": "dscnn", "mfcc": "d
 
 def default_impulse(project: Project) -> ImpulseConfig:
     """The impulse the data suggests (window from the recordings' length and rate, DSP and model from the
-    kind of signal), with every parameter written out."""
-    return complete(suggest_for_project(project))
+    kind of signal, the model's widths from the number of training windows), with every parameter written
+    out."""
+    return size_to_data(project, complete(suggest_for_project(project)))
+
+
+def train_window_count(project: Project, impulse: ImpulseConfig) -> int:
+    """How many windows the train split gives ``impulse`` (70 % of all when nothing is split yet)."""
+    labelled = [s for s in project.samples() if s.label]
+    train_part = [s for s in labelled if s.split == "train"]
+    infos = train_part or labelled
+    w = impulse.window
+    total = 0
+    for s in infos:
+        frames = ms_to_frames(w.window_ms, s.rate_hz)
+        total += window_count(s.frames, frames, ms_to_frames(w.stride_ms, s.rate_hz), w.short_policy)
+    return total if train_part else int(total * 0.7)
+
+
+def size_to_data(project: Project, impulse: ImpulseConfig) -> ImpulseConfig:
+    """``impulse`` with its model preset's widths sized by the data (``core.models.sizing``) and a
+    learning-rate warm-up for the larger results; unchanged without samples or when it cannot work."""
+    shape = data_shape(project)
+    if shape is None:
+        return impulse
+    out = copy.deepcopy(impulse)
+    try:
+        frames = ms_to_frames(out.window.window_ms, shape.rate_hz)
+        block = make_block(out.dsp.block, out.dsp.params, shape.rate_hz, frames, shape.axes)
+        sizing = size_for_data(out.model.preset, tuple(block.output_shape), shape.classes,
+                               train_window_count(project, out))
+    except UserError:
+        return impulse
+    out.model.params = sizing.params
+    out.model.warmup_epochs = sizing.warmup_epochs
+    return complete(out)
 
 
 def saved_impulse(project: Project) -> ImpulseConfig | None:
@@ -79,6 +115,8 @@ def with_changes(
     batch_size: int | None = None,
     early_stopping: int | None = None,
     seed: int | None = None,
+    augment: bool | None = None,
+    augment_strength: float | None = None,
 ) -> ImpulseConfig:
     """``impulse`` with the given settings changed (None keeps one), validated.
 
@@ -102,7 +140,8 @@ def with_changes(
     if model and model != m.preset:
         m.preset, m.params = model, {}
     for attr, value in (("epochs", epochs), ("learning_rate", learning_rate), ("batch_size", batch_size),
-                        ("early_stopping", early_stopping), ("seed", seed)):
+                        ("early_stopping", early_stopping), ("seed", seed), ("augment", augment),
+                        ("augment_strength", augment_strength)):
         if value is not None:
             setattr(m, attr, value)
     return complete(out.validate())
@@ -116,11 +155,24 @@ def train(
     on_epoch: Callable[[EpochStats], None] | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    int8: bool = False,
+    max_int8_loss: float = MAX_INT8_LOSS,
 ) -> TrainResult:
-    """Remember ``impulse`` as the project's current one, then train and store a run (TensorFlow loads here)."""
+    """Remember ``impulse`` as the project's current one, then train and store a run (TensorFlow loads here).
+
+    With ``int8`` the run is quantized right after (PTQ, and QAT when PTQ loses more than
+    ``max_int8_loss``); the figures are in the result's ``int8``.
+    """
     impulse = complete(impulse.validate())
     project.set_setting(SETTING_KEY, impulse.to_dict())
-    return train_run(project, impulse, progress=progress, cancel=cancel, on_epoch=on_epoch, name=name)
+    progress = progress or no_progress
+    share = 0.8 if int8 else 1.0
+    result = train_run(project, impulse, progress=lambda f, m: progress(share * f, m), cancel=cancel,
+                       on_epoch=on_epoch, name=name)
+    if int8:
+        result.int8 = quantize_checked(project, result.run_id, max_loss=max_int8_loss, cancel=cancel,
+                                       progress=lambda f, m: progress(share + (1 - share) * f, m))
+    return result
 
 
 @dataclass
@@ -195,4 +247,41 @@ def run_summary(result: TrainResult) -> dict[str, Any]:
         "params": result.metrics["params"],
         "macs": result.metrics["macs"],
         "dsp_ops": result.metrics["dsp_ops"],
+        "augmentation": result.config.get("augmentation"),
+        "class_weights": result.config.get("class_weights"),
+        **int8_summary(result),
     }
+
+
+def int8_split(result: TrainResult) -> str:
+    """The split the headline accuracies are read on: test, else validation."""
+    return "test" if result.test is not None else "validation"
+
+
+def int8_summary(result: TrainResult) -> dict[str, Any]:
+    """float_accuracy, ptq_accuracy and qat_accuracy (None when QAT was not needed) on the headline split,
+    and the whole check under ``int8``; empty when the run was not quantized."""
+    check = result.int8
+    if check is None:
+        return {}
+    head = check.headline(int8_split(result))
+    return {"float_accuracy": head["float"], "ptq_accuracy": head["ptq"], "qat_accuracy": head["qat"],
+            "int8": check.to_dict()}
+
+
+def int8_lines(result: TrainResult) -> list[str]:
+    """The int8 figures as lines for people (CLI output, the Train page's run summary)."""
+    check = result.int8
+    if check is None:
+        return []
+    split = int8_split(result)
+    head = check.headline(split)
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
+    lines = [f"{split} accuracy: float {pct(head['float'])}, int8 PTQ {pct(head['ptq'])} "
+             f"(variant {check.ptq_variant})"
+             + (f", int8 QAT {pct(head['qat'])} (variant {check.qat_variant})" if check.qat_variant else "")]
+    lines += check.notes
+    return lines

@@ -10,7 +10,9 @@ from tinystudio.app import train as train_app
 from tinystudio.app.trust import data_warnings
 from tinystudio.cli.common import open_project
 from tinystudio.core.dsp import BLOCKS
+from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import (
+    MAX_AUGMENT_STRENGTH,
     MAX_BATCH_SIZE,
     MAX_EPOCHS,
     MAX_LEARNING_RATE,
@@ -26,6 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("train", help="train a model on the project's train split")
     p.add_argument("project")
     add_impulse_arguments(p)
+    p.add_argument("--int8", action=argparse.BooleanOptionalAction, default=True,
+                   help="quantize the run to int8 right after training and compare it with float; when "
+                        "post-training quantization loses more than --max-int8-loss, quantization-aware "
+                        "training runs by itself (default: on)")
+    p.add_argument("--max-int8-loss", type=float, default=train_app.MAX_INT8_LOSS * 100, metavar="POINTS",
+                   help="accuracy points int8 may lose before quantization-aware training runs (default: 1)")
     p.add_argument("--name", default="", help="a name for the run")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
     p.set_defaults(func=run)
@@ -45,15 +53,24 @@ def add_impulse_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=arg(positive_int, "--batch-size", MAX_BATCH_SIZE))
     p.add_argument("--early-stopping", type=int, metavar="PATIENCE", help="stop after N epochs without progress")
     p.add_argument("--seed", type=int)
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
+                   help="add augmented copies of the train windows (default: on for motion and audio)")
+    p.add_argument("--augment-strength", type=float, metavar="S",
+                   help=f"scale of the augmentation, 0 to {MAX_AUGMENT_STRENGTH:g} (default: 1)")
 
 
 def impulse_from_arguments(project: Project, args: argparse.Namespace) -> ImpulseConfig:
-    """The data's default impulse with the flags' changes."""
-    return train_app.with_changes(
+    """The data's default impulse with the flags' changes (a new window, DSP block or model is sized by the
+    data again)."""
+    impulse = train_app.with_changes(
         train_app.default_impulse(project), window_ms=args.window_ms, stride_ms=args.stride_ms,
         short=args.short, dsp=args.dsp, model=args.model, epochs=args.epochs, learning_rate=args.lr,
         batch_size=args.batch_size, early_stopping=args.early_stopping, seed=args.seed,
+        augment=getattr(args, "augment", None), augment_strength=getattr(args, "augment_strength", None),
     )
+    if args.window_ms is not None or args.dsp or args.model:
+        impulse = train_app.size_to_data(project, impulse)
+    return impulse
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,7 +92,15 @@ def run(args: argparse.Namespace) -> int:
                 print(f"warning: {line}", file=sys.stderr, flush=True)
             print(f"window {w.window_ms:g} ms, stride {w.stride_ms:g} ms ({w.short_policy} short recordings), "
                   f"dsp {d.block}, model {m.preset}, {m.epochs} epochs, seed {m.seed}", flush=True)
-        result = train_app.train(project, impulse, on_epoch=on_epoch, name=args.name)
+        if not args.json:
+            aug = f"augmentation strength {m.augment_strength:g}" if m.augment else "no augmentation"
+            print(f"{aug}, learning rate {m.learning_rate:g} ({m.lr_schedule}"
+                  + (f", {m.warmup_epochs} warm-up epochs" if m.warmup_epochs else "") + "), class weights "
+                  + (m.class_weights if isinstance(m.class_weights, str) else "custom"), flush=True)
+        if not 0 <= args.max_int8_loss <= 100:
+            raise UserError("--max-int8-loss must be between 0 and 100 points")
+        result = train_app.train(project, impulse, on_epoch=on_epoch, name=args.name, int8=args.int8,
+                                 max_int8_loss=args.max_int8_loss / 100.0)
     if args.json:
         print(json.dumps({**train_app.run_summary(result), "warnings": warnings}))
         return 0
@@ -93,6 +118,8 @@ def _summary(r: train_app.TrainResult) -> None:
             print(f"{name}: no windows")
             continue
         print(f"{name} accuracy {ev.accuracy:.3f} on {ev.count} windows")
+    for line in train_app.int8_lines(r):
+        print(line)
     ev = r.test or r.validation
     if ev is None:
         return

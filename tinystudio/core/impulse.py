@@ -18,6 +18,8 @@ SHORT_POLICIES = ("pad", "drop")
 MAX_EPOCHS = 100_000
 MAX_BATCH_SIZE = 1 << 20
 MAX_LEARNING_RATE = 10.0
+MAX_AUGMENT_STRENGTH = 3.0
+LR_SCHEDULES = ("constant", "cosine")
 
 
 @dataclass
@@ -47,6 +49,11 @@ class ModelConfig:
 
     ``class_weights``: ``"auto"`` (inverse class frequency), ``"none"``, or a mapping label -> weight.
     ``early_stopping``: patience in epochs on the validation loss; 0 disables it.
+    ``augment``: add augmented copies of the train windows (noise, gain, small rotations and time shifts
+    for motion; noise mixing and time shifts for audio) before the DSP block; ``augment_strength`` scales
+    every perturbation (1 = the defaults). Validation and test windows are never augmented.
+    ``lr_schedule``: ``constant`` or ``cosine`` (cosine decay to a tenth over the epochs), with
+    ``warmup_epochs`` of linear warm-up first (at most half the epochs).
     """
 
     preset: str = "dense"
@@ -57,6 +64,10 @@ class ModelConfig:
     class_weights: str | dict[str, float] = "auto"
     early_stopping: int = 0
     seed: int = 1
+    augment: bool = False
+    augment_strength: float = 1.0
+    lr_schedule: str = "constant"
+    warmup_epochs: int = 0
 
 
 @dataclass
@@ -82,6 +93,12 @@ class ImpulseConfig:
             raise UserError("early-stopping patience cannot be negative")
         if isinstance(m.class_weights, str) and m.class_weights not in ("auto", "none"):
             raise UserError("class weights must be 'auto', 'none' or a mapping of label to weight")
+        if not 0.0 <= float(m.augment_strength) <= MAX_AUGMENT_STRENGTH:
+            raise UserError(f"augmentation strength must be between 0 and {MAX_AUGMENT_STRENGTH:g}")
+        if m.lr_schedule not in LR_SCHEDULES:
+            raise UserError(f"learning-rate schedule must be one of {', '.join(LR_SCHEDULES)}")
+        if int(m.warmup_epochs) < 0:
+            raise UserError("warm-up epochs cannot be negative")
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,7 +153,7 @@ def suggest_impulse(rate_hz: float, axes: int, typical_seconds: float) -> Impuls
         return ImpulseConfig(
             WindowConfig(window, float(max(10.0, round(window / 2))), "pad"),
             DspConfig("mfcc", {}),
-            ModelConfig("dscnn", epochs=40, learning_rate=0.005),
+            ModelConfig("dscnn", epochs=40, learning_rate=0.005, augment=True, lr_schedule="cosine"),
         )
     window = max(2000.0, 32 * 1000.0 / rate_hz)
     if typical_seconds > 0:
@@ -147,5 +164,5 @@ def suggest_impulse(rate_hz: float, axes: int, typical_seconds: float) -> Impuls
     return ImpulseConfig(
         WindowConfig(window, float(max(round(window / 4.0), round(1000.0 / rate_hz, 3))), "pad"),
         DspConfig("spectral", {"fft_length": fft}),
-        ModelConfig("dense", epochs=30, learning_rate=0.005),
+        ModelConfig("dense", epochs=30, learning_rate=0.005, augment=True, lr_schedule="cosine"),
     )

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tinystudio.core.augment import COPIES, augment_windows, is_audio
 from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.evaluate import Evaluation, evaluate
-from tinystudio.core.features import PreparedData, prepare_data
+from tinystudio.core.features import PreparedData, dsp_transform, prepare_data
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import is_classical, model_spec
 from tinystudio.core.models.keras_builder import (
@@ -54,6 +55,7 @@ class TrainResult:
     curves: dict[str, list[float]]
     validation: Evaluation | None
     test: Evaluation | None
+    int8: Any = None  # the int8 check (core.compress.auto_int8.Int8Check) when the front end asked for one
 
 
 def class_weights(y: np.ndarray, classes: int, setting: str | dict[str, float], labels: list[str]) -> dict[int, float]:
@@ -64,6 +66,38 @@ def class_weights(y: np.ndarray, classes: int, setting: str | dict[str, float], 
         return {i: 1.0 for i in range(classes)}
     counts = np.bincount(y, minlength=classes)
     return {i: (len(y) / (classes * c) if c else 1.0) for i, c in enumerate(counts)}
+
+
+def augmented_train(data: PreparedData, impulse: ImpulseConfig,
+                    cancel: CancelToken | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """The standardised train features and labels with augmented copies of the raw train windows added
+    (through the same DSP block and standardisation), and what was done, for the run's config.
+
+    Validation and test are left as they are; without ``augment`` the train split is returned unchanged.
+    """
+    m, w = impulse.model, data.windows
+    train = w.splits["train"]
+    if not m.augment or m.augment_strength <= 0:
+        return data.x["train"], data.y["train"], {"enabled": False}
+    raw, labels = augment_windows(train.x, train.y, rate_hz=w.rate_hz, axis_names=list(w.axis_names),
+                                  seed=m.seed, strength=m.augment_strength)
+    extra = data.normalization.apply(dsp_transform(data.block, raw, cancel))
+    info = {"enabled": True, "strength": float(m.augment_strength), "copies": COPIES,
+            "kind": "audio" if is_audio(w.rate_hz, len(w.axis_names)) else "motion", "windows_added": len(raw)}
+    return np.concatenate([data.x["train"], extra]), np.concatenate([data.y["train"], labels]), info
+
+
+def learning_rate_at(epoch: int, base: float, epochs: int, schedule: str, warmup: int) -> float:
+    """The learning rate of ``epoch`` (0-based): linear warm-up over ``warmup`` epochs (at most half),
+    then constant or cosine decay to a tenth of ``base`` at the last epoch."""
+    warmup = min(max(0, warmup), epochs // 2)
+    if epoch < warmup:
+        return base * (epoch + 1) / (warmup + 1)
+    if schedule != "cosine":
+        return base
+    span = max(1, epochs - warmup - 1)
+    t = min(1.0, (epoch - warmup) / span)
+    return base * (0.1 + 0.9 * 0.5 * (1.0 + float(np.cos(np.pi * t))))
 
 
 def model_to_bytes(model: Any) -> bytes:
@@ -166,9 +200,14 @@ def train(
     if m.early_stopping > 0:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss" if has_val else "loss", patience=m.early_stopping, restore_best_weights=True))
+    if m.lr_schedule != "constant" or m.warmup_epochs > 0:
+        callbacks.append(keras.callbacks.LearningRateScheduler(
+            lambda epoch, lr: learning_rate_at(epoch, m.learning_rate, m.epochs, m.lr_schedule, m.warmup_epochs)))
     weights = class_weights(data.y["train"], classes, m.class_weights, data.labels)
+    progress(0.11, "augmenting the train windows" if m.augment else "preparing the train split")
+    x_train, y_train, augmentation = augmented_train(data, impulse, cancel)
     model.fit(
-        data.x["train"], data.y["train"],
+        x_train, y_train,
         validation_data=(data.x["validation"], data.y["validation"]) if has_val else None,
         epochs=m.epochs, batch_size=m.batch_size, shuffle=True, class_weight=weights,
         callbacks=callbacks, verbose=0,
@@ -182,6 +221,9 @@ def train(
         results[split] = evaluate(data.y[split], predict(model, x), data.labels) if len(x) else None
     model_bytes = model_to_bytes(model)
     config = run_config(impulse, data, spec.summary(), [vars(layer) for layer in spec.layers], weights)
+    config["augmentation"] = augmentation
+    config["lr_schedule"] = {"schedule": m.lr_schedule, "warmup_epochs": min(m.warmup_epochs, m.epochs // 2),
+                             "learning_rate": m.learning_rate}
     metrics = run_metrics(results, spec.summary(), data, len(curves["loss"]))
     metrics["timing"] = {"train_seconds": round(time.perf_counter() - started, 3)}
     run_id = project.add_run(RUN_KIND, config, metrics, curves, model_bytes, name=name)
