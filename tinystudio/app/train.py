@@ -13,7 +13,7 @@ import numpy as np
 
 from tinystudio.core.compress.auto_int8 import MAX_INT8_LOSS, quantize_checked
 from tinystudio.core.dsp import BLOCKS, DspBlock, make_block
-from tinystudio.core.errors import UserError
+from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.features import suggest_for_project
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import is_classical, model_spec
@@ -170,8 +170,11 @@ def train(
     result = train_run(project, impulse, progress=lambda f, m: progress(share * f, m), cancel=cancel,
                        on_epoch=on_epoch, name=name)
     if int8:
-        result.int8 = quantize_checked(project, result.run_id, max_loss=max_int8_loss, cancel=cancel,
-                                       progress=lambda f, m: progress(share + (1 - share) * f, m))
+        try:
+            result.int8 = quantize_checked(project, result.run_id, max_loss=max_int8_loss, cancel=cancel,
+                                           progress=lambda f, m: progress(share + (1 - share) * f, m))
+        except Cancelled:
+            pass  # the run is stored; the int8 variants finished before the cancel are kept
     return result
 
 

@@ -1,6 +1,6 @@
 """Augmentation of raw train windows, before the DSP block, so it works with every block.
 
-Motion (IMU) windows get gaussian noise relative to each axis' spread, a per-window gain, one small 3-D
+Motion (IMU) windows get gaussian noise relative to each axis' spread in the window, a per-window gain, one small 3-D
 rotation shared by every x/y/z triple of the window (accelerometer and gyroscope turn together, as when a
 sensor sits slightly differently on the body) and a circular time shift. Audio windows get another
 train window mixed in at a low gain, or gaussian noise at a signal-to-noise ratio, and a time shift.
@@ -19,7 +19,7 @@ from tinystudio.core.impulse import AUDIO_RATE_HZ
 COPIES = 2  # augmented copies of every train window, added once before training
 MAX_ROTATION_DEG = 10.0
 GAIN_SPREAD = 0.1  # gain drawn in [1 - s, 1 + s]
-NOISE_OF_STD = 0.05  # gaussian noise sigma as a share of the axis' standard deviation
+NOISE_OF_STD = 0.05  # gaussian noise sigma as a share of the axis' standard deviation in the window
 MAX_SHIFT = 0.1  # time shift up to this share of the window
 MIX_GAIN = 0.1  # audio: another window mixed in at this gain
 AUDIO_SNR_DB = 20.0
@@ -73,10 +73,10 @@ def augment_motion(x: np.ndarray, axis_names: list[str], rng: np.random.Generato
                    strength: float = 1.0) -> np.ndarray:
     """One augmented copy of each motion window in ``x`` (n, frames, axes)."""
     triples = axis_triples(axis_names)
-    std = x.reshape(-1, x.shape[-1]).std(axis=0) if len(x) else np.ones(x.shape[-1])
     out = np.empty_like(x, dtype=np.float32)
     for i, w in enumerate(x):
         a = w.astype(np.float64)
+        std = a.std(axis=0)  # the window's own spread: a quiet window (standing) stays quiet
         if triples:
             a = rotate_triples(a, triples, random_rotation(rng, MAX_ROTATION_DEG * strength))
         a = a * rng.uniform(1.0 - GAIN_SPREAD * strength, 1.0 + GAIN_SPREAD * strength)

@@ -271,7 +271,7 @@ class TrainPage(JobPage):
             return
         self.curves.clear()
         self.matrix.clear("Training…")
-        self.start_job(train_app.train, self.context.project, impulse, on_epoch=self._bridge.epoch.emit,
+        self.start_job(train_app.train, self.context.project, impulse, on_epoch=self._bridge.epoch.emit, int8=True,
                        starting="Starting…")
 
     def start_crossval(self) -> None:
@@ -303,7 +303,7 @@ class TrainPage(JobPage):
             parts.append(f"validation accuracy {fmt_percent(val)}")
         if test is not None:
             parts.append(f"test accuracy {fmt_percent(test)}")
-        self.status.setText(", ".join(parts))
+        self.status.setText("<br>".join([", ".join(parts), *train_app.int8_lines(result)]))
         self.context.runs_changed.emit()  # refreshes this page's run list and the other steps' run choices
         self.runs.select_run(result.run_id)
         self.show_run(result.run_id)

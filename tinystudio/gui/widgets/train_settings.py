@@ -133,9 +133,14 @@ class ImpulseForm(QWidget):
         self.early_stopping = QSpinBox(minimum=0, maximum=1000, specialValueText="off")
         self.early_stopping.setToolTip("Stop when the validation loss has not improved for this many epochs")
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1)
+        self.augment = QCheckBox("Augment the train windows")
+        self.augment.setToolTip("Add noisy, scaled, slightly rotated and time-shifted copies of the train windows "
+                                "(motion), or noise-mixed and shifted ones (audio); validation and test stay as "
+                                "recorded")
+        self._schedule: dict[str, Any] = {}  # strength, schedule and warm-up of the loaded impulse, kept as is
         for label, w in (("Epochs", self.epochs), ("Learning rate", self.learning_rate),
                          ("Batch size", self.batch_size), ("Class weights", self.class_weights),
-                         ("Early stopping", self.early_stopping), ("Seed", self.seed)):
+                         ("Early stopping", self.early_stopping), ("Seed", self.seed), ("Augmentation", self.augment)):
             form.addRow(label, w)
         layout.addWidget(box)
         layout.addStretch(1)
@@ -143,6 +148,7 @@ class ImpulseForm(QWidget):
         for w in (self.window_ms, self.stride_ms, self.short_policy, self.epochs, self.learning_rate,
                   self.batch_size, self.class_weights, self.early_stopping, self.seed):
             _connect(w, self._emit)
+        self.augment.toggled.connect(self._emit)
         self.dsp_block.currentIndexChanged.connect(lambda _: self._rebuild_dsp({}))
         self.preset.currentIndexChanged.connect(lambda _: self._rebuild_model({}))
         self._rebuild_dsp({})
@@ -196,6 +202,9 @@ class ImpulseForm(QWidget):
             self.class_weights.setCurrentText(m.class_weights if isinstance(m.class_weights, str) else "auto")
             self.early_stopping.setValue(m.early_stopping)
             self.seed.setValue(m.seed)
+            self.augment.setChecked(bool(m.augment))
+            self._schedule = {"augment_strength": m.augment_strength, "lr_schedule": m.lr_schedule,
+                              "warmup_epochs": m.warmup_epochs}
         finally:
             self._loading = False
         self.changed.emit()
@@ -218,5 +227,5 @@ class ImpulseForm(QWidget):
             DspConfig(self.dsp_block.currentData(), {k: _value(w) for k, w in self.dsp_editors.items()}),
             ModelConfig(self.preset.currentData(), model_params, self.epochs.value(), self.learning_rate.value(),
                         self.batch_size.value(), self.class_weights.currentText(), self.early_stopping.value(),
-                        self.seed.value()),
+                        self.seed.value(), self.augment.isChecked(), **self._schedule),
         )
