@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from cli_helpers import run_cli
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import Project
 
+STUBS = Path(__file__).resolve().parents[1] / "deploy" / "arduino_stubs"
 AXES = ["accX", "accY", "accZ"]  # the simulated sensor of the emulated boards and the host board
 
 
@@ -116,3 +119,31 @@ def test_every_bench_board_gets_a_collector_image_that_fits_and_flashing_goes_to
     with pytest.raises(UserError, match="probe|pyOCD") as err:
         flash_collector("nucleo-f429zi", cache_dir=tmp_path / "fw")
     assert "\n" not in str(err.value)
+
+
+def test_arduino_boards_get_a_collection_sketch_and_upload_goes_through_arduino_cli(tmp_path, monkeypatch):
+    from tinystudio.app.collect import collector_boards, flash_collector
+    from tinystudio.core.export.arduino import collector_sketch
+    from tinystudio.targets.collector import ARDUINO_SKETCHES
+
+    names = [name for name, _title in collector_boards()]
+    assert names[0] == "mps2-an386" and set(ARDUINO_SKETCHES) <= set(names)
+    for board, key in ARDUINO_SKETCHES.items():
+        sketch = collector_sketch(key, 100.0)
+        header = "accX,accY,accZ,gyrX,gyrY,gyrZ" + (",magX,magY,magZ" if board.startswith("nano33") else "")
+        assert f'Serial.println("{header}");' in sketch and "INTERVAL_US = 10000UL" in sketch, board
+        if shutil.which("g++"):
+            path = tmp_path / key / f"{key}.ino"
+            path.parent.mkdir()
+            path.write_text(sketch)
+            subprocess.run(["g++", "-std=gnu++17", "-fsyntax-only", "-Wall", "-Werror", f"-I{STUBS}", "-include",
+                            "Arduino.h", "-x", "c++", str(path)], check=True, capture_output=True, text=True)
+    if shutil.which("arduino-cli"):
+        pytest.skip("arduino-cli is installed: uploading would need the board")
+    with pytest.raises(UserError, match="arduino-cli is missing") as err:
+        flash_collector("nano33ble", cache_dir=tmp_path / "fw")
+    assert "\n" not in str(err.value)
+    Project.create(tmp_path / "p.tsproj").close()
+    code, _out, err_text = run_cli("capture", str(tmp_path / "p.tsproj"), "--target", "esp32", "--port",
+                                   "/dev/ttyUSB9", "--seconds", "1", "--label", "x")
+    assert code != 0 and "arduino-cli is missing" in err_text

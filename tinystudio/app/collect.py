@@ -10,15 +10,32 @@ from pathlib import Path
 
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.targets import get_target
-from tinystudio.targets.collector import DEFAULT_RATE_HZ, CollectorBoard, build_collector, check_rate, start_collector
+from tinystudio.targets.collector import (
+    DEFAULT_RATE_HZ,
+    CollectorBoard,
+    build_collector,
+    check_rate,
+    flash_arduino_collector,
+    is_arduino,
+    start_collector,
+)
 
-__all__ = ["DEFAULT_RATE_HZ", "CollectorBoard", "collector_cache", "flash_collector"]
+__all__ = ["DEFAULT_RATE_HZ", "CollectorBoard", "collector_boards", "collector_cache", "flash_collector"]
 
 
 def collector_cache() -> Path:
     """Where the data-collection images are built (shared by every project: they hold no model)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "tinystudio" / "collector"
+
+
+def collector_boards() -> list[tuple[str, str]]:
+    """(name, title) of every board the data-collection firmware can go on: the registry's, the default
+    first, then the arduino-cli boards (their sketch streams every axis of the on-board IMU)."""
+    from tinystudio.app.boards import board_choices
+    from tinystudio.targets.arduino import ARDUINO_BOARDS
+
+    return [(b.name, b.title) for b in board_choices()] + [(b.name, b.title) for b in ARDUINO_BOARDS]
 
 
 def flash_collector(
@@ -31,9 +48,11 @@ def flash_collector(
     cache_dir: Path | None = None,
 ) -> CollectorBoard:
     """Build the data-collection firmware for ``board`` streaming at ``rate_hz`` and put it on the board;
-    ``port`` names a bench board's serial port when it cannot be found from its probe. The caller captures
+    ``port`` names a bench or Arduino board's serial port when it cannot be found from its USB ids. The caller captures
     from the result's ``port`` and closes it when done (which stops an emulated board)."""
     rate = check_rate(rate_hz)
+    if is_arduino(board):
+        return flash_arduino_collector(board, port, rate, cache_dir or collector_cache(), progress)
     target = get_target(board)
     progress(0.0, f"building the data-collection firmware for {target.title}")
     made, artifact = build_collector(target, cache_dir or collector_cache(), rate,

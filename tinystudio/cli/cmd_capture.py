@@ -23,8 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     src.add_argument("--port", help="serial port, e.g. /dev/ttyACM0 or COM3")
     src.add_argument("--simulated", action="store_true", help="use the built-in simulated board")
     src.add_argument("--list", action="store_true", help="list serial ports, likeliest board first")
-    src.add_argument("--target", help="put the data-collection firmware on this board (an emulated one starts "
-                                      "under QEMU) and record from it")
+    p.add_argument("--target", help="put the data-collection firmware on this board (an emulated one starts under "
+                                    "QEMU) and record from it; --port names its port where it cannot be found")
     p.add_argument("--rate", type=arg(finite_positive, "--rate", MAX_RATE_HZ), default=COLLECT_RATE_HZ,
                    help=f"--target only: readings per second (default {COLLECT_RATE_HZ:g})")
     p.add_argument("--activity", help="simulated board only: what the wearer does (tinystudio simboard --list)")
@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         return _list_ports()
     if not args.project:
         raise UserError("capture needs a PROJECT file")
+    if args.target and args.simulated:
+        raise UserError("--target puts the data-collection firmware on a board: it does not go with --simulated")
     if not args.port and not args.simulated and not args.target:
         raise UserError("choose a board with --port P (see `tinystudio capture --list`), --target BOARD "
                         "or --simulated")

@@ -164,3 +164,41 @@ def start_collector(target: Target, artifact: Artifact, rate_hz: float, *, port:
 
 def check_rate(rate_hz: float) -> float:
     return sample_rate("the data-collection rate (Hz)", rate_hz, MAX_SIM_RATE_HZ)
+
+
+# The arduino-cli boards (targets/arduino.py) and the sketch each gets (core/export/arduino.py).
+ARDUINO_SKETCHES = {"nano33ble": "nano33ble", "nano33ble-rev2": "nano33ble_rev2",
+                    "nanorp2040connect": "nanorp2040", "esp32": "esp32"}
+SKETCH_NAME = "tinystudio_collect"
+
+
+def is_arduino(board: str) -> bool:
+    return board in ARDUINO_SKETCHES
+
+
+def flash_arduino_collector(board: str, port: str | None, rate_hz: float, cache_dir: Path,
+                            progress: Progress = no_progress) -> CollectorBoard:
+    """Compile the board's data-collection sketch with arduino-cli and upload it (esptool for an ESP32)."""
+    from tinystudio.core.export.arduino import IMU_AXES, MAG_AXES, collector_sketch, sketch_board
+    from tinystudio.device.ports import list_boards
+    from tinystudio.targets.arduino import arduino_board, compile_sketch, upload_sketch
+    from tinystudio.targets.bench import usb_matches
+
+    spec = arduino_board(board)
+    key = ARDUINO_SKETCHES[board]
+    folder = cache_dir / f"arduino-{board}-{rate_hz:g}" / SKETCH_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{SKETCH_NAME}.ino").write_text(collector_sketch(key, rate_hz), encoding="utf-8")
+    progress(0.05, f"compiling the data-collection sketch for the {spec.title} with arduino-cli")
+    out = compile_sketch(spec, folder, folder.parent / "build", lambda f, m: progress(0.05 + 0.6 * f, m))
+    if not port:
+        found = [p.device for p in list_boards() if usb_matches(p.vid, p.pid, spec.usb)]
+        if not found:
+            raise UserError(f"no serial port of the {spec.title} found: plug it in, or name its port with --port")
+        if len(found) > 1:
+            raise UserError(f"several serial ports could be the {spec.title} ({', '.join(found)}): name one")
+        port = found[0]
+    progress(0.7, f"uploading to the {spec.title} on {port}")
+    upload_sketch(spec, folder, out, port, lambda f, m: progress(0.7 + 0.3 * f, m))
+    axes = (*IMU_AXES, *(MAG_AXES if sketch_board(key).has_magnetometer else ()))
+    return CollectorBoard(board, spec.title, port, rate_hz, axes, None)

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Protocol
 
 from tinystudio.core.codegen.emit import c_float
 from tinystudio.core.export.clib import c_library_files
@@ -43,6 +44,42 @@ BOARDS = (
 )
 
 _KINDS = (("acc", "a"), ("gyr", "g"), ("mag", "m"))
+IMU_AXES = ("accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ")
+MAG_AXES = ("magX", "magY", "magZ")
+
+
+class StreamFacts(Protocol):
+    """What a data-collection sketch needs: a title, the axes in order and the rate (ImpulseFacts has them)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def axis_names(self) -> list[str]: ...
+    @property
+    def rate_hz(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class BoardStream:
+    """The stream of a board without a project: all of its IMU's axes."""
+
+    name: str
+    axis_names: list[str]
+    rate_hz: float
+
+
+def sketch_board(key: str) -> SketchBoard:
+    for board in BOARDS:
+        if board.key == key:
+            return board
+    raise KeyError(key)
+
+
+def collector_sketch(key: str, rate_hz: float) -> str:
+    """The data-collection sketch of board ``key`` streaming every axis of its IMU at ``rate_hz``."""
+    board = sketch_board(key)
+    axes = [*IMU_AXES, *(MAG_AXES if board.has_magnetometer else ())]
+    return _imu_sketch(BoardStream("data collection", axes, rate_hz), board, "TinyStudio", False)
 
 
 def library_name(project: str) -> str:
@@ -67,7 +104,7 @@ def is_audio(facts: ImpulseFacts) -> bool:
     return facts.block.axes == 1 and facts.rate_hz >= AUDIO_MIN_RATE_HZ
 
 
-def _values(facts: ImpulseFacts, board: SketchBoard) -> list[tuple[str, str]]:
+def _values(facts: StreamFacts, board: SketchBoard) -> list[tuple[str, str]]:
     """(C expression, note) per project axis, in the project's order."""
     out = []
     for axis in facts.axis_names:
@@ -109,13 +146,13 @@ def _imu_read(board: SketchBoard) -> tuple[str, str, str]:
     )
 
 
-def _timing(facts: ImpulseFacts) -> str:
+def _timing(facts: StreamFacts) -> str:
     interval = max(1, round(1e6 / facts.rate_hz))
     return (f"static const float RATE_HZ = {c_float(facts.rate_hz)};\n"
             f"static const unsigned long INTERVAL_US = {interval}UL;  // one reading every 1 / RATE_HZ s\n")
 
 
-def _imu_sketch(facts: ImpulseFacts, board: SketchBoard, lib: str, infer: bool) -> str:
+def _imu_sketch(facts: StreamFacts, board: SketchBoard, lib: str, infer: bool) -> str:
     includes, setup, read = _imu_read(board)
     values = _values(facts, board)
     header = ",".join(facts.axis_names)
@@ -125,7 +162,7 @@ def _imu_sketch(facts: ImpulseFacts, board: SketchBoard, lib: str, infer: bool) 
     purpose = ("runs the impulse on the last window every stride and prints the prediction" if infer else
                "prints one CSV line per reading for TinyStudio's capture")
     head = (f"// {lib}: {board.title}, {purpose}.\n"
-            f"// Axes in the project's order: {header}; {facts.rate_hz:g} Hz. Units: acceleration in g, rotation\n"
+            f"// Axes in this order: {header}; {facts.rate_hz:g} Hz. Units: acceleration in g, rotation\n"
             "// in degrees per second, magnetic field in microtesla: record with this sketch so training data and\n"
             "// the board agree.\n" + (notes and "// Axes without an on-board sensor (sent as 0):\n" + notes))
     common = (

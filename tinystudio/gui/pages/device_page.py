@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tinystudio.app.boards import board_choices, ports_boards_first
+from tinystudio.app.boards import ports_boards_first
 from tinystudio.app.capture import (
     DEFAULT_BAUD,
     CaptureSession,
@@ -35,7 +35,7 @@ from tinystudio.app.capture import (
     simulated_activities,
     simulated_port,
 )
-from tinystudio.app.collect import CollectorBoard
+from tinystudio.app.collect import CollectorBoard, collector_boards
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.gui.context import AppContext
@@ -117,8 +117,8 @@ class DevicePage(QWidget):
 
         firmware_row = QHBoxLayout()
         self.collector_board_box = compact_combo(QComboBox(), 24)
-        for board in board_choices():
-            self.collector_board_box.addItem(board.title, board.name)
+        for name, title in collector_boards():
+            self.collector_board_box.addItem(title, name)
         self.collector_board_box.setToolTip("The board to stream its sensors: an emulated one starts here, a board "
                                             "on the bench is flashed through its probe")
         self.collector_button = QPushButton("Put data-collection firmware on the board")
