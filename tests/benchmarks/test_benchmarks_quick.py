@@ -42,6 +42,12 @@ FIGURES: dict[str, list[str]] = {
         rf"host\s+int8 features\s+median\s+{NUMBER} ms",
         *([rf"^mps2-an386\s+dsp_on_board cold\s+{NUMBER}s.*emulated instructions"] if HAS_QEMU_BOARD else []),
     ],
+    "bench_classical.py": [
+        *(rf"^random forest \d+x d8\s+ours {layout}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}%"
+          for layout in ("tables", "inline")),
+        rf"^random forest \d+x d8\s+emlearn\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}%",
+        rf"^GBT \d+ stages d3\s+ours inline\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}%",
+    ],
     "bench_codegen_host.py": [r"^motion_cnn_1d\s+(speed|size)\s+\d+\s+\d+"],
     "bench_firmware_qemu.py": [rf"^1D CNN\s+gcc\s+{NUMBER}M\s+{NUMBER}M"],
     "bench_boards_qemu.py": [
@@ -52,7 +58,7 @@ FIGURES: dict[str, list[str]] = {
         rf"^Cortex-M55 1D CNN: Helium kernels take {NUMBER}x the instructions of the DSP-only build",
     ],
 }
-NEEDS_QEMU_BOARD = {"bench_firmware_qemu.py", "bench_boards_qemu.py"}
+NEEDS_QEMU_BOARD = {"bench_firmware_qemu.py", "bench_boards_qemu.py", "bench_classical.py"}
 
 
 def test_every_benchmark_script_is_covered():

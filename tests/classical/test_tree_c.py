@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 from tinystudio.core.classical import TreeModel, emit_c, fit_model, round_threshold
+from tinystudio.core.classical.emit_c import LAYOUTS
+from tinystudio.core.classical.model import distribution_row
 from tinystudio.core.errors import UserError
 
 CFLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]
@@ -19,10 +21,11 @@ CFLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 class CompiledTrees:
     """ts_model_invoke of a generated tree folder, built for the host."""
 
-    def __init__(self, model: TreeModel, work: Path) -> None:
-        emit_c(model, work / "gen", name="trees")
-        lib = work / "trees.so"
-        sources = sorted(str(p) for p in (work / "gen").glob("*.c"))
+    def __init__(self, model: TreeModel, work: Path, layout: str = "tables") -> None:
+        gen = work / f"gen-{layout}"
+        emit_c(model, gen, name="trees", layout=layout)
+        lib = work / f"trees-{layout}.so"
+        sources = sorted(str(p) for p in gen.glob("*.c"))
         subprocess.run(["cc", *CFLAGS, "-shared", "-fPIC", *sources, "-o", str(lib)], check=True,
                        capture_output=True, text=True)
         self.lib = ctypes.CDLL(str(lib))
@@ -61,9 +64,9 @@ def test_c_scores_equal_host_and_host_predicts_as_sklearn(bm_features, family: s
     probe = np.concatenate([every, noisy]).astype(np.float32)
     assert np.array_equal(model.predict(probe), clf.predict(probe))
     assert model.predict(f.x["test"]).tolist() == clf.predict(f.x["test"]).tolist()
-    compiled = CompiledTrees(model, tmp_path)
     host = model.predict_scores(probe)
-    assert np.array_equal(compiled.scores(probe), host)
+    for layout in LAYOUTS:
+        assert np.array_equal(CompiledTrees(model, tmp_path, layout).scores(probe), host)
     assert np.array_equal(np.argmax(host, axis=1), model.predict(probe))
 
 
@@ -83,13 +86,14 @@ def test_features_equal_to_thresholds_route_alike_in_c_python_and_sklearn(bm_fea
             rows.append(row)
     edges = np.asarray(rows, dtype=np.float32)
     assert len(edges) >= 30
-    assert np.array_equal(CompiledTrees(model, tmp_path).scores(edges), model.predict_scores(edges))
+    for layout in LAYOUTS:
+        assert np.array_equal(CompiledTrees(model, tmp_path, layout).scores(edges), model.predict_scores(edges))
     assert np.array_equal(model.predict(edges), clf.predict(edges))
     if family == "rf":  # every tree reaches the very leaf scikit-learn reaches
         ours = model.leaf_indices(edges)
         for t, est in enumerate(clf.estimators_):
             dist = est.tree_.value[est.tree_.apply(edges), 0]
-            expected = np.rint(dist / dist.sum(axis=1, keepdims=True) * (1 << 15)).astype(np.int64)
+            expected = np.asarray([distribution_row(d, model.leaf_one) for d in dist])
             assert np.array_equal(model.leaf_values[ours[:, t]], expected)
 
 

@@ -16,7 +16,9 @@ import numpy as np
 from tinystudio.core.classical.model import TreeModel
 from tinystudio.core.codegen.emit import c_float, c_string
 from tinystudio.core.codegen.outdir import write_owned
+from tinystudio.core.errors import UserError
 
+DEFAULT_LAYOUT = "inline"
 _BYTES = {"uint8_t": 1, "uint16_t": 2, "int16_t": 2, "int32_t": 4, "float": 4}
 
 
@@ -106,22 +108,100 @@ int ts_model_invoke(const int8_t *input, int8_t *output);
 """
 
 
-def model_source(model: TreeModel) -> tuple[str, int]:
-    """model.c and the bytes of its constant tables."""
-    c = model.n_classes
-    nodes = max(model.internal_nodes, model.leaves)
-    child = "int16_t" if nodes < 0x7FFF else "int32_t"
-    tables = [
-        _table(_uint_type(model.n_features - 1), "ts_tree_feature", model.feature),
-        _table("float", "ts_tree_threshold", model.threshold, floats=True),
-        _table(child, "ts_tree_left", model.left),
-        _table(child, "ts_tree_right", model.right),
-        _table(child, "ts_tree_root", model.roots),
-    ]
+LAYOUTS = ("tables", "inline")
+"""``inline`` (the default): each tree as nested if/else code whose leaves add their class shares (rf) or
+return their value (gbt); ``tables``: node arrays walked by one loop, the smallest flash but about 3x the
+instructions. On the emulated Cortex-M4F (tests/benchmarks/bench_classical.py, BasicMotions) a 10-tree
+depth-8 forest inline took 2.0 KB and 264 instructions per inference, emlearn's 3.8 KB and 302."""
+
+
+def _tree_code(model: TreeModel, t: int) -> str:
+    """One tree as a function of nested if/else: a forest's leaf adds its non-zero class shares to ``sums``,
+    a boosted tree's leaf returns its value."""
+    rf = model.family == "rf"
+    head = f"static void ts_tree_{t}(const float *x, uint32_t *sums)" if rf else \
+        f"static int32_t ts_tree_{t}(const float *x)"
+    lines = [head, "{"]
+
+    def leaf(k: int, pad: str) -> None:
+        if not rf:
+            lines.append(f"{pad}return {int(model.leaf_values[k])};")
+            return
+        for c, v in enumerate(model.leaf_values[k]):
+            if v:
+                lines.append(f"{pad}sums[{c}] += {int(v)}u;")
+
+    def walk(node: int, depth: int) -> None:
+        pad = "    " * depth
+        if node < 0:
+            leaf(-1 - node, pad)
+            return
+        f, thr = int(model.feature[node]), c_float(float(model.threshold[node]))
+        lines.append(f"{pad}if (x[{f}] <= {thr}) {{")
+        walk(int(model.left[node]), depth + 1)
+        lines.append(f"{pad}}} else {{")
+        walk(int(model.right[node]), depth + 1)
+        lines.append(f"{pad}}}")
+
+    walk(int(model.roots[t]), 1)
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def model_source(model: TreeModel, layout: str = "tables") -> tuple[str, int]:
+    """model.c and the bytes of its constant tables (see LAYOUTS)."""
+    if layout not in LAYOUTS:
+        raise UserError(f"tree layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    c, trees = model.n_classes, model.trees
+    tables: list[tuple[str, int]] = []
+    if layout == "tables":
+        nodes = max(model.internal_nodes, model.leaves)
+        child = "int16_t" if nodes < 0x7FFF else "int32_t"
+        tables += [
+            _table(_uint_type(model.n_features - 1), "ts_tree_feature", model.feature),
+            _table("float", "ts_tree_threshold", model.threshold, floats=True),
+            _table(child, "ts_tree_left", model.left),
+            _table(child, "ts_tree_right", model.right),
+            _table(child, "ts_tree_root", model.roots),
+        ]
+        walker = """/* The leaf row reached from ``node`` (a root). */
+static int32_t leaf_of(int32_t node, const float *x)
+{
+    while (node >= 0) {
+        node = (x[ts_tree_feature[node]] <= ts_tree_threshold[node]) ? (int32_t)ts_tree_left[node]
+                                                                      : (int32_t)ts_tree_right[node];
+    }
+    return -1 - node;
+}
+
+"""
+        reach = "leaf_of(ts_tree_root[t], x)"
+    else:
+        walker = "".join(_tree_code(model, t) for t in range(trees))
+        reach = ""
     if model.family == "rf":
-        tables.append(_table("uint16_t", "ts_tree_leaf", model.leaf_values))
+        if layout == "tables":
+            tables.append(_table("uint16_t", "ts_tree_leaf", model.leaf_values))
+            accumulate = f"""    for (t = 0u; t < {trees}u; t++) {{{{
+        const uint16_t *row = &ts_tree_leaf[(uint32_t){reach} * {c}u];
+        for (c = 0u; c < {c}u; c++) {{{{
+            sums[c] += row[c];
+        }}}}
+    }}}}
+"""
+        else:
+            accumulate = "    (void)t;\n" + "".join(f"    ts_tree_{t}(x, sums);\n" for t in range(trees))
+        total = trees * model.leaf_one
+        helper = f"""/* round(255 * part / total) - 128: a probability as an int8 score (total = trees x leaf one; the
+   products stay below 2^32) */
+#define TS_TREE_TOTAL {total}u
+static int32_t probability(uint32_t part)
+{{
+    return (int32_t)((part * 255u + TS_TREE_TOTAL / 2u) / TS_TREE_TOTAL) - 128;
+}}
+
+"""
         body = f"""    uint32_t sums[{c}];
-    uint32_t total = 0u;
     uint32_t best = 0u;
     uint32_t t;
     uint32_t c;
@@ -132,24 +212,14 @@ def model_source(model: TreeModel) -> tuple[str, int]:
     for (c = 0u; c < {c}u; c++) {{
         sums[c] = 0u;
     }}
-    for (t = 0u; t < {model.trees}u; t++) {{
-        const uint16_t *row = &ts_tree_leaf[(uint32_t)leaf_of(ts_tree_root[t], x) * {c}u];
-        for (c = 0u; c < {c}u; c++) {{
-            sums[c] += row[c];
-        }}
-    }}
-    for (c = 0u; c < {c}u; c++) {{
-        total += sums[c];
+{accumulate}    for (c = 1u; c < {c}u; c++) {{
         if (sums[c] > sums[best]) {{
             best = c;
         }}
     }}
-    if (total == 0u) {{
-        total = 1u;
-    }}
-    top = probability(sums[best], total);
+    top = probability(sums[best]);
     for (c = 0u; c < {c}u; c++) {{
-        int32_t q = probability(sums[c], total);
+        int32_t q = probability(sums[c]);
         if (c < best && q >= top) {{
             q = top - 1;
         }}
@@ -157,17 +227,19 @@ def model_source(model: TreeModel) -> tuple[str, int]:
     }}
     return 0;
 """
-        helper = """/* round(255 * part / total) - 128: a probability as an int8 score */
-static int32_t probability(uint32_t part, uint32_t total)
-{
-    return (int32_t)((((uint64_t)part * 255u) + total / 2u) / total) - 128;
-}
-
-"""
     else:
-        tables.append(_table("int32_t", "ts_tree_leaf", model.leaf_values))
-        tables.append(_table(_uint_type(c - 1), "ts_tree_class", model.tree_class))
+        if layout == "tables":
+            tables.append(_table("int32_t", "ts_tree_leaf", model.leaf_values))
+            tables.append(_table(_uint_type(c - 1), "ts_tree_class", model.tree_class))
+            accumulate = f"""    for (t = 0u; t < {trees}u; t++) {{{{
+        scores[ts_tree_class[t]] += ts_tree_leaf[{reach}];
+    }}}}
+"""
+        else:  # each tree function returns its leaf's value
+            accumulate = "    (void)t;\n" + "".join(f"    scores[{int(model.tree_class[t])}] += ts_tree_{t}(x);\n"
+                                                   for t in range(trees))
         tables.append(_table("int32_t", "ts_tree_base", model.base))
+        helper = ""
         body = f"""    int32_t scores[{c}];
     uint32_t best = 0u;
     uint32_t t;
@@ -178,10 +250,7 @@ static int32_t probability(uint32_t part, uint32_t total)
     for (c = 0u; c < {c}u; c++) {{
         scores[c] = ts_tree_base[c];
     }}
-    for (t = 0u; t < {model.trees}u; t++) {{
-        scores[ts_tree_class[t]] += ts_tree_leaf[leaf_of(ts_tree_root[t], x)];
-    }}
-    for (c = 1u; c < {c}u; c++) {{
+{accumulate}    for (c = 1u; c < {c}u; c++) {{
         if (scores[c] > scores[best]) {{
             best = c;
         }}
@@ -196,28 +265,18 @@ static int32_t probability(uint32_t part, uint32_t total)
     }}
     return 0;
 """
-        helper = ""
     text = "".join(t for t, _ in tables)
     weights = sum(b for _, b in tables)
-    source = f"""/* Generated tree model ({model.family}): {model.trees} trees, {model.internal_nodes} decision nodes,
-   {model.leaves} leaves. A sample goes left when x[feature] <= threshold; a child below 0 is leaf -1 - child. */
+    source = f"""/* Generated tree model ({model.family}, {layout}): {trees} trees,
+   {model.internal_nodes} decision nodes, {model.leaves} leaves. A sample goes left when
+   x[feature] <= threshold; in the tables a child below 0 is leaf -1 - child. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
 
 {text}
-/* The leaf row reached from ``node`` (a root). */
-static int32_t leaf_of(int32_t node, const float *x)
-{{
-    while (node >= 0) {{
-        node = (x[ts_tree_feature[node]] <= ts_tree_threshold[node]) ? (int32_t)ts_tree_left[node]
-                                                                      : (int32_t)ts_tree_right[node];
-    }}
-    return -1 - node;
-}}
-
-{helper}int ts_model_invoke(const int8_t *input, int8_t *output)
+{walker}{helper}int ts_model_invoke(const int8_t *input, int8_t *output)
 {{
     const float *x = (const float *)(const void *)input;
 {body}}}
@@ -225,11 +284,12 @@ static int32_t leaf_of(int32_t node, const float *x)
     return source, weights
 
 
-def emit_c(model: TreeModel, out_dir: str | Path, name: str = "model") -> TreeCodegenReport:
+def emit_c(model: TreeModel, out_dir: str | Path, name: str = "model",
+           layout: str = DEFAULT_LAYOUT) -> TreeCodegenReport:
     """Write model.h and model.c for ``model`` into ``out_dir`` (the codegen folder rules: a new or empty
-    folder, or one an earlier run wrote)."""
+    folder, or one an earlier run wrote); ``layout`` as in LAYOUTS."""
     model.check()
-    source, weights = model_source(model)
+    source, weights = model_source(model, layout)
     files = {"model.h": model_header(model, name), "model.c": source}
     write_owned(Path(out_dir), files)
     return TreeCodegenReport(

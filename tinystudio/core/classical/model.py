@@ -5,8 +5,9 @@ Node layout, shared by every tree: internal nodes are numbered from 0; a child o
 ``-1 - child`` being its row in the leaf table. A sample goes left when ``x[feature] <= threshold``.
 
 * ``rf`` (random forest): a leaf holds the class distribution of its training windows in fixed point
-  (``FOREST_ONE`` = probability 1); the trees' distributions are summed and the largest sum wins, as
-  scikit-learn averages the trees' probabilities (not a majority vote).
+  (``leaf_one`` = probability 1, every row summing to exactly that); the trees' distributions are summed
+  and the largest sum wins, as scikit-learn averages the trees' probabilities (not a majority vote). The
+  sum of all classes is then the constant ``trees * leaf_one``, small enough for 32-bit arithmetic.
 * ``gbt`` (gradient-boosted trees): a leaf holds one raw-score step (learning rate applied) in fixed point
   (``scale`` units per 1.0) for its tree's class; the per-class sums plus the initial scores are the
   decision function, largest wins.
@@ -29,7 +30,8 @@ from tinystudio.core.errors import UserError
 
 FAMILIES = ("rf", "gbt")
 FORMAT_VERSION = 1
-FOREST_ONE = 1 << 15  # fixed-point probability 1.0 of a forest leaf (fits uint16)
+FOREST_ONE = 1 << 15  # fixed-point probability 1.0 of a forest leaf (fits uint16), fewer for big forests
+_U32 = (1 << 32) - 1
 GBT_SCORE_BOUND = 1 << 29  # every fixed-point class score stays below this in magnitude
 GBT_MAX_SHIFT = 24
 GBT_OUTPUT_STEPS_PER_UNIT_LOG2 = 4  # int8 output: 16 steps per raw-score unit below the winner
@@ -59,6 +61,7 @@ class TreeModel:
     tree_class: np.ndarray  # gbt: (trees,) class each tree adds to; rf: empty
     base: np.ndarray  # gbt: (classes,) initial fixed-point scores; rf: zeros
     scale_log2: int = 0  # gbt: fixed-point units per 1.0 = 2**scale_log2
+    leaf_one: int = FOREST_ONE  # rf: a leaf row's sum (probability 1.0)
     params: dict[str, Any] = field(default_factory=dict)
 
     # -- figures ---------------------------------------------------------------------------------
@@ -189,6 +192,7 @@ class TreeModel:
             "tree_class": self.tree_class.tolist(),
             "base": self.base.tolist(),
             "scale_log2": self.scale_log2,
+            "leaf_one": self.leaf_one,
             "params": self.params,
         }
 
@@ -207,7 +211,8 @@ class TreeModel:
                 left=np.asarray(d["left"], dtype=np.int64), right=np.asarray(d["right"], dtype=np.int64),
                 leaf_values=np.asarray(d["leaf_values"], dtype=np.int64),
                 tree_class=np.asarray(d["tree_class"], dtype=np.int64), base=np.asarray(d["base"], dtype=np.int64),
-                scale_log2=int(d["scale_log2"]), params=dict(d.get("params") or {}),
+                scale_log2=int(d["scale_log2"]), leaf_one=int(d.get("leaf_one", FOREST_ONE)),
+                params=dict(d.get("params") or {}),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise UserError(f"the stored tree model is damaged ({type(exc).__name__}: {exc})") from None
@@ -245,6 +250,9 @@ class TreeModel:
         if self.family == "rf":
             if self.leaf_values.shape != (leaves, self.n_classes):
                 raise UserError("the stored forest's leaf table has the wrong shape")
+            if not 1 <= self.leaf_one <= forest_one(self.trees) or (self.leaf_values < 0).any() or \
+                    (self.leaf_values.sum(axis=1) != self.leaf_one).any():
+                raise UserError("the stored forest's leaf rows do not each sum to its probability 1.0")
         elif self.leaf_values.shape != (leaves,) or self.tree_class.shape != (self.trees,) or \
                 self.base.shape != (self.n_classes,):
             raise UserError("the stored boosted model's tables have the wrong shape")
@@ -349,26 +357,44 @@ def fit_forest(features: np.ndarray, labels: np.ndarray, classes: int, params: d
     return from_sklearn_forest(clf, x.shape[1], classes, p)
 
 
+def forest_one(trees: int) -> int:
+    """A forest leaf's probability 1.0: FOREST_ONE, or less so that 255 * (trees * one) + half of it fits
+    32 bits (the C's integer rounding of the averaged probability)."""
+    return max(1, min(FOREST_ONE, int(_U32 // (255.5 * max(1, trees)))))
+
+
+def distribution_row(dist: np.ndarray, one: int) -> np.ndarray:
+    """Non-negative integers summing to exactly ``one``, closest to ``dist`` normalised (largest remainder)."""
+    total = float(dist.sum())
+    if total <= 0:
+        dist, total = np.ones_like(dist), float(len(dist))
+    exact = dist / total * one
+    row = np.floor(exact).astype(np.int64)
+    short = one - int(row.sum())
+    if short > 0:
+        order = np.argsort(-(exact - row), kind="stable")  # ties: the lower class first
+        row[order[:short]] += 1
+    return row
+
+
 def from_sklearn_forest(clf: Any, n_features: int, classes: int, params: dict[str, Any] | None = None) -> TreeModel:
     """The deployed form of a fitted ``RandomForestClassifier`` (class indices as labels)."""
     present = np.asarray(clf.classes_, dtype=np.int64)
+    one = forest_one(len(clf.estimators_))
     b = _Builder()
     for est in clf.estimators_:
         tree = est.tree_
 
         def leaf(node: int, tree: Any = tree) -> np.ndarray:
-            dist = np.asarray(tree.value[node][0], dtype=np.float64)
-            total = dist.sum()
             row = np.zeros(classes, dtype=np.int64)
-            if total > 0:
-                row[present] = np.rint(dist / total * FOREST_ONE).astype(np.int64)
+            row[present] = distribution_row(np.asarray(tree.value[node][0], dtype=np.float64), one)
             return row
 
         b.add(tree, leaf)
     return TreeModel(
         family="rf", n_features=int(n_features), n_classes=int(classes), **b.arrays(),
         leaf_values=np.asarray(b.leaves, dtype=np.int64).reshape(-1, classes),
-        tree_class=np.zeros(0, dtype=np.int64), base=np.zeros(classes, dtype=np.int64),
+        tree_class=np.zeros(0, dtype=np.int64), base=np.zeros(classes, dtype=np.int64), leaf_one=one,
         params=dict(params or {}),
     )
 
