@@ -101,3 +101,39 @@ def test_live_plot_strips_have_no_scale_note(qtbot):
     for strip in plot._plots:
         assert "x0.0" not in strip.getAxis("left").labelString()
         assert "x1e" not in strip.getAxis("left").labelString()
+
+
+@pytest.mark.parametrize("height", (180, 260, 600))
+def test_live_plot_value_labels_never_touch_on_short_strips(qtbot, height):
+    """Six axes in a plot squeezed by a 640 px screen: each strip labels only as many values as fit apart."""
+    import numpy as np
+
+    from tinystudio.gui.widgets.capture_plot import TICK_PX, CapturePlot
+
+    plot = CapturePlot()
+    qtbot.addWidget(plot)
+    plot.resize(700, height)
+    plot.show()
+    plot.set_axes([f"ax{i}" for i in range(6)])
+    t = np.linspace(0, 10, 500, dtype=np.float32)[:, None]
+    plot.show_frames(np.hstack([np.sin(t * k) * 10.0 ** (k - 3) for k in range(6)]).astype(np.float32), 500, 50.0)
+    for _ in range(3):
+        QApplication.processEvents()
+    for strip in plot._plots:
+        axis = strip.getAxis("left")
+        low, high = strip.viewRange()[1]
+        pixels = axis.geometry().height()
+        for spacing, _offset in axis.tickSpacing(low, high, pixels):
+            shown = (high - low) / spacing
+            assert shown * TICK_PX <= pixels + TICK_PX, (height, pixels, low, high, spacing)
+
+
+def test_first_window_fits_the_screen():
+    """On a first start the window takes its usual size, but a 1024x640 screen gets a window that fits it."""
+    from PySide6.QtCore import QSize
+
+    from tinystudio.gui.main_window import FIRST_SIZE, first_size
+
+    assert first_size(QSize(1920, 1080)) == FIRST_SIZE
+    assert first_size(QSize(1024, 640)) == QSize(1024, 640)
+    assert first_size(QSize(1366, 700)) == QSize(1280, 700)

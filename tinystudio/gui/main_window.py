@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import QSize, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -73,6 +73,14 @@ class PendingPage(QWidget):
         layout.addStretch(1)
 
 
+FIRST_SIZE = QSize(1280, 800)
+
+
+def first_size(available: QSize) -> QSize:
+    """The window's size on a first start: the usual size, but never larger than the screen offers."""
+    return FIRST_SIZE.boundedTo(available) if available.isValid() and not available.isEmpty() else FIRST_SIZE
+
+
 class MainWindow(QMainWindow):
     """The application window; pages share one AppContext."""
 
@@ -82,7 +90,7 @@ class MainWindow(QMainWindow):
         self.context = context or AppContext(self)
         self.setWindowTitle("TinyStudio")
         self.setWindowIcon(app_icon())
-        self.resize(1280, 800)
+        self.resize(first_size(self.screen().availableGeometry().size()))
         self.close_box: QMessageBox | None = None
         self._stopping = False
         self._stop_timer = QTimer(self)

@@ -3,6 +3,8 @@ to a few thousand points per curve for display only (storage always keeps every 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -30,6 +32,23 @@ def decimate(values: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarr
     out[1::2] = hi
     x = start + np.repeat(np.arange(buckets) * size, 2) + np.tile([0, size - 1], buckets)
     return x.astype(np.float64), out
+
+TICK_PX = 22
+"""Height one labelled value tick needs on a strip's axis."""
+
+
+class StripAxis(pg.AxisItem):
+    """A strip's value axis: only as many labelled ticks as fit without touching, since a strip may be a few
+    dozen pixels high on a laptop screen (pyqtgraph's own spacing then stacks the numbers on each other)."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N802, N803
+        span = abs(maxVal - minVal)
+        if not math.isfinite(span) or span == 0 or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        wanted = span / max(1, int(size // TICK_PX))
+        power = 10.0 ** math.floor(math.log10(wanted))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= wanted)
+        return [(step, 0.0)]
 
 
 class CapturePlot(QWidget):
@@ -62,13 +81,17 @@ class CapturePlot(QWidget):
         self._plots, self._curves = [], []
         self._names = list(names)
         for i, name in enumerate(names):
-            plot = self.view.addPlot(row=i, col=0)
+            plot = self.view.addPlot(row=i, col=0, axisItems={"left": StripAxis("left")})
             left = plot.getAxis("left")
             # a strip is short: pyqtgraph's "(x0.001)" scale note would run into the next strip's name, so
             # values keep their own scale and every strip's axis has the same width (the curves line up)
             left.enableAutoSIPrefix(False)
             left.setWidth(LEFT_AXIS_PX)
-            plot.setLabel("left", name)
+            # strips can be a few dozen pixels high on a laptop: a rotated axis name would run into its
+            # neighbours, so the name sits inside the strip's top-left corner
+            title = pg.TextItem(name, color=AXIS_COLOURS[i % len(AXIS_COLOURS)], anchor=(0, 0))
+            title.setParentItem(plot.vb)
+            title.setPos(2, -2)
             plot.setToolTip(f"{name}: values as the board sends them; time in seconds before now")
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
