@@ -117,3 +117,33 @@ def test_json_round_trip_and_damaged_model(bm_features) -> None:
         TreeModel.from_dict(damaged)
     with pytest.raises(UserError, match="not valid JSON"):
         TreeModel.from_json("{")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["rf", "gbt"])
+def test_threshold_edges_on_the_emulated_cortex_m4f(bm_features, family: str, tmp_path: Path) -> None:
+    """The same edge windows through the Cortex-M4F's FPU compares (QEMU mps2-an386), both layouts."""
+    import shutil
+
+    from codegen.armrun import build_elf, run_elf
+
+    if shutil.which("qemu-system-arm") is None or shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("qemu-system-arm or arm-none-eabi-gcc is not installed")
+    f = bm_features
+    model = fit_model(family, f.x["train"], f.y["train"], f.classes, {"trees": 3})
+    base = f.x["test"][1].copy()
+    rows = []
+    for node in range(0, model.internal_nodes, max(1, model.internal_nodes // 40)):
+        t = model.threshold[node]
+        for v in (t, np.nextafter(t, np.float32(np.inf))):
+            row = base.copy()
+            row[model.feature[node]] = v
+            rows.append(row)
+    edges = np.asarray(rows, dtype=np.float32)
+    expected = model.predict_scores(edges)
+    for layout in LAYOUTS:
+        emit_c(model, tmp_path / layout, layout=layout)
+        inputs = [np.frombuffer(r.tobytes(), dtype=np.int8) for r in edges]
+        outputs, counts = run_elf(build_elf(tmp_path / layout, inputs, tmp_path / f"{layout}-build"))
+        assert np.array_equal(np.asarray(outputs), expected), layout
+        assert len(counts) == len(edges)
