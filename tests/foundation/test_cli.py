@@ -63,3 +63,31 @@ def test_errors_are_one_line_without_traceback(tmp_path, args, message):
     assert r.returncode != 0
     assert message in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_four_recorders_each_split_gets_one(tmp_path):
+    """Four people's recordings imported with --group: the split gives validation and test a person each."""
+    proj = tmp_path / "four.tsproj"
+    paths = write_basic_motions_csv(tmp_path / "bm")
+    tinystudio("new", proj)
+    for k in range(4):
+        r = tinystudio("import", proj, *paths[k::4], "--group", f"person{k + 1}")
+        assert r.returncode == 0, r.stderr
+    r = tinystudio("split", proj)
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    groups = json.loads(tinystudio("info", proj, "--json").stdout)["groups"]
+    homes = {g: [s for s, n in row.items() if n] for g, row in groups.items()}
+    assert all(len(v) == 1 for v in homes.values())
+    assert sorted(v[0] for v in homes.values()).count("train") == 2
+    assert {v[0] for v in homes.values()} == {"train", "validation", "test"}
+
+
+def test_two_recorders_warning_names_the_cause(tmp_path):
+    proj = tmp_path / "two.tsproj"
+    paths = write_basic_motions_csv(tmp_path / "bm", per_label=4)
+    tinystudio("new", proj)
+    for k in range(2):
+        assert tinystudio("import", proj, *paths[k::2], "--group", f"person{k + 1}").returncode == 0
+    r = tinystudio("split", proj)
+    assert r.returncode == 0
+    assert "warning: only 2 groups ('person1', 'person2') for 3 splits: validation has no group" in r.stderr

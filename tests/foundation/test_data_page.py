@@ -125,3 +125,21 @@ def test_axis_names_for_a_headerless_file(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     info = window.context.project.samples()[0]
     assert info.axis_names == ("x", "y") and info.rate_hz == 50.0
+
+
+def test_split_summary_names_too_few_groups(qtbot, window):
+    """Two people recorded everything: the summary says so (not that recordings are too few), and train and
+    test get one person each."""
+    project = window.context.project
+    for i in range(12):
+        project.add_sample(np.zeros((20, 1), np.float32), 10, ["a"], ("wave", "idle")[i % 2],
+                           group=("ann", "bob")[i // 6])
+    window.context.samples_changed.emit()
+    page = window.show_step("Data")
+    page.run_split()
+    text = page.summary.text()
+    assert "only 2 groups (&#x27;ann&#x27;, &#x27;bob&#x27;) for 3 splits" in text or \
+        "only 2 groups ('ann', 'bob') for 3 splits" in text
+    assert "record more" not in text
+    homes = {s.group: s.split for s in project.samples()}
+    assert sorted(homes.values()) == ["test", "train"]

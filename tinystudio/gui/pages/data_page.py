@@ -310,7 +310,8 @@ class DataPage(QWidget):
             html.append(f"<tr><td>{label}</td>{tds}</tr>")
         html.append("</table>")
         if self.last_split and self.last_split.warnings:
-            html.append("<p style='color:#b35900'>" + "<br>".join(self.last_split.warnings) + "</p>")
+            shown = "<br>".join(escape(w) for w in self.last_split.warnings)
+            html.append(f"<p style='color:#b35900'>{shown}</p>")
         self.summary.setText("".join(html))
 
     def selected_ids(self) -> list[int]:
