@@ -180,3 +180,12 @@ def test_cancel_stores_nothing(qtbot, bm_people: Path):
     finally:
         page.shutdown()
         context.close()
+
+
+def test_cli_int8_scores_every_fold_quantized(bm_people: Path):
+    code, out, err = run_cli("crossval", str(bm_people), "--folds", "2", "--epochs", "2", "--int8", "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    int8 = [f["int8_accuracy"] for f in res["folds"]]
+    assert len(int8) == 2 and all(0.0 <= a <= 1.0 for a in int8)
+    assert res["int8_accuracy"]["mean"] == pytest.approx(np.mean(int8))

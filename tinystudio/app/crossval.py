@@ -24,13 +24,17 @@ def cross_validate(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     fit: FoldFit | None = None,
+    int8: bool = False,
     name: str = "",
 ) -> CrossValResult:
     """Cross-validate ``impulse`` (folds dealt with its seed) and store the result as a ``crossval`` run.
 
-    ``k`` defaults to one fold per group up to five groups, else five (see ``core.crossval``).
+    ``k`` defaults to one fold per group up to five groups, else five (see ``core.crossval``). ``int8``
+    also quantizes each fold's model (post-training) and scores it.
     """
     impulse = complete(impulse.validate())
+    if fit is None and int8:
+        fit = core.fit_neural_int8
     result = core.cross_validate(project, impulse, k, progress, cancel, fit=fit, seed=impulse.model.seed)
     core.store(project, result, name)
     return result
@@ -51,14 +55,16 @@ def summary(result: CrossValResult) -> dict[str, Any]:
 def lines(result: CrossValResult) -> list[str]:
     """The result as a small table for people: one row per fold, then mean ± std (min to max)."""
     rows = [f"{result.method}, {result.k} folds (seed {result.seed})",
-            f"{'fold':>4}  {'accuracy':>8}  {'windows':>7}  {'train':>5}  held out"]
+            f"{'fold':>4}  {'accuracy':>8}  {'int8':>6}  {'windows':>7}  {'train':>5}  held out"]
     for fold, score in zip(result.folds, result.scores, strict=True):
-        rows.append(f"{fold.index + 1:>4}  {score.accuracy:>8.3f}  {score.windows:>7}  {fold.train_samples:>5}  "
-                    f"{', '.join(fold.held_out)}")
+        int8 = "-" if score.int8_accuracy is None else f"{score.int8_accuracy:.3f}"
+        rows.append(f"{fold.index + 1:>4}  {score.accuracy:>8.3f}  {int8:>6}  {score.windows:>7}  "
+                    f"{fold.train_samples:>5}  {', '.join(fold.held_out)}")
     acc = result.summary()
     if acc is not None:
         rows.append(f"accuracy {acc['mean']:.3f} ± {acc['std']:.3f} (min {acc['min']:.3f}, max {acc['max']:.3f})")
     int8 = result.summary(int8=True)
     if int8 is not None:
-        rows.append(f"int8 accuracy {int8['mean']:.3f} ± {int8['std']:.3f}")
+        rows.append(f"int8 accuracy {int8['mean']:.3f} ± {int8['std']:.3f} (min {int8['min']:.3f}, "
+                    f"max {int8['max']:.3f})")
     return rows

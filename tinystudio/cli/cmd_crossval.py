@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--folds", type=arg(positive_int, "--folds", MAX_FOLDS), metavar="K",
                    help="number of folds (default: one per group up to 5 groups, else 5)")
+    p.add_argument("--int8", action="store_true",
+                   help="also quantize each fold's model to int8 (post-training) and score it")
     add_impulse_arguments(p)
     p.add_argument("--name", default="", help="a name for the stored result")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -34,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"window {w.window_ms:g} ms, stride {w.stride_ms:g} ms, dsp {d.block}, model {m.preset}, "
                   f"{m.epochs} epochs, seed {m.seed}", flush=True)
         result = crossval_app.cross_validate(project, impulse, args.folds, progress=print_progress,
-                                             name=args.name)
+                                             int8=args.int8, name=args.name)
     if args.json:
         print(json.dumps(crossval_app.summary(result)))
     else:

@@ -229,6 +229,24 @@ def fit_neural(project: Project, fold: Fold, impulse: Any, progress: Progress, c
                      details={"epochs_run": result.metrics.get("epochs_run")})
 
 
+def fit_neural_int8(project: Project, fold: Fold, impulse: Any, progress: Progress,
+                    cancel: CancelToken) -> FoldScore:
+    """``fit_neural``, then int8 post-training quantization of the fold's model (the Compress step's own),
+    scored on the same held-out windows: the float and the int8 accuracy of every fold."""
+    from tinystudio.core.compress import compress
+    from tinystudio.core.training import train
+
+    result = train(project, impulse, progress=lambda f, m: progress(0.8 * f, m), cancel=cancel)
+    if result.test is None:
+        raise UserError(f"fold {fold.index + 1} has no windows to score: the held-out recordings are "
+                        "shorter than one window")
+    variant = compress(project, result.run_id, "ptq", None, lambda f, m: progress(0.8 + 0.2 * f, m), cancel)
+    metrics = next(v["metrics"] for v in project.variants(result.run_id) if v["id"] == variant)
+    int8 = metrics.get("test_accuracy")
+    return FoldScore(result.test.accuracy, result.test.count, None if int8 is None else float(int8),
+                     details={"epochs_run": result.metrics.get("epochs_run")})
+
+
 def store(project: Project, result: CrossValResult, name: str = "") -> int:
     """Keep ``result`` in the project as a run of kind ``crossval`` (no model); returns its id."""
     result.run_id = None

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QTableWidgetItem,
 from tinystudio.app.formatting import fmt_percent
 from tinystudio.gui.widgets.tables import make_read_only
 
-COLUMNS = ("Fold", "Held out", "Accuracy", "Windows")
+COLUMNS = ("Fold", "Held out", "Accuracy", "int8", "Windows")
 
 
 class CrossValView(QWidget):
@@ -54,16 +54,19 @@ class CrossValView(QWidget):
         if acc is None:
             self.clear("The cross-validation has no folds.")
             return
+        int8 = result.summary(int8=True)
         self.summary.setText(
             f"{result.method}, {result.k} folds: accuracy <b>{fmt_percent(acc['mean'])}</b> ± "
             f"{fmt_percent(acc['std'])} (min {fmt_percent(acc['min'])}, max {fmt_percent(acc['max'])})"
+            + (f"; int8 {fmt_percent(int8['mean'])} ± {fmt_percent(int8['std'])}" if int8 else "")
             + (f", stored as run {result.run_id}" if result.run_id is not None else ""))
         self.table.setRowCount(0)
         for fold, score in zip(result.folds, result.scores, strict=True):
             row = self.table.rowCount()
             self.table.insertRow(row)
             for col, text in enumerate((str(fold.index + 1), ", ".join(fold.held_out),
-                                        fmt_percent(score.accuracy), str(score.windows))):
+                                        fmt_percent(score.accuracy), fmt_percent(score.int8_accuracy),
+                                        str(score.windows))):
                 item = QTableWidgetItem(text)
                 if col == 1:
                     item.setToolTip(text)
