@@ -1,0 +1,129 @@
+"""What a search produces: the budget, each trial's measured outcome, and the Pareto front of the trials
+within the budget (most accurate first)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+COMPLETE, INFEASIBLE, PRUNED, FAILED = "complete", "over budget", "pruned", "failed"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits a point must meet; None means no limit."""
+
+    flash_bytes: int | None = None
+    ram_bytes: int | None = None
+    latency_ms: float | None = None
+
+    def violations(self, flash: float, ram: float, latency_ms: float) -> list[float]:
+        """How far each figure is over its limit (<= 0: within), as Optuna's constraints read them."""
+        return [flash - self.flash_bytes if self.flash_bytes is not None else 0.0,
+                ram - self.ram_bytes if self.ram_bytes is not None else 0.0,
+                latency_ms - self.latency_ms if self.latency_ms is not None else 0.0]
+
+    def why_over(self, flash: float, ram: float, latency_ms: float) -> str:
+        """The figures over the budget, in words ('' when within)."""
+        over = []
+        if self.flash_bytes is not None and flash > self.flash_bytes:
+            over.append(f"flash {int(flash)} B > {self.flash_bytes} B")
+        if self.ram_bytes is not None and ram > self.ram_bytes:
+            over.append(f"RAM {int(ram)} B > {self.ram_bytes} B")
+        if self.latency_ms is not None and latency_ms > self.latency_ms:
+            over.append(f"latency {latency_ms:.3g} ms > {self.latency_ms:g} ms")
+        return ", ".join(over)
+
+
+@dataclass
+class TrialOutcome:
+    """One trial: its parameters (an impulse plus the compression), state, and figures when measured.
+
+    ``accuracy`` is the objective: the grouped cross-validation mean when the search used it, else the
+    int8 model's validation accuracy."""
+
+    number: int
+    params: dict[str, Any]
+    state: str
+    accuracy: float | None = None
+    int8_accuracy: float | None = None
+    float_accuracy: float | None = None
+    flash_bytes: int | None = None
+    ram_bytes: int | None = None
+    latency_ms: float | None = None
+    macs: int | None = None
+    evaluation: str = ""
+    note: str = ""
+    seconds: float = 0.0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def measured(self) -> bool:
+        return self.accuracy is not None and self.flash_bytes is not None
+
+    def describe(self) -> str:
+        """The point in a few words: window, DSP, model and compression."""
+        p = self.params
+        model = p["family"] + ("" if not p.get("model_params") else
+                               " " + ",".join(f"{k}={_short(v)}" for k, v in sorted(p["model_params"].items())))
+        return f"{p['window_ms']:g} ms, {p['dsp']}, {model}, {p['compression']}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "description": self.describe()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrialOutcome:
+        data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**data)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list):
+        return "x".join(str(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def dominates(a: TrialOutcome, b: TrialOutcome) -> bool:
+    """``a`` is at least as good as ``b`` on accuracy, flash, RAM and latency, and better on one."""
+    ka = (-(a.accuracy or 0.0), a.flash_bytes or 0, a.ram_bytes or 0, a.latency_ms or 0.0)
+    kb = (-(b.accuracy or 0.0), b.flash_bytes or 0, b.ram_bytes or 0, b.latency_ms or 0.0)
+    return all(x <= y for x, y in zip(ka, kb, strict=True)) and ka != kb
+
+
+def pareto_front(trials: list[TrialOutcome]) -> list[TrialOutcome]:
+    """The measured trials within the budget that no other such trial dominates, most accurate first
+    (ties: smaller flash first)."""
+    ok = [t for t in trials if t.state == COMPLETE and t.measured]
+    front = [t for t in ok if not any(dominates(o, t) for o in ok if o is not t)]
+    return sorted(front, key=lambda t: (-(t.accuracy or 0.0), t.flash_bytes or 0, t.number))
+
+
+@dataclass
+class TuneResult:
+    """All trials, the Pareto front (most accurate first), the board and budget they were measured for."""
+
+    board: str
+    budget: Budget
+    trials: list[TrialOutcome]
+    evaluation: str
+    latency: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def front(self) -> list[TrialOutcome]:
+        return pareto_front(self.trials)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "board": self.board,
+            "budget": asdict(self.budget),
+            "evaluation": self.evaluation,
+            "latency_model": self.latency,
+            "trials": [t.to_dict() for t in self.trials],
+            "pareto": [t.number for t in self.front],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TuneResult:
+        return cls(str(data["board"]), Budget(**data.get("budget") or {}),
+                   [TrialOutcome.from_dict(t) for t in data.get("trials") or []], str(data.get("evaluation", "")),
+                   dict(data.get("latency_model") or {}))

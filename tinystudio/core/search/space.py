@@ -1,0 +1,170 @@
+"""The search space: window length, DSP block and its parameters, model family and size, compression.
+
+Each model family is one ``Family`` entry: which DSP blocks it suits, how it draws its size from an Optuna
+trial, whether it is a neural network (so int8 quantization and QAT apply), and a lower bound of its flash
+bytes known before training (a trial whose bound is over the budget is pruned without training). Adding a
+family is one entry in ``FAMILIES``; fitting and scoring go through the Train step's own functions (see
+``trial.py``), which already know every preset.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tinystudio.core.dsp import BLOCKS, make_block
+from tinystudio.core.errors import UserError
+from tinystudio.core.impulse import ImpulseConfig
+from tinystudio.core.models import PRESETS, model_spec
+from tinystudio.core.models.presets import resolve_model_params
+from tinystudio.core.windows import ms_to_frames
+
+Suggest = Callable[[Any], dict[str, Any]]
+"""Draws a family's model parameters from an Optuna trial (``trial.suggest_*``)."""
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    """What the space is cut to: the data's rate, axes and labels, and the impulse the data suggests."""
+
+    rate_hz: float
+    axes: int
+    classes: int
+    base: ImpulseConfig
+    longest_window_ms: float
+
+    @property
+    def audio(self) -> bool:
+        return self.base.dsp.block in ("mfcc", "mfe")
+
+
+def _flash_floor_nn(facts: DataFacts, impulse: ImpulseConfig) -> int:
+    """int8 weights alone: one byte per parameter (biases are 4 bytes, so this is a lower bound)."""
+    frames = ms_to_frames(impulse.window.window_ms, facts.rate_hz)
+    block = make_block(impulse.dsp.block, impulse.dsp.params, facts.rate_hz, frames, facts.axes)
+    spec = model_spec(impulse.model.preset, impulse.model.params, block.output_shape, max(2, facts.classes))
+    return int(spec.summary()["params"])
+
+
+def _no_floor(facts: DataFacts, impulse: ImpulseConfig) -> int:
+    return 0
+
+
+@dataclass(frozen=True)
+class Family:
+    """One model family of the search (see module docstring)."""
+
+    name: str
+    preset: str
+    dsp_blocks: tuple[str, ...]
+    suggest: Suggest
+    neural: bool
+    flash_floor: Callable[[DataFacts, ImpulseConfig], int]
+
+
+def _dense(t: Any) -> dict[str, Any]:
+    width = t.suggest_categorical("dense_width", [8, 16, 32, 64])
+    depth = t.suggest_int("dense_layers", 1, 2)
+    return {"hidden": [width] + ([max(4, width // 2)] if depth == 2 else []),
+            "dropout": t.suggest_categorical("dense_dropout", [0.0, 0.1, 0.25])}
+
+
+def _cnn1d(t: Any) -> dict[str, Any]:
+    f = t.suggest_categorical("cnn_filters", [4, 8, 16])
+    return {"filters": [f, 2 * f], "kernel": t.suggest_categorical("cnn_kernel", [3, 5])}
+
+
+def _dscnn(t: Any) -> dict[str, Any]:
+    return {"filters": t.suggest_categorical("dscnn_filters", [8, 16, 24]),
+            "blocks": t.suggest_int("dscnn_blocks", 1, 3)}
+
+
+def _rf(t: Any) -> dict[str, Any]:
+    return {"trees": t.suggest_categorical("rf_trees", [5, 10, 20]),
+            "max_depth": t.suggest_categorical("rf_depth", [4, 6, 8])}
+
+
+def _gbt(t: Any) -> dict[str, Any]:
+    return {"trees": t.suggest_categorical("gbt_trees", [10, 30, 60]),
+            "max_depth": t.suggest_categorical("gbt_depth", [2, 3])}
+
+
+FAMILIES: dict[str, Family] = {
+    f.name: f for f in (
+        Family("dense", "dense", ("spectral", "raw", "mfe", "mfcc"), _dense, True, _flash_floor_nn),
+        Family("cnn1d", "cnn1d", ("raw", "spectral"), _cnn1d, True, _flash_floor_nn),
+        Family("dscnn", "dscnn", ("mfe", "mfcc"), _dscnn, True, _flash_floor_nn),
+        Family("rf", "rf", ("spectral", "raw", "mfe", "mfcc"), _rf, False, _no_floor),
+        Family("gbt", "gbt", ("spectral", "raw", "mfe", "mfcc"), _gbt, False, _no_floor),
+    ) if f.preset in PRESETS
+}
+"""Every family whose preset this build knows."""
+
+MOTION_BLOCKS = ("spectral", "raw")
+AUDIO_BLOCKS = ("mfcc", "mfe")
+COMPRESSIONS = ("ptq", "qat")
+WINDOW_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)
+
+
+def check_families(names: list[str] | None) -> list[str]:
+    """The families to search (all by default); a UserError naming an unknown one."""
+    if not names:
+        return list(FAMILIES)
+    unknown = [n for n in names if n not in FAMILIES]
+    if unknown:
+        raise UserError(f"unknown model family '{unknown[0]}' (choose from {', '.join(FAMILIES)})")
+    return list(dict.fromkeys(names))
+
+
+def window_choices(facts: DataFacts) -> list[float]:
+    """Window lengths around the suggested one, no longer than the longest recording, at least 4 frames."""
+    base = facts.base.window.window_ms
+    floor = 4000.0 / facts.rate_hz
+    out = sorted({round(base * f, 3) for f in WINDOW_FACTORS if floor <= base * f <= facts.longest_window_ms})
+    return out or [base]
+
+
+def suggest(trial: Any, facts: DataFacts, families: list[str], compressions: tuple[str, ...] = COMPRESSIONS
+            ) -> dict[str, Any]:
+    """One point of the space drawn from an Optuna trial, as plain JSON-able parameters."""
+    window = trial.suggest_categorical("window_ms", window_choices(facts))
+    blocks = AUDIO_BLOCKS if facts.audio else MOTION_BLOCKS
+    dsp = trial.suggest_categorical("dsp", list(blocks))
+    dsp_params: dict[str, Any] = {}
+    if dsp == "spectral":
+        frames = max(8, ms_to_frames(window, facts.rate_hz))
+        wanted = trial.suggest_categorical("fft_length", [8, 16, 32, 64])  # one choice set for every window
+        dsp_params["fft_length"] = min(wanted, 1 << (frames.bit_length() - 1))
+    elif dsp in AUDIO_BLOCKS:
+        dsp_params["n_mels"] = trial.suggest_categorical("n_mels", [20, 32, 40])
+    fitting = [f for f in families if dsp in FAMILIES[f].dsp_blocks]
+    if not fitting:
+        fitting = families
+    family = FAMILIES[trial.suggest_categorical(f"family_{dsp}", fitting)]
+    model_params = family.suggest(trial)
+    compression = trial.suggest_categorical("compression", list(compressions)) if family.neural else "none"
+    return {"window_ms": float(window), "dsp": dsp, "dsp_params": dsp_params, "family": family.name,
+            "model_params": model_params, "compression": compression}
+
+
+def impulse_for(params: dict[str, Any], facts_base: ImpulseConfig, epochs: int, seed: int = 1) -> ImpulseConfig:
+    """The impulse a point describes (training settings from ``facts_base``, ``epochs`` and ``seed``)."""
+    impulse = copy.deepcopy(facts_base)
+    impulse.window.window_ms = float(params["window_ms"])
+    impulse.window.stride_ms = float(max(1.0, round(params["window_ms"] / 4.0)))
+    impulse.dsp.block, impulse.dsp.params = params["dsp"], dict(params["dsp_params"])
+    family = FAMILIES.get(params["family"])
+    if family is None:
+        raise UserError(f"model family '{params['family']}' is not part of this TinyStudio")
+    impulse.model.preset, impulse.model.params = family.preset, copy.deepcopy(params["model_params"])
+    impulse.model.epochs, impulse.model.seed = int(epochs), int(seed)
+    impulse.dsp.params = BLOCKS[impulse.dsp.block].resolve_params(impulse.dsp.params)
+    impulse.model.params = resolve_model_params(impulse.model.preset, impulse.model.params)
+    return impulse.validate()
+
+
+def flash_floor(params: dict[str, Any], facts: DataFacts, impulse: ImpulseConfig) -> int:
+    """Bytes of flash the point needs at least, known before training."""
+    return FAMILIES[params["family"]].flash_floor(facts, impulse)
