@@ -232,9 +232,15 @@ def fit_neural(project: Project, fold: Fold, impulse: Any, progress: Progress, c
 def fit_neural_int8(project: Project, fold: Fold, impulse: Any, progress: Progress,
                     cancel: CancelToken) -> FoldScore:
     """``fit_neural``, then int8 post-training quantization of the fold's model (the Compress step's own),
-    scored on the same held-out windows: the float and the int8 accuracy of every fold."""
+    scored on the same held-out windows: the float and the int8 accuracy of every fold. Only PTQ: choosing
+    between PTQ and QAT by their accuracy would look at the held-out windows. A tree preset has no int8
+    form (its deployed model is the one ``fit_neural`` scores), so its folds carry no int8 figure."""
     from tinystudio.core.compress import compress
+    from tinystudio.core.models import is_classical
     from tinystudio.core.training import train
+
+    if is_classical(impulse.model.preset):
+        return fit_neural(project, fold, impulse, progress, cancel)
 
     result = train(project, impulse, progress=lambda f, m: progress(0.8 * f, m), cancel=cancel)
     if result.test is None:
