@@ -34,6 +34,11 @@ FIGURES: dict[str, list[str]] = {
         rf"wall time, first run .*: {NUMBER} s",
         rf"validation accuracy {NUMBER}, test accuracy {NUMBER}",
     ],
+    "bench_presets.py": [
+        rf"^{data}\s+{preset}\s+{dsp}\s+\d+\s+{NUMBER}\s+{NUMBER}\s+\d+\s+{NUMBER}\s+{NUMBER}\s+(yes|no)"
+        for data in ("BasicMotions", "shoulder") for preset, dsp in (("dense", "spectral"), ("cnn1d", "raw"),
+                                                                      ("dscnn", "raw"))
+    ],
     "bench_compress.py": [rf"^{method}\s+{NUMBER}s\s" for method in METHODS],
     "bench_deploy.py": [
         rf"quantize \(int8 PTQ.*: {NUMBER} s",
