@@ -1,6 +1,7 @@
 /*
  * model.h - the data-collection firmware's stand-in for a model: the runner without a network. It answers
- * HELLO (model "data-collection") and STREAM; INFER reports status -1.
+ * HELLO (model "data-collection") and STREAM; INFER reports status -1. This folder is the model folder of the
+ * data-collection build, so tsr_collector.c (the streaming from boot) is compiled only into that image.
  */
 #ifndef TS_MODEL_H
 #define TS_MODEL_H

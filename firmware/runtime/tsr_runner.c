@@ -6,12 +6,15 @@
 #include "tsr_runner.h"
 
 #include "model.h"
-#include "tsr_collector.h"
 #include "tsr_dsp.h"
 #include "tsr_dsp_blocks.h"
 #include "tsr_hal.h"
 #include "tsr_protocol.h"
 #include "tsr_text.h"
+
+#ifdef TSR_COLLECT_INTERVAL_US
+#include "tsr_collector.h" /* the data-collection firmware: firmware/collector is its model folder */
+#endif
 
 #define TSR_SENSOR_MAX_AXES 16u
 #define TSR_STREAM_LINE_MAX (TSR_SENSOR_MAX_AXES * 26u + 2u)

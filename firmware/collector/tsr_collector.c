@@ -4,7 +4,9 @@
 #include "tsr_hal.h"
 #include "tsr_text.h"
 
-#ifdef TSR_COLLECT_INTERVAL_US
+#ifndef TSR_COLLECT_INTERVAL_US
+#error "the data-collection firmware is built with TSR_COLLECT_INTERVAL_US"
+#endif
 
 #ifndef TSR_COLLECT_AXES
 #define TSR_COLLECT_AXES "x,y,z"
@@ -92,9 +94,3 @@ uint32_t tsr_collector_run(void)
         sent++;
     }
 }
-
-#else
-
-uint32_t tsr_collector_run(void) { return 0u; }
-
-#endif
