@@ -161,10 +161,12 @@ def train(
     """Remember ``impulse`` as the project's current one, then train and store a run (TensorFlow loads here).
 
     With ``int8`` the run is quantized right after (PTQ, and QAT when PTQ loses more than
-    ``max_int8_loss``); the figures are in the result's ``int8``.
+    ``max_int8_loss``); the figures are in the result's ``int8``. A tree preset is never quantized: its
+    variant (float32 features, integer scores) is stored with the run.
     """
     impulse = complete(impulse.validate())
     project.set_setting(SETTING_KEY, impulse.to_dict())
+    int8 = int8 and not is_classical(impulse.model.preset)
     progress = progress or no_progress
     share = 0.8 if int8 else 1.0
     result = train_run(project, impulse, progress=lambda f, m: progress(share * f, m), cancel=cancel,

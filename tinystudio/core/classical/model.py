@@ -342,7 +342,7 @@ def _params(family: str, params: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def fit_forest(features: np.ndarray, labels: np.ndarray, classes: int, params: dict[str, Any] | None = None,
-               seed: int = 1) -> TreeModel:
+               seed: int = 1, sample_weight: np.ndarray | None = None) -> TreeModel:
     """A random forest (scikit-learn; ``trees``, ``max_depth``, ``min_samples_leaf``, sqrt of the features
     tried per split) on float32 features (n, ...) and label indices in [0, classes)."""
     from sklearn.ensemble import RandomForestClassifier
@@ -353,7 +353,7 @@ def fit_forest(features: np.ndarray, labels: np.ndarray, classes: int, params: d
         n_estimators=p["trees"], max_depth=p["max_depth"], min_samples_leaf=p["min_samples_leaf"],
         max_features="sqrt", random_state=int(seed), n_jobs=1,
     )
-    clf.fit(x, y)
+    clf.fit(x, y, sample_weight=sample_weight)
     return from_sklearn_forest(clf, x.shape[1], classes, p)
 
 
@@ -400,7 +400,7 @@ def from_sklearn_forest(clf: Any, n_features: int, classes: int, params: dict[st
 
 
 def fit_gbt(features: np.ndarray, labels: np.ndarray, classes: int, params: dict[str, Any] | None = None,
-            seed: int = 1) -> TreeModel:
+            seed: int = 1, sample_weight: np.ndarray | None = None) -> TreeModel:
     """Gradient-boosted trees (scikit-learn's GradientBoostingClassifier; ``trees`` boosting stages of
     ``max_depth``, learning rate ``shrinkage``) on float32 features."""
     from sklearn.ensemble import GradientBoostingClassifier
@@ -411,7 +411,7 @@ def fit_gbt(features: np.ndarray, labels: np.ndarray, classes: int, params: dict
         n_estimators=p["trees"], max_depth=p["max_depth"], learning_rate=p["shrinkage"],
         min_samples_leaf=p["min_samples_leaf"], random_state=int(seed),
     )
-    clf.fit(x, y)
+    clf.fit(x, y, sample_weight=sample_weight)
     return from_sklearn_gbt(clf, x[:1], classes, p)
 
 
@@ -459,10 +459,11 @@ def from_sklearn_gbt(clf: Any, x0: np.ndarray, classes: int, params: dict[str, A
 
 
 def fit_model(family: str, features: np.ndarray, labels: np.ndarray, classes: int,
-              params: dict[str, Any] | None = None, seed: int = 1) -> TreeModel:
-    """``fit_forest`` or ``fit_gbt`` by family name."""
+              params: dict[str, Any] | None = None, seed: int = 1,
+              sample_weight: np.ndarray | None = None) -> TreeModel:
+    """``fit_forest`` or ``fit_gbt`` by family name; ``sample_weight`` (n,) weighs the training windows."""
     if family == "rf":
-        return fit_forest(features, labels, classes, params, seed)
+        return fit_forest(features, labels, classes, params, seed, sample_weight)
     if family == "gbt":
-        return fit_gbt(features, labels, classes, params, seed)
+        return fit_gbt(features, labels, classes, params, seed, sample_weight)
     raise UserError(f"unknown tree model family '{family}' (choose from {', '.join(FAMILIES)})")

@@ -37,11 +37,22 @@ def _flat(x: np.ndarray) -> np.ndarray:
     return np.asarray(x, dtype=np.float32).reshape(len(x), -1)
 
 
+def window_weights(data: PreparedData, impulse: ImpulseConfig) -> dict[int, float]:
+    """Per-class weights of the train windows, from the impulse's class-weight setting (as for networks)."""
+    from tinystudio.core.training import class_weights
+
+    return class_weights(data.y["train"], len(data.labels), impulse.model.class_weights, data.labels)
+
+
 def fit_prepared(data: PreparedData, impulse: ImpulseConfig) -> TreeModel:
-    """The impulse's tree model fitted on the train split's DSP features."""
+    """The impulse's tree model fitted on the train split's DSP features, each window weighted by its
+    class's weight (``auto``: balanced, so a rare label counts as much as a common one)."""
     assert data.features is not None
     m = impulse.model
-    return fit_model(m.preset, _flat(data.features["train"]), data.y["train"], len(data.labels), m.params, m.seed)
+    weights = window_weights(data, impulse)
+    y = data.y["train"]
+    per_window = np.asarray([weights[int(c)] for c in y], dtype=np.float64)
+    return fit_model(m.preset, _flat(data.features["train"]), y, len(data.labels), m.params, m.seed, per_window)
 
 
 def code_figures(model: TreeModel) -> dict[str, Any]:
@@ -113,10 +124,9 @@ def train_classical(
     progress(0.9, "generating and measuring the C code")
     figures = code_figures(model)
     size = {"params": stored_values(model), "macs": 0}
-    config = run_config(impulse, data, size, [], {})
+    config = run_config(impulse, data, size, [], window_weights(data, impulse))
     config["model"].update({"family": family, **{k: figures[k] for k in ("trees", "decision_nodes", "leaves",
                                                                        "max_depth")}})
-    config["class_weights"] = {}
     metrics = run_metrics(results, size, data, 0)
     metrics["timing"] = {"train_seconds": round(time.perf_counter() - started, 3)}
     text = model.to_json()
