@@ -100,8 +100,8 @@ def export_model(
         raise UserError(f"unknown model export format {fmt!r}; choose one of: {', '.join(MODEL_FORMATS)}")
     out = Path(out_dir)
     progress(0.0, "reading the variant and its impulse")
+    tflite = project.variant_tflite(variant_id)  # first: a tree model is refused with its own line
     facts = impulse_facts(project, variant_id, cancel)
-    tflite = project.variant_tflite(variant_id)
     metrics = _variant(project, variant_id).get("metrics") or {}
     progress(0.3, f"writing the {fmt} export")
     memory: dict[str, Any] = {}
