@@ -142,7 +142,7 @@ def test_train_page_cross_validates_like_the_cli(qtbot, bm_people: Path, tmp_pat
         assert page.crossval.table.rowCount() == PEOPLE
         assert [page.crossval.table.item(r, 1).text() for r in range(PEOPLE)] == [
             ", ".join(f["held_out"]) for f in cli["folds"]]
-        assert "leave-one-group-out, 4 folds" in page.crossval.summary.text()
+        assert "4 folds (leave-one-group-out)" in page.crossval.summary.text()
         assert page.results_tabs.currentWidget() is page.crossval
     finally:
         page.shutdown()

@@ -117,6 +117,8 @@ class TrainPage(JobPage):
         self.results_tabs.addTab(self.runs, "Runs")
         self.results_tabs.addTab(self.crossval, "Cross-validation")
         right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs)
+        self._right = right
+        self.results_tabs.currentChanged.connect(self._results_tab_changed)
         layout = QHBoxLayout(self)
         layout.addWidget(panes(Qt.Orientation.Horizontal, left, right, grow=1))
 
@@ -324,6 +326,21 @@ class TrainPage(JobPage):
             return
         self.status.setText("Training cancelled; no run was stored. Showing the last completed run.")
         self._show_last_completed("Cancelled")
+
+    def _results_tab_changed(self, _index: int) -> None:
+        """Opening the Cross-validation tab gives it at least 45 % of the column (from the panes above), so
+        its table and bars can be read without dragging the splitter."""
+        if self.results_tabs.currentWidget() is not self.crossval:
+            return
+        sizes = self._right.sizes()
+        total = sum(sizes)
+        want = int(0.45 * total)
+        if total <= 0 or sizes[-1] >= want:
+            return
+        take = want - sizes[-1]
+        above = sizes[:-1]
+        spare = sum(above) or 1
+        self._right.setSizes([max(0, a - take * a // spare) for a in above] + [want])
 
     def _crossval_shown(self) -> bool:
         """Whether the job that just ended was a cross-validation (not a training)."""

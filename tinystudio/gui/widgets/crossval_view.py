@@ -56,10 +56,10 @@ class CrossValView(QWidget):
             return
         int8 = result.summary(int8=True)
         self.summary.setText(
-            f"{result.method}, {result.k} folds: accuracy <b>{fmt_percent(acc['mean'])}</b> ± "
+            f"{result.k} folds ({result.method}): accuracy <b>{fmt_percent(acc['mean'])}</b> ± "
             f"{fmt_percent(acc['std'])} (min {fmt_percent(acc['min'])}, max {fmt_percent(acc['max'])})"
             + (f"; int8 {fmt_percent(int8['mean'])} ± {fmt_percent(int8['std'])}" if int8 else "")
-            + (f", stored as run {result.run_id}" if result.run_id is not None else ""))
+            )
         self.table.setRowCount(0)
         for fold, score in zip(result.folds, result.scores, strict=True):
             row = self.table.rowCount()
