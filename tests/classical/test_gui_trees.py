@@ -50,3 +50,35 @@ def test_train_a_tree_preset_and_see_its_variant(qtbot, bm_split_project: Path, 
     finally:
         page.shutdown()
         context.close()
+
+
+def test_deploy_page_tests_a_forest_on_the_emulated_board(qtbot, bm_split_project: Path, tmp_path: Path) -> None:
+    from cli_helpers import run_cli
+    from tinystudio.gui.pages.deploy_page import DeployPage
+
+    if shutil.which("qemu-system-arm") is None or shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("qemu-system-arm or arm-none-eabi-gcc is not installed")
+    path = tmp_path / "p.tsproj"
+    shutil.copy(bm_split_project, path)
+    code, _out, err = run_cli("train", str(path), "--model", "rf", "--json")
+    assert code == 0, err
+    context = AppContext()
+    context.set_project(Project.open(path))
+    page = DeployPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    try:
+        (variant,) = context.project.variants()
+        assert page.model_combo.currentData() == ("variant", variant["id"])
+        assert "host test accuracy" in page.model_combo.currentText()
+        with qtbot.waitSignal(page.deploy_finished, timeout=120000):
+            qtbot.mouseClick(page.deploy_button, Qt.MouseButton.LeftButton)
+        assert page.last_error == ""
+        assert page.shown_result["agreement"] == 1.0 and page.shown_result["scores_identical"] == 1.0
+        assert "100.0%" in page.agreement_label.text()
+        assert "emulated instructions" in page.nn_latency.text()
+    finally:
+        if page.worker is not None:
+            page.worker.cancel()
+            page.worker.wait(30000)
+        context.close()
