@@ -24,9 +24,11 @@ from tinystudio.core.store import Project
 from tinystudio.targets.latency_table import latency_model
 from tinystudio.targets.registry import board_spec
 
-__all__ = ["RUN_KIND", "Picked", "TrialOutcome", "TuneOptions", "TuneResult", "latest", "pick_point",
-           "table_lines", "train_point", "tune"]
+__all__ = ["COMPRESSIONS", "FAMILY_NAMES", "RUN_KIND", "Picked", "TrialOutcome", "TuneOptions", "TuneResult",
+           "latest", "pick_point", "table_lines", "train_point", "tune"]
 
+FAMILY_NAMES = tuple(FAMILIES)
+"""The model families the search knows (what --families and the panel's check boxes offer)."""
 RUN_KIND = "tune"
 GROUPED_MIN_GROUPS = 3
 """Groups needed for the search to score points by grouped cross-validation instead of the validation split."""

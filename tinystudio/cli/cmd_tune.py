@@ -12,7 +12,6 @@ from dataclasses import asdict
 from tinystudio.app import tune as tune_app
 from tinystudio.cli.common import open_project, print_progress
 from tinystudio.core.limits import arg, finite_positive, positive_int
-from tinystudio.core.search.space import COMPRESSIONS, FAMILIES
 
 MAX_BYTES = 1 << 40
 
@@ -35,8 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="training epochs per trial and for the picked point")
     p.add_argument("--qat-epochs", type=arg(positive_int, "--qat-epochs", 100_000),
                    help="quantization-aware fine-tuning epochs (default: a third of --epochs)")
-    p.add_argument("--families", nargs="+", choices=list(FAMILIES), help="model families to search (default: all)")
-    p.add_argument("--compression", nargs="+", choices=list(COMPRESSIONS), default=list(COMPRESSIONS),
+    p.add_argument("--families", nargs="+", choices=list(tune_app.FAMILY_NAMES),
+                   help="model families to search (default: all)")
+    p.add_argument("--compression", nargs="+", choices=list(tune_app.COMPRESSIONS),
+                   default=list(tune_app.COMPRESSIONS),
                    help="int8 methods to search for neural networks")
     p.add_argument("--evaluation", choices=("auto", "grouped", "validation"), default="auto",
                    help="auto: grouped cross-validation with 3 groups or more, else the validation split")

@@ -34,6 +34,7 @@ from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
 from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
+from tinystudio.gui.widgets.tune_panel import TunePanel
 
 
 class _EpochBridge(QObject):
@@ -116,6 +117,7 @@ class TrainPage(JobPage):
         self.runs.setMinimumHeight(40)  # with the tab bar, as much room as the table alone took before
         self.results_tabs.addTab(self.runs, "Runs")
         self.results_tabs.addTab(self.crossval, "Cross-validation")
+        self.results_tabs.addTab(TunePanel(context), "Tune")
         right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs)
         self._right = right
         self.results_tabs.currentChanged.connect(self._results_tab_changed)

@@ -1,0 +1,285 @@
+"""The Tune panel of the Train step: board, trials and budget, Start / Cancel with progress, the Pareto front
+as a table and a chart (accuracy against flash or latency), and "Train selected" to train a chosen point as
+a new run whose variant is marked for deploy. The search itself is ``app.tune``; this widget only shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tinystudio.app import tune as tune_app
+from tinystudio.app.boards import board_choices
+from tinystudio.gui.context import AppContext
+from tinystudio.gui.widgets.tables import make_read_only
+from tinystudio.gui.worker import Worker, run_in_thread
+
+COLUMNS = ("#", "Accuracy", "int8 val", "Flash B", "RAM B", "Latency ms", "Point")
+STEPS = 1000
+
+
+class TunePanel(QWidget):
+    """See module docstring. ``result`` is the search shown; ``picked`` the last point trained."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.worker: Worker | None = None
+        self.result: tune_app.TuneResult | None = None
+        self.base_impulse: dict[str, Any] | None = None
+        self.picked: tune_app.Picked | None = None
+        self.board = QComboBox()
+        self.board.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.board.setMinimumContentsLength(14)
+        for choice in board_choices(attached=set()):
+            self.board.addItem(choice.title, choice.name)
+        self.trials = _spin(1, 10_000, 20)
+        self.epochs = _spin(1, 100_000, 30)
+        self.flash_kb = _spin(0, 1 << 20, 0, "board's", " KB")
+        self.ram_kb = _spin(0, 1 << 20, 0, "board's", " KB")
+        self.latency = QDoubleSpinBox()
+        self.latency.setRange(0.0, 1e6)
+        self.latency.setDecimals(2)
+        self.latency.setSpecialValueText("no limit")
+        self.latency.setSuffix(" ms")
+        self.families = {name: QCheckBox(name) for name in tune_app.FAMILY_NAMES}
+        for box in self.families.values():
+            box.setChecked(True)
+        self.start_button = QPushButton("Start search")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.train_button = QPushButton("Train selected")
+        self.train_button.setEnabled(False)
+        self.train_button.setToolTip("Train the chosen point as a new run and mark its variant for deploy")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, STEPS)
+        self.status = QLabel("Search windows, DSP blocks, model families and compression for the most accurate "
+                             "models that fit the board.")
+        self.status.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        make_read_only(self.table, COLUMNS)
+        self.x_axis = QComboBox()
+        self.x_axis.addItem("flash (bytes)", "flash")
+        self.x_axis.addItem("latency (ms)", "latency")
+        self.chart = pg.PlotWidget()
+        self.chart.setLabel("left", "accuracy", units="%")
+        self.chart.getAxis("left").enableAutoSIPrefix(False)
+        for w in (self.table, self.chart):
+            w.setMinimumHeight(36)
+        self.points: list[tuple[float, float]] = []  # (x, accuracy %) of the front as drawn
+
+        form = QGridLayout()
+        row = [("Board", self.board), ("Trials", self.trials), ("Epochs", self.epochs)]
+        row2 = [("Flash", self.flash_kb), ("RAM", self.ram_kb), ("Latency", self.latency)]
+        for r, items in enumerate((row, row2)):
+            for c, (label, widget) in enumerate(items):
+                form.addWidget(QLabel(label), r, 2 * c)
+                form.addWidget(widget, r, 2 * c + 1)
+        fams = QHBoxLayout()
+        fams.addWidget(QLabel("Families"))
+        for box in self.families.values():
+            fams.addWidget(box)
+        fams.addStretch(1)
+        buttons = QHBoxLayout()
+        for w in (self.start_button, self.cancel_button, self.progress, self.train_button):
+            buttons.addWidget(w, 1 if w is self.progress else 0)
+        chart_box = QWidget()
+        cl = QVBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.x_axis)
+        cl.addWidget(self.chart, 1)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(chart_box)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addLayout(fams)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        inner.setMinimumHeight(260)  # the table and chart stay readable: the tab scrolls on a small window
+        scroll = QScrollArea()  # the tab shares the runs table's room: it must not grow the page
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        scroll.setMinimumSize(36, 36)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.train_button.clicked.connect(self.train_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.x_axis.currentIndexChanged.connect(lambda _: self._draw())
+        context.project_changed.connect(self.reload)
+        context.project_closing.connect(self.shutdown)
+        self.reload()
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Show the project's last search, if any."""
+        project = self.context.project
+        self.setEnabled(project is not None)
+        stored = tune_app.latest(project) if project is not None else None
+        if stored is None:
+            self.show_result(None)
+        else:
+            self.base_impulse = stored[1].get("base_impulse")
+            self.show_result(stored[0])
+
+    def show_result(self, result: tune_app.TuneResult | None) -> None:
+        self.result = result
+        front = result.front if result is not None else []
+        self.table.setRowCount(len(front))
+        for i, t in enumerate(front):
+            cells = (str(i + 1), _f(t.accuracy), _f(t.int8_accuracy), str(t.flash_bytes), str(t.ram_bytes),
+                     f"{t.latency_ms or 0.0:.3f}", t.describe())
+            for c, text in enumerate(cells):
+                self.table.setItem(i, c, QTableWidgetItem(text))
+        if result is not None:
+            self.status.setText(f"{len(front)} points on the Pareto front of {len(result.trials)} trials on "
+                                f"{result.board} ({result.evaluation} accuracy). Choose a row and press Train "
+                                "selected.")
+        self._draw()
+        self._selection_changed()
+
+    def _draw(self) -> None:
+        self.chart.clear()
+        self.points = []
+        if self.result is None:
+            return
+        key = self.x_axis.currentData()
+        self.chart.setLabel("bottom", "flash" if key == "flash" else "latency", units="B" if key == "flash" else "ms")
+
+        def xy(t: tune_app.TrialOutcome) -> tuple[float, float]:
+            x = float(t.flash_bytes or 0) if key == "flash" else float(t.latency_ms or 0.0)
+            return x, 100.0 * float(t.accuracy or 0.0)
+
+        others = [xy(t) for t in self.result.trials if t.measured and t not in self.result.front]
+        if others:
+            self.chart.plot([p[0] for p in others], [p[1] for p in others], pen=None, symbol="x", symbolSize=7,
+                            symbolPen="#999999")
+        self.points = sorted(xy(t) for t in self.result.front)
+        if self.points:
+            self.chart.plot([p[0] for p in self.points], [p[1] for p in self.points], pen=pg.mkPen("#1f77b4"),
+                            symbol="o", symbolBrush="#1f77b4")
+
+    def _selection_changed(self) -> None:
+        self.train_button.setEnabled(self.worker is None and bool(self.table.selectionModel().selectedRows()))
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    def options(self) -> tune_app.TuneOptions:
+        """The search the controls describe."""
+        return tune_app.TuneOptions(
+            target=str(self.board.currentData()), trials=self.trials.value(), epochs=self.epochs.value(),
+            budget_flash=self.flash_kb.value() * 1024 or None, budget_ram=self.ram_kb.value() * 1024 or None,
+            max_latency_ms=self.latency.value() or None,
+            families=[n for n, box in self.families.items() if box.isChecked()] or None)
+
+    def start(self) -> None:
+        project = self.context.project
+        if project is None or self.worker is not None:
+            return
+        self._run(tune_app.tune, project, self.options(), "Searching…", self._search_done)
+
+    def train_selected(self) -> None:
+        project = self.context.project
+        rows = self.table.selectionModel().selectedRows()
+        if project is None or self.result is None or not rows or self.worker is not None:
+            return
+        point = tune_app.pick_point(self.result, rows[0].row() + 1)
+        self._run(tune_app.train_point, project, point, self.base_impulse or {}, self.epochs.value(),
+                  f"Training {point.describe()}…", self._train_done)
+
+    def _run(self, fn: Any, *args: Any) -> None:
+        *call, starting, done = args
+        self.progress.setValue(0)
+        self.status.setText(starting)
+        self.start_button.setEnabled(False)
+        self.train_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.worker = run_in_thread(fn, *call, on_progress=self._progress, on_done=done, on_error=self._failed,
+                                    on_cancelled=self._cancelled)
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.status.setText("cancelling…")
+
+    def shutdown(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait(60000)
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(STEPS * fraction))
+        self.status.setText(message)
+
+    def _ended(self) -> None:
+        self.worker = None
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self._selection_changed()
+
+    def _search_done(self, result: tune_app.TuneResult) -> None:
+        self._ended()
+        self.progress.setValue(STEPS)
+        stored = tune_app.latest(self.context.project) if self.context.project is not None else None
+        self.base_impulse = stored[1].get("base_impulse") if stored else None
+        self.show_result(result)
+        self.context.runs_changed.emit()
+
+    def _train_done(self, picked: tune_app.Picked) -> None:
+        self._ended()
+        self.progress.setValue(STEPS)
+        self.picked = picked
+        self.status.setText(f"Run {picked.run_id} trained; variant {picked.variant_id} is marked for deploy.")
+        self.context.runs_changed.emit()
+        self.context.variants_changed.emit()
+
+    def _failed(self, message: str) -> None:
+        self._ended()
+        self.status.setText(f"Failed: {message}")
+
+    def _cancelled(self) -> None:
+        self._ended()
+        self.progress.setValue(0)
+        self.status.setText("Cancelled.")
+
+
+def _spin(low: int, high: int, value: int, special: str = "", suffix: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    if special:
+        box.setSpecialValueText(special)
+    if suffix:
+        box.setSuffix(suffix)
+    return box
+
+
+def _f(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
