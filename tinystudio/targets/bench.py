@@ -43,7 +43,10 @@ class BenchTarget(CortexMTarget):
         self.bench: BenchBoard = spec.bench
 
     def no_probe_hint(self) -> str:
-        return f"connect the board's {self.bench.probe_kind} USB port"
+        hint = f"connect the board's {self.bench.probe_kind} USB port"
+        if self.bench.probe_kind == "J-Link":  # pyOCD drives a J-Link through SEGGER's own library
+            hint += " and install SEGGER's J-Link software, through which pyOCD reaches it"
+        return hint
 
     def choose_probe(self, probes: list[pyocd_flash.Probe]) -> pyocd_flash.Probe:
         """The probe to flash through: the one the user named, else the only one on this chip."""

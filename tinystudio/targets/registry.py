@@ -38,7 +38,7 @@ class CortexMFirmware:
     ram_origin: int = 0x2000_0000
     # The shared Cortex-M files (firmware/boards/cortex-m/<name>.c): an emulated board counts with SysTick
     # and ends through semihosting; a real board counts with the DWT (SysTick on an M0+) and resets.
-    common: tuple[str, ...] = ("tsr_startup", "tsr_memory", "tsr_systick", "tsr_semihost")
+    common: tuple[str, ...] = ("tsr_semihost", "tsr_startup", "tsr_systick")
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,8 @@ def _emulated(name: str, title: str, core: str, clock_hz: int, flash_kb: int, ra
 
 
 _CMSDK = ("tsr_uart_cmsdk",)
-_REAL_DWT = ("tsr_startup", "tsr_memory", "tsr_dwt", "tsr_exit_reset")
-_REAL_SYSTICK = ("tsr_startup", "tsr_memory", "tsr_systick", "tsr_exit_reset")
+_REAL_DWT = ("tsr_startup", "tsr_dwt", "tsr_exit_reset")
+_REAL_SYSTICK = ("tsr_startup", "tsr_systick", "tsr_exit_reset")
 _ST_LINK = ((0x0483, 0x374B), (0x0483, 0x374E), (0x0483, 0x374F), (0x0483, 0x3752), (0x0483, 0x3753))
 _J_LINK = ((0x1366, None),)
 _CMSIS_DAP = ((0x0D28, 0x0204), (0x2E8A, 0x000C))

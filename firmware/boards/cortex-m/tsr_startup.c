@@ -2,10 +2,12 @@
  * tsr_startup.c - reset and vector table shared by the Cortex-M boards: turn the FPU (and on the
  * Cortex-M55 the Helium vector unit, which shares its enable) on where the core has one, copy .data,
  * clear .bss, paint the free RAM above .bss for stack measurement, then start the HAL and the runner.
- * Any fault or stray interrupt ends the board through tsr_hal_exit with a non-zero code.
+ * Any fault or stray interrupt ends the board through tsr_hal_exit with a non-zero code. Also the memory
+ * facts every board reports (tsr_cortexm_memory_info), from the linker script's symbols.
  */
 #include <stdint.h>
 
+#include "tsr_cortexm.h"
 #include "tsr_hal.h"
 #include "tsr_runner.h"
 
@@ -18,8 +20,7 @@ extern uint32_t _estack;
 
 void Reset_Handler(void);
 void Fault_Handler(void);
-/* A board that counts with SysTick links tsr_systick.c, whose handler replaces this stray-interrupt one. */
-void SysTick_Handler(void) __attribute__((weak, alias("Fault_Handler")));
+void SysTick_Handler(void); /* tsr_systick.c counts its wraps; tsr_dwt.c treats it as a stray interrupt */
 
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
 
@@ -71,4 +72,19 @@ void Reset_Handler(void)
     tsr_hal_init();
     tsr_runner_run();
     tsr_hal_exit(0);
+}
+
+/* The memory facts every board reports in HELLO, from the linker script's symbols. */
+void tsr_cortexm_memory_info(tsr_board_info_t *info)
+{
+#ifdef TSR_FLASH_BUDGET
+    info->flash_budget = TSR_FLASH_BUDGET;
+#endif
+#ifdef TSR_RAM_BUDGET
+    info->ram_budget = TSR_RAM_BUDGET;
+#endif
+    info->flash_used = (uint32_t)(uintptr_t)&__flash_used;
+    info->ram_used = (uint32_t)(uintptr_t)&__ram_used;
+    info->stack_low = &_ebss;
+    info->stack_high = &_estack;
 }
