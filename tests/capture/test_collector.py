@@ -15,6 +15,8 @@ from cli_helpers import run_cli
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import Project
 
+pytestmark = pytest.mark.slow
+
 STUBS = Path(__file__).resolve().parents[1] / "deploy" / "arduino_stubs"
 AXES = ["accX", "accY", "accZ"]  # the simulated sensor of the emulated boards and the host board
 

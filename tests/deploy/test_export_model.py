@@ -17,6 +17,8 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.int8_reference import Int8Reference
 from tinystudio.core.pipeline_data import pipeline_data
 
+pytestmark = pytest.mark.slow
+
 ARM_FLAGS = ["-std=c99", "-O2", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16",
              "-Wall", "-Wextra", "-Werror"]
 
