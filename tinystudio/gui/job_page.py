@@ -19,6 +19,8 @@ STEPS = 1000  # progress bar resolution
 class JobPage(QWidget):
     """Base of the pages with a long job (see module docstring)."""
 
+    SHUTDOWN_WAIT_MS = 30000  # how long closing waits for a cancelled job to stop
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -72,7 +74,7 @@ class JobPage(QWidget):
         """Stop a running job before its project closes or the window closes."""
         if self.worker is not None:
             self.worker.cancel()
-            self.worker.wait(30000)
+            self.worker.wait(self.SHUTDOWN_WAIT_MS)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -29,20 +28,20 @@ from PySide6.QtWidgets import (
 from tinystudio.app import tune as tune_app
 from tinystudio.app.boards import board_choices
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.tables import make_read_only
-from tinystudio.gui.worker import Worker, run_in_thread
 
 COLUMNS = ("#", "Accuracy", "int8 val", "Flash B", "RAM B", "Latency ms", "Point")
-STEPS = 1000
 
 
-class TunePanel(QWidget):
+class TunePanel(JobPage):
     """See module docstring. ``result`` is the search shown; ``picked`` the last point trained."""
 
+    SHUTDOWN_WAIT_MS = 60000  # a trial in progress finishes its epoch first
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.worker: Worker | None = None
+        super().__init__(context, parent)
+        self._on_result: Any = None
         self.result: tune_app.TuneResult | None = None
         self.base_impulse: dict[str, Any] | None = None
         self.picked: tune_app.Picked | None = None
@@ -64,16 +63,11 @@ class TunePanel(QWidget):
         for box in self.families.values():
             box.setChecked(True)
         self.start_button = QPushButton("Start search")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
         self.train_button = QPushButton("Train selected")
         self.train_button.setEnabled(False)
         self.train_button.setToolTip("Train the chosen point as a new run and mark its variant for deploy")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, STEPS)
-        self.status = QLabel("Search windows, DSP blocks, model families and compression for the most accurate "
-                             "models that fit the board.")
-        self.status.setWordWrap(True)
+        self.status.setText("Search windows, DSP blocks, model families and compression for the most accurate "
+                            "models that fit the board.")
         self.table = QTableWidget(0, len(COLUMNS))
         make_read_only(self.table, COLUMNS)
         self.x_axis = QComboBox()
@@ -128,7 +122,6 @@ class TunePanel(QWidget):
         outer.addWidget(scroll)
 
         self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
         self.train_button.clicked.connect(self.train_selected)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.x_axis.currentIndexChanged.connect(lambda _: self._draw())
@@ -216,58 +209,29 @@ class TunePanel(QWidget):
 
     def _run(self, fn: Any, *args: Any) -> None:
         *call, starting, done = args
-        self.progress.setValue(0)
-        self.status.setText(starting)
+        self._on_result = done
         self.start_button.setEnabled(False)
         self.train_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.worker = run_in_thread(fn, *call, on_progress=self._progress, on_done=done, on_error=self._failed,
-                                    on_cancelled=self._cancelled)
+        self.start_job(fn, *call, starting=starting)
 
-    def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.status.setText("cancelling…")
-
-    def shutdown(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(60000)
-
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(STEPS * fraction))
-        self.status.setText(message)
-
-    def _ended(self) -> None:
-        self.worker = None
+    def job_ended(self) -> None:
         self.start_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
         self._selection_changed()
 
+    def job_done(self, result: Any) -> None:
+        self._on_result(result)
+
     def _search_done(self, result: tune_app.TuneResult) -> None:
-        self._ended()
-        self.progress.setValue(STEPS)
         stored = tune_app.latest(self.context.project) if self.context.project is not None else None
         self.base_impulse = stored[1].get("base_impulse") if stored else None
         self.show_result(result)
         self.context.runs_changed.emit()
 
     def _train_done(self, picked: tune_app.Picked) -> None:
-        self._ended()
-        self.progress.setValue(STEPS)
         self.picked = picked
         self.status.setText(f"Run {picked.run_id} trained; variant {picked.variant_id} is marked for deploy.")
         self.context.runs_changed.emit()
         self.context.variants_changed.emit()
-
-    def _failed(self, message: str) -> None:
-        self._ended()
-        self.status.setText(f"Failed: {message}")
-
-    def _cancelled(self) -> None:
-        self._ended()
-        self.progress.setValue(0)
-        self.status.setText("Cancelled.")
 
 
 def _spin(low: int, high: int, value: int, special: str = "", suffix: str = "") -> QSpinBox:
