@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,6 +29,7 @@ from tinystudio.app import tune as tune_app
 from tinystudio.app.boards import board_choices
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
+from tinystudio.gui.widgets.panes import column, panes
 from tinystudio.gui.widgets.tables import make_read_only
 
 COLUMNS = ("#", "Accuracy", "int8 val", "Flash B", "RAM B", "Latency ms", "Point")
@@ -95,14 +96,7 @@ class TunePanel(JobPage):
         buttons = QHBoxLayout()
         for w in (self.start_button, self.cancel_button, self.progress, self.train_button):
             buttons.addWidget(w, 1 if w is self.progress else 0)
-        chart_box = QWidget()
-        cl = QVBoxLayout(chart_box)
-        cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(self.x_axis)
-        cl.addWidget(self.chart, 1)
-        split = QSplitter()
-        split.addWidget(self.table)
-        split.addWidget(chart_box)
+        split = panes(Qt.Orientation.Horizontal, self.table, column(self.x_axis, self.chart))
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
