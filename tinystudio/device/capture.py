@@ -24,6 +24,8 @@ RECONNECT_EVERY_S = 0.3
 DISPLAY_SECONDS = 10.0
 _RING_MIN = 4096
 SIM_PLAYBACK_SETTING = "simulated_board_playback"
+SIM_CATCH_UP_SLACK = 2
+"""Lines of the simulated board that may be missing from what was read (its first, cut-short line)."""
 """Project setting: where the simulated board's playback of each activity stands after the last recording."""
 
 
@@ -105,6 +107,7 @@ class CaptureSession:
         self._rec_done = threading.Condition(self._lock)
         self._last_result: Event | None = None
         self._dropped_base = 0
+        self._frames_in = 0  # readings received since the start (the simulated board's lines, one each)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -210,6 +213,7 @@ class CaptureSession:
     def _store(self, values: np.ndarray) -> None:
         if values.shape[0] == 0:
             return
+        self._frames_in += values.shape[0]
         self.ring.write(values)
         rec = self._rec
         if rec is not None and not rec.stop:
@@ -298,6 +302,7 @@ class CaptureSession:
             self.simboard.tape.resume(project.get_setting(SIM_PLAYBACK_SETTING))
             subject = self.simboard.begin_take(int(seconds * rate) + 1 if seconds is not None else None)
             group = group if group else subject
+            self._catch_up(self.simboard.lines_sent)
         writer = project.start_recording(
             rate, layout.axis_names, label, units=units, group=group, source=source, name=name
         )
@@ -307,6 +312,14 @@ class CaptureSession:
         with self._lock:
             self._last_result = None
             self._rec = _Recording(writer, seconds, label, now, target, now, rates=[rate], project=project)
+
+    def _catch_up(self, sent: int, limit_s: float = 1.0) -> None:
+        """Wait until the lines the simulated board sent before this recording are read, so none of the
+        previous wearer's readings still in the pseudo-terminal start the recording (the first line, cut
+        short, is never a reading: hence the slack of a few lines)."""
+        deadline = time.monotonic() + limit_s
+        while self._frames_in < sent - SIM_CATCH_UP_SLACK and time.monotonic() < deadline:
+            time.sleep(0.002)
 
     def stop_recording(self) -> None:
         """Ask the reader thread to end the open-ended recording at the next chunk."""

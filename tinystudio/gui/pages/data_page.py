@@ -310,7 +310,7 @@ class DataPage(QWidget):
             html.append(f"<tr><td>{label}</td>{tds}</tr>")
         html.append("</table>")
         if self.last_split and self.last_split.warnings:
-            shown = "<br>".join(escape(w) for w in self.last_split.warnings)
+            shown = "<br>".join(escape(w, quote=False) for w in self.last_split.warnings)
             html.append(f"<p style='color:#b35900'>{shown}</p>")
         self.summary.setText("".join(html))
 
