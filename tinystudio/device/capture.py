@@ -91,7 +91,9 @@ class CaptureSession:
         self.display_seconds = display_seconds
         self.simboard: SimBoard | None = None
         if port == SIMULATED_PORT:
-            self.simboard = SimBoard(activity=activity, rate_hz=sim_rate_hz)
+            # the simulated board sends its own clock, as a sketch printing millis() does: the rate then
+            # comes from the board, not from counting lines on a machine that may be busy
+            self.simboard = SimBoard(activity=activity, rate_hz=sim_rate_hz, timestamp=True)
         self.ring = RingBuffer(_RING_MIN)
         self.stream = LineStream()
         self._serial: serial.Serial | None = None
