@@ -53,6 +53,11 @@ FIGURES: dict[str, list[str]] = {
         rf"^random forest \d+x d8\s+emlearn\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}%",
         rf"^GBT \d+ stages d3\s+ours inline\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}%",
     ],
+    "bench_tune.py": [
+        *(rf"^{row}\s+{NUMBER} ± {NUMBER}\s" for row in (r"baseline: RF on window stats", r"preset dense \(spectral\)",
+                                                         r"preset rf \(spectral\)", "tuned")),
+        rf"^tuned \(deployed model\) {NUMBER} vs baseline {NUMBER}: (beats|does NOT beat) the baseline",
+    ],
     "bench_codegen_host.py": [r"^motion_cnn_1d\s+(speed|size)\s+\d+\s+\d+"],
     "bench_firmware_qemu.py": [rf"^1D CNN\s+gcc\s+{NUMBER}M\s+{NUMBER}M"],
     "bench_boards_qemu.py": [

@@ -37,6 +37,13 @@ class TrialExecutor(Protocol):
     def close(self) -> None: ...
 
 
+def worker_command() -> list[str]:
+    """How to start a trial's worker: the bundled app takes a hidden flag, a Python install runs the module."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--tune-trial"]
+    return [sys.executable, "-m", "tinystudio.core.search.trial"]
+
+
 def _package_root() -> str:
     return str(Path(__file__).resolve().parents[3])
 
@@ -71,7 +78,7 @@ class LocalExecutor:
             return TrialOutcome(number, params, FAILED, note="cancelled")
         request = json.dumps({"project": self.project_path, "number": number, "params": params,
                               "settings": settings}).encode()
-        proc = children.spawn([sys.executable, "-m", "tinystudio.core.search.trial"], stdin=subprocess.PIPE,
+        proc = children.spawn(worker_command(), stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_worker_env())
         with self._lock:
             self._live.add(proc)
