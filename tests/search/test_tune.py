@@ -77,6 +77,22 @@ def test_grouped_evaluation_with_three_groups(bm_copy: Path):
     assert all(0.0 <= (t.accuracy or 0) <= 1.0 for t in done)
 
 
+def test_grouped_evaluation_when_the_test_split_holds_a_whole_group(bm_copy: Path):
+    """Three people, one of them only in the test split: the search cross-validates the other two (two
+    folds) instead of failing every trial for want of a third fold."""
+    with Project.open(bm_copy) as project:
+        samples = project.samples()
+        test = [s.id for s in samples if s.split == "test"]
+        rest = [s.id for s in samples if s.split != "test"]
+        project.set_group(test, "cy")
+        project.set_group(rest[0::2], "ann")
+        project.set_group(rest[1::2], "bob")
+        result = tune_app.tune(project, tune_app.TuneOptions(target="host", trials=2, epochs=1, families=["rf"],
+                                                             workers=2))
+    assert result.evaluation == "grouped"
+    assert [t.state for t in result.trials] == [COMPLETE, COMPLETE], [t.note for t in result.trials]
+
+
 def test_cancel_stops_running_trials(bm_copy: Path):
     cancel = CancelToken()
     errors: list[BaseException] = []

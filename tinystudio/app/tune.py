@@ -69,19 +69,22 @@ def _facts(project: Project) -> DataFacts:
                      default_impulse(project), longest)
 
 
-def groups(project: Project) -> int:
-    """How many groups (people, sessions, devices) the labelled recordings come from."""
-    return len({s.group for s in project.samples() if s.label and s.status == "complete" and s.group})
+def groups(project: Project, searched_only: bool = False) -> int:
+    """How many groups (people, sessions, devices) the labelled recordings come from (``searched_only``:
+    those outside the test split, which the search cross-validates on)."""
+    return len({s.group for s in project.samples() if s.label and s.status == "complete" and s.group
+                and not (searched_only and s.split == "test")})
 
 
 def _evaluation(project: Project, wanted: str) -> str:
     if wanted not in ("auto", "grouped", "validation"):
         raise UserError(f"evaluation must be auto, grouped or validation, got {wanted!r}")
-    if wanted == "grouped" and groups(project) < 2:
-        raise UserError("grouped evaluation needs recordings from at least two groups")
+    if wanted == "grouped" and groups(project, searched_only=True) < 2:
+        raise UserError("grouped evaluation needs recordings from at least two groups outside the test split")
     if wanted != "auto":
         return wanted
-    return "grouped" if groups(project) >= GROUPED_MIN_GROUPS else "validation"
+    enough = groups(project) >= GROUPED_MIN_GROUPS and groups(project, searched_only=True) >= 2
+    return "grouped" if enough else "validation"
 
 
 def budget_for(options: TuneOptions) -> Budget:
@@ -120,7 +123,7 @@ def tune(
     latency = latency_model(spec)
     settings = {"epochs": options.epochs, "qat_epochs": options.qat_epochs, "seed": options.seed,
                 "base_impulse": facts.base.to_dict(), "evaluation": evaluation,
-                "cv_folds": min(options.cv_folds, max(2, groups(project)))}
+                "cv_folds": min(options.cv_folds, max(2, groups(project, searched_only=True)))}
     path = str(project.path)
     if options.ray_address:
         executor: Any = RayExecutor(path, options.ray_address, options.workers)
@@ -149,6 +152,9 @@ def latest(project: Project) -> tuple[TuneResult, dict[str, Any]] | None:
 def pick_point(result: TuneResult, pick: int | None = None) -> TrialOutcome:
     """Row ``pick`` (1-based) of the Pareto front; the most accurate point when None."""
     front = result.front
+    if not front and not any(t.measured for t in result.trials):
+        notes = [t.note for t in result.trials if t.note]
+        raise UserError("no trial of the search finished" + (f": {notes[0]}" if notes else ""))
     if not front:
         raise UserError("no point of the search fits the budget: loosen it or run more trials")
     n = 1 if pick is None else int(pick)
