@@ -37,13 +37,13 @@ PRESETS = (("dense", "spectral"), ("cnn1d", "raw"), ("dscnn", "raw"))
 
 def basic_motions_project(path: Path, quick: bool) -> Path:
     with Project.create(path) as project:
-        import_files(project, write_basic_motions_csv(path.parent / "csv", per_label=6 if quick else None))
+        import_files(project, write_basic_motions_csv(path.parent / "csv", per_label=5 if quick else None))
         assign_splits(project)
     return path
 
 
 def simboard_project(path: Path, quick: bool) -> Path:
-    """Every recording of the source data (quick: the first session of five subjects), grouped by subject."""
+    """Every recording of the source data (quick: the first session of four subjects), grouped by subject."""
     data = np.load(SIMBOARD)
     rate, axes = float(data["rate_hz"]), [str(a) for a in data["axis_names"]]
     with Project.create(path) as project:
@@ -52,7 +52,7 @@ def simboard_project(path: Path, quick: bool) -> Path:
             starts = np.concatenate([[0], np.cumsum(data[f"lengths_{activity}"])])
             seen: set[int] = set()
             for i, subject in enumerate(int(s) for s in data[f"subjects_{activity}"]):
-                if quick and (subject > 5 or subject in seen):
+                if quick and (subject > 4 or subject in seen):
                     continue
                 seen.add(subject)
                 project.add_sample(signal[starts[i]:starts[i + 1]], rate, axes, activity, group=f"subject {subject}",
