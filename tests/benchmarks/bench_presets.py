@@ -88,11 +88,11 @@ def one(project: Project, impulse: ImpulseConfig, new: bool) -> dict[str, float 
             "seconds": time.perf_counter() - started, "split": split}
 
 
-def bench(name: str, path: Path, epochs: int | None) -> None:
+def bench(name: str, path: Path, epochs: int | None, presets: tuple[tuple[str, str], ...] = PRESETS) -> None:
     with Project.open(path) as project:
         base = train_app.default_impulse(project)
         base.window.stride_ms = base.window.window_ms / 2  # the same windows for both arms, half the work
-        for preset, dsp in PRESETS:
+        for preset, dsp in presets:
             after = train_app.size_to_data(project, train_app.with_changes(base, dsp=dsp, model=preset))
             if epochs is not None:
                 after.model.epochs = epochs
@@ -110,10 +110,11 @@ def fmt(v: object) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--quick", action="store_true", help="small subsets and 3 epochs (checks the script runs)")
+    ap.add_argument("--quick", action="store_true", help="small subsets, first preset, 1 epoch (a check)")
     ap.add_argument("--epochs", type=int, help="epochs for every run (default: the impulse's)")
     args = ap.parse_args()
-    epochs = 3 if args.quick and args.epochs is None else args.epochs
+    epochs = 1 if args.quick and args.epochs is None else args.epochs
+    presets = PRESETS[:1] if args.quick else PRESETS
     print("accuracy on the test split (float / int8; after: int8 is the better of PTQ and QAT, QAT only "
           "when PTQ lost more than 1 point)")
     print(f"{'data':<12} {'preset':<6} {'dsp':<9} {'before: params':>14} {'float':>6} {'int8':>6}   "
@@ -121,8 +122,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-presets-") as tmp:
         root = Path(tmp)
         (root / "bm").mkdir()
-        bench("BasicMotions", basic_motions_project(root / "bm" / "bm.tsproj", args.quick), epochs)
-        bench("shoulder", simboard_project(root / "shoulder.tsproj", args.quick), epochs)
+        bench("BasicMotions", basic_motions_project(root / "bm" / "bm.tsproj", args.quick), epochs, presets)
+        bench("shoulder", simboard_project(root / "shoulder.tsproj", args.quick), epochs, presets)
 
 
 if __name__ == "__main__":
