@@ -7,12 +7,13 @@ so that every page reads well in both schemes."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 THEME_ENV = "TINYSTUDIO_THEME"
 """``light`` or ``dark`` overrides the system's scheme (``auto``, the default, follows it)."""
@@ -20,8 +21,8 @@ THEME_ENV = "TINYSTUDIO_THEME"
 SPACING = 8  # px between related controls; pages use multiples of it
 MARGIN = 12  # px around a page's content
 BASE_POINT_SIZE = 10
-SERIES = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-"""Line colours for signal axes and chart series, readable on both backgrounds."""
+TONE_PROPERTY = "tone"
+"""Dynamic property naming the theme role (``ok``, ``warning``, ``error``, ``muted``) a label's text takes."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,15 @@ class Theme:
     error: str
     plot_background: str
     plot_foreground: str
+    grid: str  # plot grid lines and reference lines
+    series: tuple[str, ...]  # line and point colours, each readable on plot_background
+
+    def role(self, name: str) -> str:
+        """The colour of a named role (``text``, ``muted``, ``ok``, ``warning``, ``error``, ``accent``...)."""
+        return str(getattr(self, name))
+
+    def series_colour(self, index: int) -> str:
+        return self.series[index % len(self.series)]
 
     @property
     def dark(self) -> bool:
@@ -49,14 +59,16 @@ class Theme:
 
 
 LIGHT = Theme(
-    name="light", window="#f4f5f7", base="#ffffff", alt_base="#f0f2f5", text="#1d2330", muted="#6b7280",
+    name="light", window="#f4f5f7", base="#ffffff", alt_base="#f0f2f5", text="#1d2330", muted="#5b6270",
     accent="#2563eb", accent_text="#ffffff", border="#d0d5dd", ok="#15803d", warning="#b45309", error="#b91c1c",
-    plot_background="#ffffff", plot_foreground="#333a45",
+    plot_background="#ffffff", plot_foreground="#333a45", grid="#5f6673",
+    series=("#1f6fb4", "#c62828", "#2b7a3b", "#c2570c", "#7e57c2", "#8c564b", "#c2255c", "#0b7285"),
 )
 DARK = Theme(
     name="dark", window="#1e2127", base="#262a31", alt_base="#2c3139", text="#e6e9ef", muted="#9aa3b2",
-    accent="#4f8cff", accent_text="#ffffff", border="#3a404b", ok="#4ade80", warning="#fbbf24", error="#f87171",
-    plot_background="#1b1e23", plot_foreground="#c9ced8",
+    accent="#2f6fdf", accent_text="#ffffff", border="#3a404b", ok="#4ade80", warning="#fbbf24", error="#f87171",
+    plot_background="#1b1e23", plot_foreground="#c9ced8", grid="#9aa3b2",
+    series=("#5aa9ff", "#ff6b6b", "#4ade80", "#ffa94d", "#b197fc", "#d2a679", "#f783ac", "#3bc9db"),
 )
 
 _current = LIGHT
@@ -65,6 +77,92 @@ _current = LIGHT
 def current() -> Theme:
     """The theme in use (light until ``apply_theme`` ran)."""
     return _current
+
+
+class _Notifier(QObject):
+    changed = Signal(object)  # the Theme now in use
+
+
+_notifier: _Notifier | None = None
+
+
+def notifier() -> _Notifier:
+    """Emits ``changed(theme)`` after ``apply_theme``: widgets that draw with theme colours redraw then."""
+    global _notifier
+    if _notifier is None:
+        _notifier = _Notifier()
+    return _notifier
+
+
+def on_change(owner: QObject, redraw: Callable[[], None]) -> None:
+    """Call ``redraw`` whenever the theme changes, for as long as ``owner`` lives."""
+    slot = _OwnedSlot(owner, redraw)
+    notifier().changed.connect(slot.fire)
+
+
+class _OwnedSlot(QObject):
+    """A slot that lives as long as its owner widget, so a closed page is never called back."""
+
+    def __init__(self, owner: QObject, redraw: Callable[[], None]) -> None:
+        super().__init__(owner)
+        self._redraw = redraw
+
+    def fire(self, _theme: object) -> None:
+        self._redraw()
+
+
+def span(text: str, role: str) -> str:
+    """``text`` (already escaped HTML) in the current theme's ``role`` colour, for rich-text labels that
+    re-render on ``notifier().changed``."""
+    return f"<span style='color:{_current.role(role)}'>{text}</span>"
+
+
+def set_tone(label: QLabel, role: str | None) -> None:
+    """Colour the whole of ``label``'s text with a theme role (None: the normal text colour); the colour
+    follows later theme changes by itself."""
+    label.setProperty(TONE_PROPERTY, role or "")
+    label.setStyleSheet(f"color: {_current.role(role)};" if role else "")
+
+
+_TEXT_ROLES = ("text", "muted", "ok", "warning", "error", "accent")
+
+
+def _retone(old: Theme, theme: Theme) -> None:
+    """Labels coloured with ``set_tone`` or ``span`` take the new theme's colour for the same role."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    swaps = {f"color:{old.role(r)}": f"color:{theme.role(r)}" for r in _TEXT_ROLES}
+    for widget in app.allWidgets():
+        role = widget.property(TONE_PROPERTY)
+        if isinstance(role, str) and role:
+            widget.setStyleSheet(f"color: {theme.role(role)};")
+        if isinstance(widget, QLabel) and "color:" in widget.text():
+            text = widget.text()
+            for before, after in swaps.items():
+                text = text.replace(before, after)
+            if text != widget.text():
+                widget.setText(text)
+
+
+def relative_luminance(colour: QColor | str) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+    c = QColor(colour)
+    channels = []
+    for v in (c.redF(), c.greenF(), c.blueF()):
+        channels.append(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(a: QColor | str, b: QColor | str) -> float:
+    """WCAG 2 contrast ratio between two colours (1 to 21; 4.5 is the minimum for body text)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_on(background: QColor | str) -> str:
+    """Black or white, whichever reads better on ``background`` (text over heatmap cells)."""
+    return "#000000" if contrast_ratio("#000000", background) >= contrast_ratio("#ffffff", background) else "#ffffff"
 
 
 def system_prefers_dark() -> bool:
@@ -160,6 +258,22 @@ def restyle_plots(root: QWidget | None = None, theme: Theme | None = None) -> No
                 if isinstance(item, pg.AxisItem):
                     item.setPen(theme.plot_foreground)
                     item.setTextPen(theme.plot_foreground)
+                elif isinstance(item, pg.PlotItem) and item.titleLabel.text:
+                    item.titleLabel.setText(item.titleLabel.text, color=theme.plot_foreground)
+                elif isinstance(item, pg.LegendItem):
+                    style_legend(item, theme)
+
+
+def style_legend(legend: pg.LegendItem, theme: Theme | None = None) -> None:
+    """A legend box in the plot's own colours (its names readable on both backgrounds)."""
+    theme = theme or _current
+    fill = QColor(theme.plot_background)
+    fill.setAlpha(230)
+    legend.setBrush(pg.mkBrush(fill))
+    legend.setPen(pg.mkPen(theme.border))
+    legend.setLabelTextColor(theme.plot_foreground)
+    for _sample, label in legend.items:
+        label.setText(label.text, color=theme.plot_foreground)
 
 
 def apply_theme(app: QApplication, theme: Theme | None = None) -> Theme:
@@ -167,7 +281,7 @@ def apply_theme(app: QApplication, theme: Theme | None = None) -> Theme:
     returns the theme applied. Called again when the system's scheme changes."""
     global _current
     theme = theme or choose_theme()
-    _current = theme
+    old, _current = _current, theme
     app.setStyle("Fusion")
     app.setPalette(palette(theme))
     font = app.font()
@@ -176,6 +290,8 @@ def apply_theme(app: QApplication, theme: Theme | None = None) -> Theme:
     app.setStyleSheet(style_sheet(theme))
     apply_plot_theme(theme)
     restyle_plots(None, theme)
+    _retone(old, theme)
+    notifier().changed.emit(theme)
     return theme
 
 

@@ -37,10 +37,10 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.store import SampleInfo
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.file_dialogs import choose_folder, open_files
+from tinystudio.gui.theme import current, on_change, span
 from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
 
-AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 _COLUMNS = ("ID", "Name", "Label", "Split", "Group", "Length (s)", "Rate (Hz)", "Axes", "Source")
 _ALL = "(all)"
 
@@ -143,7 +143,7 @@ class DataPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget()
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.plot.setLabel("bottom", "time", units="s")
         self.plot.setLabel("left", "value (units in the legend)")
@@ -160,6 +160,7 @@ class DataPage(QWidget):
         self.crop_button.clicked.connect(self.ask_crop)
         self.cut_button.clicked.connect(self.ask_cut)
         self.shown_id: int | None = None
+        on_change(self, self._redraw_for_theme)
 
         self.label_filter = QComboBox()
         self.split_filter = QComboBox()
@@ -311,7 +312,7 @@ class DataPage(QWidget):
         html.append("</table>")
         if self.last_split and self.last_split.warnings:
             shown = "<br>".join(escape(w, quote=False) for w in self.last_split.warnings)
-            html.append(f"<p style='color:#b35900'>{shown}</p>")
+            html.append(f"<p>{span(shown, 'warning')}</p>")
         self.summary.setText("".join(html))
 
     def selected_ids(self) -> list[int]:
@@ -345,13 +346,18 @@ class DataPage(QWidget):
         step = max(1, signal.shape[0] // 20000)
         t = np.arange(0, signal.shape[0], step) / info.rate_hz
         for i, name in enumerate(info.axis_names):
-            pen = pg.mkPen(AXIS_COLOURS[i % len(AXIS_COLOURS)], width=1.5)
+            pen = pg.mkPen(current().series_colour(i), width=1.5)
             unit = f" [{info.units[i]}]" if info.units[i] else ""
             self.plot.plot(t, signal[::step, i], pen=pen, name=f"{name}{unit}")
         self.preview_title.setText(
             f"<b>#{info.id} {info.label or '(unlabelled)'}</b> — {info.frames} frames, "
             f"{info.rate_hz:g} Hz, {info.duration_s:.2f} s, {info.axes} axes"
         )
+
+    def _redraw_for_theme(self) -> None:
+        """Curves in the new theme's series colours (the band stays where the user put it)."""
+        if self.shown_id is not None and self.context.project is not None:
+            self.show_sample(self.shown_id, keep_band=True)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -514,7 +520,7 @@ class DataPage(QWidget):
         self.progress.setVisible(False)
         nonfinite = NONFINITE_HINT in text
         text = escape(text.replace(NONFINITE_HINT, ""), quote=False)
-        self.message.setText(f"<span style='color:#c00'>Import failed, nothing was added: {text}</span>")
+        self.message.setText(span(f"Import failed, nothing was added: {text}", "error"))
         self.drop_nonfinite_button.setVisible(nonfinite)
 
     def choose_export(self) -> None:
@@ -541,7 +547,7 @@ class DataPage(QWidget):
 
         def failed(text: str) -> None:
             self.progress.setVisible(False)
-            self.message.setText(f"<span style='color:#c00'>Export failed: {text}</span>")
+            self.message.setText(span(f"Export failed: {text}", "error"))
 
         self.worker = run_in_thread(export, project, folder, fmt, on_progress=self._on_progress, on_done=exported,
                                     on_error=failed)

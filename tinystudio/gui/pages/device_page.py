@@ -39,6 +39,7 @@ from tinystudio.app.collect import CollectorBoard, collector_boards
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.theme import span
 from tinystudio.gui.widgets.capture_plot import CapturePlot
 from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
@@ -388,8 +389,8 @@ class DevicePage(QWidget):
             self._sim_subject = subject
 
     def _show_status(self, st: Status) -> None:
-        colour = {"streaming": "green", "disconnected": "#c00000"}.get(st.state, "black")
-        self.state_label.setText(f"<b style='color:{colour}'>{st.state.capitalize()}</b> — {st.message}")
+        role = {"streaming": "ok", "disconnected": "error"}.get(st.state, "text")
+        self.state_label.setText(f"<b>{span(st.state.capitalize(), role)}</b> — {st.message}")
         if st.rate_hz:
             self.rate_label.setText(f"Rate: {st.rate_hz:g} Hz ({st.rate_source})")
         else:
@@ -487,8 +488,7 @@ class DevicePage(QWidget):
         self._update_controls()
 
     def _say(self, text: str, error: bool = False) -> None:
-        colour = "#c00000" if error else "#333333"
-        self.message_label.setText(f"<span style='color:{colour}'>{_escape(text)}</span>")
+        self.message_label.setText(span(_escape(text), "error" if error else "text"))
         self.context.status.emit(text)
 
     def shutdown(self) -> None:

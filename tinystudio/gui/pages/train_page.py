@@ -25,7 +25,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
-from tinystudio.gui.theme import current
+from tinystudio.gui.theme import set_tone, span
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.crossval_view import CrossValView
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
@@ -60,7 +60,7 @@ class TrainPage(JobPage):
         self.size_label.setWordWrap(True)
         self.trust_label = QLabel("")
         self.trust_label.setWordWrap(True)
-        self.trust_label.setStyleSheet(f"color: {current().warning};")
+        set_tone(self.trust_label, "warning")
         self.trust_label.setToolTip("Why the next run's accuracy would not be trustworthy")
         # warnings, sizes and the form scroll together: none of them can grow the page
         settings = column(self.trust_label, self.size_label, self.form)
@@ -217,7 +217,7 @@ class TrainPage(JobPage):
         try:
             size = train_app.impulse_size(project, self.form.impulse()) if project is not None else None
         except UserError as exc:
-            self.size_label.setText(f"<span style='color:#c00'>{exc}</span>")
+            self.size_label.setText(span(str(exc), "error"))
             self.train_button.setEnabled(False)
             self.crossval_button.setEnabled(False)
             return
@@ -315,10 +315,10 @@ class TrainPage(JobPage):
 
     def job_failed(self, message: str) -> None:
         if self._crossval_shown():
-            self.status.setText(f"<span style='color:#c00'>Cross-validation failed: {message}</span>")
+            self.status.setText(span(f"Cross-validation failed: {message}", "error"))
             self._show_stored_crossval()
             return
-        self.status.setText(f"<span style='color:#c00'>Training failed: {message}</span>")
+        self.status.setText(span(f"Training failed: {message}", "error"))
         self._show_last_completed("No results")
 
     def job_cancelled(self) -> None:

@@ -9,7 +9,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-AXIS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+from tinystudio.gui.theme import current, on_change
+
 LEFT_AXIS_PX = 64
 MAX_POINTS = 1000
 """Points drawn per curve: min/max pairs keep spikes visible when decimating."""
@@ -57,13 +58,15 @@ class CapturePlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("w")
+        self.view.setBackground(current().plot_background)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self._plots: list[pg.PlotItem] = []
         self._curves: list[pg.PlotDataItem] = []
         self._names: list[str] = []
+        self._titles: list[pg.TextItem] = []
+        on_change(self, self._retheme)
         self.window_s = 10.0
         self.frames_drawn = 0
 
@@ -78,7 +81,7 @@ class CapturePlot(QWidget):
         if names == self._names:
             return
         self.view.clear()
-        self._plots, self._curves = [], []
+        self._plots, self._curves, self._titles = [], [], []
         self._names = list(names)
         for i, name in enumerate(names):
             plot = self.view.addPlot(row=i, col=0, axisItems={"left": StripAxis("left")})
@@ -89,9 +92,10 @@ class CapturePlot(QWidget):
             left.setWidth(LEFT_AXIS_PX)
             # strips can be a few dozen pixels high on a laptop: a rotated axis name would run into its
             # neighbours, so the name sits inside the strip's top-left corner
-            title = pg.TextItem(name, color=AXIS_COLOURS[i % len(AXIS_COLOURS)], anchor=(0, 0))
+            title = pg.TextItem(name, color=current().plot_foreground, anchor=(0, 0))
             title.setParentItem(plot.vb)
             title.setPos(2, -2)
+            self._titles.append(title)
             plot.setToolTip(f"{name}: values as the board sends them; time in seconds before now")
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
@@ -106,10 +110,17 @@ class CapturePlot(QWidget):
                 bottom = plot.getAxis("bottom")
                 bottom.enableAutoSIPrefix(False)
                 plot.setLabel("bottom", "time before now", units="s")
-            curve = plot.plot(pen=pg.mkPen(AXIS_COLOURS[i % len(AXIS_COLOURS)], width=1))
+            curve = plot.plot(pen=pg.mkPen(current().series_colour(i), width=1))
             curve.setSkipFiniteCheck(True)
             self._plots.append(plot)
             self._curves.append(curve)
+
+    def _retheme(self) -> None:
+        """Strip names and curves in the new theme's colours."""
+        theme = current()
+        for i, (title, curve) in enumerate(zip(self._titles, self._curves, strict=True)):
+            title.setColor(theme.plot_foreground)
+            curve.setPen(pg.mkPen(theme.series_colour(i), width=1))
 
     def show_frames(self, frames: np.ndarray, total: int, rate_hz: float | None) -> None:
         """Draw the newest frames; ``total`` is the running frame count (for the time axis)."""

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.app.formatting import fmt_percent
+from tinystudio.gui.theme import current, on_change, readable_on
 
 HINT = "rows: true label, columns: predicted label"
 
@@ -28,7 +29,7 @@ class ConfusionMatrixWidget(QWidget):
         # room for two lines from the start, so the page does not jump when a result's title wraps
         self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing())
         self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget()
         self.plot.setMinimumHeight(160)  # fits beside the curves on a 640 px high screen
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -38,9 +39,10 @@ class ConfusionMatrixWidget(QWidget):
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get("CET-L12"))
+        self.colormap = pg.colormap.get("CET-L12")
+        self.image.setColorMap(self.colormap)
         self.plot.addItem(self.image)
-        self._empty = pg.TextItem("No results yet", color="#888888", anchor=(0.5, 0.5))
+        self._empty = pg.TextItem("No results yet", color=current().muted, anchor=(0.5, 0.5))
         self._empty.setPos(0.5, 0.5)
         self.plot.addItem(self._empty)
         self._texts: list[pg.TextItem] = []
@@ -48,6 +50,8 @@ class ConfusionMatrixWidget(QWidget):
         self._counts = np.zeros((0, 0), dtype=np.int64)
         self.plot.scene().sigMouseMoved.connect(self._hover)
         self.plot.getViewBox().sigResized.connect(lambda _vb: self._fit_labels())
+        self._title_text = ""
+        on_change(self, self._retheme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -67,7 +71,7 @@ class ConfusionMatrixWidget(QWidget):
     def set_matrix(self, labels: Sequence[str], counts: Sequence[Sequence[int]] | np.ndarray, title: str = "") -> None:
         """Show ``counts`` (rows: true label, columns: predicted label)."""
         cm = np.asarray(counts, dtype=np.int64).reshape(len(labels), len(labels))
-        self._labels, self._counts = list(labels), cm
+        self._labels, self._counts, self._title_text = list(labels), cm, title
         for t in self._texts:
             self.plot.removeItem(t)
         self._texts = []
@@ -89,7 +93,7 @@ class ConfusionMatrixWidget(QWidget):
         self.image.setImage(share.T, levels=(0.0, 1.0))  # ImageItem is indexed [x, y]
         for i in range(len(labels)):
             for j in range(len(labels)):
-                colour = "w" if share[i, j] > 0.5 else "k"
+                colour = readable_on(self.cell_colour(float(share[i, j])))  # black or white, whichever reads
                 t = pg.TextItem(str(cm[i, j]), color=colour, anchor=(0.5, 0.5))
                 t.setPos(j + 0.5, i + 0.5)
                 self.plot.addItem(t)
@@ -97,6 +101,14 @@ class ConfusionMatrixWidget(QWidget):
         self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)
         self.plot.setToolTip(HINT + "\n" + ", ".join(labels))
         self._fit_labels()
+
+    def cell_colour(self, share: float) -> QColor:
+        """The heatmap colour of a cell holding ``share`` of its row."""
+        return self.colormap.map(np.array([share]), mode="qcolor")[0]
+
+    def _retheme(self) -> None:
+        self._empty.setColor(current().muted)
+        self.set_matrix(self._labels, self._counts, self._title_text)
 
     def _fit_labels(self) -> None:
         """Elide the label names to the space they have: predicted labels to one cell's width (so they never

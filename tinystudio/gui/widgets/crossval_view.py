@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from tinystudio.app.formatting import fmt_percent
+from tinystudio.gui.theme import current, on_change
 from tinystudio.gui.widgets.tables import make_read_only
 
 COLUMNS = ("Fold", "Held out", "Accuracy", "int8", "Windows")
@@ -40,7 +41,9 @@ class CrossValView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
+        self._result: Any = None
         self.clear()
+        on_change(self, lambda: self._result is not None and self.set_result(self._result))
 
     def clear(self, message: str = "No cross-validation yet: press Cross-validate to hold each person or "
               "session out in turn.") -> None:
@@ -48,6 +51,7 @@ class CrossValView(QWidget):
         self.table.setRowCount(0)
         self.chart.clear()
         self.bars, self.mean_line = [], None
+        self._result: Any = None
 
     def set_result(self, result: Any) -> None:
         acc = result.summary()
@@ -73,14 +77,16 @@ class CrossValView(QWidget):
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
         self.chart.clear()
+        self._result = result
+        theme = current()
         self.bars = [100 * a for a in result.accuracies()]
         xs = list(range(1, len(self.bars) + 1))
-        self.chart.addItem(pg.BarGraphItem(x=xs, height=self.bars, width=0.6, brush="#1f77b4"))
+        self.chart.addItem(pg.BarGraphItem(x=xs, height=self.bars, width=0.6, brush=theme.series[0]))
         self.mean_line = 100 * acc["mean"]
         self.chart.addItem(pg.InfiniteLine(pos=self.mean_line, angle=0,
-                                           pen=pg.mkPen("#d62728", width=2, style=Qt.PenStyle.DashLine),
+                                           pen=pg.mkPen(theme.series[1], width=2, style=Qt.PenStyle.DashLine),
                                            label=f"mean {self.mean_line:.1f} %",
-                                           labelOpts={"position": 0.15, "color": "#d62728"}))
+                                           labelOpts={"position": 0.15, "color": theme.series[1]}))
         self.chart.setXRange(0.4, len(xs) + 0.6)
         self.chart.setYRange(0, 100)
         self.chart.getAxis("bottom").setTicks([[(x, str(x)) for x in xs]])

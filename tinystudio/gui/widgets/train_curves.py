@@ -7,11 +7,19 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-SERIES = (("loss", "loss", "#1f77b4"), ("val_loss", "loss", "#ff7f0e"),
-          ("accuracy", "accuracy", "#1f77b4"), ("val_accuracy", "accuracy", "#ff7f0e"))
+from tinystudio.gui.theme import current, on_change
+
+SERIES = (("loss", "loss", 0), ("val_loss", "loss", 3), ("accuracy", "accuracy", 0), ("val_accuracy", "accuracy", 3))
+"""(history key, plot, index of the theme's series colour)."""
 
 
 AXIS_UNITS = {"loss": "cross-entropy", "accuracy": "share right"}
+
+
+def _pen(key: str, colour: int) -> Any:
+    """The theme's series colour; validation curves dashed."""
+    dash = pg.QtCore.Qt.PenStyle.DashLine if key.startswith("val") else pg.QtCore.Qt.PenStyle.SolidLine
+    return pg.mkPen(current().series_colour(colour), width=2, style=dash)
 
 
 class TrainCurvesWidget(QWidget):
@@ -34,10 +42,15 @@ class TrainCurvesWidget(QWidget):
         self.data: dict[str, list[float]] = {key: [] for key, _, _ in SERIES}
         self.lines: dict[str, pg.PlotDataItem] = {}
         for key, plot_name, colour in SERIES:
-            style = pg.mkPen(colour, width=2, style=pg.QtCore.Qt.PenStyle.DashLine if key.startswith("val")
-                             else pg.QtCore.Qt.PenStyle.SolidLine)
+            style = _pen(key, colour)
             label = "validation" if key.startswith("val") else "train"
             self.lines[key] = self.plots[plot_name].plot([], [], pen=style, name=label)
+        on_change(self, self._retheme)
+
+    def _retheme(self) -> None:
+        """Curves in the new theme's series colours (dashed for validation, as before)."""
+        for key, _, colour in SERIES:
+            self.lines[key].setPen(_pen(key, colour))
 
     def clear(self) -> None:
         self.set_curves({})

@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.dsp.spectral import STATS
-
-COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+from tinystudio.gui.theme import current, on_change, style_legend
 
 
 class DspPreviewWidget(QWidget):
@@ -25,6 +24,8 @@ class DspPreviewWidget(QWidget):
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.features: np.ndarray | None = None
+        self._shown: tuple[DspBlock, np.ndarray, list[str]] | None = None
+        on_change(self, self._retheme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
@@ -32,13 +33,17 @@ class DspPreviewWidget(QWidget):
 
     def show_message(self, text: str) -> None:
         self.features = None
+        self._shown = None
         self.plot.clear()
         self.caption.setText(text)
 
     def show_features(self, block: DspBlock, features: np.ndarray, axis_names: list[str]) -> None:
         self.features = features
+        self._shown = (block, features, axis_names)
         self.plot.clear()
-        self.plot.addLegend(offset=(-10, 10)).clear()
+        legend = self.plot.addLegend(offset=(-10, 10))
+        legend.clear()
+        style_legend(legend)
         shape = "x".join(map(str, features.shape))
         self.caption.setText(f"{block.title}: {shape} features, about {block.ops():,} operations per window")
         if block.name == "spectral":
@@ -47,7 +52,7 @@ class DspPreviewWidget(QWidget):
             freqs = np.arange(1, n // 2 + 1) * block.rate_hz / n
             for a in range(block.axes):
                 name = axis_names[a] if a < len(axis_names) else f"axis {a}"
-                self.plot.plot(freqs, per_axis[a], pen=pg.mkPen(COLOURS[a % len(COLOURS)], width=2), name=name)
+                self.plot.plot(freqs, per_axis[a], pen=pg.mkPen(current().series_colour(a), width=2), name=name)
             self.plot.setLabel("bottom", "frequency", units="Hz")
             self.plot.setLabel("left", "log10 power" if block.params["log"] else "power")
             return
@@ -57,3 +62,8 @@ class DspPreviewWidget(QWidget):
         self.plot.setLabel("bottom", "frame" if block.name != "raw" else "sample")
         self.plot.setLabel("left", {"raw": "axis", "mfe": "mel band", "mfcc": "coefficient"}.get(block.name, ""))
         self.plot.autoRange()
+
+    def _retheme(self) -> None:
+        """Band-power curves in the new theme's series colours."""
+        if self._shown is not None:
+            self.show_features(*self._shown)

@@ -29,6 +29,7 @@ from tinystudio.app import tune as tune_app
 from tinystudio.app.boards import board_choices
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
+from tinystudio.gui.theme import current, on_change
 from tinystudio.gui.widgets.panes import column, panes
 from tinystudio.gui.widgets.tables import make_read_only
 
@@ -75,6 +76,7 @@ class TunePanel(JobPage):
         self.x_axis.addItem("flash (bytes)", "flash")
         self.x_axis.addItem("latency (ms)", "latency")
         self.chart = pg.PlotWidget()
+        on_change(self, self._draw)
         self.chart.setLabel("left", "accuracy", units="%")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
         for w in (self.table, self.chart):
@@ -167,11 +169,11 @@ class TunePanel(JobPage):
         others = [xy(t) for t in self.result.trials if t.measured and t not in self.result.front]
         if others:
             self.chart.plot([p[0] for p in others], [p[1] for p in others], pen=None, symbol="x", symbolSize=7,
-                            symbolPen="#999999")
+                            symbolPen=current().grid)
         self.points = sorted(xy(t) for t in self.result.front)
         if self.points:
-            self.chart.plot([p[0] for p in self.points], [p[1] for p in self.points], pen=pg.mkPen("#1f77b4"),
-                            symbol="o", symbolBrush="#1f77b4")
+            self.chart.plot([p[0] for p in self.points], [p[1] for p in self.points], pen=pg.mkPen(current().series[0]),
+                            symbol="o", symbolBrush=current().series[0])
 
     def _selection_changed(self) -> None:
         self.train_button.setEnabled(self.worker is None and bool(self.table.selectionModel().selectedRows()))

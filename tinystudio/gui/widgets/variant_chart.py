@@ -9,7 +9,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-METHOD_COLOURS = {"ptq": "#1f77b4", "qat": "#2ca02c", "prune": "#d62728", "distill": "#9467bd"}
+from tinystudio.gui.theme import current, on_change, style_legend
+
+METHOD_SERIES = {"ptq": 0, "qat": 2, "prune": 1, "distill": 4}
+"""Which of the theme's series colours each compression method takes."""
 
 
 class VariantChart(pg.PlotWidget):
@@ -21,11 +24,13 @@ class VariantChart(pg.PlotWidget):
         self.setLabel("bottom", "flash: weights + code", units="KB")
         self.setMinimumHeight(220)
         # bottom left: good variants sit at the top, big ones on the right
-        self.addLegend(offset=(10, -10), brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen("#bbbbbb"))
+        style_legend(self.addLegend(offset=(10, -10)))
         for side in ("left", "bottom"):
             self.getAxis(side).enableAutoSIPrefix(False)  # "KB" stays KB, never "kKB" or "(x1000)"
         self.points: list[tuple[int, str, float, float]] = []  # (variant id, method, flash KB, accuracy %)
         self._items: list[Any] = []
+        self._drawn: tuple[list[Any], float | None] = ([], None)
+        on_change(self, lambda: self.set_rows(*self._drawn))
 
     def clear_points(self) -> None:
         for item in self._items:
@@ -39,17 +44,20 @@ class VariantChart(pg.PlotWidget):
     def set_rows(self, rows: list[Any], float_accuracy: float | None) -> None:
         """Draw ``VariantRow``s (rows without a test accuracy are left out)."""
         self.clear_points()
+        self._drawn = (rows, float_accuracy)
+        theme = current()
         by_method: dict[str, list[Any]] = {}
         for r in rows:
             if r.test_accuracy is not None:
                 by_method.setdefault(r.method, []).append(r)
         for method, group in by_method.items():
-            colour = METHOD_COLOURS.get(method, "#7f7f7f")
+            colour = theme.series_colour(METHOD_SERIES.get(method, 5))
             xs = [r.flash_bytes / 1024 for r in group]
             ys = [100 * r.test_accuracy for r in group]
             sizes = [18 if r.chosen else 12 for r in group]
             tips = [f"#{r.variant_id} {method}{' (marked for deploy)' if r.chosen else ''}" for r in group]
-            scatter = pg.ScatterPlotItem(xs, ys, size=sizes, brush=pg.mkBrush(colour), pen=pg.mkPen("#333333"),
+            scatter = pg.ScatterPlotItem(xs, ys, size=sizes, brush=pg.mkBrush(colour),
+                                         pen=pg.mkPen(theme.plot_foreground),
                                          name=method, data=tips, hoverable=True,
                                          tip=lambda x, y, data: f"{data}\nflash {x:.1f} KB, accuracy {y:.1f} %")
             self.addItem(scatter)
@@ -62,15 +70,15 @@ class VariantChart(pg.PlotWidget):
                 spot = (round(r.flash_bytes / 1024, 2), round(100 * r.test_accuracy, 2))
                 labels.setdefault(spot, []).append(f"#{r.variant_id}{' (deploy)' if r.chosen else ''}")
         for (x, y), names, anchor in _placed(labels, float_accuracy):
-            text = pg.TextItem(", ".join(names), color="#333333", anchor=anchor)
+            text = pg.TextItem(", ".join(names), color=theme.plot_foreground, anchor=anchor)
             text.setPos(x, y)
             self.addItem(text)
             self._items.append(text)
         if float_accuracy is not None:
             line = pg.InfiniteLine(100 * float_accuracy, angle=0,
-                                   pen=pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine),
+                                   pen=pg.mkPen(theme.grid, width=1, style=Qt.PenStyle.DashLine),
                                    label="float model",
-                                   labelOpts={"position": 0.01, "color": "#555555", "anchors": [(0, 1), (0, 1)]})
+                                   labelOpts={"position": 0.01, "color": theme.grid, "anchors": [(0, 1), (0, 1)]})
             self.addItem(line)
             self._items.append(line)
         self._set_ranges(float_accuracy)
