@@ -137,3 +137,33 @@ def test_first_window_fits_the_screen():
     assert first_size(QSize(1920, 1080)) == FIRST_SIZE
     assert first_size(QSize(1024, 640)) == QSize(1024, 640)
     assert first_size(QSize(1366, 700)) == QSize(1280, 700)
+
+
+def test_variants_table_and_training_curves_stay_readable_on_a_small_screen(qtbot, tmp_path):
+    """At 1024x640 the Compress step shows at least four variant rows above its chart, and the Train step's
+    loss and accuracy plots keep a readable height (the results column scrolls instead of squashing them)."""
+    from tinystudio.gui.pages.train_page import CURVES_MIN_HEIGHT
+
+    path = make_project(tmp_path / "small.tsproj", ["idle", "shake", "circle"] * 3)
+    window = MainWindow(AppContext())
+    qtbot.addWidget(window)
+    try:
+        window.open_project(str(path))
+        window.resize(1024, 640)
+        window.show()
+        compress = window.show_step("Compress")
+        QApplication.processEvents()
+        table = compress.table
+        assert table.viewport().height() >= 4 * table.verticalHeader().defaultSectionSize()
+        train = window.show_step("Impulse / Train")
+        QApplication.processEvents()
+        for plot in train.curves.plots.values():
+            assert plot.height() >= CURVES_MIN_HEIGHT - 10
+            assert plot.getAxis("bottom").isVisible() and plot.getAxis("bottom").height() > 0
+        assert (window.width(), window.height()) == (1024, 640)
+    finally:
+        for page in window.pages.values():
+            shutdown = getattr(page, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+        window.context.close()

@@ -31,7 +31,7 @@ from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.widgets.panes import panes, titled
-from tinystudio.gui.widgets.tables import results_table
+from tinystudio.gui.widgets.tables import results_table, show_rows
 from tinystudio.gui.widgets.variant_chart import VariantChart
 
 TREE_METHODS = ("rf", "gbt")
@@ -104,6 +104,7 @@ class CompressPage(JobPage):
         left_layout.addStretch(1)
 
         self.table = results_table(COLUMNS)
+        show_rows(self.table, 4)  # at least four variants in view, even at 1024x640
         self.use_button = QPushButton("Use for deploy")
         self.use_button.setEnabled(False)
         self.use_button.setToolTip("The Deploy step starts from the marked variant")
@@ -119,7 +120,7 @@ class CompressPage(JobPage):
         row.addWidget(self.note, 1)
         row.addWidget(self.use_button)
         tl.addLayout(row)
-        right = panes(Qt.Orientation.Vertical, table_box, self.chart)
+        right = panes(Qt.Orientation.Vertical, table_box, self.chart, grow=1)
         titled(self, "Compress", panes(Qt.Orientation.Horizontal, left, right, grow=1))
 
         self.compress_button.clicked.connect(self.start_compress)

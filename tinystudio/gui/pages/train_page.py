@@ -36,6 +36,8 @@ from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
 from tinystudio.gui.widgets.tune_panel import TunePanel
 
+CURVES_MIN_HEIGHT = 170
+"""px: the loss and accuracy plots keep their axis labels and a readable curve."""
 
 class _EpochBridge(QObject):
     """Carries per-epoch stats from the training thread to the GUI thread."""
@@ -79,6 +81,7 @@ class TrainPage(JobPage):
                                         "mean and spread of the held-out accuracy")
         self.crossval = CrossValView()
         self.curves = TrainCurvesWidget()
+        self.curves.setMinimumHeight(CURVES_MIN_HEIGHT)
         self.split_combo = QComboBox()
         self.split_combo.addItems(["test", "validation"])
         self.matrix = ConfusionMatrixWidget()
@@ -122,7 +125,8 @@ class TrainPage(JobPage):
         self._right = right
         self.results_tabs.currentChanged.connect(self._results_tab_changed)
         layout = QHBoxLayout(self)
-        layout.addWidget(panes(Qt.Orientation.Horizontal, left, right, grow=1))
+        # on a short screen the results column scrolls rather than squashing the curves to a few pixels
+        layout.addWidget(panes(Qt.Orientation.Horizontal, left, FormScrollArea(right), grow=1))
 
         self._shown_run: Any = None
         self._job_kind = "train"

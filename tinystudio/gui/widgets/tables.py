@@ -22,3 +22,11 @@ def make_read_only(table: QTableWidget, columns: Sequence[str]) -> QTableWidget:
 def results_table(columns: Sequence[str]) -> QTableWidget:
     """A new empty read-only table with ``columns``."""
     return make_read_only(QTableWidget(0, len(columns)), columns)
+
+
+def show_rows(table: QTableWidget, rows: int) -> None:
+    """Keep room for the header, ``rows`` rows and a horizontal scroll bar, so a splitter or a small
+    screen never squeezes the table to a row or two."""
+    height = (table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+              + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth())
+    table.setMinimumHeight(height)
