@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -49,6 +49,13 @@ LABEL_COLUMN = _COLUMNS.index("Label")
 _COLUMN_WIDTHS = {"ID": 44, "Name": 120, "Label": 110, "Split": 96}
 """Starting widths: the label is what people look for, the id and name need little room."""
 
+
+
+def _band_brush() -> QColor:
+    """The shaded selection band: the theme's accent, faint enough to see the curves through it."""
+    colour = QColor(current().accent)
+    colour.setAlpha(50)
+    return colour
 
 class SampleTableModel(QAbstractTableModel):
     """Sample metadata as table rows; the Label cell is edited in place (``relabelled(id, label)``)."""
@@ -149,7 +156,7 @@ class DataPage(QWidget):
         self.plot.setLabel("left", "value (units in the legend)")
         self.legend = self.plot.addLegend(offset=(10, 10))
         self.preview_title = QLabel("Select a sample to see its waveform")
-        self.region = pg.LinearRegionItem(brush=(80, 130, 200, 40))
+        self.region = pg.LinearRegionItem(brush=_band_brush())
         self.region.setZValue(10)
         self.region.setVisible(False)
         self.plot.addItem(self.region)
@@ -356,6 +363,7 @@ class DataPage(QWidget):
 
     def _redraw_for_theme(self) -> None:
         """Curves in the new theme's series colours (the band stays where the user put it)."""
+        self.region.setBrush(_band_brush())
         if self.shown_id is not None and self.context.project is not None:
             self.show_sample(self.shown_id, keep_band=True)
 
