@@ -123,8 +123,11 @@ def fit_with_compression(compression: str, epochs_qat: int) -> Callable[..., Fol
 def row(name: str, cv: CrossValResult, seconds: float, extra: str = "") -> dict[str, Any]:
     acc, int8 = cv.summary(), cv.summary(int8=True)
     assert acc is not None
-    return {"name": name, "float": acc["mean"], "std": acc["std"], "int8": int8["mean"] if int8 else None,
-            "seconds": seconds, "extra": extra}
+    out = {"name": name, "float": acc["mean"], "std": acc["std"], "int8": int8["mean"] if int8 else None,
+           "seconds": seconds, "extra": extra}
+    print(f"   {name}: float {out['float']:.3f} ± {out['std']:.3f}"
+          + ("" if out["int8"] is None else f", int8 {out['int8']:.3f}") + f" ({seconds:.0f} s) {extra}", flush=True)
+    return out
 
 
 def bench(name: str, project: Project, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -142,16 +145,15 @@ def bench(name: str, project: Project, args: argparse.Namespace) -> list[dict[st
 
     result, secs = cv(base, fit_stats_forest)
     rows.append(row("baseline: RF on window stats", result, secs))
-    print(f"   {rows[-1]['name']}: {rows[-1]['float']:.3f}", flush=True)
-    for preset, dsp in (PRESETS[::2] if args.quick else PRESETS):
+    for preset, dsp in (() if args.skip_presets else PRESETS[::2] if args.quick else PRESETS):
         impulse = with_changes(base, dsp=dsp, model=preset, epochs=args.epochs)
         result, secs = cv(impulse, fit_with_compression("ptq", max(1, args.epochs // 3)))
         rows.append(row(f"preset {preset} ({dsp})", result, secs,
                         "int8 PTQ" if FAMILIES[preset].neural else "trees: deployed as fitted"))
-        print(f"   {rows[-1]['name']}: {rows[-1]['float']:.3f}", flush=True)
     started = time.perf_counter()
     options = tune_app.TuneOptions(target="mps2-an386", trials=args.trials, epochs=args.epochs,
-                                   workers=args.workers, seed=0, families=args.families)
+                                   workers=args.workers, seed=0, families=args.families,
+                                   evaluation=args.evaluation)
     tuned = tune_app.tune(project, options, progress=lambda f, m: print(f"   tune: {m}", flush=True))
     point = tune_app.pick_point(tuned)
     stored = tune_app.latest(project)
@@ -192,6 +194,9 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--data", nargs="+", choices=("basicmotions", "simboard"), default=["basicmotions", "simboard"])
+    parser.add_argument("--evaluation", choices=("auto", "grouped", "validation"), default="auto",
+                        help="how the search scores points (auto: grouped cross-validation with 3 groups or more)")
+    parser.add_argument("--skip-presets", action="store_true", help="only the baseline and the tuned result")
     parser.add_argument("--families", nargs="+", choices=list(FAMILIES), help="families to tune (default: all)")
     args = parser.parse_args()
     if args.quick:  # one network and one forest preset, a two-trial search over trees: minutes, not figures
