@@ -25,6 +25,10 @@ APT_PACKAGES=(
   # xwininfo: CI times the bundle's window on the virtual screen (packaging/startup-time.sh)
   x11-utils
 )
+if [ "$MODE" = test ]; then
+  # the report test renders the HTML report in a real browser engine (headless)
+  APT_PACKAGES+=(chromium)
+fi
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -289,6 +289,7 @@ def deploy(
         "host_predictions": [int(p) for p in host_pred],
         "dsp_counts": [int(c) for c in out["dsp_counts"]],
         "nn_counts": [int(c) for c in out["nn_counts"]],
+        **_window_sources(data.windows.splits["test"].sample_ids),
         "timing": {
             "total_seconds": round(time.perf_counter() - started, 3),
             "build_seconds": round(build_seconds, 3),
@@ -303,6 +304,16 @@ def deploy(
             project.delete_device_result(int(row["id"]))
     progress(1.0, f"on-device accuracy {device_eval.accuracy:.1%}, agreement with host {results['agreement']:.1%}")
     return DeployResult(result_id, variant_id, board.name, results)
+
+
+def _window_sources(sample_ids: np.ndarray) -> dict[str, list[int]]:
+    """Each test window's sample and its position within that sample, so a window can be found again."""
+    seen: dict[int, int] = {}
+    index = []
+    for sid in sample_ids.tolist():
+        index.append(seen.get(int(sid), 0))
+        seen[int(sid)] = index[-1] + 1
+    return {"window_samples": [int(s) for s in sample_ids.tolist()], "window_index": index}
 
 
 def _resume_key(target: str, mode: str, model_hash: str, raw: np.ndarray) -> str:

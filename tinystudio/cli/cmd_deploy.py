@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from tinystudio.app.boards import DEFAULT_BOARD, board_choices, target_names
-from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
+from tinystudio.app.device_figures import DEFAULT_BATTERY_MAH, DEFAULT_RATE_HZ, DEFAULT_SLEEP_UA, device_figures
+from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.cli.common import open_project, print_progress
 
 
@@ -26,11 +27,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--features-from-host", action="store_true",
                    help="compute DSP features on the host and send them (default: the board runs the DSP block)")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    add_estimate_arguments(p)
     p.set_defaults(func=run)
 
 
-def summary_json(result_id: int, r: dict[str, Any]) -> dict[str, Any]:
-    """The documented --json fields of a stored result."""
+def add_estimate_arguments(p: argparse.ArgumentParser) -> None:
+    """The duty-cycle inputs of the rate and energy estimate (shared with `tinystudio report`)."""
+    p.add_argument("--rate-hz", type=_positive, default=DEFAULT_RATE_HZ,
+                   help=f"inferences per second for the duty cycle and battery estimate (default {DEFAULT_RATE_HZ:g})")
+    p.add_argument("--sleep-ua", type=_positive, default=DEFAULT_SLEEP_UA,
+                   help=f"sleep current between inferences in microamps (default {DEFAULT_SLEEP_UA:g})")
+    p.add_argument("--battery-mah", type=_positive, default=DEFAULT_BATTERY_MAH,
+                   help=f"battery capacity in mAh (default {DEFAULT_BATTERY_MAH:g}, a coin cell)")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above zero: {text}")
+    return value
+
+
+def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The documented --json fields of a stored result, with its figures (percentiles, per-class metrics,
+    rate, energy, disagreements) when given."""
     lat = r["latency"]
     mem = r["memory"]
     return {
@@ -49,6 +72,8 @@ def summary_json(result_id: int, r: dict[str, Any]) -> dict[str, Any]:
             for part in ("dsp", "nn")
         },
         "memory": {"flash": mem["flash"], "ram": mem["ram"], "budget": mem["budget"]},
+        "model_hash": r["hello"]["model_hash"],
+        **(figures or {}),
     }
 
 
@@ -60,11 +85,55 @@ def run(args: argparse.Namespace) -> int:
                               device_dsp=False if args.features_from_host else None, progress=print_progress,
                               connection=Connection(args.port, args.probe))
     r = result.results
+    figures = device_figures(r, args.rate_hz, args.sleep_ua, args.battery_mah)
     if args.json:
-        print(json.dumps(summary_json(result.result_id, r)))
+        print(json.dumps(summary_json(result.result_id, r, figures)))
         return 0
     _print_summary(result.result_id, r)
+    print_figures(figures)
     return 0
+
+
+def print_figures(f: dict[str, Any]) -> None:
+    """Percentiles, rate, per-class metrics, energy and the disagreements, as text."""
+    lat = f["latency"]
+    print(f"\nlatency after {lat['nn']['warmup_skipped']} warm-up window (min / median / p95 / max"
+          + (f"; BENCH mean of {lat['bench_runs']} runs)" if lat.get("bench_runs") else ")"))
+    for part, title in (("dsp", "DSP"), ("nn", "NN")):
+        s = lat[part]
+        if part == "dsp" and not s["on_board"]:
+            continue
+        counts = " / ".join(fmt_count(s[k]) for k in ("min", "median", "p95", "max"))
+        line = f"{title:>3}: {counts} {s['unit']}"
+        if s["bench"]:
+            line += f"; BENCH mean {fmt_count(s['bench']['mean'])}"
+        if s["ms"]:
+            ms = " / ".join(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max"))
+            line += f"; {ms} ms" + (" (estimate)" if s["ms_estimate"] else "")
+        print(line)
+    rate = f["rate"]
+    if rate["inference_ms"] is not None:
+        est = " (estimate)" if rate["estimate"] else ""
+        print(f"one inference {rate['inference_ms']:.3g} ms: up to {rate['inferences_per_second']:.4g} per second; "
+              f"at {rate['rate_hz']:g} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%{est}")
+    print("\non-device per class: precision / recall / F1 (support)")
+    for c in f["per_class"]:
+        print(f"  {c['label']:<16} {fmt_percent(c['precision'])} / {fmt_percent(c['recall'])} / "
+              f"{fmt_percent(c['f1'])} ({c['support']})")
+    e = f["energy"]
+    if e:
+        life = f"{e['battery_hours'] / 24:.1f} days" if e["battery_hours"] else "-"
+        print(f"\nenergy (estimate): {e['uj_per_inference']:.3g} uJ per inference at {e['volts']:g} V, "
+              f"{e['active_ma']:.3g} mA; at {e['rate_hz']:g}/s with {e['sleep_ua']:g} uA sleep, "
+              f"{e['battery_mah']:g} mAh lasts {life} [{e['source']}]")
+    else:
+        print("\nenergy: no power figure for this board")
+    d = f["disagreements"]
+    print(f"\nwindows where board and host disagree: {len(d)}")
+    for w in d[:20]:
+        print(f"  sample {w['sample_id']} window {w['window_index']}: host {w['host']}, board {w['device']}")
+    if len(d) > 20:
+        print(f"  ... and {len(d) - 20} more (see --json)")
 
 
 def _print_summary(result_id: int, r: dict[str, Any]) -> None:

@@ -1,0 +1,257 @@
+"""One self-contained HTML report of one or more stored on-device results, to hand to a colleague.
+
+Everything is in the one file: styles inline, charts as hand-written SVG (app/svg_charts.py), no script,
+no external file, no network. Several results are compared side by side in a summary table first, then
+each has its own section: data, impulse, variant, accuracy and confusion matrix, per-class metrics,
+latency (histogram and percentiles), the per-layer profile when the result has one, memory against the
+budget, the energy estimate and the board and firmware identity.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tinystudio.app.device_figures import (
+    DEFAULT_BATTERY_MAH,
+    DEFAULT_RATE_HZ,
+    DEFAULT_SLEEP_UA,
+    device_figures,
+)
+from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
+from tinystudio.app.svg_charts import histogram, usage_bars
+from tinystudio.core.errors import UserError
+
+if TYPE_CHECKING:
+    from tinystudio.core.store import Project
+
+STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.estimate { color: #8a5a00; font-style: italic; }
+section.result { border-top: 2px solid #3b7dd8; margin-top: 2em; }
+"""
+
+
+def complete_results(project: Project, result_ids: Sequence[int] | None) -> list[dict[str, Any]]:
+    """The stored results named (default: the newest complete one); UserError for a missing or partial one."""
+    rows = {int(r["id"]): r for r in project.device_results()}
+    if not result_ids:
+        done = [r for r in rows.values() if r["results"].get("complete", True)]
+        if not done:
+            raise UserError("the project has no on-device result yet: deploy a model first")
+        return [done[-1]]
+    chosen = []
+    for rid in result_ids:
+        if rid not in rows:
+            raise UserError(f"no on-device result with id {rid}")
+        if not rows[rid]["results"].get("complete", True):
+            raise UserError(f"on-device result {rid} is partial (the board stopped): deploy again to complete it")
+        chosen.append(rows[rid])
+    return chosen
+
+
+def write_report(project: Project, out: str | Path, result_ids: Sequence[int] | None = None,
+                 rate_hz: float = DEFAULT_RATE_HZ, sleep_ua: float = DEFAULT_SLEEP_UA,
+                 battery_mah: float = DEFAULT_BATTERY_MAH) -> Path:
+    """Write the report of ``result_ids`` (default: the newest complete result) to ``out``; returns the path."""
+    rows = complete_results(project, result_ids)
+    html = render(project, rows, rate_hz, sleep_ua, battery_mah)
+    path = Path(out)
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "") -> str:
+    h = "".join(f"<th>{escape(str(c))}</th>" for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _ms(value: float | None) -> str:
+    return MISSING if value is None else f"{value:.3g} ms"
+
+
+def render(project: Project, rows: list[dict[str, Any]], rate_hz: float, sleep_ua: float,
+           battery_mah: float) -> str:
+    """The report's HTML for the stored result rows (``project.device_results()`` entries)."""
+    figures = [device_figures(r["results"], rate_hz, sleep_ua, battery_mah) for r in rows]
+    parts = [f"<h1>On-device test report: {escape(project.path.stem)}</h1>",
+             f"<p>Written {time.strftime('%Y-%m-%d %H:%M')}. Figures marked <span class='estimate'>estimate"
+             "</span> are computed from emulated instruction counts or datasheet currents.</p>",
+             _data_summary(project)]
+    if len(rows) > 1:
+        parts.append(_comparison(rows, figures))
+    for row, fig in zip(rows, figures, strict=True):
+        parts.append(_result_section(project, row, fig))
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>TinyStudio report</title>"
+            f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _data_summary(project: Project) -> str:
+    samples = project.samples()
+    counts = Counter((s.label or "(unlabelled)", s.split or "(none)") for s in samples)
+    labels = sorted({k[0] for k in counts})
+    splits = ("train", "validation", "test")
+    rows = [[label, *(counts.get((label, sp), 0) for sp in splits)] for label in labels]
+    total = sum(s.duration_s for s in samples)
+    return (f"<h2>Data</h2><p>{len(samples)} samples, {total:.1f} s of signal.</p>"
+            + _table(["label", *splits], rows, "data"))
+
+
+def _median(s: dict[str, Any]) -> str:
+    if s["ms"]:
+        return _ms(s["ms"]["median"]) + (" (estimate)" if s["ms_estimate"] else "")
+    return f"{fmt_count(s['median'])} {s['unit']}"
+
+
+def _comparison(rows: list[dict[str, Any]], figures: list[dict[str, Any]]) -> str:
+    head = ["result", "variant", "board", "accuracy", "agreement", "NN median", "DSP median", "flash", "RAM",
+            "energy / inference"]
+    body = []
+    for row, f in zip(rows, figures, strict=True):
+        r, lat, e = row["results"], f["latency"], f["energy"]
+        body.append([
+            row["id"], r["variant_id"], r["target"], fmt_percent(r["accuracy"]), fmt_percent(r["agreement"]),
+            _median(lat["nn"]),
+            _median(lat["dsp"]) if lat["dsp"]["on_board"] else "host",
+            fmt_bytes(r["memory"]["flash"]), fmt_bytes(r["memory"]["ram"]),
+            f"{e['uj_per_inference']:.3g} uJ (estimate)" if e else MISSING,
+        ])
+    return "<h2>Side by side</h2>" + _table(head, body, "compare")
+
+
+def _result_section(project: Project, row: dict[str, Any], f: dict[str, Any]) -> str:
+    r = row["results"]
+    h = r["hello"]
+    out = [f'<section class="result" id="result-{row["id"]}">',
+           f"<h2>Result {row['id']}: variant {r['variant_id']} on {escape(r['target_title'])}</h2>",
+           _identity(row, r, h), _impulse_and_variant(project, r), _accuracy(r, f), _latency(r, f)]
+    layers = r.get("layers") or r.get("per_layer")
+    if layers:
+        out.append(_layers(layers))
+    out.append(_memory(r))
+    out.append(_energy(f))
+    out.append(_disagreements(f))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _identity(row: dict[str, Any], r: dict[str, Any], h: dict[str, Any]) -> str:
+    timed = h.get("clock_hz") and "second" not in h["counter"]  # a microsecond counter has no core clock
+    clock = f"{h['clock_hz'] / 1e6:g} MHz" if timed else MISSING
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row["created"]))
+    rows = [["board", h["board"]], ["target", r["target"]], ["firmware", h["firmware"]],
+            ["protocol", h["protocol"]], ["model hash", h["model_hash"]], ["model name", h["model_name"]],
+            ["clock", clock], ["counter", h["counter"]],
+            ["mode", "DSP on the board" if r["mode"] == "dsp_on_board" else "features sent from the host"],
+            ["test windows", r["windows"]], ["deployed", when]]
+    return "<h3>Board and firmware</h3>" + _table(["", ""], rows, "identity")
+
+
+def _impulse_and_variant(project: Project, r: dict[str, Any]) -> str:
+    parts = []
+    try:
+        run = project.run(int(r["run_id"]))
+        impulse = run.config.get("impulse", {})
+        parts.append(f"<h3>Impulse (run {run.id})</h3><pre>{escape(json.dumps(impulse, indent=1))}</pre>")
+    except UserError:
+        parts.append(f"<h3>Impulse</h3><p>run {r['run_id']} is no longer in the project</p>")
+    variant = next((v for v in project.variants() if v["id"] == r["variant_id"]), None)
+    if variant is None:
+        parts.append(f"<h3>Variant</h3><p>variant {r['variant_id']} is no longer in the project</p>")
+    else:
+        rows = [["name", variant["name"]], ["kind", variant.get("kind")]]
+        rows += [[k, json.dumps(v)] for k, v in sorted(variant["config"].items()) if not isinstance(v, dict | list)]
+        parts.append(f"<h3>Variant {variant['id']}</h3>" + _table(["", ""], rows, "variant"))
+    return "".join(parts)
+
+
+def _accuracy(r: dict[str, Any], f: dict[str, Any]) -> str:
+    cm = r["confusion_matrix"]
+    summary = (f"<p>On-device accuracy <b>{fmt_percent(r['accuracy'])}</b> on {r['windows']} test windows "
+               f"(host int8 {fmt_percent(r['host_accuracy'])}); agreement with the host "
+               f"{fmt_percent(r['agreement'])}.</p>")
+    matrix = _table(["true \\ predicted", *cm["labels"]],
+                    [[label, *row] for label, row in zip(cm["labels"], cm["counts"], strict=True)], "confusion")
+    per = _table(["class", "precision", "recall", "F1", "support"],
+                 [[c["label"], fmt_percent(c["precision"]), fmt_percent(c["recall"]), fmt_percent(c["f1"]),
+                   c["support"]] for c in f["per_class"]], "per-class")
+    return "<h3>Accuracy on the board</h3>" + summary + matrix + per
+
+
+def _latency(r: dict[str, Any], f: dict[str, Any]) -> str:
+    lat = f["latency"]
+    rows, charts = [], []
+    for part, title, counts in (("dsp", "DSP", r["dsp_counts"]), ("nn", "NN", r["nn_counts"])):
+        s = lat[part]
+        if part == "dsp" and not s["on_board"]:
+            continue
+        bench = fmt_count(s["bench"]["mean"]) if s["bench"] else MISSING
+        rows.append([f"{title} ({s['unit']})", *(fmt_count(s[k]) for k in ("min", "median", "p95", "max")), bench])
+        if s["ms"]:
+            rows.append([f"{title} (ms{', estimate' if s['ms_estimate'] else ''})",
+                         *(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max")),
+                         f"{s['ms']['bench_mean']:.3g}" if "bench_mean" in s["ms"] else MISSING])
+        charts.append(histogram(counts[s["warmup_skipped"]:], f"{title} latency per window", s["unit"]))
+    rate = f["rate"]
+    est = " <span class='estimate'>(estimate)</span>" if rate["estimate"] else ""
+    rate_text = "" if rate["inference_ms"] is None else (
+        f"<p>One inference takes {rate['inference_ms']:.3g} ms: up to {rate['inferences_per_second']:.4g} per "
+        f"second; at {rate['rate_hz']:g} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%{est}.</p>")
+    runs = lat.get("bench_runs")
+    head = ["", "min", "median", "p95", "max", f"BENCH mean ({runs} runs)" if runs else "BENCH"]
+    return (f"<h3>Latency</h3><p>Over the test windows after {lat['nn']['warmup_skipped']} warm-up window.</p>"
+            + _table(head, rows, "latency") + rate_text + "".join(charts))
+
+
+def _layers(layers: Any) -> str:
+    """The per-layer profile, whatever columns the result carries (a list of objects)."""
+    if not isinstance(layers, list) or not layers or not isinstance(layers[0], dict):
+        return ""
+    cols = list(layers[0].keys())
+    return "<h3>Per layer</h3>" + _table(cols, [[layer.get(c, "") for c in cols] for layer in layers], "layers")
+
+
+def _memory(r: dict[str, Any]) -> str:
+    mem = r["memory"]
+    budget = mem.get("budget") or {}
+    rows = [["flash", fmt_bytes(mem["flash"]), fmt_bytes(budget.get("flash"))],
+            ["RAM", fmt_bytes(mem["ram"]), fmt_bytes(budget.get("ram"))],
+            ["arena", fmt_bytes(mem["arena"]), ""], ["stack peak", fmt_bytes(mem["stack_peak"]), ""]]
+    chart = usage_bars([("flash", mem["flash"], budget.get("flash")), ("RAM", mem["ram"], budget.get("ram"))],
+                       "memory against the board's budget")
+    return "<h3>Memory</h3>" + _table(["", "used", "budget"], rows, "memory") + chart
+
+
+def _energy(f: dict[str, Any]) -> str:
+    e = f["energy"]
+    if not e:
+        return "<h3>Energy</h3><p>No power figure for this board.</p>"
+    life = f"{e['battery_hours']:.1f} h ({e['battery_hours'] / 24:.1f} days)" if e["battery_hours"] else MISSING
+    rows = [["chip", e["chip"]], ["clock", f"{e['clock_hz'] / 1e6:g} MHz"],
+            ["active current", f"{e['active_ma']:.3g} mA"],
+            ["supply", f"{e['volts']:g} V"], ["energy per inference", f"{e['uj_per_inference']:.3g} uJ"],
+            ["inference rate", f"{e['rate_hz']:g} per second"], ["sleep current", f"{e['sleep_ua']:g} uA"],
+            ["average current", f"{e['average_ma']:.3g} mA"], [f"battery life on {e['battery_mah']:g} mAh", life]]
+    return ("<h3>Energy <span class='estimate'>(estimate)</span></h3>" + _table(["", ""], rows, "energy")
+            + f"<p class='estimate'>Source: {escape(e['source'])}.</p>")
+
+
+def _disagreements(f: dict[str, Any]) -> str:
+    d = f["disagreements"]
+    if not d:
+        return "<h3>Board and host disagree</h3><p>on no test window.</p>"
+    rows = [[w["sample_id"], w["window_index"], w["host"], w["device"]] for w in d]
+    return (f"<h3>Board and host disagree</h3><p>on {len(d)} test windows.</p>"
+            + _table(["sample", "window", "host", "board"], rows, "disagreements"))
