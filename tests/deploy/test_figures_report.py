@@ -39,7 +39,7 @@ def test_deploy_json_on_the_host_board_carries_percentiles_per_class_and_window_
     first = stored["window_samples"].index(stored["window_samples"][-1])
     assert stored["window_index"][-1] == len(test_ids) - 1 - first
     for part in ("dsp", "nn"):
-        s = r["latency"][part]
+        s = r["latency"][part]["after_warmup"]
         counts = np.asarray(stored[f"{part}_counts"][1:])  # the first window is the warm-up
         assert s["windows"] == len(counts) == r["windows"] - 1
         assert (s["min"], s["median"], s["max"]) == (counts.min(), np.median(counts), counts.max())
@@ -47,7 +47,8 @@ def test_deploy_json_on_the_host_board_carries_percentiles_per_class_and_window_
         assert s["unit"] == "microseconds" and s["ms"]["max"] == pytest.approx(s["max"] / 1000)
         assert s["ms_estimate"] is False and s["bench"]["mean"] >= 0
     rate = r["rate"]
-    inference_ms = (r["latency"]["nn"]["median"] + r["latency"]["dsp"]["median"]) / 1000
+    lat = {part: r["latency"][part]["after_warmup"] for part in ("dsp", "nn")}
+    inference_ms = (lat["nn"]["median"] + lat["dsp"]["median"]) / 1000
     assert rate["inference_ms"] == pytest.approx(inference_ms)
     assert rate["duty_cycle"] == pytest.approx(inference_ms / 1000 * 50)
     per_class = {c["label"]: c for c in r["per_class"]}
@@ -93,7 +94,7 @@ def test_energy_is_latency_times_datasheet_power_and_labelled_an_estimate():
 @pytest.mark.usefixtures("qemu_available")
 def test_deploy_json_on_qemu_gives_estimated_ms_and_energy(project_copy, trained):
     r = _deploy_json(project_copy, "--variant", str(trained.variant_id), "--rate-hz", "20", "--battery-mah", "500")
-    nn, dsp = r["latency"]["nn"], r["latency"]["dsp"]
+    nn, dsp = r["latency"]["nn"]["after_warmup"], r["latency"]["dsp"]["after_warmup"]
     assert nn["unit"] == "emulated instructions" and nn["ms_estimate"] and dsp["on_board"]
     assert nn["ms"]["median"] == pytest.approx(nn["median"] / 25e6 * 1000)  # the board's 25 MHz clock
     assert nn["bench"]["mean"] > 0 and r["latency"]["bench_runs"] == 20

@@ -56,7 +56,7 @@ def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | No
     rate, energy, disagreements) when given."""
     lat = r["latency"]
     mem = r["memory"]
-    return {
+    out: dict[str, Any] = {
         "result_id": result_id,
         "variant_id": r["variant_id"],
         "run_id": r["run_id"],
@@ -73,8 +73,13 @@ def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | No
         },
         "memory": {"flash": mem["flash"], "ram": mem["ram"], "budget": mem["budget"]},
         "model_hash": r["hello"]["model_hash"],
-        **(figures or {}),
     }
+    if figures:  # mean and worst are over every window; the percentiles skip the warm-up window
+        for part in ("dsp", "nn"):
+            out["latency"][part]["after_warmup"] = figures["latency"][part]
+        out["latency"]["bench_runs"] = figures["latency"]["bench_runs"]
+        out.update({k: v for k, v in figures.items() if k != "latency"})
+    return out
 
 
 def run(args: argparse.Namespace) -> int:

@@ -125,6 +125,9 @@ class MainWindow(QMainWindow):
         connection = getattr(self.pages.get("Device"), "connection_changed", None)
         if connection is not None:
             connection.connect(self.update_next_step)
+        wanted = getattr(self.pages.get("Deploy"), "sample_requested", None)
+        if wanted is not None:  # a window the board got differently from the host: show its sample
+            wanted.connect(self.show_data_sample)
         target = getattr(self.pages.get("Deploy"), "target_combo", None)
         if target is not None:
             target.currentIndexChanged.connect(lambda _i: self.update_next_step())
@@ -152,6 +155,12 @@ class MainWindow(QMainWindow):
     def show_step(self, title: str) -> QWidget:
         self.sidebar.setCurrentRow([s[0] for s in STEPS].index(title))
         return self.pages[title]
+
+    def show_data_sample(self, sample_id: int) -> None:
+        """Switch to the Data step with ``sample_id`` selected and drawn."""
+        select = getattr(self.show_step("Data"), "select_sample", None)
+        if select is not None:
+            select(sample_id)
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")

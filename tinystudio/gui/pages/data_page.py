@@ -322,6 +322,20 @@ class DataPage(QWidget):
             html.append(f"<p>{span(shown, 'warning')}</p>")
         self.summary.setText("".join(html))
 
+    def select_sample(self, sample_id: int) -> None:
+        """Select and show ``sample_id`` (the filters are reset when they hide it)."""
+        ids = [r.id for r in self.model.rows]
+        if sample_id not in ids:
+            for combo in (self.label_filter, self.split_filter):
+                combo.setCurrentText(_ALL)
+            self.refresh()
+            ids = [r.id for r in self.model.rows]
+        if sample_id in ids:
+            row = ids.index(sample_id)
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+            self.show_sample(sample_id)
+
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.rows[r].id for r in rows]

@@ -30,11 +30,13 @@ from tinystudio.app.boards import board_choices
 from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.variants import deploy_choices, marked_variant
+from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
-from tinystudio.gui.file_dialogs import choose_folder
+from tinystudio.gui.file_dialogs import choose_folder, save_file
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
+from tinystudio.gui.widgets.device_figures_panel import DeviceFiguresPanel
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
 
@@ -76,6 +78,7 @@ class DeployPage(QWidget):
     """One-click on-device test (see module docstring)."""
 
     deploy_finished = Signal(int)  # stored result id
+    sample_requested = Signal(int)  # a sample to show on the Data step (a window board and host disagree on)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +109,10 @@ class DeployPage(QWidget):
         self.export_format.setToolTip("What to take elsewhere: the chosen model with its DSP block and labels")
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Write the chosen model in this format into a new or empty folder")
+        self.report_button = QPushButton("Report…")
+        self.report_button.setToolTip("Write one HTML file of the results selected in the history "
+                                      "(several side by side) to share")
+        self.report_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.status = QLabel("")
@@ -119,6 +126,7 @@ class DeployPage(QWidget):
         export_row.addWidget(self.export_format, 1)
         export_row.addWidget(self.export_button)
         form.addRow("Export", export_row)
+        form.addRow("Share", self.report_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.deploy_button, 1)
         buttons.addWidget(self.cancel_button)
@@ -160,7 +168,7 @@ class DeployPage(QWidget):
         self.history = QTableWidget(0, len(HISTORY_COLUMNS))
         self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # several: compared
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
@@ -170,6 +178,9 @@ class DeployPage(QWidget):
         left_layout.addLayout(controls)
         left_layout.addWidget(board_box)
         left_layout.addWidget(results_box)
+        self.figures = DeviceFiguresPanel()
+        self.figures.sample_requested.connect(self.sample_requested)
+        left_layout.addWidget(self.figures)
         left_layout.addStretch(1)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.matrix)
@@ -192,6 +203,7 @@ class DeployPage(QWidget):
         self.deploy_button.clicked.connect(self.start_deploy)
         self.cancel_button.clicked.connect(self.cancel_deploy)
         self.export_button.clicked.connect(self.choose_export_folder)
+        self.report_button.clicked.connect(self.choose_report_file)
         self.history.itemSelectionChanged.connect(self._on_history_selected)
         self.context.project_changed.connect(self.refresh)
         self.context.runs_changed.connect(self._models_changed)
@@ -221,6 +233,7 @@ class DeployPage(QWidget):
 
     def clear_result(self) -> None:
         self.shown_result = None
+        self.figures.clear()
         self.matrix.clear()
         self.board_label.setText(NO_BOARD)
         for label in (self.accuracy_label, self.agreement_label, self.dsp_latency, self.nn_latency):
@@ -377,12 +390,48 @@ class DeployPage(QWidget):
 
     # -- showing ---------------------------------------------------------------------------------
 
+    def selected_results(self) -> list[int]:
+        """The result ids selected in the history, oldest first (what a report compares)."""
+        rows = sorted({i.row() for i in self.history.selectedItems()}, reverse=True)
+        return [int(self.history.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in rows]
+
+    def choose_report_file(self) -> None:
+        if self.context.project is None or not self.selected_results():
+            return
+        path = save_file(self, "Write the report", self.context.settings, "HTML files (*.html)")
+        if path:
+            self.write_report(path if path.lower().endswith((".html", ".htm")) else path + ".html")
+
+    def write_report(self, path: str) -> None:
+        """Write the report of the selected results to ``path`` with the page's rate, sleep and battery."""
+        from tinystudio.app.report import write_report
+
+        project = self.context.project
+        if project is None:
+            return
+        f = self.figures
+        try:
+            written = write_report(project, path, self.selected_results(), f.rate_spin.value(),
+                                   f.sleep_spin.value(), f.battery_spin.value())
+        except UserError as exc:
+            self.status.setText(f"Failed: {exc}")
+            return
+        self.status.setText(f"Report written to {written}")
+        self.context.status.emit(f"Report written to {written}")
+
     def _on_history_selected(self) -> None:
         items = self.history.selectedItems()
         project = self.context.project
+        chosen = self.selected_results() if items else []
+        self.report_button.setEnabled(bool(chosen) and project is not None and all(
+            row["results"].get("complete", True) for row in (project.device_results() if project else [])
+            if row["id"] in chosen))
         if not items or project is None:
             return
         result_id = items[0].data(Qt.ItemDataRole.UserRole)
+        current = self.history.currentItem()
+        if current is not None and current.isSelected():
+            result_id = current.data(Qt.ItemDataRole.UserRole)
         for row in project.device_results():
             if row["id"] == result_id:
                 self.show_result(row["results"])
@@ -418,6 +467,10 @@ class DeployPage(QWidget):
             self.dsp_latency.setText(_latency_text(dsp, clock) if dsp.get("on_board")
                                      else "computed on the host (not measured on the board)")
             self.nn_latency.setText(_latency_text(nn, clock))
+            if r.get("complete", True):
+                self.figures.show_result(r)
+            else:
+                self.figures.clear()
             mem = r["memory"]
             budget = mem.get("budget")
             for bar, key in ((self.flash_bar, "flash"), (self.ram_bar, "ram")):

@@ -1,0 +1,97 @@
+"""The Deploy page's figures: latency percentiles, rate and duty cycle from the rate spin box, energy,
+per-class metrics, the windows board and host disagree on (a double click shows the sample on the Data
+step) and the Report… button writing the selected results side by side."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tinystudio.core.store import Project
+from tinystudio.gui.context import AppContext
+from tinystudio.gui.main_window import MainWindow
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def window(qtbot, project_copy):
+    context = AppContext()
+    context.set_project(Project.open(project_copy))
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    page = win.pages["Deploy"]
+    if page.worker is not None:
+        page.worker.cancel()
+        page.worker.wait(30000)
+    for p in win.pages.values():
+        shutdown = getattr(p, "shutdown", None)
+        if callable(shutdown):
+            shutdown()
+    context.close()
+
+
+def _deploy(qtbot, page, board: str) -> dict:
+    page.target_combo.setCurrentIndex(page.target_combo.findData(board))
+    with qtbot.waitSignal(page.deploy_finished, timeout=180000):
+        qtbot.mouseClick(page.deploy_button, Qt.MouseButton.LeftButton)
+    assert page.last_error == ""
+    return page.shown_result
+
+
+def test_figures_rate_disagreement_click_and_report(qtbot, window, tmp_path):
+    page = window.show_step("Deploy")
+    r = _deploy(qtbot, page, "host")
+    panel = page.figures
+    assert "min / median / p95 / max" in panel.percentiles.text() and "microseconds" in panel.percentiles.text()
+    assert panel.per_class.rowCount() == 4 and panel.per_class.item(0, 0).text() == "badminton"
+    assert panel.energy_label.text() == "no power figure for this board"
+    assert "disagree on 0 of" in panel.disagree_title.text()
+    duty = panel.figures["rate"]["duty_cycle"]
+    panel.rate_spin.setValue(panel.rate_spin.value() * 10)  # ten times the rate: ten times the duty cycle
+    assert panel.figures["rate"]["duty_cycle"] == pytest.approx(10 * duty)
+    assert "duty cycle" in panel.rate_label.text()
+
+    # a result where the board classed one window differently from the host
+    project = page.context.project
+    k = len(r["predictions"]) - 1
+    flipped = dict(r, predictions=list(r["predictions"]))
+    flipped["predictions"][k] = (r["host_predictions"][k] + 1) % 4
+    flipped_id = project.add_device_result(r["variant_id"], r["target"], flipped)
+    page.context.results_changed.emit()
+    page.history.selectRow(0)  # the newest
+    assert page.shown_result["predictions"] == flipped["predictions"]
+    assert panel.disagreements.rowCount() == 1 and "disagree on 1 of" in panel.disagree_title.text()
+    sample_id = r["window_samples"][k]
+    assert panel.disagreements.item(0, 0).text() == str(sample_id)
+    data = window.pages["Data"]
+    data.label_filter.setCurrentText("running" if project.sample_info(sample_id).label != "running" else "walking")
+    panel.disagreements.cellDoubleClicked.emit(0, 0)
+    assert window.stack.currentWidget() is data
+    assert data.shown_id == sample_id and data.selected_ids() == [sample_id]  # the filter no longer hides it
+
+    window.show_step("Deploy")
+    page.history.selectAll()  # both results, compared side by side
+    assert page.report_button.isEnabled()
+    assert len(page.selected_results()) == 2
+    out = tmp_path / "deploy.html"
+    page.write_report(str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "Report written to" in page.status.text()
+    assert "<h2>Side by side</h2>" in html and f'id="result-{flipped_id}"' in html
+    assert "<svg" in html and "on 1 test windows" in html
+
+
+@pytest.mark.usefixtures("qemu_available")
+def test_qemu_result_shows_estimated_ms_and_energy(qtbot, window):
+    page = window.show_step("Deploy")
+    _deploy(qtbot, page, "mps2-an386")
+    text = page.figures.percentiles.text()
+    assert "emulated instructions" in text and "ms (estimate)" in text
+    energy = page.figures.energy_label.text()
+    assert energy.startswith("Estimate: ") and "µJ per inference" in energy and "DS9405" in energy
+    days = page.figures.figures["energy"]["battery_hours"]
+    page.figures.sleep_spin.setValue(page.figures.sleep_spin.value() * 10)  # more sleep current: shorter life
+    assert page.figures.figures["energy"]["battery_hours"] < days

@@ -1,0 +1,162 @@
+"""The Deploy page's detailed figures of one stored result: latency percentiles (DSP and NN, counter
+units and ms), inference rate and duty cycle at the rate the user sets, the energy estimate for the
+sleep current and battery the user sets, per-class precision/recall/F1, and the windows where board and
+host disagree (a double click asks to show that sample on the Data step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tinystudio.app.device_figures import DEFAULT_BATTERY_MAH, DEFAULT_RATE_HZ, DEFAULT_SLEEP_UA, device_figures
+from tinystudio.app.formatting import fmt_count, fmt_percent
+from tinystudio.gui.widgets.tables import results_table, show_rows
+
+PER_CLASS_COLUMNS = ("Class", "Precision", "Recall", "F1", "Windows")
+DISAGREE_COLUMNS = ("Sample", "Window", "Host", "Board")
+
+
+def _spin(value: float, low: float, high: float, decimals: int, suffix: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(low, high)
+    spin.setDecimals(decimals)
+    spin.setValue(value)
+    spin.setSuffix(suffix)
+    return spin
+
+
+def latency_lines(f: dict[str, Any]) -> str:
+    """min / median / p95 / max per part, in counter units and in ms (marked when an estimate)."""
+    lat, lines = f["latency"], []
+    for part, title in (("dsp", "DSP"), ("nn", "NN")):
+        s = lat[part]
+        if part == "dsp" and not s["on_board"]:
+            continue
+        line = f"{title}: " + " / ".join(fmt_count(s[k]) for k in ("min", "median", "p95", "max")) + f" {s['unit']}"
+        if s["bench"]:
+            line += f", BENCH mean {fmt_count(s['bench']['mean'])}"
+        if s["ms"]:
+            line += "\n     " + " / ".join(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max")) + " ms"
+            line += " (estimate)" if s["ms_estimate"] else ""
+        lines.append(line)
+    return "min / median / p95 / max after the warm-up window\n" + "\n".join(lines)
+
+
+class DeviceFiguresPanel(QWidget):
+    """See the module docstring; ``show_result`` fills it, ``clear`` empties it."""
+
+    sample_requested = Signal(int)  # a sample id to show on the Data step
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.result: dict[str, Any] | None = None
+        self.figures: dict[str, Any] | None = None
+        self.rate_spin = _spin(DEFAULT_RATE_HZ, 0.001, 100_000, 3, " /s")
+        self.rate_spin.setToolTip("How often the application runs an inference (for duty cycle and battery life)")
+        self.sleep_spin = _spin(DEFAULT_SLEEP_UA, 0.0, 100_000, 1, " µA")
+        self.sleep_spin.setToolTip("The board's current while it sleeps between inferences")
+        self.battery_spin = _spin(DEFAULT_BATTERY_MAH, 1.0, 1_000_000, 0, " mAh")
+        self.percentiles = QLabel("-")
+        self.rate_label = QLabel("-")
+        self.energy_label = QLabel("-")
+        for label in (self.percentiles, self.rate_label, self.energy_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.per_class = results_table(PER_CLASS_COLUMNS)
+        show_rows(self.per_class, 4)
+        self.disagreements = results_table(DISAGREE_COLUMNS)
+        self.disagreements.setToolTip("Double-click a window to show its sample on the Data step")
+        show_rows(self.disagreements, 3)
+        self.disagree_title = QLabel("Board and host disagree on -")
+
+        box = QGroupBox("Latency, rate and energy")
+        form = QFormLayout(box)
+        form.addRow("Latency", self.percentiles)
+        form.addRow("Inference rate", self.rate_spin)
+        form.addRow("", self.rate_label)
+        form.addRow("Sleep current", self.sleep_spin)
+        form.addRow("Battery", self.battery_spin)
+        form.addRow("Energy", self.energy_label)
+        classes = QGroupBox("Per class on the board")
+        QVBoxLayout(classes).addWidget(self.per_class)
+        disagree = QGroupBox("Windows where board and host disagree")
+        d = QVBoxLayout(disagree)
+        d.addWidget(self.disagree_title)
+        d.addWidget(self.disagreements)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in (box, classes, disagree):
+            layout.addWidget(w)
+
+        for spin in (self.rate_spin, self.sleep_spin, self.battery_spin):
+            spin.valueChanged.connect(self._recompute)
+        self.disagreements.cellDoubleClicked.connect(self._open_window)
+
+    def clear(self) -> None:
+        self.result = self.figures = None
+        for label in (self.percentiles, self.rate_label, self.energy_label):
+            label.setText("-")
+        self.per_class.setRowCount(0)
+        self.disagreements.setRowCount(0)
+        self.disagree_title.setText("Board and host disagree on -")
+
+    def show_result(self, r: dict[str, Any]) -> None:
+        self.result = r
+        self._recompute()
+
+    def _recompute(self) -> None:
+        if self.result is None:
+            return
+        f = device_figures(self.result, self.rate_spin.value(), self.sleep_spin.value(), self.battery_spin.value())
+        self.figures = f
+        self.percentiles.setText(latency_lines(f))
+        rate = f["rate"]
+        if rate["inference_ms"] is None:
+            self.rate_label.setText("no clock to turn counts into time")
+        else:
+            est = " (estimate)" if rate["estimate"] else ""
+            self.rate_label.setText(
+                f"one inference {rate['inference_ms']:.3g} ms: up to {rate['inferences_per_second']:.4g} per second;"
+                f" duty cycle {rate['duty_cycle'] * 100:.3g}%{est}")
+        e = f["energy"]
+        if e is None:
+            self.energy_label.setText("no power figure for this board")
+        else:
+            life = f"{e['battery_hours'] / 24:.1f} days" if e["battery_hours"] else "-"
+            self.energy_label.setText(
+                f"Estimate: {e['uj_per_inference']:.3g} µJ per inference ({e['chip']}, {e['active_ma']:.3g} mA at "
+                f"{e['volts']:g} V); average {e['average_ma']:.3g} mA, battery lasts {life}\n"
+                f"Source: {e['source']}")
+        self.per_class.setRowCount(len(f["per_class"]))
+        for i, c in enumerate(f["per_class"]):
+            cells = (c["label"], fmt_percent(c["precision"]), fmt_percent(c["recall"]), fmt_percent(c["f1"]),
+                     str(c["support"]))
+            for j, text in enumerate(cells):
+                self.per_class.setItem(i, j, QTableWidgetItem(text))
+        d = f["disagreements"]
+        self.disagree_title.setText(f"Board and host disagree on {len(d)} of {self.result['windows']} windows")
+        self.disagreements.setRowCount(len(d))
+        for i, w in enumerate(d):
+            cells = ("-" if w["sample_id"] is None else str(w["sample_id"]),
+                     "-" if w["window_index"] is None else str(w["window_index"]), w["host"], w["device"])
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, w["sample_id"])
+                self.disagreements.setItem(i, j, item)
+
+    def _open_window(self, row: int, _column: int) -> None:
+        item = self.disagreements.item(row, 0)
+        sample_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if sample_id is not None:
+            self.sample_requested.emit(int(sample_id))
+
