@@ -26,6 +26,7 @@ from tinystudio.app.device_figures import (
 from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
 from tinystudio.app.svg_charts import histogram, usage_bars
 from tinystudio.core.errors import UserError
+from tinystudio.core.store import SPLITS
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -102,11 +103,10 @@ def _data_summary(project: Project) -> str:
     samples = project.samples()
     counts = Counter((s.label or "(unlabelled)", s.split or "(none)") for s in samples)
     labels = sorted({k[0] for k in counts})
-    splits = ("train", "validation", "test")
-    rows = [[label, *(counts.get((label, sp), 0) for sp in splits)] for label in labels]
+    rows = [[label, *(counts.get((label, sp), 0) for sp in (*SPLITS, "(none)"))] for label in labels]
     total = sum(s.duration_s for s in samples)
     return (f"<h2>Data</h2><p>{len(samples)} samples, {total:.1f} s of signal.</p>"
-            + _table(["label", *splits], rows, "data"))
+            + _table(["label", *SPLITS, "unassigned"], rows, "data"))
 
 
 def _median(s: dict[str, Any]) -> str:
