@@ -171,7 +171,7 @@ def _impulse_and_variant(project: Project, r: dict[str, Any]) -> str:
     if variant is None:
         parts.append(f"<h3>Variant</h3><p>variant {r['variant_id']} is no longer in the project</p>")
     else:
-        rows = [["name", variant["name"]], ["kind", variant.get("kind")]]
+        rows = [["name", variant["name"]], ["model", variant.get("kind")]]
         rows += [[k, json.dumps(v)] for k, v in sorted(variant["config"].items()) if not isinstance(v, dict | list)]
         parts.append(f"<h3>Variant {variant['id']}</h3>" + _table(["", ""], rows, "variant"))
     return "".join(parts)
