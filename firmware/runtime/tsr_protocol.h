@@ -33,6 +33,8 @@
 #define TSR_MSG_STREAM 0x07u /* u32 lines | u32 interval_us | u8 mode -> ack, lines, end */
 #define TSR_MSG_BYE 0x08u    /* -> ack, then the board stops */
 #define TSR_MSG_FEATURES 0x09u /* u32 offset | u16 count: read the last float32 DSP features -> bytes */
+#define TSR_MSG_INFER_AT 0x0Au /* u32 index: INFER on window index of the test set placed in memory at launch */
+#define TSR_BULK_MAGIC 0x31425354u /* "TSB1": header of a test set in memory: magic, count, window bytes, 0 */
 
 #define TSR_MSG_RESPONSE 0x80u    /* response type = request type | 0x80 */
 #define TSR_MSG_STREAM_LINE 0x90u /* one sensor line (framed stream mode) */

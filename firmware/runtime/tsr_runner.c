@@ -217,7 +217,8 @@ static void handle_hello(uint8_t seq)
     send_frame(TSR_MSG_HELLO | TSR_MSG_RESPONSE, seq, (size_t)(p - start));
 }
 
-static void handle_infer(uint8_t seq, const uint8_t *payload, size_t len)
+/* INFER (and INFER_AT, whose answer has the same layout under its own type). */
+static void handle_infer(uint8_t seq, const uint8_t *payload, size_t len, uint8_t type)
 {
     uint32_t dsp_count = 0;
     uint32_t nn_count = 0;
@@ -241,8 +242,36 @@ static void handle_infer(uint8_t seq, const uint8_t *payload, size_t len)
     p = put_u32(p, nn_count);
     p = put_u32(p, (uint32_t)TS_MODEL_OUTPUT_BYTES);
     copy_bytes(p, (const uint8_t *)model_output(), inline_bytes);
-    send_frame(TSR_MSG_INFER | TSR_MSG_RESPONSE, seq, 16u + inline_bytes);
+    send_frame((uint8_t)(type | TSR_MSG_RESPONSE), seq, 16u + inline_bytes);
 }
+
+#ifdef TSR_BULK_ADDR
+/* The emulated board's launcher can place the whole test set in memory at TSR_BULK_ADDR (a 16-byte header:
+   TSR_BULK_MAGIC, window count, window bytes, 0; then the raw windows, each padded to a multiple of 4 bytes so
+   that every window is word-aligned), so the host asks for a window by index instead of sending its bytes
+   over the slow emulated UART. */
+#define TSR_BULK_STRIDE (((size_t)TSR_RAW_BYTES + 3u) & ~(size_t)3u)
+static void handle_infer_at(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    const uint8_t *bulk = (const uint8_t *)(uintptr_t)(TSR_BULK_ADDR);
+    uint32_t index;
+    if (len != 4u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER_AT takes a window index");
+        return;
+    }
+    if (get_u32(bulk) != TSR_BULK_MAGIC || get_u32(bulk + 8) != (uint32_t)TSR_RAW_BYTES) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "no test set of this window size in memory");
+        return;
+    }
+    index = get_u32(payload);
+    if (index >= get_u32(bulk + 4)) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER_AT past the last window in memory");
+        return;
+    }
+    copy_bytes(raw_bytes(), bulk + 16u + (size_t)index * TSR_BULK_STRIDE, (size_t)TSR_RAW_BYTES);
+    handle_infer(seq, payload, 0u, TSR_MSG_INFER_AT);
+}
+#endif
 
 static void handle_upload(uint8_t seq, const uint8_t *payload, size_t len)
 {
@@ -460,7 +489,7 @@ static void handle_frame(size_t enc_len)
         handle_hello(seq);
         break;
     case TSR_MSG_INFER:
-        handle_infer(seq, payload, payload_len);
+        handle_infer(seq, payload, payload_len, TSR_MSG_INFER);
         break;
     case TSR_MSG_UPLOAD:
         handle_upload(seq, payload, payload_len);
@@ -480,6 +509,11 @@ static void handle_frame(size_t enc_len)
     case TSR_MSG_FEATURES:
         handle_features(seq, payload, payload_len);
         break;
+#ifdef TSR_BULK_ADDR
+    case TSR_MSG_INFER_AT:
+        handle_infer_at(seq, payload, payload_len);
+        break;
+#endif
     case TSR_MSG_BYE:
         send_frame(TSR_MSG_BYE | TSR_MSG_RESPONSE, seq, 0u);
         tsr_hal_exit(0);

@@ -14,6 +14,7 @@ from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.progress import CancelToken
 from tinystudio.targets import board_spec
 from tinystudio.targets.host import HostTarget
+from tinystudio.targets.qemu import QemuTarget
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +55,36 @@ def test_qemu_board_with_host_features_is_bit_exact(project, trained):
     assert 0 < mem["flash"] <= mem["budget"]["flash"]
     assert 0 < mem["ram"] <= mem["budget"]["ram"]
     assert mem["stack_peak"] > 0
+
+@pytest.mark.usefixtures("qemu_available")
+def test_qemu_board_reads_the_test_set_from_its_memory_with_the_same_results(project, trained, monkeypatch):
+    """The emulated board gets every raw window in its memory at launch; the host sends only an index per
+    window (a few bytes, not the 3 KB float32 window), and DSP and model results stay those of the host."""
+    links = []
+    launch = QemuTarget.launch
+
+    def counting_launch(self, artifact, **kwargs):
+        link = launch(self, artifact, **kwargs)
+        write = link.port.write
+        link.sent = 0
+
+        def counted(data):
+            link.sent += len(data)
+            return write(data)
+
+        link.port.write = counted
+        links.append(link)
+        return link
+
+    monkeypatch.setattr(QemuTarget, "launch", counting_launch)
+    r = deploy(project, trained.variant_id, "mps2-an386", device_dsp=True).results
+    [link] = links
+    assert link.bulk_windows == r["windows"] > 0
+    raw_bytes = r["windows"] * link.client.info.raw_input_bytes
+    assert link.sent < raw_bytes / 20  # requests only; the windows did not cross the emulated UART
+    assert r["agreement"] == 1.0 and r["nn_bit_exact"] == 1.0
+    assert r["feature_error"]["max_rel"] < 1e-3
+
 
 def test_resolve_variant_quantizes_a_run_without_one(project, trained):
     from tinystudio.core.training import RUN_KIND

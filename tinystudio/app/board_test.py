@@ -95,6 +95,16 @@ class Session:
     streamed: int  # windows measured by this session (the others came from a partial result)
 
 
+def test_windows(raw: np.ndarray, host_features: np.ndarray, reference: Int8Reference | TreeReference,
+                 device_dsp: bool) -> list[bytes]:
+    """What the board takes per test window: float32 samples when it runs the DSP block, else the int8
+    (or float32, for trees) model input the reference quantizes the host's features to."""
+    if device_dsp:
+        return [w.astype(np.float32).tobytes() for w in raw]
+    host_int8 = reference.quantize(host_features.reshape(len(raw), -1))
+    return [w.tobytes() for w in host_int8]
+
+
 def stream(
     link: BoardLink,
     raw: np.ndarray,
@@ -117,14 +127,16 @@ def stream(
         info = link.client.hello(timeout=10.0)
         if info.model_hash != model_hash:
             raise UserError(f"the board runs model {info.model_hash}, not the one just built ({model_hash})")
-        host_int8 = reference.quantize(host_features.reshape(n, -1))
+        windows = test_windows(raw, host_features, reference, device_dsp) if link.bulk_windows != n else []
         stream_started = time.perf_counter()
         for i in range(start, n):
             cancel.raise_if_cancelled()
             if not link.alive():
                 raise RunnerError("the board process exited")
-            payload = raw[i].astype(np.float32).tobytes() if device_dsp else host_int8[i].tobytes()
-            result = link.client.infer(payload, timeout=INFER_TIMEOUT_S)
+            if windows:
+                result = link.client.infer(windows[i], timeout=INFER_TIMEOUT_S)
+            else:  # the window is in the board's memory since launch
+                result = link.client.infer_at(i, timeout=INFER_TIMEOUT_S)
             if result.status != 0:
                 raise UserError(f"the model failed on the board (status {result.status}) at test window {i + 1}")
             scores = np.frombuffer(result.output, dtype=np.int8)

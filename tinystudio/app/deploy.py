@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tinystudio.app.board_test import BoardStopped, Measured, Session, stream
+from tinystudio.app.board_test import BoardStopped, Measured, Session, stream, test_windows
 from tinystudio.app.variants import marked_variant
 from tinystudio.core.classical import TreeModel, emit_c
 from tinystudio.core.classical.reference import TreeReference
@@ -35,11 +35,12 @@ from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import TFLITE_KIND
 from tinystudio.targets import DEFAULT_BOARD, get_target
 from tinystudio.targets.base import Connection
+from tinystudio.targets.qemu import QemuTarget
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
     from tinystudio.device.runner_protocol import HelloInfo
-    from tinystudio.targets.base import Artifact, Target
+    from tinystudio.targets.base import Artifact, BoardLink, Target
 
 DEFAULT_TARGET = DEFAULT_BOARD
 BENCH_RUNS = 20
@@ -241,7 +242,8 @@ def deploy(
     if measured.done:
         progress(0.36, f"continuing from test window {measured.done + 1} of {len(raw)}")
     progress(0.36, f"starting {board.title}")
-    link = board.launch(artifact, progress=_stage(progress, 0.36, 0.38))
+    link = _launch(board, artifact, test_windows(raw, host_features, reference, bool(device_dsp)),
+                   _stage(progress, 0.36, 0.38))
     try:
         session = stream(link, raw, host_features, host_scores, reference, model_hash, bool(device_dsp),
                          bench_runs, measured, _stage(progress, 0.38, 0.97), cancel)
@@ -314,6 +316,15 @@ def _window_sources(sample_ids: np.ndarray) -> dict[str, list[int]]:
         index.append(seen.get(int(sid), 0))
         seen[int(sid)] = index[-1] + 1
     return {"window_samples": [int(s) for s in sample_ids.tolist()], "window_index": index}
+
+
+def _launch(board: Target, artifact: Artifact, windows: list[bytes], progress: Progress) -> BoardLink:
+    """Start the board; an emulated board with room for them gets every test window in its memory at
+    launch (one small request per window instead of the window's bytes over the emulated UART)."""
+    capacity = board.bulk_capacity() if isinstance(board, QemuTarget) else 0
+    if capacity and windows and len(windows) * ((len(windows[0]) + 3) // 4 * 4) <= capacity:
+        return board.launch(artifact, progress=progress, bulk=windows)
+    return board.launch(artifact, progress=progress)
 
 
 def _resume_key(target: str, mode: str, model_hash: str, raw: np.ndarray) -> str:

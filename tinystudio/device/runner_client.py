@@ -173,6 +173,14 @@ class RunnerClient:
         else:
             self.upload(bytes(window), chunk=chunk)
             frame = self.request(Msg.INFER, timeout=timeout)
+        return self._infer_result(frame)
+
+    def infer_at(self, index: int, *, timeout: float | None = None) -> InferResult:
+        """Run one inference on window ``index`` of the test set placed in the board's memory at launch."""
+        return self._infer_result(self.request(Msg.INFER_AT, struct.pack("<I", index), timeout=timeout))
+
+    def _infer_result(self, frame: Frame) -> InferResult:
+        info = self.info
         if len(frame.payload) < 16:
             raise RunnerError("malformed INFER answer")
         status, dsp, nn, out_bytes = struct.unpack_from("<i3I", frame.payload)

@@ -17,6 +17,7 @@ CRC_BYTES = 2
 MAX_FRAME = HEADER_BYTES + MAX_PAYLOAD + CRC_BYTES
 MAX_ENCODED = MAX_FRAME + MAX_FRAME // 254 + 2
 RESPONSE = 0x80
+BULK_MAGIC = 0x31425354  # "TSB1": header of a test set placed in an emulated board's memory at launch
 
 
 class Msg(IntEnum):
@@ -31,6 +32,7 @@ class Msg(IntEnum):
     STREAM = 0x07
     BYE = 0x08
     FEATURES = 0x09
+    INFER_AT = 0x0A
     STREAM_LINE = 0x90
     STREAM_END = 0x91
     ERROR = 0x7F
@@ -301,6 +303,16 @@ class StackResult:
 
     region_bytes: int
     peak_bytes: int
+
+
+def bulk_blob(windows: list[bytes]) -> bytes:
+    """A test set as the firmware reads it from memory (INFER_AT): magic, count, window bytes, 0, then the
+    windows, each padded to a multiple of 4 bytes."""
+    size = len(windows[0]) if windows else 0
+    if any(len(w) != size for w in windows):
+        raise ValueError("every window of a test set has the same size")
+    pad = b"\x00" * (-size % 4)  # every window word-aligned, as the firmware reads it
+    return struct.pack("<4I", BULK_MAGIC, len(windows), size, 0) + b"".join(w + pad for w in windows)
 
 
 def error_text(payload: bytes) -> tuple[int, str]:

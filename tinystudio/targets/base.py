@@ -59,6 +59,8 @@ class BoardLink:
         self.client = client
         self.port = port
         self.process = process
+        self.bulk_windows = 0  # test windows placed in the board's memory at launch (read with INFER_AT)
+        self.temp_files: list[Path] = []  # files the board process reads while it runs, removed on close
 
     def alive(self) -> bool:
         return self.process is None or self.process.poll() is None
@@ -69,6 +71,8 @@ class BoardLink:
         finally:
             if self.process is not None:
                 children.stop(self.process)
+            for path in self.temp_files:
+                path.unlink(missing_ok=True)
 
     def __enter__(self) -> BoardLink:
         return self

@@ -7,20 +7,35 @@ identical run after run, but they are not real Cortex-M cycles.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import serial
 
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import Progress
-from tinystudio.targets.base import Artifact, BoardLink
+from tinystudio.device.runner_protocol import bulk_blob
+from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget
 from tinystudio.targets.cortexm import CortexMTarget
 from tinystudio.targets.launch import BoardDidNotConnect, launch_process
 from tinystudio.targets.toolchain import find_qemu
 
+if TYPE_CHECKING:
+    from tinystudio.targets.registry import BoardSpec
+
+BULK_HEADER_BYTES = 16
 ICOUNT = "shift=0,align=off,sleep=off"
+
+# Memory of the machine that the firmware never links into, where the launcher places the test set
+# (`-device loader`): address and size. QEMU's mps2-an386 has 16 MB of PSRAM at 0x21000000 besides the
+# RAM the board's budget describes; the other machines (microbit: 16 KB of RAM) stream every window.
+BULK_MEMORY: dict[str, tuple[int, int]] = {
+    "mps2-an386": (0x2100_0000, 0x100_0000),
+}
 
 
 def _free_port() -> int:
@@ -32,8 +47,21 @@ def _free_port() -> int:
 class QemuTarget(CortexMTarget):
     """A Cortex-M machine under qemu-system-arm (the machine is the board's name): available on any computer."""
 
-    def command(self, artifact: Artifact, port: int) -> list[str]:
-        """The qemu-system-arm command line serving the UART on a local TCP port."""
+    def __init__(self, spec: BoardSpec, budget: MemoryBudget | None = None,
+                 extra_flags: tuple[str, ...] = ()) -> None:
+        bulk = BULK_MEMORY.get(spec.name)
+        defines = (f"-DTSR_BULK_ADDR=0x{bulk[0]:08X}u",) if bulk else ()
+        super().__init__(spec, budget, (*extra_flags, *(d for d in defines if d not in extra_flags)))
+
+    def bulk_capacity(self) -> int:
+        """Bytes of test set the machine can hold in memory at launch (0: windows are streamed)."""
+        bulk = BULK_MEMORY.get(self.name)
+        return bulk[1] - BULK_HEADER_BYTES if bulk else 0
+
+    def command(self, artifact: Artifact, port: int, bulk: Path | None = None) -> list[str]:
+        """The qemu-system-arm command line serving the UART on a local TCP port (``bulk``: a test set
+        file placed in the machine's memory, see BULK_MEMORY)."""
+        loader = ["-device", f"loader,file={bulk},addr=0x{BULK_MEMORY[self.name][0]:08X}"] if bulk else []
         return [
             find_qemu(),
             "-M",
@@ -50,9 +78,31 @@ class QemuTarget(CortexMTarget):
             str(artifact.path),
             "-serial",
             f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on",
+            *loader,
         ]
 
-    def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None) -> BoardLink:
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None,
+               bulk: list[bytes] | None = None) -> BoardLink:
+        """Start the machine; ``bulk`` (raw test windows, at most ``bulk_capacity`` bytes) is placed in its
+        memory so the host asks for each window by index (the link's ``bulk_windows`` says how many)."""
+        if not bulk:
+            return self._launch(artifact, timeout, None)
+        blob = bulk_blob(bulk)
+        if len(blob) - BULK_HEADER_BYTES > self.bulk_capacity():  # the caller checks: a programming error
+            raise ValueError(f"{len(blob)} bytes of test set do not fit {self.name}'s memory")
+        fd, name = tempfile.mkstemp(prefix="testset-", suffix=".bin", dir=artifact.build_dir)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(blob)
+            link = self._launch(artifact, timeout, Path(name))
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+        link.temp_files.append(Path(name))  # QEMU loads it only once the serial link is open
+        link.bulk_windows = len(bulk)
+        return link
+
+    def _launch(self, artifact: Artifact, timeout: float, bulk: Path | None) -> BoardLink:
         log_path = artifact.build_dir / "qemu.log"
         failure = "QEMU did not start the board"
         for _attempt in range(3):  # a port taken between choosing and binding: try another
@@ -65,7 +115,7 @@ class QemuTarget(CortexMTarget):
                     return None
 
             try:
-                return launch_process(self.command(artifact, port), connect, failure=failure,
+                return launch_process(self.command(artifact, port, bulk), connect, failure=failure,
                                       timeout=timeout, log_path=log_path)
             except BoardDidNotConnect:
                 break
