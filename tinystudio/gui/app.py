@@ -4,6 +4,7 @@ last or a first project in the main window."""
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ from tinystudio.core.store import PROJECT_SUFFIX, Project
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
+
+    from tinystudio.gui.main_window import MainWindow
 
 DEFAULT_PROJECT = Path.home() / "TinyStudio" / f"my-first-project{PROJECT_SUFFIX}"
 
@@ -81,7 +84,24 @@ def run_gui(argv: Sequence[str]) -> int:
     device = window.pages.get("Device")
     if device is not None and hasattr(device, "connect_if_simulated"):
         QTimer.singleShot(200, device.connect_if_simulated)
+    _close_on_terminate(window)
     return int(app.exec())
+
+
+def _close_on_terminate(window: MainWindow) -> None:
+    """SIGTERM or SIGHUP closes the window as "Stop and quit" would: jobs are cancelled, a recording keeps what
+    it has, and emulators stop. Python only sees a signal when it runs, so a timer wakes it now and then."""
+    from PySide6.QtCore import QTimer
+
+    def on_signal(signum: int, frame: object) -> None:
+        QTimer.singleShot(0, window.terminate)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    wake = QTimer(window)
+    wake.setInterval(250)
+    wake.timeout.connect(lambda: None)
+    wake.start()
 
 
 def _crashed_at_start() -> int:

@@ -353,6 +353,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Stopping before quitting…")
         self._stop_timer.start()
 
+    def terminate(self) -> None:
+        """Stop every running job as "Stop and quit" does, without asking, then close (SIGTERM, logout)."""
+        if self.close_box is not None:
+            self.close_box.done(0)
+        self._answered(True)
+
     def _close_when_stopped(self) -> None:
         if not self.busy_steps():
             self._stop_timer.stop()
