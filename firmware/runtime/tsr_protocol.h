@@ -34,6 +34,8 @@
 #define TSR_MSG_BYE 0x08u    /* -> ack, then the board stops */
 #define TSR_MSG_FEATURES 0x09u /* u32 offset | u16 count: read the last float32 DSP features -> bytes */
 #define TSR_MSG_INFER_AT 0x0Au /* u32 index: INFER on window index of the test set placed in memory at launch */
+#define TSR_MSG_PROFILE 0x0Eu /* u16 runs (0: the last inference) -> status, runs, ops, NN min, NN median */
+#define TSR_MSG_PROFILE_READ 0x0Fu /* u16 first op | u16 count -> per op: u16 op index, u32 min, u32 median */
 #define TSR_BULK_MAGIC 0x31425354u /* "TSB1": header of a test set in memory: magic, count, window bytes, 0 */
 
 #define TSR_MSG_RESPONSE 0x80u    /* response type = request type | 0x80 */

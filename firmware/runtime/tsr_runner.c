@@ -9,6 +9,7 @@
 #include "tsr_dsp.h"
 #include "tsr_dsp_blocks.h"
 #include "tsr_hal.h"
+#include "tsr_profile.h"
 #include "tsr_protocol.h"
 #include "tsr_text.h"
 
@@ -50,6 +51,10 @@ static int g_rx_overflow;
 static uint8_t g_frame[TSR_MAX_FRAME];
 static uint8_t g_tx_raw[TSR_MAX_FRAME];
 static uint8_t g_tx_enc[TSR_MAX_ENCODED + 1u];
+
+#ifdef TS_MODEL_PROFILE_OPS
+static uint32_t g_last_nn_count; /* of the last inference, for PROFILE of the last inference */
+#endif
 
 static const uint32_t g_in_shape[] = TS_MODEL_INPUT_SHAPE;
 static const uint32_t g_out_shape[] = TS_MODEL_OUTPUT_SHAPE;
@@ -172,6 +177,9 @@ static int run_once(uint32_t *dsp_count, uint32_t *nn_count)
     t2 = tsr_hal_counter();
     *dsp_count = t1 - t0;
     *nn_count = t2 - t1;
+#ifdef TS_MODEL_PROFILE_OPS
+    g_last_nn_count = *nn_count;
+#endif
     return status;
 }
 
@@ -375,6 +383,46 @@ static void handle_bench(uint8_t seq, const uint8_t *payload, size_t len)
     send_frame(TSR_MSG_BENCH | TSR_MSG_RESPONSE, seq, 32u);
 }
 
+#ifdef TS_MODEL_PROFILE_OPS
+/* PROFILE: per-op counts of the last inference (runs = 0) or min / median over runs of the current window. */
+static void handle_profile(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    uint32_t runs;
+    uint32_t i = 0;
+    int status = 0;
+    if (len != 2u || get_u16(payload) > TSR_PROFILE_MAX_RUNS) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "PROFILE takes a run count of at most 15");
+        return;
+    }
+    runs = get_u16(payload);
+    if (runs == 0u) {
+        tsr_profile_keep(0u, g_last_nn_count);
+        i = 1u;
+    }
+    while (i < runs && status == 0) {
+        uint32_t dsp_count;
+        uint32_t nn_count;
+        status = run_once(&dsp_count, &nn_count);
+        tsr_profile_keep(i++, nn_count);
+    }
+    tsr_profile_summarize(i);
+    send_frame(TSR_MSG_PROFILE | TSR_MSG_RESPONSE, seq, tsr_profile_header(tx_payload(), status, i));
+}
+
+static void handle_profile_read(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    size_t n = 0;
+    if (len == 4u && get_u16(payload + 2) <= (TSR_MAX_PAYLOAD / TSR_PROFILE_ENTRY_BYTES)) {
+        n = tsr_profile_entries(tx_payload(), get_u16(payload), get_u16(payload + 2));
+    }
+    if (n == 0u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "PROFILE_READ past the last op");
+        return;
+    }
+    send_frame(TSR_MSG_PROFILE_READ | TSR_MSG_RESPONSE, seq, n);
+}
+#endif
+
 uint32_t tsr_stack_peak(void)
 {
     const tsr_board_info_t *board = tsr_hal_board();
@@ -512,6 +560,14 @@ static void handle_frame(size_t enc_len)
 #ifdef TSR_BULK_ADDR
     case TSR_MSG_INFER_AT:
         handle_infer_at(seq, payload, payload_len);
+        break;
+#endif
+#ifdef TS_MODEL_PROFILE_OPS
+    case TSR_MSG_PROFILE:
+        handle_profile(seq, payload, payload_len);
+        break;
+    case TSR_MSG_PROFILE_READ:
+        handle_profile_read(seq, payload, payload_len);
         break;
 #endif
     case TSR_MSG_BYE:

@@ -33,6 +33,8 @@ class Msg(IntEnum):
     BYE = 0x08
     FEATURES = 0x09
     INFER_AT = 0x0A
+    PROFILE = 0x0E  # profiling builds only (device/profile_client.py)
+    PROFILE_READ = 0x0F
     STREAM_LINE = 0x90
     STREAM_END = 0x91
     ERROR = 0x7F

@@ -12,13 +12,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tinystudio.core.codegen.layers import LayerInfo
 from tinystudio.core.codegen.outdir import write_owned
 from tinystudio.core.codegen.plan import TensorPlan
 from tinystudio.core.codegen.sparse import WeightsLayout
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 
-__all__ = ["CodegenReport", "TensorPlan", "WeightsLayout", "generate", "generate_files", "model_hash"]
+__all__ = ["CodegenReport", "LayerInfo", "TensorPlan", "WeightsLayout", "generate", "generate_files", "model_hash"]
 
 _CTYPE_BYTES = {"int8_t": 1, "uint8_t": 1, "int32_t": 4}
 
@@ -38,6 +39,9 @@ class CodegenReport:
     tensors: list[TensorPlan] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     weights_layouts: list[WeightsLayout] = field(default_factory=list)  # one per FULLY_CONNECTED op
+    layers: list[LayerInfo] = field(default_factory=list)  # one per op, in execution order (with MACs)
+    scratch: list[tuple[int, int, int]] = field(default_factory=list)  # (step, arena offset, bytes) per scratch
+    profile: bool = False  # the generated code times each op (a profiling build)
 
     @property
     def ops_used(self) -> list[str]:
@@ -62,12 +66,13 @@ def generate(
     cancel: CancelToken | None = None,
     optimize: str = "speed",
     sparse: str = "auto",
+    profile: bool = False,
 ) -> CodegenReport:
     """Generate the C folder for ``tflite`` into ``out_dir``: a new or empty folder, or one an earlier run
     wrote (its manifest lists our files; only those are replaced or removed). Anything else is refused.
     See ``generate_files`` for the options.
     """
-    files, report = generate_files(tflite, name, progress, cancel, optimize, sparse)
+    files, report = generate_files(tflite, name, progress, cancel, optimize, sparse, profile)
     (progress or no_progress)(0.8, "writing files")
     write_owned(Path(out_dir), files)
     (progress or no_progress)(1.0, "done")
@@ -81,6 +86,7 @@ def generate_files(
     cancel: CancelToken | None = None,
     optimize: str = "speed",
     sparse: str = "auto",
+    profile: bool = False,
 ) -> tuple[dict[str, str], CodegenReport]:
     """The generated files (name -> text) and the report, without writing them (exports add their own).
 
@@ -88,9 +94,13 @@ def generate_files(
     ``"size"`` shares one copy (smaller code, a few percent more instructions).
     ``sparse="auto"`` (default) stores a pruned FULLY_CONNECTED weight tensor as a bitmask plus its
     non-zero values when that is clearly smaller and not much slower; ``"off"`` keeps all weights dense.
+    ``profile=True`` makes a profiling build: ``ts_model_invoke`` reads the board's counter between ops and
+    keeps each op's count of the last inference in a static table (model.h says how); without it the
+    files are exactly those of a normal build.
     """
     from tinystudio.core.codegen import emit, kernels
     from tinystudio.core.codegen.graph import read_model
+    from tinystudio.core.codegen.layers import layer_infos
     from tinystudio.core.codegen.lower import lower
     from tinystudio.core.codegen.plan import plan_memory
 
@@ -126,9 +136,10 @@ def generate_files(
     digest = model_hash(bytes(tflite))
 
     files: dict[str, str] = {}
-    files["model.h"] = emit.model_header(name, digest, len(steps), plan.arena_bytes, x, y)
+    timed = [s.op_index for s in steps if not s.alias] if profile else None
+    files["model.h"] = emit.model_header(name, digest, len(steps), plan.arena_bytes, x, y, timed)
     files["model_weights.h"], files["model_weights.c"] = emit.weights_files(consts)
-    files["model.c"] = emit.model_source(graph, steps, plan, {kernels.header_of(k) for k in used})
+    files["model.c"] = emit.model_source(graph, steps, plan, {kernels.header_of(k) for k in used}, profile)
     exact_requant = any(s.acc_bound >= (1 << 30) for s in steps)
     files.update(kernels.kernel_files(used, exact_requant=exact_requant))
 
@@ -146,4 +157,7 @@ def generate_files(
         tensors=plan.tensors,
         files=sorted(files),
         weights_layouts=[s.weights for s in steps if s.weights is not None],
+        layers=layer_infos(graph, steps),
+        scratch=[(pos, off, steps[pos].scratch_bytes) for pos, off in sorted(plan.scratch.items())],
+        profile=profile,
     )

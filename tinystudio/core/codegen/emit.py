@@ -56,7 +56,9 @@ def _array_body(values: np.ndarray) -> str:
     return "\n".join("    " + ln for ln in lines)
 
 
-def model_header(name: str, model_hash: str, op_count: int, arena_bytes: int, x: Tensor, y: Tensor) -> str:
+def model_header(name: str, model_hash: str, op_count: int, arena_bytes: int, x: Tensor, y: Tensor,
+                 profile_ops: list[int] | None = None) -> str:
+    """model.h; ``profile_ops`` (the graph op index of each timed op) adds the profiling build's table."""
     xs, xz = x.qparams()
     ys, yz = y.qparams()
     return f"""/* Generated model interface. */
@@ -89,12 +91,26 @@ extern "C" {{
 /* Run one inference: TS_MODEL_INPUT_BYTES int8 values in, TS_MODEL_OUTPUT_BYTES int8 values out.
    Returns 0 on success, -1 on a NULL argument. Not reentrant (one static arena). */
 int ts_model_invoke(const int8_t *input, int8_t *output);
-
+{_profile_header(profile_ops)}
 #ifdef __cplusplus
 }}
 #endif
 
 #endif
+"""
+
+
+def _profile_header(ops: list[int] | None) -> str:
+    if ops is None:
+        return ""
+    n = max(1, len(ops))
+    return f"""
+/* Profiling build: ts_model_invoke reads the board's counter (tsr_hal_counter) between ops and keeps, for
+   each of the TS_MODEL_PROFILE_OPS ops that run code, its count of the last inference in ts_model_op_counts;
+   ts_model_op_index names the .tflite op of each entry. */
+#define TS_MODEL_PROFILE_OPS {len(ops)}
+extern uint32_t ts_model_op_counts[{n}];
+extern const uint16_t ts_model_op_index[{n}];
 """
 
 
@@ -112,7 +128,8 @@ def weights_files(consts: list[Const]) -> tuple[str, str]:
     return "\n".join(header), "\n".join(source)
 
 
-def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, headers: set[str]) -> str:
+def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, headers: set[str], profile: bool = False) -> str:
+    """model.c; with ``profile`` every op that runs code is timed (see ``_profile_header``)."""
     lines = ["/* Generated model: static arena and the kernel call sequence. */", "#include <stdint.h>"]
     lines += ["#include <string.h>", "", '#include "model.h"', '#include "model_weights.h"']
     lines += [f'#include "{h}"' for h in sorted(headers)]
@@ -122,12 +139,19 @@ def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, headers: set
     lines += ["", f"static uint64_t ts_arena_words[{max(1, words)}];", ""]
     for step in steps:
         lines.extend(step.decls)
+    timed = [s.op_index for s in steps if not s.alias]
+    if profile:
+        lines += ["", "uint32_t tsr_hal_counter(void);"]
+        lines += [f"uint32_t ts_model_op_counts[{max(1, len(timed))}];"]
+        lines += [f"const uint16_t ts_model_op_index[{max(1, len(timed))}] = {{{', '.join(map(str, timed)) or '0'}}};"]
     lines += ["", "int ts_model_invoke(const int8_t *input, int8_t *output)", "{"]
     lines += ["    int8_t *const arena = (int8_t *)(void *)ts_arena_words;", "    (void)arena;"]
     lines += ["    if (input == NULL || output == NULL) {", "        return -1;", "    }"]
     if plan.copy_input_to_output:
         x = graph.tensors[graph.inputs[0]]
         lines.append(f"    memcpy(output, input, {x.nbytes});")
+    if profile:
+        lines += ["    uint32_t ts_then = tsr_hal_counter();", "    uint32_t ts_now;"]
 
     def ptr(t: int, kind: str) -> str:
         p = plan.placements[t]
@@ -136,6 +160,7 @@ def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, headers: set
             return f"(float *)(void *){base}"
         return base
 
+    timed_position = 0
     for position, step in enumerate(steps):
         if step.alias:
             continue
@@ -148,5 +173,9 @@ def model_source(graph: Graph, steps: list[Step], plan: MemoryPlan, headers: set
         lines.append(f"    /* op {step.op_index}: {step.kind} */")
         lines.append("    " + step.code.format(**fmt))
         lines.append(f"    TS_MODEL_OP_HOOK({step.op_index});")
+        if profile:
+            lines.append(f"    ts_now = tsr_hal_counter(); ts_model_op_counts[{timed_position}] = ts_now - ts_then; "
+                         "ts_then = ts_now;")
+        timed_position += 1
     lines += ["    return 0;", "}", ""]
     return "\n".join(lines)

@@ -30,6 +30,7 @@ class TensorPlan:
     nbytes: int
     first_step: int
     last_step: int
+    buffer: int = -1  # tensors with the same buffer share one place (aliases, ops writing in place)
 
 
 @dataclass
@@ -149,7 +150,7 @@ def plan_memory(graph: Graph, steps: list[Step]) -> MemoryPlan:
         off = offsets.get(r, 0)
         placements[t] = Placement(loc, off)
         tt = graph.tensors[t]
-        tensors.append(TensorPlan(t, tt.name, loc, off, tt.nbytes, first[t], last[t]))
+        tensors.append(TensorPlan(t, tt.name, loc, off, tt.nbytes, first[t], last[t], r))
     scratch = {-(key + 1): off for key, off in offsets.items() if key < 0}
     return MemoryPlan(placements, arena, tensors, copy_in_out, scratch)
 
