@@ -40,7 +40,8 @@ def latency_figures(counts: list[int], bench: dict[str, Any] | None, unit: str, 
     per = _ms_per_count(unit, clock_hz)
     out["ms"] = None if per is None else {k: out[k] * per for k in ("min", "median", "p95", "max")}
     if per is not None and bench:
-        out["ms"]["bench_mean"] = float(bench["mean"]) * per
+        for k in ("min", "mean", "max"):
+            out["ms"][f"bench_{k}"] = float(bench[k]) * per
     out["ms_estimate"] = bool(estimate and per is not None and "second" not in unit)
     return out
 
@@ -89,6 +90,8 @@ def energy_figures(target: str, inference_s: float | None, rate_hz: float, sleep
         "active_ma": power.active_ma,
         "volts": power.volts,
         "source": power.source,
+        "verified": power.verified,
+        "basis": power.basis,
         "emulated": power.emulated,
         "uj_per_inference": uj,
         "rate_hz": rate_hz,
@@ -118,11 +121,13 @@ def device_figures(r: dict[str, Any], rate_hz: float = DEFAULT_RATE_HZ, sleep_ua
     if per is not None:
         median = latency["nn"]["median"] + (latency["dsp"]["median"] if dsp_on_board else 0.0)
         inference_s = median * per / 1000.0
+    duty = None if inference_s is None else inference_s * rate_hz
     rate = {
         "rate_hz": rate_hz,
         "inference_ms": None if inference_s is None else inference_s * 1000.0,
         "inferences_per_second": None if not inference_s else 1.0 / inference_s,
-        "duty_cycle": None if inference_s is None else inference_s * rate_hz,
+        "duty_cycle": duty,
+        "keeps_up": None if duty is None else duty <= 1.0,  # False: the rate asks for more than the board can do
         "estimate": estimate,
     }
     cm = r["confusion_matrix"]

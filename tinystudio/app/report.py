@@ -23,6 +23,7 @@ from tinystudio.app.device_figures import (
     DEFAULT_SLEEP_UA,
     device_figures,
 )
+from tinystudio.app.figure_text import battery_life, rate_sentence
 from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
 from tinystudio.app.svg_charts import histogram, usage_bars
 from tinystudio.core.errors import UserError
@@ -41,29 +42,39 @@ section.result { border-top: 2px solid #3b7dd8; margin-top: 2em; }
 """
 
 
-def complete_results(project: Project, result_ids: Sequence[int] | None) -> list[dict[str, Any]]:
-    """The stored results named (default: the newest complete one); UserError for a missing or partial one."""
+def complete_results(project: Project, result_ids: Sequence[int] | None,
+                     compare: bool = False) -> list[dict[str, Any]]:
+    """The stored results named (default: the newest complete one); with ``compare``, the newest complete
+    result of every variant, board and mode as well, oldest first. UserError for a missing or partial one."""
     rows = {int(r["id"]): r for r in project.device_results()}
-    if not result_ids:
-        done = [r for r in rows.values() if r["results"].get("complete", True)]
-        if not done:
-            raise UserError("the project has no on-device result yet: deploy a model first")
-        return [done[-1]]
+    done = [r for r in rows.values() if r["results"].get("complete", True)]
     chosen = []
-    for rid in result_ids:
+    for rid in result_ids or ():
         if rid not in rows:
             raise UserError(f"no on-device result with id {rid}")
         if not rows[rid]["results"].get("complete", True):
             raise UserError(f"on-device result {rid} is partial (the board stopped): deploy again to complete it")
         chosen.append(rows[rid])
+    if compare:
+        newest: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for r in done:  # device_results() is oldest first: the last of each kind is the newest
+            newest[(r["variant_id"], r["target"], r["results"].get("mode"))] = r
+        named = {int(r["id"]) for r in chosen}
+        chosen += [r for r in newest.values() if int(r["id"]) not in named]
+        chosen.sort(key=lambda r: int(r["id"]))
+    if not chosen:
+        if not done:
+            raise UserError("the project has no on-device result yet: deploy a model first")
+        chosen = [done[-1]]
     return chosen
 
 
 def write_report(project: Project, out: str | Path, result_ids: Sequence[int] | None = None,
                  rate_hz: float = DEFAULT_RATE_HZ, sleep_ua: float = DEFAULT_SLEEP_UA,
-                 battery_mah: float = DEFAULT_BATTERY_MAH) -> Path:
-    """Write the report of ``result_ids`` (default: the newest complete result) to ``out``; returns the path."""
-    rows = complete_results(project, result_ids)
+                 battery_mah: float = DEFAULT_BATTERY_MAH, compare: bool = False) -> Path:
+    """Write the report of ``result_ids`` (default: the newest complete result; ``compare``: see
+    ``complete_results``) to ``out``; returns the path."""
+    rows = complete_results(project, result_ids, compare)
     html = render(project, rows, rate_hz, sleep_ua, battery_mah)
     path = Path(out)
     try:
@@ -77,6 +88,10 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "") ->
     h = "".join(f"<th>{escape(str(c))}</th>" for c in head)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
     return f'<table class="{cls}"><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _ms(value: float | None) -> str:
@@ -115,18 +130,28 @@ def _median(s: dict[str, Any]) -> str:
     return f"{fmt_count(s['median'])} {s['unit']}"
 
 
+def _p95(s: dict[str, Any]) -> str:
+    if s["ms"]:
+        return _ms(s["ms"]["p95"]) + (" (estimate)" if s["ms_estimate"] else "")
+    return f"{fmt_count(s['p95'])} {s['unit']}"
+
+
 def _comparison(rows: list[dict[str, Any]], figures: list[dict[str, Any]]) -> str:
-    head = ["result", "variant", "board", "accuracy", "agreement", "NN median", "DSP median", "flash", "RAM",
-            "energy / inference"]
+    head = ["result", "variant", "board", "clock", "accuracy", "agreement", "NN median", "NN p95", "DSP median",
+            "flash", "RAM", "energy / inference", "model hash"]
     body = []
     for row, f in zip(rows, figures, strict=True):
         r, lat, e = row["results"], f["latency"], f["energy"]
+        clock = r["hello"].get("clock_hz")
+        timed = clock and "second" not in r["hello"]["counter"]
         body.append([
-            row["id"], r["variant_id"], r["target"], fmt_percent(r["accuracy"]), fmt_percent(r["agreement"]),
-            _median(lat["nn"]),
+            row["id"], r["variant_id"], r["target"], f"{clock / 1e6:g} MHz" if timed else MISSING,
+            fmt_percent(r["accuracy"]), fmt_percent(r["agreement"]),
+            _median(lat["nn"]), _p95(lat["nn"]),
             _median(lat["dsp"]) if lat["dsp"]["on_board"] else "host",
             fmt_bytes(r["memory"]["flash"]), fmt_bytes(r["memory"]["ram"]),
-            f"{e['uj_per_inference']:.3g} uJ (estimate)" if e else MISSING,
+            f"{e['uj_per_inference']:.3g} uJ (estimate, {e['basis']})" if e else MISSING,
+            r["hello"]["model_hash"],
         ])
     return "<h2>Side by side</h2>" + _table(head, body, "compare")
 
@@ -197,20 +222,19 @@ def _latency(r: dict[str, Any], f: dict[str, Any]) -> str:
         s = lat[part]
         if part == "dsp" and not s["on_board"]:
             continue
-        bench = fmt_count(s["bench"]["mean"]) if s["bench"] else MISSING
+        b = s["bench"]
+        bench = " / ".join(fmt_count(b[k]) for k in ("min", "mean", "max")) if b else MISSING
         rows.append([f"{title} ({s['unit']})", *(fmt_count(s[k]) for k in ("min", "median", "p95", "max")), bench])
         if s["ms"]:
             rows.append([f"{title} (ms{', estimate' if s['ms_estimate'] else ''})",
                          *(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max")),
-                         f"{s['ms']['bench_mean']:.3g}" if "bench_mean" in s["ms"] else MISSING])
+                         " / ".join(f"{s['ms'][f'bench_{k}']:.3g}" for k in ("min", "mean", "max"))
+                         if "bench_mean" in s["ms"] else MISSING])
         charts.append(histogram(counts[s["warmup_skipped"]:], f"{title} latency per window", s["unit"]))
     rate = f["rate"]
-    est = " <span class='estimate'>(estimate)</span>" if rate["estimate"] else ""
-    rate_text = "" if rate["inference_ms"] is None else (
-        f"<p>One inference takes {rate['inference_ms']:.3g} ms: up to {rate['inferences_per_second']:.4g} per "
-        f"second; at {rate['rate_hz']:g} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%{est}.</p>")
+    rate_text = "" if rate["inference_ms"] is None else f"<p>{escape(_sentence(rate_sentence(rate)))}.</p>"
     runs = lat.get("bench_runs")
-    head = ["", "min", "median", "p95", "max", f"BENCH mean ({runs} runs)" if runs else "BENCH"]
+    head = ["", "min", "median", "p95", "max", f"BENCH min / mean / max ({runs} runs)" if runs else "BENCH"]
     return (f"<h3>Latency</h3><p>Over the test windows after {lat['nn']['warmup_skipped']} warm-up window.</p>"
             + _table(head, rows, "latency") + rate_text + "".join(charts))
 
@@ -238,10 +262,11 @@ def _energy(f: dict[str, Any]) -> str:
     e = f["energy"]
     if not e:
         return "<h3>Energy</h3><p>No power figure for this board.</p>"
-    life = f"{e['battery_hours']:.1f} h ({e['battery_hours'] / 24:.1f} days)" if e["battery_hours"] else MISSING
+    life = battery_life(e["battery_hours"])
     rows = [["chip", e["chip"]], ["clock", f"{e['clock_hz'] / 1e6:g} MHz"],
             ["active current", f"{e['active_ma']:.3g} mA"],
-            ["supply", f"{e['volts']:g} V"], ["energy per inference", f"{e['uj_per_inference']:.3g} uJ"],
+            ["supply", f"{e['volts']:g} V"], ["current figure", e["basis"]],
+            ["energy per inference", f"{e['uj_per_inference']:.3g} uJ"],
             ["inference rate", f"{e['rate_hz']:g} per second"], ["sleep current", f"{e['sleep_ua']:g} uA"],
             ["average current", f"{e['average_ma']:.3g} mA"], [f"battery life on {e['battery_mah']:g} mAh", life]]
     return ("<h3>Energy <span class='estimate'>(estimate)</span></h3>" + _table(["", ""], rows, "energy")

@@ -9,6 +9,7 @@ from typing import Any
 
 from tinystudio.app.boards import DEFAULT_BOARD, board_choices, target_names
 from tinystudio.app.device_figures import DEFAULT_BATTERY_MAH, DEFAULT_RATE_HZ, DEFAULT_SLEEP_UA, device_figures
+from tinystudio.app.figure_text import energy_sentence, rate_sentence
 from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.cli.common import open_project, print_progress
 
@@ -53,7 +54,7 @@ def _positive(text: str) -> float:
 
 def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | None = None) -> dict[str, Any]:
     """The documented --json fields of a stored result, with its figures (percentiles, per-class metrics,
-    rate, energy, disagreements) when given."""
+    rate, energy, disagreements) when given, and its per-layer profile when the result has one."""
     lat = r["latency"]
     mem = r["memory"]
     out: dict[str, Any] = {
@@ -73,7 +74,11 @@ def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | No
         },
         "memory": {"flash": mem["flash"], "ram": mem["ram"], "budget": mem["budget"]},
         "model_hash": r["hello"]["model_hash"],
+        "board": {k: r["hello"].get(k) for k in ("board", "firmware", "protocol", "clock_hz", "counter")},
+        "timing": r.get("timing"),
     }
+    if r.get("per_layer") is not None:  # a profiling build's per-layer times
+        out["per_layer"] = r["per_layer"]
     if figures:  # mean and worst are over every window; the percentiles skip the warm-up window
         for part in ("dsp", "nn"):
             out["latency"][part]["after_warmup"] = figures["latency"][part]
@@ -111,28 +116,21 @@ def print_figures(f: dict[str, Any]) -> None:
         counts = " / ".join(fmt_count(s[k]) for k in ("min", "median", "p95", "max"))
         line = f"{title:>3}: {counts} {s['unit']}"
         if s["bench"]:
-            line += f"; BENCH mean {fmt_count(s['bench']['mean'])}"
+            b = s["bench"]
+            line += f"; BENCH mean {fmt_count(b['mean'])} (min {fmt_count(b['min'])}, max {fmt_count(b['max'])})"
         if s["ms"]:
             ms = " / ".join(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max"))
             line += f"; {ms} ms" + (" (estimate)" if s["ms_estimate"] else "")
         print(line)
-    rate = f["rate"]
-    if rate["inference_ms"] is not None:
-        est = " (estimate)" if rate["estimate"] else ""
-        print(f"one inference {rate['inference_ms']:.3g} ms: up to {rate['inferences_per_second']:.4g} per second; "
-              f"at {rate['rate_hz']:g} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%{est}")
+    print(rate_sentence(f["rate"]))
     print("\non-device per class: precision / recall / F1 (support)")
     for c in f["per_class"]:
         print(f"  {c['label']:<16} {fmt_percent(c['precision'])} / {fmt_percent(c['recall'])} / "
               f"{fmt_percent(c['f1'])} ({c['support']})")
     e = f["energy"]
+    print(f"\nenergy: {energy_sentence(e, micro='u')}")
     if e:
-        life = f"{e['battery_hours'] / 24:.1f} days" if e["battery_hours"] else "-"
-        print(f"\nenergy (estimate): {e['uj_per_inference']:.3g} uJ per inference at {e['volts']:g} V, "
-              f"{e['active_ma']:.3g} mA; at {e['rate_hz']:g}/s with {e['sleep_ua']:g} uA sleep, "
-              f"{e['battery_mah']:g} mAh lasts {life} [{e['source']}]")
-    else:
-        print("\nenergy: no power figure for this board")
+        print(f"  source: {e['source']}")
     d = f["disagreements"]
     print(f"\nwindows where board and host disagree: {len(d)}")
     for w in d[:20]:

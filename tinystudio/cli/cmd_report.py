@@ -14,6 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--result", type=int, action="append",
                    help="on-device result id (repeat to compare; default: the newest complete result)")
+    p.add_argument("--compare", action="store_true",
+                   help="also compare the newest complete result of every variant and board, side by side")
     p.add_argument("--out", required=True, help="the HTML file to write")
     add_estimate_arguments(p)
     p.set_defaults(func=run)
@@ -23,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from tinystudio.app.report import write_report
 
     with open_project(args.project) as project:
-        path = write_report(project, args.out, args.result, args.rate_hz, args.sleep_ua, args.battery_mah)
+        path = write_report(project, args.out, args.result, args.rate_hz, args.sleep_ua, args.battery_mah,
+                            compare=args.compare)
     print(f"report written to {path}")
     return 0

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from tinystudio.app.boards import board_choices
 from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
+from tinystudio.app.result_choice import newest_result_for
 from tinystudio.app.variants import deploy_choices, marked_variant
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
@@ -205,6 +206,8 @@ class DeployPage(QWidget):
         self.export_button.clicked.connect(self.choose_export_folder)
         self.report_button.clicked.connect(self.choose_report_file)
         self.history.itemSelectionChanged.connect(self._on_history_selected)
+        self.target_combo.activated.connect(self.follow_choice)  # a person's choice, not a refill
+        self.model_combo.activated.connect(self.follow_choice)
         self.context.project_changed.connect(self.refresh)
         self.context.runs_changed.connect(self._models_changed)
         self.context.variants_changed.connect(self._models_changed)
@@ -370,7 +373,7 @@ class DeployPage(QWidget):
         self._finish()
         self.progress.setValue(1000)
         self.context.results_changed.emit()  # this page's history and the Compress step's latency column
-        self.show_result(result.results)
+        self.show_result(result.results, result.result_id)
         r = result.results
         self.status.setText(f"Result {result.result_id} stored: on-device accuracy {r['accuracy']:.1%}, "
                             f"agreement with the host {r['agreement']:.1%}")
@@ -419,6 +422,24 @@ class DeployPage(QWidget):
         self.status.setText(f"Report written to {written}")
         self.context.status.emit(f"Report written to {written}")
 
+    def follow_choice(self) -> None:
+        """Show the newest stored result of the chosen board and model, or say there is none yet, so no figure
+        of another board or variant stays on screen under the new choice."""
+        project = self.context.project
+        if project is None or self.worker is not None:
+            return
+        choice = self.model_combo.currentData()
+        found = newest_result_for(project.device_results(), tuple(choice) if choice else None,
+                                  str(self.target_combo.currentData()))
+        for i in range(self.history.rowCount()):
+            if found is not None and self.history.item(i, 0).data(Qt.ItemDataRole.UserRole) == found:
+                self.history.selectRow(i)
+                return
+        self.history.clearSelection()
+        self.clear_result()
+        self.figures.clear(f"No stored result of {self.model_combo.currentText()} on "
+                           f"{self.target_combo.currentText()} yet: press Build, flash and test")
+
     def _on_history_selected(self) -> None:
         items = self.history.selectedItems()
         project = self.context.project
@@ -434,10 +455,10 @@ class DeployPage(QWidget):
             result_id = current.data(Qt.ItemDataRole.UserRole)
         for row in project.device_results():
             if row["id"] == result_id:
-                self.show_result(row["results"])
+                self.show_result(row["results"], int(row["id"]))
                 return
 
-    def show_result(self, r: dict[str, Any]) -> None:
+    def show_result(self, r: dict[str, Any], result_id: int | None = None) -> None:
         """Fill the board facts, matrix, agreement, latency and memory from one stored result."""
         self.shown_result = r
         try:
@@ -468,9 +489,9 @@ class DeployPage(QWidget):
                                      else "computed on the host (not measured on the board)")
             self.nn_latency.setText(_latency_text(nn, clock))
             if r.get("complete", True):
-                self.figures.show_result(r)
+                self.figures.show_result(r, result_id)
             else:
-                self.figures.clear()
+                self.figures.clear(f"Result {result_id} is partial: deploy again to complete it")
             mem = r["memory"]
             budget = mem.get("budget")
             for bar, key in ((self.flash_bar, "flash"), (self.ram_bar, "ram")):

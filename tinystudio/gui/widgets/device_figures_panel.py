@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.app.device_figures import DEFAULT_BATTERY_MAH, DEFAULT_RATE_HZ, DEFAULT_SLEEP_UA, device_figures
+from tinystudio.app.figure_text import energy_sentence, rate_sentence
 from tinystudio.app.formatting import fmt_count, fmt_percent
 from tinystudio.gui.widgets.tables import results_table, show_rows
 
+NO_RESULT = "No result shown: pick one in the history or deploy"
 PER_CLASS_COLUMNS = ("Class", "Precision", "Recall", "F1", "Windows")
 DISAGREE_COLUMNS = ("Sample", "Window", "Host", "Board")
 
@@ -43,11 +45,13 @@ def latency_lines(f: dict[str, Any]) -> str:
         if part == "dsp" and not s["on_board"]:
             continue
         line = f"{title}: " + " / ".join(fmt_count(s[k]) for k in ("min", "median", "p95", "max")) + f" {s['unit']}"
-        if s["bench"]:
-            line += f", BENCH mean {fmt_count(s['bench']['mean'])}"
         if s["ms"]:
             line += "\n     " + " / ".join(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max")) + " ms"
             line += " (estimate)" if s["ms_estimate"] else ""
+        b = s["bench"]
+        if b:
+            line += (f"\n     BENCH ({lat['bench_runs']} runs) min / mean / max: "
+                     + " / ".join(fmt_count(b[k]) for k in ("min", "mean", "max")))
         lines.append(line)
     return "min / median / p95 / max after the warm-up window\n" + "\n".join(lines)
 
@@ -66,6 +70,8 @@ class DeviceFiguresPanel(QWidget):
         self.sleep_spin = _spin(DEFAULT_SLEEP_UA, 0.0, 100_000, 1, " µA")
         self.sleep_spin.setToolTip("The board's current while it sleeps between inferences")
         self.battery_spin = _spin(DEFAULT_BATTERY_MAH, 1.0, 1_000_000, 0, " mAh")
+        self.caption = QLabel(NO_RESULT)
+        self.caption.setWordWrap(True)
         self.percentiles = QLabel("-")
         self.rate_label = QLabel("-")
         self.energy_label = QLabel("-")
@@ -95,23 +101,29 @@ class DeviceFiguresPanel(QWidget):
         d.addWidget(self.disagreements)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (box, classes, disagree):
+        for w in (self.caption, box, classes, disagree):
             layout.addWidget(w)
 
         for spin in (self.rate_spin, self.sleep_spin, self.battery_spin):
             spin.valueChanged.connect(self._recompute)
         self.disagreements.cellDoubleClicked.connect(self._open_window)
 
-    def clear(self) -> None:
+    def clear(self, caption: str = NO_RESULT) -> None:
+        """Empty every figure; ``caption`` says why (no result yet for the chosen board and model, ...)."""
         self.result = self.figures = None
+        self.caption.setText(caption)
         for label in (self.percentiles, self.rate_label, self.energy_label):
             label.setText("-")
         self.per_class.setRowCount(0)
         self.disagreements.setRowCount(0)
         self.disagree_title.setText("Board and host disagree on -")
 
-    def show_result(self, r: dict[str, Any]) -> None:
+    def show_result(self, r: dict[str, Any], result_id: int | None = None) -> None:
+        """Show the figures of stored result ``r``; the caption names the result, variant and board."""
         self.result = r
+        named = f"Result {result_id}: " if result_id is not None else ""
+        self.caption.setText(f"<b>{named}variant {r.get('variant_id')} on {r.get('target_title', r.get('target'))}"
+                             "</b>")
         self._recompute()
 
     def _recompute(self) -> None:
@@ -120,23 +132,9 @@ class DeviceFiguresPanel(QWidget):
         f = device_figures(self.result, self.rate_spin.value(), self.sleep_spin.value(), self.battery_spin.value())
         self.figures = f
         self.percentiles.setText(latency_lines(f))
-        rate = f["rate"]
-        if rate["inference_ms"] is None:
-            self.rate_label.setText("no clock to turn counts into time")
-        else:
-            est = " (estimate)" if rate["estimate"] else ""
-            self.rate_label.setText(
-                f"one inference {rate['inference_ms']:.3g} ms: up to {rate['inferences_per_second']:.4g} per second;"
-                f" duty cycle {rate['duty_cycle'] * 100:.3g}%{est}")
+        self.rate_label.setText(rate_sentence(f["rate"]))
         e = f["energy"]
-        if e is None:
-            self.energy_label.setText("no power figure for this board")
-        else:
-            life = f"{e['battery_hours'] / 24:.1f} days" if e["battery_hours"] else "-"
-            self.energy_label.setText(
-                f"Estimate: {e['uj_per_inference']:.3g} µJ per inference ({e['chip']}, {e['active_ma']:.3g} mA at "
-                f"{e['volts']:g} V); average {e['average_ma']:.3g} mA, battery lasts {life}\n"
-                f"Source: {e['source']}")
+        self.energy_label.setText(energy_sentence(e) + (f"\nSource: {e['source']}" if e else ""))
         self.per_class.setRowCount(len(f["per_class"]))
         for i, c in enumerate(f["per_class"]):
             cells = (c["label"], fmt_percent(c["precision"]), fmt_percent(c["recall"]), fmt_percent(c["f1"]),

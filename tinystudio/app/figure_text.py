@@ -1,0 +1,44 @@
+"""The sentences that state the rate, duty cycle and energy estimate of a result (from app/device_figures.py),
+so the CLI, the Deploy page and the report word them the same way, each always marked an estimate where
+it is one and "typical, unverified" where the board's current was not checked against its datasheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HOURS_PER_DAY = 24.0
+DAYS_PER_YEAR = 365.0
+
+
+def battery_life(hours: float | None) -> str:
+    """Hours under two days, days under a year, years beyond."""
+    if hours is None:
+        return "-"
+    if hours < 2 * HOURS_PER_DAY:
+        return f"{hours:.3g} hours"
+    days = hours / HOURS_PER_DAY
+    if days < DAYS_PER_YEAR:
+        return f"{days:.1f} days"
+    return f"{days / DAYS_PER_YEAR:.1f} years"
+
+
+def rate_sentence(rate: dict[str, Any]) -> str:
+    """How long one inference takes, how many fit in a second and the duty cycle at the chosen rate."""
+    if rate["inference_ms"] is None:
+        return "no clock to turn counts into time"
+    est = " (estimate)" if rate["estimate"] else ""
+    text = (f"one inference takes {rate['inference_ms']:.3g} ms{est}: up to {rate['inferences_per_second']:.4g} "
+            f"per second; at {rate['rate_hz']:g} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%")
+    if rate.get("keeps_up") is False:
+        text += f", more than the board can do (it keeps up with {rate['inferences_per_second']:.4g} per second)"
+    return text
+
+
+def energy_sentence(e: dict[str, Any] | None, micro: str = "µ") -> str:
+    """Energy per inference and battery life at the chosen rate, sleep current and battery; always an estimate."""
+    if e is None:
+        return "no power figure for this board"
+    return (f"Estimate: {e['uj_per_inference']:.3g} {micro}J per inference ({e['chip']}, {e['active_ma']:.3g} mA at "
+            f"{e['volts']:g} V, {e['basis']}); at {e['rate_hz']:g} per second with {e['sleep_ua']:g} {micro}A "
+            f"asleep the average is {e['average_ma']:.3g} mA and {e['battery_mah']:g} mAh lasts "
+            f"{battery_life(e['battery_hours'])}")
