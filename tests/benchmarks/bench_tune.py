@@ -10,15 +10,20 @@ Every row is scored on the same folds (core/crossval.py's grouped k-fold over al
 accuracy mean ± std over folds, and the int8 model's (the deployed one; trees have no int8 form and their
 deployed model is the one scored). The baseline is per-window mean, std, min, max and percentiles per axis
 into scikit-learn's RandomForestClassifier (100 trees), on the same windows as the default impulse. The
-tuned row is `tinystudio tune`'s most accurate point (its search scored points by grouped cross-validation
-on the train and validation recordings only), then cross-validated on the folds like every other row.
+tuned row is nested: on each outer fold `tinystudio tune` searches (--trials points, the presets first) on
+that fold's training recordings only, scoring points by grouped cross-validation over those people
+(--cv-folds), and its most accurate point is trained on the fold's training side and scored on the held-out
+people, int8 by the point's own compression. Networks train as the Train step does (the suggested impulse's
+epochs, cosine schedule and augmentation) unless --epochs says otherwise.
 
-Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--data basicmotions simboard]
+Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--folds K] [--cv-folds K]
+     [--data basicmotions simboard] [--families dense cnn1d rf gbt]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -124,9 +129,14 @@ def row(name: str, cv: CrossValResult, seconds: float, extra: str = "") -> dict[
     acc, int8 = cv.summary(), cv.summary(int8=True)
     assert acc is not None
     out = {"name": name, "float": acc["mean"], "std": acc["std"], "int8": int8["mean"] if int8 else None,
-           "seconds": seconds, "extra": extra}
+           "int8_std": int8["std"] if int8 else None, "seconds": seconds, "extra": extra,
+           "folds": [(f.held_out, s.accuracy, s.int8_accuracy) for f, s in zip(cv.folds, cv.scores, strict=True)]}
     print(f"   {name}: float {out['float']:.3f} ± {out['std']:.3f}"
-          + ("" if out["int8"] is None else f", int8 {out['int8']:.3f}") + f" ({seconds:.0f} s) {extra}", flush=True)
+          + ("" if out["int8"] is None else f", int8 {out['int8']:.3f} ± {out['int8_std']:.3f}")
+          + f" ({seconds:.0f} s) {extra}", flush=True)
+    print("      per fold (float/int8): " + ", ".join(
+        f"{i + 1}: {a:.3f}" + ("" if q is None else f"/{q:.3f}") for i, (_, a, q) in enumerate(out["folds"])),
+        flush=True)
     return out
 
 
@@ -145,38 +155,101 @@ def bench(name: str, project: Project, args: argparse.Namespace) -> list[dict[st
 
     result, secs = cv(base, fit_stats_forest)
     rows.append(row("baseline: RF on window stats", result, secs))
+    epochs = args.epochs or base.model.epochs
     for preset, dsp in (() if args.skip_presets else PRESETS[::2] if args.quick else PRESETS):
-        impulse = with_changes(base, dsp=dsp, model=preset, epochs=args.epochs)
-        result, secs = cv(impulse, fit_with_compression("ptq", max(1, args.epochs // 3)))
+        impulse = with_changes(base, dsp=dsp, model=preset, epochs=epochs)
+        result, secs = cv(impulse, fit_with_compression("ptq", max(1, epochs // 3)))
         rows.append(row(f"preset {preset} ({dsp})", result, secs,
                         "int8 PTQ" if FAMILIES[preset].neural else "trees: deployed as fitted"))
     started = time.perf_counter()
-    options = tune_app.TuneOptions(target="mps2-an386", trials=args.trials, epochs=args.epochs,
-                                   workers=args.workers, seed=0, families=args.families,
-                                   evaluation=args.evaluation)
-    tuned = tune_app.tune(project, options, progress=lambda f, m: print(f"   tune: {m}", flush=True))
-    point = tune_app.pick_point(tuned)
-    stored = tune_app.latest(project)
-    assert stored is not None
-    impulse = complete(impulse_for(point.params, ImpulseConfig.from_dict(stored[1]["base_impulse"]), args.epochs))
-    compression = point.params["compression"] if point.params["compression"] != "none" else "ptq"
-    result, secs = cv(impulse, fit_with_compression(compression, max(1, args.epochs // 3)))
-    rows.append(row("tuned", result, time.perf_counter() - started,
-                    f"{point.describe()}; flash {point.flash_bytes} B, RAM {point.ram_bytes} B, "
-                    f"{point.latency_ms:.2f} ms on mps2-an386"))
+    result = cross_validate(project, base, args.folds, fit=fit_tuned(args), seed=0)
+    points = "; ".join(f"fold {f.index + 1}: {s.details['point']} (search {s.details['search_accuracy']:.3f})"
+                       for f, s in zip(result.folds, result.scores, strict=True))
+    rows.append(row("tuned", result, time.perf_counter() - started, points))
     return rows
+
+
+def search_project(fold_project: Project, path: Path) -> tuple[Project, str]:
+    """What one fold's search may see: a copy of the fold's training recordings only (its held-out people
+    deleted), split 80/20 into train and validation by group; with fewer than three groups the groups are
+    dropped so the split can work by recording (with very few recordings, one per label validates).
+    Returns the copy and a line saying what it holds."""
+    search = fold_project.snapshot(path)
+    search.delete([s.id for s in search.samples() if s.split == "test"])
+    samples = search.samples()
+    people = sorted({s.group for s in samples if s.group})
+    if 0 < len(people) < 3:
+        search.set_group([s.id for s in samples], None)
+    search.set_split([s.id for s in samples], None, manual=False)
+    assign_splits(search, (0.8, 0.2, 0.0))
+    left = search.samples()
+    if not any(s.split == "validation" for s in left):  # a handful of recordings: one per label validates
+        by_label: dict[str, list[int]] = {}
+        for s in left:
+            by_label.setdefault(str(s.label), []).append(s.id)
+        search.set_split([ids[-1] for ids in by_label.values() if len(ids) > 1], "validation", manual=True)
+    seen = f"{len(left)} recordings" + (f" of {len(people)} people ({', '.join(people)})" if people else "")
+    return search, seen
+
+
+def fit_tuned(args: argparse.Namespace) -> Callable[..., FoldScore]:
+    """Nested evaluation of `tinystudio tune`: on each outer fold the search runs on the fold's training
+    recordings only (``search_project``), scoring its points by grouped cross-validation over those people
+    (the app's rule: three groups or more); its most accurate point is then trained on the whole training
+    side as the Train step trains, made int8 with the point's own compression, and scored on the held-out
+    people it never saw."""
+
+    def fit(project: Project, fold: Fold, impulse: ImpulseConfig, progress: Progress,
+            cancel: CancelToken) -> FoldScore:
+        options = tune_app.TuneOptions(target="mps2-an386", trials=args.trials, epochs=args.epochs,
+                                       workers=args.workers, seed=0, families=args.families,
+                                       evaluation=args.evaluation, cv_folds=args.cv_folds)
+        with tempfile.TemporaryDirectory(prefix="tinystudio-bench-search-") as tmp:
+            search, seen = search_project(project, Path(tmp) / "search.tsproj")
+            try:
+                print(f"   tuned, fold {fold.index + 1}/{fold.k} (held out: {', '.join(fold.held_out)}): "
+                      f"search on {seen}", flush=True)
+                tuned = tune_app.tune(search, options, on_trial=lambda t: print(
+                    f"      trial {t.number + 1} {t.state}: {t.describe()}"
+                    + ("" if t.accuracy is None else f" -> {t.accuracy:.3f}")
+                    + ("" if "cv_accuracies" not in t.details else f" (folds {t.details['cv_accuracies']})")
+                    + (f" {t.seconds:.0f} s" if t.seconds else "") + (f" ({t.note})" if t.note else ""),
+                    flush=True))
+                point = tune_app.pick_point(tuned)
+                stored = tune_app.latest(search)
+                assert stored is not None
+                base, epochs = stored[1]["base_impulse"], int(stored[1]["settings"]["epochs"])
+            finally:
+                search.close()
+        chosen = complete(impulse_for(point.params, ImpulseConfig.from_dict(base), epochs))
+        compression = point.params["compression"] if point.params["compression"] != "none" else "ptq"
+        score = fit_with_compression(compression, max(1, epochs // 3))(project, fold, chosen, progress, cancel)
+        score.details.update(point=point.describe(), search_accuracy=float(point.accuracy or 0.0),
+                             evaluation=tuned.evaluation)
+        print(f"   tuned, fold {fold.index + 1}: picked {point.describe()} (search {tuned.evaluation} "
+              f"{point.accuracy:.3f}; flash {point.flash_bytes} B, RAM {point.ram_bytes} B, "
+              f"{point.latency_ms:.2f} ms on mps2-an386) -> held out float {score.accuracy:.3f}"
+              + ("" if score.int8_accuracy is None else f", int8 {score.int8_accuracy:.3f}"), flush=True)
+        return score
+
+    return fit
 
 
 def print_table(name: str, rows: list[dict[str, Any]]) -> None:
     print(f"\n{name}: grouped cross-validation, accuracy mean ± std over folds")
-    header = f"{'model':<32} {'float':>14} {'int8':>7} {'int8-float':>10} {'seconds':>8}  notes"
+    header = f"{'model':<32} {'float':>14} {'int8':>14} {'int8-float':>10} {'seconds':>8}  notes"
     print(header)
     print("-" * len(header))
     for r in rows:
-        int8 = "-" if r["int8"] is None else f"{r['int8']:.3f}"
+        int8 = "-" if r["int8"] is None else f"{r['int8']:.3f} ± {r['int8_std']:.3f}"
         delta = "-" if r["int8"] is None else f"{100 * (r['int8'] - r['float']):+.1f} pt"
-        print(f"{r['name']:<32} {r['float']:.3f} ± {r['std']:.3f} {int8:>7} {delta:>10} {r['seconds']:>8.0f}  "
-              f"{r['extra']}")
+        print(f"{r['name']:<32} {r['float']:.3f} ± {r['std']:.3f} {int8:>14} {delta:>10} {r['seconds']:>8.0f}  "
+              f"{r['extra'] if r['name'] != 'tuned' else 'nested: searched on each fold’s training people only'}")
+    print("per fold (held out: float/int8): " + "; ".join(
+        f"{i + 1} ({', '.join(held)})" for i, (held, _, _) in enumerate(rows[0]["folds"])))
+    for r in rows:
+        print(f"  {r['name']:<30} " + "  ".join(
+            f"{a:.3f}" + ("" if q is None else f"/{q:.3f}") for _, a, q in r["folds"]))
     base = rows[0]["float"]
     tuned = rows[-1]
     deployed = tuned["int8"] if tuned["int8"] is not None else tuned["float"]
@@ -189,9 +262,12 @@ def print_table(name: str, rows: list[dict[str, Any]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, 2 trials, 2 epochs: proves the script runs")
-    parser.add_argument("--trials", type=int, default=12)
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--trials", type=int, default=8, help="search trials on each outer fold")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs for every network (default: the suggested impulse's own, 30 for motion)")
+    parser.add_argument("--cv-folds", type=int, default=3,
+                        help="grouped folds the search scores each point on (inside each outer fold)")
+    parser.add_argument("--folds", type=int, default=5, help="outer folds (leave people or recordings out)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--data", nargs="+", choices=("basicmotions", "simboard"), default=["basicmotions", "simboard"])
     parser.add_argument("--evaluation", choices=("auto", "grouped", "validation"), default="auto",
@@ -204,6 +280,7 @@ def main() -> int:
         args.families = args.families or ["rf", "gbt"]
     makers = {"basicmotions": ("BasicMotions", basicmotions_project), "simboard": ("Simulated board source",
                                                                                   simboard_project)}
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tinystudio-bench-tune-") as tmp:
         tables = []
         for key in args.data:
@@ -215,6 +292,11 @@ def main() -> int:
                 project.close()
         for title, rows in tables:
             print_table(title, rows)
+    load = os.getloadavg()
+    print(f"\nrun: {time.perf_counter() - started:.0f} s; {args.folds} outer folds, search {args.trials} trials "
+          f"on each ({args.cv_folds} grouped folds per point, {args.workers} at a time), epochs "
+          f"{args.epochs or 'as the suggested impulse'}, families {' '.join(args.families or ['all'])}; "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores", flush=True)
     return 0
 
 

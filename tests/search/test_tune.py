@@ -77,6 +77,40 @@ def test_grouped_evaluation_with_three_groups(bm_copy: Path):
     assert all(0.0 <= (t.accuracy or 0) <= 1.0 for t in done)
 
 
+def test_presets_run_first_and_points_are_scored_by_grouped_folds(bm_copy: Path):
+    """Three people: the first trials are the presets as the Train step would train them (the suggested
+    window, spectral block and data-sized dense network; the forest preset), and every point's accuracy is
+    the mean over folds that each hold one person out, less what int8 lost on the validation split."""
+    from tinystudio.app.train import default_impulse
+    from tinystudio.core.search.trial import int8_loss
+
+    with Project.open(bm_copy) as project:
+        samples = project.samples()
+        for i, group in enumerate(("ann", "bob", "cy")):
+            project.set_group([s.id for s in samples[i::3]], group)
+        base = default_impulse(project)
+        options = tune_app.TuneOptions(target="host", trials=3, epochs=1, families=["dense", "rf"], workers=2)
+        result = tune_app.tune(project, options)
+    by_number = {t.number: t for t in result.trials}
+    dense, forest = by_number[0].params, by_number[1].params
+    assert (dense["family"], dense["dsp"], dense["compression"]) == ("dense", "spectral", "ptq")
+    assert dense["window_ms"] == base.window.window_ms
+    assert dense["dsp_params"]["fft_length"] == base.dsp.params["fft_length"]
+    assert dense["model_params"] == base.model.params
+    assert (forest["family"], forest["dsp"]) == ("rf", "spectral")
+    assert forest["model_params"] == {"trees": 10, "max_depth": 8}
+    assert result.evaluation == "grouped"
+    done = [t for t in result.trials if t.state == COMPLETE]
+    assert len(done) == 3, [t.note for t in result.trials]
+    for t in done:
+        assert t.details["cv_folds"] == 3
+        assert sorted(g for held in t.details["cv_held_out"] for g in held) == ["ann", "bob", "cy"]
+        folds = t.details["cv_accuracies"]
+        expected = sum(folds) / len(folds) - int8_loss(t.float_accuracy, t.int8_accuracy)
+        assert t.accuracy == pytest.approx(expected, abs=1e-3)
+    assert by_number[1].accuracy != pytest.approx(by_number[1].int8_accuracy or -1.0)  # not the validation figure
+
+
 def test_grouped_evaluation_when_the_test_split_holds_a_whole_group(bm_copy: Path):
     """Three people, one of them only in the test split: the search cross-validates the other two (two
     folds) instead of failing every trial for want of a third fold."""

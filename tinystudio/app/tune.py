@@ -45,7 +45,8 @@ class TuneOptions:
     max_latency_ms: float | None = None
     ray_address: str | None = None
     workers: int | None = None
-    epochs: int = 30
+    epochs: int | None = None
+    """Training epochs per trial; None: the suggested impulse's own (its preset's, as the Train step trains)."""
     qat_epochs: int | None = None
     families: list[str] | None = None
     compressions: tuple[str, ...] = COMPRESSIONS
@@ -113,7 +114,7 @@ def tune(
     from tinystudio.core.search.study import search
 
     progress = progress or no_progress
-    if options.epochs < 1:
+    if options.epochs is not None and options.epochs < 1:
         raise UserError(f"epochs must be at least 1, got {options.epochs}")
     spec = board_spec(options.target)
     families = check_families(options.families)
@@ -121,7 +122,8 @@ def tune(
     evaluation = _evaluation(project, options.evaluation)
     budget = budget_for(options)
     latency = latency_model(spec)
-    settings = {"epochs": options.epochs, "qat_epochs": options.qat_epochs, "seed": options.seed,
+    settings = {"epochs": options.epochs or facts.base.model.epochs, "qat_epochs": options.qat_epochs,
+                "seed": options.seed,
                 "base_impulse": facts.base.to_dict(), "evaluation": evaluation,
                 "cv_folds": min(options.cv_folds, max(2, groups(project, searched_only=True)))}
     path = str(project.path)

@@ -30,8 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ray", metavar="ADDRESS", help="run trials on the Ray cluster at ADDRESS (host:port)")
     p.add_argument("--workers", type=arg(positive_int, "--workers", 1024),
                    help="trials at once (default: half the cores; with --ray: the cluster's CPUs)")
-    p.add_argument("--epochs", type=arg(positive_int, "--epochs", 100_000), default=30,
-                   help="training epochs per trial and for the picked point")
+    p.add_argument("--epochs", type=arg(positive_int, "--epochs", 100_000),
+                   help="training epochs per trial and for the picked point (default: the suggested "
+                        "impulse's own, as the Train step trains it)")
     p.add_argument("--qat-epochs", type=arg(positive_int, "--qat-epochs", 100_000),
                    help="quantization-aware fine-tuning epochs (default: a third of --epochs)")
     p.add_argument("--families", nargs="+", choices=list(tune_app.FAMILY_NAMES),
@@ -74,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
             if not args.json:
                 print("\n".join(tune_app.table_lines(result)), flush=True)
                 print(f"training point {args.pick or 1}: {point.describe()}", flush=True)
-            picked = tune_app.train_point(project, point, stored[1]["base_impulse"], args.epochs,
+            epochs = int(stored[1]["settings"]["epochs"])
+            picked = tune_app.train_point(project, point, stored[1]["base_impulse"], epochs,
                                           qat_epochs=args.qat_epochs, progress=print_progress)
     if args.json:
         out = result.to_dict()

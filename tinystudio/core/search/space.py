@@ -19,6 +19,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import PRESETS, model_spec
 from tinystudio.core.models.presets import resolve_model_params
+from tinystudio.core.models.sizing import scaled
 from tinystudio.core.windows import ms_to_frames
 
 Suggest = Callable[[Any], dict[str, Any]]
@@ -64,20 +65,29 @@ class Family:
     flash_floor: Callable[[DataFacts, ImpulseConfig], int]
 
 
+SCALES = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+"""Width factors over a preset's default widths (hidden units, filters): the factors the data sizing picks
+from (``core.models.sizing``) and one wider, so a preset sized by the data is a point of the space."""
+DROPOUTS = (0.0, 0.1, 0.2, 0.3)
+
+
+def _widths(preset: str, factor: float) -> dict[str, Any]:
+    return scaled(resolve_model_params(preset, None), factor)
+
+
 def _dense(t: Any) -> dict[str, Any]:
-    width = t.suggest_categorical("dense_width", [8, 16, 32, 64])
-    depth = t.suggest_int("dense_layers", 1, 2)
-    return {"hidden": [width] + ([max(4, width // 2)] if depth == 2 else []),
-            "dropout": t.suggest_categorical("dense_dropout", [0.0, 0.1, 0.25])}
+    hidden = _widths("dense", t.suggest_categorical("dense_scale", list(SCALES)))["hidden"]
+    depth = t.suggest_int("dense_layers", 1, len(hidden))
+    return {"hidden": hidden[:depth], "dropout": t.suggest_categorical("dense_dropout", list(DROPOUTS))}
 
 
 def _cnn1d(t: Any) -> dict[str, Any]:
-    f = t.suggest_categorical("cnn_filters", [4, 8, 16])
-    return {"filters": [f, 2 * f], "kernel": t.suggest_categorical("cnn_kernel", [3, 5])}
+    return {"filters": _widths("cnn1d", t.suggest_categorical("cnn_scale", list(SCALES)))["filters"],
+            "kernel": t.suggest_categorical("cnn_kernel", [3, 5])}
 
 
 def _dscnn(t: Any) -> dict[str, Any]:
-    return {"filters": t.suggest_categorical("dscnn_filters", [8, 16, 24]),
+    return {"filters": _widths("dscnn", t.suggest_categorical("dscnn_scale", list(SCALES)))["filters"],
             "blocks": t.suggest_int("dscnn_blocks", 1, 3)}
 
 
@@ -105,7 +115,9 @@ FAMILIES: dict[str, Family] = {
 MOTION_BLOCKS = ("spectral", "raw")
 AUDIO_BLOCKS = ("mfcc", "mfe")
 COMPRESSIONS = ("ptq", "qat")
-WINDOW_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)
+WINDOW_FACTORS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+FFT_LENGTHS = (8, 16, 32, 64)
+MEL_BANDS = (20, 32, 40)
 
 
 def check_families(names: list[str] | None) -> list[str]:
@@ -119,11 +131,12 @@ def check_families(names: list[str] | None) -> list[str]:
 
 
 def window_choices(facts: DataFacts) -> list[float]:
-    """Window lengths around the suggested one, no longer than the longest recording, at least 4 frames."""
+    """Window lengths around the suggested one (itself always included), no longer than the longest
+    recording, at least 4 frames."""
     base = facts.base.window.window_ms
     floor = 4000.0 / facts.rate_hz
-    out = sorted({round(base * f, 3) for f in WINDOW_FACTORS if floor <= base * f <= facts.longest_window_ms})
-    return out or [base]
+    out = {round(base * f, 3) for f in WINDOW_FACTORS if floor <= base * f <= facts.longest_window_ms}
+    return sorted(out | {round(base, 3)})
 
 
 def suggest(trial: Any, facts: DataFacts, families: list[str], compressions: tuple[str, ...] = COMPRESSIONS
@@ -135,10 +148,10 @@ def suggest(trial: Any, facts: DataFacts, families: list[str], compressions: tup
     dsp_params: dict[str, Any] = {}
     if dsp == "spectral":
         frames = max(8, ms_to_frames(window, facts.rate_hz))
-        wanted = trial.suggest_categorical("fft_length", [8, 16, 32, 64])  # one choice set for every window
+        wanted = trial.suggest_categorical("fft_length", list(FFT_LENGTHS))  # one choice set for every window
         dsp_params["fft_length"] = min(wanted, 1 << (frames.bit_length() - 1))
     elif dsp in AUDIO_BLOCKS:
-        dsp_params["n_mels"] = trial.suggest_categorical("n_mels", [20, 32, 40])
+        dsp_params["n_mels"] = trial.suggest_categorical("n_mels", list(MEL_BANDS))
     fitting = [f for f in families if dsp in FAMILIES[f].dsp_blocks]
     if not fitting:
         fitting = families
@@ -147,6 +160,60 @@ def suggest(trial: Any, facts: DataFacts, families: list[str], compressions: tup
     compression = trial.suggest_categorical("compression", list(compressions)) if family.neural else "none"
     return {"window_ms": float(window), "dsp": dsp, "dsp_params": dsp_params, "family": family.name,
             "model_params": model_params, "compression": compression}
+
+
+PRESET_DSP = {"dense": "spectral", "cnn1d": "raw", "dscnn": "mfcc", "rf": "spectral", "gbt": "spectral"}
+"""The DSP block each preset is offered with (audio data: the audio block the data suggests)."""
+
+
+def _scale_of(preset: str, params: dict[str, Any], key: str) -> float:
+    """The factor in ``SCALES`` whose widths are (nearest to) ``params[key]``."""
+    first = _as_first(params.get(key))
+    return min(SCALES, key=lambda f: abs(_as_first(_widths(preset, f)[key]) - first))
+
+
+def _as_first(value: Any) -> int:
+    return int(value[0]) if isinstance(value, list) else int(value or 0)
+
+
+def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str, ...] = COMPRESSIONS
+                  ) -> list[dict[str, Any]]:
+    """The presets as Optuna parameters, to run first (``study.enqueue_trial``): each family's preset on
+    the suggested window with its DSP block, the suggested impulse's own model (sized by the data) where
+    it is that family's preset, int8 by post-training quantization. The search then starts from what the
+    Train step's defaults already reach."""
+    base = facts.base
+    blocks = AUDIO_BLOCKS if facts.audio else MOTION_BLOCKS
+    compression = "ptq" if "ptq" in compressions else compressions[0]
+    out: list[dict[str, Any]] = []
+    for name in families:
+        family = FAMILIES[name]
+        dsp = PRESET_DSP[name] if not facts.audio else base.dsp.block
+        if dsp not in blocks or dsp not in family.dsp_blocks:
+            continue
+        point: dict[str, Any] = {"window_ms": round(base.window.window_ms, 3), "dsp": dsp, f"family_{dsp}": name}
+        if dsp == "spectral":
+            own = base.dsp.params.get("fft_length") if base.dsp.block == "spectral" else None
+            point["fft_length"] = int(own) if own in FFT_LENGTHS else 16
+        elif dsp in AUDIO_BLOCKS:
+            own = base.dsp.params.get("n_mels") if base.dsp.block == dsp else None
+            point["n_mels"] = int(own) if own in MEL_BANDS else 32
+        params = base.model.params if base.model.preset == family.preset else resolve_model_params(family.preset, None)
+        if name == "dense":
+            point.update(dense_scale=_scale_of("dense", params, "hidden"), dense_layers=min(2, len(params["hidden"])),
+                         dense_dropout=min(DROPOUTS, key=lambda d: abs(d - float(params["dropout"]))))
+        elif name == "cnn1d":
+            point.update(cnn_scale=_scale_of("cnn1d", params, "filters"), cnn_kernel=int(params["kernel"]))
+        elif name == "dscnn":
+            point.update(dscnn_scale=_scale_of("dscnn", params, "filters"), dscnn_blocks=int(params["blocks"]))
+        elif name == "rf":
+            point.update(rf_trees=10, rf_depth=8)
+        elif name == "gbt":
+            point.update(gbt_trees=30, gbt_depth=3)
+        if family.neural:
+            point["compression"] = compression
+        out.append(point)
+    return out
 
 
 def impulse_for(params: dict[str, Any], facts_base: ImpulseConfig, epochs: int, seed: int = 1) -> ImpulseConfig:

@@ -1,6 +1,9 @@
 """The search loop: an Optuna multi-objective study (maximise accuracy; minimise flash, RAM and latency)
 asks for points, trials run on an executor (local processes or Ray), and each outcome is told back.
 
+The presets come first (``space.preset_trials``, enqueued), so the search starts from what the Train
+step's defaults reach; the sampler then models the space from them after a couple of random points.
+
 A point whose flash is over the budget before training (its int8 weights alone) is pruned without
 training; a measured point over the budget is kept as infeasible (Optuna's constraints), so the sampler
 learns to avoid it and the Pareto front holds only points within the budget.
@@ -17,18 +20,35 @@ from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.search.executors import TrialExecutor
 from tinystudio.core.search.latency import LatencyModel
 from tinystudio.core.search.outcome import COMPLETE, INFEASIBLE, PRUNED, Budget, TrialOutcome, TuneResult
-from tinystudio.core.search.space import COMPRESSIONS, DataFacts, flash_floor, impulse_for, suggest
+from tinystudio.core.search.space import (
+    COMPRESSIONS,
+    DataFacts,
+    flash_floor,
+    impulse_for,
+    preset_trials,
+    suggest,
+)
 
 MAX_TRIALS = 10_000
 
 
-def make_study(seed: int) -> Any:
-    """A reproducible multi-objective study with the budget as constraints (Optuna loads here)."""
+RANDOM_AFTER_PRESETS = 2
+"""Random points after the enqueued presets before the sampler models the space (at most 8 in all)."""
+
+
+def make_study(seed: int, first: list[dict[str, Any]] | None = None) -> Any:
+    """A reproducible multi-objective study with the budget as constraints (Optuna loads here); ``first``
+    are parameter sets run before any sampled point."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=8)
-    return optuna.create_study(directions=["maximize", "minimize", "minimize", "minimize"], sampler=sampler)
+    first = first or []
+    startup = min(8, max(len(first) + RANDOM_AFTER_PRESETS, 4))
+    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup)
+    study = optuna.create_study(directions=["maximize", "minimize", "minimize", "minimize"], sampler=sampler)
+    for params in first:
+        study.enqueue_trial(params)
+    return study
 
 
 def search(
@@ -59,7 +79,7 @@ def search(
     cancel = cancel or CancelToken()
     settings = {**settings, "budget": {"flash_bytes": budget.flash_bytes, "ram_bytes": budget.ram_bytes,
                                        "latency_ms": budget.latency_ms}, "latency": latency.to_dict()}
-    study = make_study(seed)
+    study = make_study(seed, preset_trials(facts, families, compressions))
     outcomes: list[TrialOutcome] = []
     pending: dict[Future[TrialOutcome], Any] = {}
     asked = 0

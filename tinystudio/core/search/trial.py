@@ -1,7 +1,8 @@
 """One trial of the search, run where it is sent (a local worker process or a Ray task): train the point's
 impulse on a copy of the project with the Train step's own function, make its int8 variant (post-training
 quantization or quantization-aware training; trees are stored with theirs), and measure it: validation
-accuracy (or grouped cross-validation), flash and RAM from the code generator's memory plan, latency from
+accuracy (or grouped cross-validation: the float model's mean over folds that leave groups out, less what
+int8 lost on the validation split), flash and RAM from the code generator's memory plan, latency from
 the board's latency model. The project itself is never changed.
 
 Run as a module it is the worker process: a JSON request on stdin, one result line on stdout.
@@ -39,6 +40,14 @@ def measure_variant(variant: dict[str, Any], tflite: bytes | None, latency: Late
         ram = int(m.get("ram_bytes") or m.get("arena_bytes") or 0)
     return {"flash_bytes": int(m["flash_bytes"]), "ram_bytes": ram, "macs": macs, "ops": ops,
             "latency_ms": latency.ms(macs, ops)}
+
+
+def int8_loss(float_accuracy: float | None, int8_accuracy: float | None) -> float:
+    """What int8 lost against float on the validation split (0 when it gained or either is missing): a
+    grouped score is the float cross-validation mean less this, so it estimates the deployed model."""
+    if float_accuracy is None or int8_accuracy is None:
+        return 0.0
+    return max(0.0, float(float_accuracy) - float(int8_accuracy))
 
 
 def run_trial(project_path: str, number: int, params: dict[str, Any], settings: dict[str, Any]) -> TrialOutcome:
@@ -99,8 +108,10 @@ def _run(project_path: str, params: dict[str, Any], settings: dict[str, Any], ou
                 cv = cross_validate(project, impulse, k=int(settings.get("cv_folds") or 3), include_test=False)
                 summary = cv.summary()
                 assert summary is not None
-                out.accuracy = summary["mean"]
-                out.details["cv_std"] = summary["std"]
+                out.accuracy = summary["mean"] - int8_loss(out.float_accuracy, out.int8_accuracy)
+                out.details.update(cv_mean=summary["mean"], cv_std=summary["std"], cv_folds=cv.k,
+                                   cv_accuracies=[round(a, 4) for a in cv.accuracies()],
+                                   cv_held_out=[f.held_out for f in cv.folds])
             else:
                 if out.int8_accuracy is None:
                     raise UserError("the validation split has no windows: split the project first")
