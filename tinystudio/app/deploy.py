@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tinystudio.app.arena_plan import arena_plan
 from tinystudio.app.board_test import BoardStopped, Measured, Session, stream, test_windows
 from tinystudio.app.variants import marked_variant
 from tinystudio.core.classical import TreeModel, emit_c
@@ -103,6 +104,7 @@ def deploy_model(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     connection: Connection | None = None,
+    profile: bool = False,
 ) -> DeployResult:
     """Resolve the variant (see ``resolve_variant``) and deploy it on ``target``: what a user's Deploy
     means in either front end. ``connection``: the serial port and probe of a real board, when the user
@@ -117,7 +119,7 @@ def deploy_model(
     chosen = resolve_variant(project, variant_id, run_id, resolving, cancel)
     share = QUANTIZE_SHARE if quantized else 0.0
     return deploy(project, chosen, target, progress=lambda f, m: progress(share + (1 - share) * f, m),
-                  cancel=cancel, device_dsp=device_dsp, connection=connection)
+                  cancel=cancel, device_dsp=device_dsp, connection=connection, profile=profile)
 
 
 def _variant(project: Project, variant_id: int) -> dict[str, Any]:
@@ -177,6 +179,7 @@ def deploy(
     device_dsp: bool | None = None,
     bench_runs: int = BENCH_RUNS,
     connection: Connection | None = None,
+    profile: bool = False,
 ) -> DeployResult:
     """Build, flash and test ``variant_id`` on ``target``; store and return the complete result.
 
@@ -184,6 +187,8 @@ def deploy(
     are). A board that dies or stops answering raises UserError "the board stopped after N of M test
     windows" and stores the N measured windows as a partial result; the next deploy of the same variant,
     board, mode and test split continues from window N + 1 and replaces the partial result.
+    ``profile``: also build the model with each layer timed and store the per-layer profile
+    (app/layer_profile.py; int8 network models only).
     """
     from tinystudio.core.codegen import generate
 
@@ -215,12 +220,14 @@ def deploy(
     host_features = dsp_features if takes_dsp_output else data.normalization.apply(dsp_features)
     model_dir = project.cache_dir / "deploy" / f"variant-{variant_id}" / "model"
     reference: Int8Reference | TreeReference
+    codegen = None
     if variant.get("kind", TFLITE_KIND) == TFLITE_KIND:
         tflite = project.variant_tflite(variant_id)
         reference = Int8Reference(tflite)
         cancel.raise_if_cancelled()
         progress(0.04, "generating C from the model")
-        model_hash = generate(tflite, model_dir, name=f"variant_{variant_id}", cancel=cancel).model_hash
+        codegen = generate(tflite, model_dir, name=f"variant_{variant_id}", cancel=cancel)
+        model_hash = codegen.model_hash
     else:  # a tree model: float32 features in, the host model's exact integer scores out
         trees = TreeModel.from_json(project.variant_model_json(variant_id))
         reference = TreeReference(trees)
@@ -242,11 +249,12 @@ def deploy(
     if measured.done:
         progress(0.36, f"continuing from test window {measured.done + 1} of {len(raw)}")
     progress(0.36, f"starting {board.title}")
-    link = _launch(board, artifact, test_windows(raw, host_features, reference, bool(device_dsp)),
-                   _stage(progress, 0.36, 0.38))
+    windows = test_windows(raw, host_features, reference, bool(device_dsp))
+    link = _launch(board, artifact, windows, _stage(progress, 0.36, 0.38))
+    stream_end = 0.8 if profile and codegen is not None else 0.97
     try:
         session = stream(link, raw, host_features, host_scores, reference, model_hash, bool(device_dsp),
-                         bench_runs, measured, _stage(progress, 0.38, 0.97), cancel)
+                         bench_runs, measured, _stage(progress, 0.38, stream_end), cancel)
     except BoardStopped as stop:
         _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)
         done, n = stop.measured.done, len(raw)
@@ -300,6 +308,21 @@ def deploy(
             "resumed_from_window": len(raw) - session.streamed + 1 if session.streamed < len(raw) else None,
         },
     }
+    if codegen is not None:
+        budget = results["memory"]["budget"]
+        results["arena_plan"] = arena_plan(codegen, budget["ram"] if budget else None)
+        if profile:
+            from tinystudio.app.layer_profile import profile_on_board
+
+            try:  # a failed profiling build never loses the test just measured
+                results.update(profile_on_board(
+                    board, tflite, model_dir.parent / "profile-model", project.cache_dir / "firmware",
+                    f"variant_{variant_id}", data.block if device_dsp else None, windows,
+                    _stage(progress, stream_end, 0.99), cancel))
+            except UserError as exc:
+                results["profile_error"] = str(exc)
+    elif profile:
+        results["profile_error"] = "a tree model has no layers to time"
     with project.transaction():
         result_id = project.add_device_result(variant_id, board.name, results)
         for row in partial:  # the complete result includes their windows

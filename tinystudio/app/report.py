@@ -4,7 +4,7 @@ Everything is in the one file: styles inline, charts as hand-written SVG (app/sv
 no external file, no network. Several results are compared side by side in a summary table first, then
 each has its own section: data, impulse, variant, accuracy and confusion matrix, per-class metrics,
 latency (histogram and percentiles), the per-layer profile when the result has one, memory against the
-budget, the energy estimate and the board and firmware identity.
+budget with the arena plan, the energy estimate and the board and firmware identity.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tinystudio.app.device_figures import (
 )
 from tinystudio.app.figure_text import battery_life, rate_sentence
 from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
+from tinystudio.app.layer_report import arena_html, per_layer_html
 from tinystudio.app.svg_charts import histogram, usage_bars
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import SPLITS
@@ -162,10 +163,9 @@ def _result_section(project: Project, row: dict[str, Any], f: dict[str, Any]) ->
     out = [f'<section class="result" id="result-{row["id"]}">',
            f"<h2>Result {row['id']}: variant {r['variant_id']} on {escape(r['target_title'])}</h2>",
            _identity(row, r, h), _impulse_and_variant(project, r), _accuracy(r, f), _latency(r, f)]
-    layers = r.get("layers") or r.get("per_layer")
-    if layers:
-        out.append(_layers(layers))
+    out.append(per_layer_html(r))
     out.append(_memory(r))
+    out.append(arena_html(r))
     out.append(_energy(f))
     out.append(_disagreements(f))
     out.append("</section>")
@@ -237,14 +237,6 @@ def _latency(r: dict[str, Any], f: dict[str, Any]) -> str:
     head = ["", "min", "median", "p95", "max", f"BENCH min / mean / max ({runs} runs)" if runs else "BENCH"]
     return (f"<h3>Latency</h3><p>Over the test windows after {lat['nn']['warmup_skipped']} warm-up window.</p>"
             + _table(head, rows, "latency") + rate_text + "".join(charts))
-
-
-def _layers(layers: Any) -> str:
-    """The per-layer profile, whatever columns the result carries (a list of objects)."""
-    if not isinstance(layers, list) or not layers or not isinstance(layers[0], dict):
-        return ""
-    cols = list(layers[0].keys())
-    return "<h3>Per layer</h3>" + _table(cols, [[layer.get(c, "") for c in cols] for layer in layers], "layers")
 
 
 def _memory(r: dict[str, Any]) -> str:

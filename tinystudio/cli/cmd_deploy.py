@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--probe", help="unique id of the debug probe to flash through (see `tinystudio boards`)")
     p.add_argument("--features-from-host", action="store_true",
                    help="compute DSP features on the host and send them (default: the board runs the DSP block)")
+    p.add_argument("--profile", action="store_true",
+                   help="also time each layer with a second, profiling build (per-layer time, MACs, share)")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
     add_estimate_arguments(p)
     p.set_defaults(func=run)
@@ -76,6 +78,7 @@ def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | No
         "model_hash": r["hello"]["model_hash"],
         "board": {k: r["hello"].get(k) for k in ("board", "firmware", "protocol", "clock_hz", "counter")},
         "timing": r.get("timing"),
+        **{k: r[k] for k in ("per_layer", "profile", "profile_error", "arena_plan") if k in r},
     }
     if r.get("per_layer") is not None:  # a profiling build's per-layer times
         out["per_layer"] = r["per_layer"]
@@ -93,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         result = deploy_model(project, args.target, variant_id=args.variant, run_id=args.run,
                               device_dsp=False if args.features_from_host else None, progress=print_progress,
-                              connection=Connection(args.port, args.probe))
+                              connection=Connection(args.port, args.probe), profile=args.profile)
     r = result.results
     figures = device_figures(r, args.rate_hz, args.sleep_ua, args.battery_mah)
     if args.json:
@@ -101,7 +104,19 @@ def run(args: argparse.Namespace) -> int:
         return 0
     _print_summary(result.result_id, r)
     print_figures(figures)
+    print_layers(r)
     return 0
+
+
+def print_layers(r: dict[str, Any]) -> None:
+    """The per-layer profile when the deploy made one (or why it could not)."""
+    from tinystudio.app.layer_profile import table_lines
+
+    lines = table_lines(r)
+    if lines:
+        print("\n" + "\n".join(lines))
+    elif r.get("profile_error"):
+        print(f"\nper-layer profile failed: {r['profile_error']}")
 
 
 def print_figures(f: dict[str, Any]) -> None:
