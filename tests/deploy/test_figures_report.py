@@ -125,11 +125,13 @@ MEASURE = """<script>
 document.addEventListener('DOMContentLoaded', () => {
   const sizes = [...document.querySelectorAll('svg')].map(s => {
     const b = s.getBoundingClientRect(); return [Math.round(b.width), Math.round(b.height)]; });
+  const bars = [...document.querySelectorAll('svg')].map(s =>
+    [...s.querySelectorAll('rect.bar')].filter(r => r.getBBox().width > 0 && r.getBBox().height > 0).length);
   const rows = {};
   document.querySelectorAll('table').forEach(t => {
     rows[t.className] = (rows[t.className] || []).concat([t.querySelectorAll('tbody tr').length]); });
   const out = document.createElement('pre'); out.id = 'measured';
-  out.textContent = JSON.stringify({svg: sizes, rows: rows}); document.body.appendChild(out);
+  out.textContent = JSON.stringify({svg: sizes, bars: bars, rows: rows}); document.body.appendChild(out);
 });
 </script>"""
 
@@ -164,14 +166,34 @@ def test_report_compares_two_deploys_and_renders_in_chromium(project_copy, train
     assert "<img" not in html and "<link" not in html and "<script" not in html
     assert board["model_hash"] in html and host["model_hash"] in html
     measured = _render(out, tmp_path)
-    # per result: the DSP and NN histograms and the memory bars, each laid out with a size
-    assert len(measured["svg"]) == 6 and all(w > 0 and h > 0 for w, h in measured["svg"])
+    # per result: the DSP and NN histograms, and the memory bars of the board that has a budget
+    assert len(measured["svg"]) == 5 and all(w > 0 and h > 0 for w, h in measured["svg"])
+    assert all(n > 0 for n in measured["bars"]), measured["bars"]  # every chart draws bars: none is blank
     rows = measured["rows"]
     assert rows["compare"] == [2]
     assert rows["confusion"] == [4, 4] and rows["per-class"] == [4, 4]
     assert rows["latency"] == [4, 4]  # DSP and NN, in counter units and in ms
     assert len(rows["energy"]) == 1  # only the emulated board has a power figure
     assert rows["data"] == [4]
+    assert "typical, unverified" in html  # the emulated M4's current was not checked against its datasheet
+
+
+def test_report_compare_puts_the_newest_result_of_each_variant_board_and_mode_side_by_side(
+        project_copy, trained, tmp_path):
+    variant = str(trained.variant_id)
+    first = _deploy_json(project_copy, "--target", "host", "--variant", variant)
+    again = _deploy_json(project_copy, "--target", "host", "--variant", variant)  # replaces the first here
+    features = _deploy_json(project_copy, "--target", "host", "--variant", variant, "--features-from-host")
+    out = tmp_path / "compare.html"
+    code, _, err = run_cli("report", str(project_copy), "--compare", "--out", str(out))
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert f'id="result-{again["result_id"]}"' in html and f'id="result-{features["result_id"]}"' in html
+    assert f'id="result-{first["result_id"]}"' not in html
+    measured = _render(out, tmp_path)
+    assert measured["rows"]["compare"] == [2] and measured["rows"]["confusion"] == [4, 4]
+    # DSP and NN histograms, and only the NN one where the host sent the features; the host has no budget
+    assert len(measured["svg"]) == 3 and all(n > 0 for n in measured["bars"])
 
 
 def test_report_of_a_project_without_results_is_one_clear_line(tmp_path, trained):

@@ -39,6 +39,8 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .estimate { color: #8a5a00; font-style: italic; }
+div.wide { overflow-x: auto; max-width: 100%; }
+table.compare { font-size: 0.9em; }
 section.result { border-top: 2px solid #3b7dd8; margin-top: 2em; }
 """
 
@@ -86,9 +88,11 @@ def write_report(project: Project, out: str | Path, result_ids: Sequence[int] | 
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "") -> str:
+    """A table; a head of empty strings (a two-column list of facts) is left out."""
     h = "".join(f"<th>{escape(str(c))}</th>" for c in head)
+    thead = f"<thead><tr>{h}</tr></thead>" if any(head) else ""
     body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<table class="{cls}">{thead}<tbody>{body}</tbody></table>'
 
 
 def _sentence(text: str) -> str:
@@ -125,36 +129,40 @@ def _data_summary(project: Project) -> str:
             + _table(["label", *SPLITS, "unassigned"], rows, "data"))
 
 
-def _median(s: dict[str, Any]) -> str:
-    if s["ms"]:
-        return _ms(s["ms"]["median"]) + (" (estimate)" if s["ms_estimate"] else "")
-    return f"{fmt_count(s['median'])} {s['unit']}"
+def _time(s: dict[str, Any], key: str) -> str:
+    """One latency figure in ms where the board has a clock (the comparison says which are estimates)."""
+    return _ms(s["ms"][key]) if s["ms"] else f"{fmt_count(s[key])} {s['unit']}"
 
 
-def _p95(s: dict[str, Any]) -> str:
-    if s["ms"]:
-        return _ms(s["ms"]["p95"]) + (" (estimate)" if s["ms_estimate"] else "")
-    return f"{fmt_count(s['p95'])} {s['unit']}"
+def _time_basis(r: dict[str, Any], s: dict[str, Any]) -> str:
+    if s["ms"] is None:
+        return "counter units"
+    clock = r["hello"].get("clock_hz")
+    return f"estimate at {clock / 1e6:g} MHz" if s["ms_estimate"] else "measured"
+
+
+def _used(mem: dict[str, Any], key: str) -> str:
+    """Bytes used; a board without a budget that reports none (the host has no flash) shows a dash."""
+    return MISSING if not mem[key] and not mem.get("budget") else fmt_bytes(mem[key])
 
 
 def _comparison(rows: list[dict[str, Any]], figures: list[dict[str, Any]]) -> str:
-    head = ["result", "variant", "board", "clock", "accuracy", "agreement", "NN median", "NN p95", "DSP median",
-            "flash", "RAM", "energy / inference", "model hash"]
+    head = ["result", "variant", "board", "accuracy", "agreement", "NN median", "NN p95", "DSP median", "times",
+            "flash", "RAM", "energy / inference"]
     body = []
     for row, f in zip(rows, figures, strict=True):
         r, lat, e = row["results"], f["latency"], f["energy"]
-        clock = r["hello"].get("clock_hz")
-        timed = clock and "second" not in r["hello"]["counter"]
         body.append([
-            row["id"], r["variant_id"], r["target"], f"{clock / 1e6:g} MHz" if timed else MISSING,
-            fmt_percent(r["accuracy"]), fmt_percent(r["agreement"]),
-            _median(lat["nn"]), _p95(lat["nn"]),
-            _median(lat["dsp"]) if lat["dsp"]["on_board"] else "host",
-            fmt_bytes(r["memory"]["flash"]), fmt_bytes(r["memory"]["ram"]),
-            f"{e['uj_per_inference']:.3g} uJ (estimate, {e['basis']})" if e else MISSING,
-            r["hello"]["model_hash"],
+            row["id"], r["variant_id"], r["target"], fmt_percent(r["accuracy"]), fmt_percent(r["agreement"]),
+            _time(lat["nn"], "median"), _time(lat["nn"], "p95"),
+            _time(lat["dsp"], "median") if lat["dsp"]["on_board"] else "host", _time_basis(r, lat["nn"]),
+            _used(r["memory"], "flash"), _used(r["memory"], "ram"),
+            (f"{e['uj_per_inference']:.3g} uJ" + ("" if e["verified"] else " *")) if e else MISSING,
         ])
-    return "<h2>Side by side</h2>" + _table(head, body, "compare")
+    note = ("<p class='estimate'>Energy is an estimate from the latency and the chip's run current; * marks a "
+            "typical current not checked against the datasheet (see each result's Energy section).</p>")
+    return ("<h2>Side by side</h2><div class='wide'>" + _table(head, body, "compare") + "</div>"
+            + (note if any(f["energy"] for f in figures) else ""))
 
 
 def _result_section(project: Project, row: dict[str, Any], f: dict[str, Any]) -> str:
@@ -230,7 +238,8 @@ def _latency(r: dict[str, Any], f: dict[str, Any]) -> str:
                          *(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max")),
                          " / ".join(f"{s['ms'][f'bench_{k}']:.3g}" for k in ("min", "mean", "max"))
                          if "bench_mean" in s["ms"] else MISSING])
-        charts.append(histogram(counts[s["warmup_skipped"]:], f"{title} latency per window", s["unit"]))
+        charts.append(histogram(counts[s["warmup_skipped"]:], f"{title} latency per window", s["unit"],
+                                marks={"median": s["median"], "p95": s["p95"]}))
     rate = f["rate"]
     rate_text = "" if rate["inference_ms"] is None else f"<p>{escape(_sentence(rate_sentence(rate)))}.</p>"
     runs = lat.get("bench_runs")
@@ -242,11 +251,11 @@ def _latency(r: dict[str, Any], f: dict[str, Any]) -> str:
 def _memory(r: dict[str, Any]) -> str:
     mem = r["memory"]
     budget = mem.get("budget") or {}
-    rows = [["flash", fmt_bytes(mem["flash"]), fmt_bytes(budget.get("flash"))],
-            ["RAM", fmt_bytes(mem["ram"]), fmt_bytes(budget.get("ram"))],
+    rows = [["flash", _used(mem, "flash"), fmt_bytes(budget.get("flash"))],
+            ["RAM", _used(mem, "ram"), fmt_bytes(budget.get("ram"))],
             ["arena", fmt_bytes(mem["arena"]), ""], ["stack peak", fmt_bytes(mem["stack_peak"]), ""]]
     chart = usage_bars([("flash", mem["flash"], budget.get("flash")), ("RAM", mem["ram"], budget.get("ram"))],
-                       "memory against the board's budget")
+                       "memory against the board's budget") if budget else "<p>This board has no memory budget.</p>"
     return "<h3>Memory</h3>" + _table(["", "used", "budget"], rows, "memory") + chart
 
 

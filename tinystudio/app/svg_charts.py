@@ -5,7 +5,7 @@ script, font file or network."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import numpy as np
@@ -19,10 +19,12 @@ def _svg(body: str, width: int, height: int, title: str) -> str:
             f'<title>{escape(title)}</title>{body}</svg>')
 
 
-def histogram(values: Sequence[float], title: str, unit: str, bins: int = 20) -> str:
-    """Bars of how many values fall in each of ``bins`` equal ranges, the axis labelled in ``unit``."""
+def histogram(values: Sequence[float], title: str, unit: str, bins: int = 20,
+              marks: Mapping[str, float] | None = None) -> str:
+    """Bars of how many values fall in each of ``bins`` equal ranges, the axis labelled in ``unit``; each of
+    ``marks`` (name: value, such as the median and p95) a dashed vertical line with its name."""
     data = np.asarray(values, dtype=np.float64)
-    left, bottom, top = 40, HEIGHT - 30, 20
+    left, bottom, top = 50, HEIGHT - 30, 20
     plot_w, plot_h = WIDTH - left - 10, bottom - top
     parts = [f'<text x="{left}" y="14" font-size="12" font-family="sans-serif">{escape(title)}</text>',
              f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="#333"/>']
@@ -41,6 +43,17 @@ def histogram(values: Sequence[float], title: str, unit: str, bins: int = 20) ->
                      f'text-anchor="end">{edges[-1]:,.0f} {escape(unit)}</text>')
         parts.append(f'<text x="{left - 4}" y="{top + 8}" font-size="10" font-family="sans-serif" '
                      f'text-anchor="end">{peak}</text>')
+        parts.append(f'<text x="{left - 4}" y="{top + 20}" font-size="9" font-family="sans-serif" '
+                     'text-anchor="end">windows</text>')
+        span = float(edges[-1] - edges[0])
+        for i, (name, value) in enumerate((marks or {}).items()):
+            x = left + plot_w * (value - edges[0]) / span
+            parts.append(f'<line class="mark" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" '
+                         'stroke-dasharray="4 3"/>')
+            near_right = x > WIDTH - 40  # the name goes left of a line at the right edge, so it is not cut off
+            parts.append(f'<text x="{x - 3 if near_right else x + 3:.1f}" y="{top + 10 + 11 * i}" font-size="10" '
+                         f'font-family="sans-serif" fill="#c0392b" text-anchor="{"end" if near_right else "start"}">'
+                         f'{escape(name)}</text>')
     return _svg("".join(parts), WIDTH, HEIGHT, title)
 
 
