@@ -1,9 +1,10 @@
 /*
- * tsr_dsp_blocks.h - float32 C mirrors of the Python DSP blocks (tinystudio/core/dsp): raw scaling,
- * radix-2 FFT, spectral statistics with Welch band powers, mel energies, MFE and MFCC, plus the int8
- * quantization of features. Tables (twiddles, windows, filterbanks, DCT) are computed by the Python
- * side and compiled in, so both sides use identical float32 constants; sums run left to right
- * (numpy uses pairwise sums), so results agree within a small tolerance, not bit for bit.
+ * tsr_dsp_blocks.h - float32 C mirrors of the Python DSP blocks (tinystudio/core/dsp): raw scaling, a
+ * radix-4 real-input FFT, spectral statistics with Welch band powers, mel energies from a sparse filterbank,
+ * MFE and MFCC, plus the int8 quantization of features. Tables (bit reversal, twiddles, windows, filters, DCT)
+ * are computed by the Python side and compiled in, and every float32 step runs in the order the Python
+ * block documents (sums left to right, no fused multiply-add, the same logf), so the board's features
+ * match the host's.
  */
 #ifndef TSR_DSP_BLOCKS_H
 #define TSR_DSP_BLOCKS_H
@@ -11,16 +12,20 @@
 #include <stdint.h>
 
 typedef struct {
-    uint32_t n;          /* power of two */
-    const uint16_t *rev; /* bit-reversal permutation, n entries */
-    const float *cos;    /* cos(2*pi*t/n), t < n/2 */
-    const float *sin;    /* sin(2*pi*t/n), t < n/2 */
-} tsr_fft_t;
+    uint32_t n;            /* real length N, a power of two of at least 4; the complex FFT has N/2 points */
+    const uint16_t *rev;   /* bit reversal of N/2 indices */
+    const float *stages;   /* radix-4 twiddles, stage after stage: per j < h, u, u^2, u^3 (re, im) */
+    const float *split;    /* (cos, -sin)(2*pi*k/N) for k = 1 .. N/4 - 1 */
+} tsr_rfft_t;
 
-/* In-place complex FFT of (re, im), decimation in time, no fused multiply-add. */
-void tsr_fft(const tsr_fft_t *fft, float *re, float *im);
-/* power[k] = |FFT(re)_k|^2 for k = 0..n/2 of a real signal in re (re and im are overwritten). */
-void tsr_rfft_power(const tsr_fft_t *fft, float *re, float *im, float *power);
+/* Natural logarithm (musl's logf algorithm, float32 steps; mirrored by tinystudio/core/dsp/logf.py). */
+float tsr_logf(float x);
+
+/* In-place complex FFT of m points, interleaved (re, im), bit-reversed input, natural-order output. */
+void tsr_cfft(uint32_t m, const float *stages, float *z);
+/* power[k] = |X_k|^2 * scale for k = 0..N/2 of the real signal packed in z (z[rev[n]] = x[2n] + i x[2n+1]).
+   scale must be a power of two (it is folded into the split step's constants). z is overwritten. */
+void tsr_rfft_power(const tsr_rfft_t *fft, float *z, float scale, float *power);
 
 /* out[i] = x[i] * scale. */
 void tsr_dsp_raw(const float *x, uint32_t count, float scale, float *out);
@@ -33,7 +38,7 @@ typedef struct {
     float b[3];      /* b0, b1, b2 */
     float a[2];      /* a1, a2 */
     float inv_frames; /* float32(1/frames) */
-    const tsr_fft_t *fft;
+    const tsr_rfft_t *fft;
     const float *hann; /* periodic Hann window of fft->n */
     float norm;        /* float32(1 / sum(hann^2)) */
     float inv_segments;
@@ -41,7 +46,7 @@ typedef struct {
     int log;
 } tsr_spectral_t;
 
-/* work: frames + fft->n * 3 floats. out: axes * (5 + n/2) floats. */
+/* work: frames + fft->n * 3 / 2 + 1 floats. out: axes * (5 + n/2) floats. */
 void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, float *out);
 
 typedef struct {
@@ -51,15 +56,17 @@ typedef struct {
     uint32_t n_frames;
     uint32_t n_mels;
     float scale;
-    float inv_n_fft; /* float32(1/n_fft) */
-    const float *window; /* periodic Hann of `frame` samples */
-    const float *bank;   /* n_mels x (n_fft/2 + 1) */
-    const tsr_fft_t *fft;
+    float inv_n_fft;           /* float32(1/n_fft) */
+    const float *window;       /* periodic Hann of `frame` samples */
+    const uint16_t *mel_start; /* first FFT bin of each mel filter */
+    const uint16_t *mel_len;   /* number of bins of each filter (its weights follow each other in mel_w) */
+    const float *mel_w;        /* the filters' nonzero span of weights, filter after filter */
+    const tsr_rfft_t *fft;
 } tsr_framer_t;
 
-/* Mel energies of frame f of axis 0: out[n_mels]. work: 2 * n_fft + n_fft/2 + 1 floats. */
+/* Mel energies of frame f of axis 0: out[n_mels]. work: n_fft * 3 / 2 + 1 floats. */
 void tsr_mel_energies(const tsr_framer_t *cfg, const float *x, uint32_t f, float *work, float *out);
-/* MFE: out[n_frames * n_mels]. work: 2 * n_fft + n_fft/2 + 1 + n_mels floats. */
+/* MFE: out[n_frames * n_mels]. work: n_fft * 3 / 2 + 1 + n_mels floats. */
 void tsr_dsp_mfe(const tsr_framer_t *cfg, float noise_floor_db, const float *x, float *work, float *out);
 /* MFCC: out[n_frames * n_coeffs] with dct (n_coeffs x n_mels). work as for MFE. */
 void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct, uint32_t n_coeffs, const float *x, float *work,

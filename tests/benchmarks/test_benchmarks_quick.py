@@ -66,12 +66,17 @@ FIGURES: dict[str, list[str]] = {
                                        ("mps3-an547", "Cortex-M55", "mve"), ("mps3-an547", "Cortex-M55", "dsp"))),
         rf"^Cortex-M55 1D CNN: Helium kernels take {NUMBER}x the instructions of the DSP-only build",
     ],
+    "bench_dsp_qemu.py": [
+        rf"^{row}\s+{NUMBER}M\s+{NUMBER}M\s+{NUMBER}\s+(met|NOT met)\s+{NUMBER}"
+        for row in (r"KWS MFCC \+ DS-CNN", r"motion raw \+ cnn1d")
+    ],
     "bench_board_test.py": [
         rf"^{mode}\s+\d+\s+{NUMBER}s\s+{NUMBER}s\s+{NUMBER}s\s+-?{NUMBER}s\s+{NUMBER}ms\s+{NUMBER}%"
         for mode in ("streamed over the UART", "test set in memory")
     ],
 }
-NEEDS_QEMU_BOARD = {"bench_firmware_qemu.py", "bench_boards_qemu.py", "bench_classical.py", "bench_board_test.py"}
+NEEDS_QEMU_BOARD = {"bench_firmware_qemu.py", "bench_boards_qemu.py", "bench_classical.py", "bench_board_test.py",
+                    "bench_dsp_qemu.py"}
 
 
 def test_every_benchmark_script_is_covered():

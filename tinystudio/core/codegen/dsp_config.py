@@ -1,8 +1,9 @@
-"""Emit tsr_dsp_config.c: a DSP block's parameters and float32 tables (FFT twiddles, windows, mel
-filterbank, DCT, biquad) as C constants, so the firmware's tsr_dsp_blocks.c mirrors the Python block.
+"""Emit tsr_dsp_config.c: a DSP block's parameters and float32 tables (bit reversal, radix-4 and split
+twiddles of the real FFT, windows, the mel filterbank stored sparse, DCT, biquad) as C constants, so the
+firmware's tsr_dsp_blocks.c mirrors the Python block.
 
-The tables are computed with the same numpy expressions as tinystudio/core/dsp, so both sides use
-identical float32 constants; only summation order differs.
+The tables come from the same functions tinystudio/core/dsp computes with, so both sides use identical
+float32 constants and the same order of float32 operations.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinystudio.core.dsp import DspBlock
-from tinystudio.core.dsp.mel import Framer
+from tinystudio.core.dsp.fft import bit_reversal, split_twiddles, stage_twiddles
+from tinystudio.core.dsp.mel import Framer, sparse_filters
 from tinystudio.core.dsp.mfcc import dct_matrix
 from tinystudio.core.dsp.spectral import biquad_coefficients
 from tinystudio.core.errors import UserError
@@ -49,16 +51,15 @@ def _array(ctype: str, name: str, values: Iterable[float | int], floats: bool = 
 
 
 def _fft_tables(name: str, n: int) -> str:
-    bits = n.bit_length() - 1
-    rev = [int(format(i, f"0{bits}b")[::-1], 2) if bits else 0 for i in range(n)]
-    t = np.arange(n // 2, dtype=np.float64)
-    cos = np.cos(2.0 * np.pi * t / n).astype(np.float32)
-    sin = np.sin(2.0 * np.pi * t / n).astype(np.float32)
+    """The tsr_rfft_t of an N-point real FFT: bit reversal of N/2, radix-4 stage twiddles, split twiddles."""
+    m = n // 2
+    stages = [float(v) for tw in stage_twiddles(m) for v in tw.ravel()] or [0.0]  # C has no empty arrays
+    split = [float(v) for v in split_twiddles(n).ravel()] or [0.0]
     return (
-        _array("uint16_t", f"{name}_rev", rev, floats=False)
-        + _array("float", f"{name}_cos", cos)
-        + _array("float", f"{name}_sin", sin)
-        + f"static const tsr_fft_t {name} = {{{n}u, {name}_rev, {name}_cos, {name}_sin}};\n"
+        _array("uint16_t", f"{name}_rev", bit_reversal(m), floats=False)
+        + _array("float", f"{name}_stages", stages)
+        + _array("float", f"{name}_split", split)
+        + f"static const tsr_rfft_t {name} = {{{n}u, {name}_rev, {name}_stages, {name}_split}};\n"
     )
 
 
@@ -66,13 +67,16 @@ def _framer_source(block: DspBlock) -> tuple[str, Framer, int]:
     fr = Framer(block.params, block.rate_hz, block.window_frames)
     text = _fft_tables("g_fft", fr.n_fft)
     text += _array("float", "g_window", fr.window)
-    text += _array("float", "g_bank", np.asarray(fr.bank, dtype=np.float32).ravel())
+    starts, lengths, weights = sparse_filters(fr.bank)
+    text += _array("uint16_t", "g_mel_start", starts, floats=False)
+    text += _array("uint16_t", "g_mel_len", lengths, floats=False)
+    text += _array("float", "g_mel_w", [float(v) for v in weights] or [0.0])
     text += (
         "static const tsr_framer_t g_framer = {"
         f"{block.axes}u, {fr.frame}u, {fr.hop}u, {fr.n_frames}u, {fr.n_mels}u, {_f(fr.scale)}, "
-        f"{_f(np.float32(1.0 / fr.n_fft))}, g_window, g_bank, &g_fft}};\n"
+        f"{_f(np.float32(1.0 / fr.n_fft))}, g_window, g_mel_start, g_mel_len, g_mel_w, &g_fft}};\n"
     )
-    work = 2 * fr.n_fft + fr.n_fft // 2 + 1 + fr.n_mels
+    work = fr.n_fft + fr.n_fft // 2 + 1 + fr.n_mels
     return text, fr, work
 
 
@@ -108,7 +112,7 @@ def dsp_config(block: DspBlock) -> DspConfig:
             "static const tsr_spectral_t g_cfg = {"
             f"{frames}u, {axes}u, {_f(p['scale'])}, {filt}, {_f(np.float32(1.0 / frames))}, &g_fft, g_hann, "
             f"{_f(norm)}, {_f(np.float32(1.0 / segments))}, {segments}u, {1 if p['log'] else 0}}};\n"
-            f"static float g_work[{frames + 3 * n}];\n\n"
+            f"static float g_work[{frames + n + n // 2 + 1}];\n\n"
             "int tsr_dsp_features(const float *raw, float *features)\n{\n"
             "    tsr_dsp_spectral(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
         )

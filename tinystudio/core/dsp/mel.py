@@ -6,6 +6,7 @@ import numpy as np
 
 from tinystudio.core.dsp.base import ParamSpec
 from tinystudio.core.dsp.fft import is_power_of_two, rfft_power
+from tinystudio.core.dsp.logf import TEN_OVER_LN10, logf
 from tinystudio.core.errors import UserError
 
 MIN_FRAME = 8
@@ -46,13 +47,46 @@ def mel_filterbank(n_mels: int, n_fft: int, rate_hz: float, low_hz: float, high_
     return np.maximum(0.0, np.minimum(up, down)).astype(np.float32)
 
 
+def sparse_filters(bank: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The filterbank as (start bin, length, weights): filter m spans bins start[m] .. start[m]+length[m]-1
+    (first to last nonzero weight; length 0 for a filter between two bins) and its weights follow those of
+    filter m-1 in one flat float32 array."""
+    starts, lengths, weights = [], [], []
+    for row in np.asarray(bank, dtype=np.float32):
+        nz = np.flatnonzero(row)
+        first, last = (int(nz[0]), int(nz[-1]) + 1) if nz.size else (0, 0)
+        starts.append(first)
+        lengths.append(last - first)
+        weights.append(row[first:last])
+    return np.array(starts, np.int64), np.array(lengths, np.int64), np.concatenate(weights).astype(np.float32)
+
+
+def sparse_mel(power: np.ndarray, bank: np.ndarray) -> np.ndarray:
+    """E_m = sum_k W[m, k] * P_k over filter m's span, summed from its first bin up in float32: (..., bins)
+    -> (..., n_mels). Zero weights outside a span add exact zeros (P >= 0), so padding the spans to one
+    length changes nothing."""
+    starts, lengths, weights = sparse_filters(bank)
+    width = int(lengths.max()) if lengths.size else 0
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    pad = np.zeros((len(starts), width), np.float32)
+    index = np.zeros((len(starts), width), np.int64)
+    for m, (start, length) in enumerate(zip(starts, lengths, strict=True)):
+        pad[m, :length] = weights[offsets[m] : offsets[m] + length]
+        index[m] = np.minimum(start + np.arange(width), power.shape[-1] - 1)
+    energy = np.zeros((*power.shape[:-1], len(starts)), np.float32)
+    for t in range(width):
+        energy = energy + pad[:, t] * power[..., index[:, t]]
+    return energy
+
+
 class Framer:
     """Frames, Hann window, power spectrum and mel energies of the first axis of a window.
 
     frame = round(frame_length_ms*rate/1000) samples, hop = round(frame_stride_ms*rate/1000);
     n_frames = 1 + (L - frame)//hop. Each frame: x = scale*signal, multiplied by the periodic Hann
     window of length ``frame`` (0.5 - 0.5*cos(2*pi*n/frame)), zero-padded to N = fft_length,
-    P_k = |FFT_k|^2 / N for k = 0..N/2, mel energy E_m = sum_k W[m, k] * P_k (``mel_filterbank``).
+    P_k = |FFT_k|^2 * (1/N) for k = 0..N/2 (``fft.rfft_power``), mel energy E_m = sum_k W[m, k] * P_k over
+    the filter's nonzero span (``mel_filterbank``, ``sparse_mel``).
     """
 
     def __init__(self, params: dict, rate_hz: float, window_frames: int) -> None:
@@ -89,16 +123,17 @@ class Framer:
         padded = np.zeros((*frames.shape[:2], self.n_fft), dtype=np.float32)
         padded[..., : self.frame] = frames
         power = rfft_power(padded) * np.float32(1.0 / self.n_fft)
-        return (power @ self.bank.T).astype(np.float32)
+        return sparse_mel(power, self.bank)
 
     def ops(self) -> int:
         from tinystudio.core.dsp.fft import fft_ops
 
         bins = self.n_fft // 2 + 1
-        per_frame = 2 * self.frame + fft_ops(self.n_fft) + 4 * bins + 2 * bins * self.n_mels
+        span = int(np.count_nonzero(self.bank))
+        per_frame = 2 * self.frame + fft_ops(self.n_fft // 2) + 10 * (self.n_fft // 4) + 4 * bins + 2 * span
         return self.n_frames * per_frame
 
 
 def db(energy: np.ndarray) -> np.ndarray:
-    """10 * log10(E + 1e-10), float32."""
-    return (np.float32(10.0) * np.log10(energy + np.float32(1e-10))).astype(np.float32)
+    """10 * log10(E + 1e-10) as logf(E + 1e-10) * float32(10 / ln 10), float32 (``logf.logf``)."""
+    return (logf(energy + np.float32(1e-10)) * TEN_OVER_LN10).astype(np.float32)

@@ -20,8 +20,9 @@ def dct_matrix(n_coeffs: int, n_mels: int) -> np.ndarray:
 
 
 class MfccBlock(DspBlock):
-    """Mel energies E (see ``mel.Framer``) of the first axis, L = 10*log10(E + 1e-10), then
-    c = D @ L per frame with the orthonormal DCT-II ``dct_matrix``; shape (n_frames, n_coeffs)."""
+    """Mel energies E (see ``mel.Framer``) of the first axis, L = 10*log10(E + 1e-10) (``mel.db``), then
+    c_j = sum_m D[j, m] * L_m per frame, summed over m = 0.. in float32, with the orthonormal DCT-II
+    ``dct_matrix``; shape (n_frames, n_coeffs)."""
 
     name = "mfcc"
     version = 1
@@ -48,4 +49,8 @@ class MfccBlock(DspBlock):
 
     def transform(self, windows: np.ndarray) -> np.ndarray:
         x = as_batch(windows, self.axes)
-        return (db(self._framer.mel_energies(x)) @ self._dct.T).astype(np.float32)
+        logs = db(self._framer.mel_energies(x))
+        out = np.zeros((*logs.shape[:-1], self._dct.shape[0]), np.float32)
+        for m in range(logs.shape[-1]):
+            out = out + self._dct[:, m] * logs[..., m, None]
+        return out

@@ -8,6 +8,7 @@ import numpy as np
 
 from tinystudio.core.dsp.base import DspBlock, ParamSpec, as_batch
 from tinystudio.core.dsp.fft import fft_ops, is_power_of_two, rfft_power
+from tinystudio.core.dsp.logf import ONE_OVER_LN10, logf
 from tinystudio.core.errors import UserError
 
 STATS = ("mean", "rms", "std", "skew", "kurtosis")
@@ -51,12 +52,14 @@ def biquad(x: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
 class SpectralBlock(DspBlock):
     """Per axis, on x = scale * window (optionally filtered by one biquad, see ``biquad``), L frames:
 
-    mean = sum(x)/L; d = x - mean; var = sum(d^2)/L; std = sqrt(var); rms = sqrt(sum(x^2)/L);
+    mean = sum(x)/L; d = x - mean; var = sum(d^2)/L; std = sqrt(var); rms = sqrt(sum(x^2)/L) (every sum in
+    float32 from t = 0 up; /L is a product with float32(1/L));
     skew = (sum(d^3)/L) / var^1.5 and kurtosis = (sum(d^4)/L) / var^2 - 3 (both 0 when var < 1e-10).
     Band powers (Welch): N = fft_length; segments of d of length N with hop N/2 (if L < N: one segment,
     zero-padded); S = 1 + (L-N)//(N/2) segments; each multiplied by the periodic Hann window
-    w[n] = 0.5 - 0.5*cos(2*pi*n/N), P_k = |FFT(seg*w)_k|^2 / sum(w^2) for k = 1..N/2, averaged over
-    segments; if ``log``: P_k = log10(P_k + 1e-10).
+    w[n] = 0.5 - 0.5*cos(2*pi*n/N), P_k = (sum over segments, in order, of |FFT(seg*w)_k|^2 (``fft.rfft_power``))
+    * float32(1/sum(w^2)) * float32(1/S) for k = 1..N/2; if ``log``: P_k = logf(P_k + 1e-10) * float32(1/ln 10)
+    (``logf.logf``).
     Output, flat, axis after axis: [mean, rms, std, skew, kurtosis, P_1 .. P_{N/2}]: axes*(5 + N/2).
     """
 
@@ -95,7 +98,8 @@ class SpectralBlock(DspBlock):
         if self._filter is not None:
             per_axis += 9 * frames
         per_axis += 12 * frames + 10  # moments
-        per_axis += self._segments * (2 * n + fft_ops(n) + 4 * (n // 2)) + (n // 2) * (3 if self.params["log"] else 1)
+        rfft = fft_ops(n // 2) + 10 * (n // 4) + 4 * (n // 2)
+        per_axis += self._segments * (2 * n + rfft) + (n // 2) * (3 if self.params["log"] else 1)
         return self.axes * per_axis
 
     def transform(self, windows: np.ndarray) -> np.ndarray:
@@ -104,14 +108,14 @@ class SpectralBlock(DspBlock):
             x = biquad(x, *self._filter)
         frames = x.shape[1]
         inv_l = np.float32(1.0 / frames)
-        mean = x.sum(axis=1, dtype=np.float32) * inv_l
+        mean = _sum(x) * inv_l
         d = x - mean[:, None, :]
         d2 = d * d
-        var = d2.sum(axis=1, dtype=np.float32) * inv_l
+        var = _sum(d2) * inv_l
         std = np.sqrt(var)
-        rms = np.sqrt((x * x).sum(axis=1, dtype=np.float32) * inv_l)
-        m3 = (d2 * d).sum(axis=1, dtype=np.float32) * inv_l
-        m4 = (d2 * d2).sum(axis=1, dtype=np.float32) * inv_l
+        rms = np.sqrt(_sum(x * x) * inv_l)
+        m3 = _sum(d2 * d) * inv_l
+        m4 = _sum(d2 * d2) * inv_l
         ok = var >= EPS
         safe = np.where(ok, var, np.float32(1.0))
         skew = np.where(ok, m3 / (safe * np.sqrt(safe)), np.float32(0.0))
@@ -130,7 +134,12 @@ class SpectralBlock(DspBlock):
         segs = np.stack([seq[:, :, s * hop : s * hop + n] for s in range(self._segments)], axis=2)
         p = rfft_power(segs * self._hann)[..., 1:]  # (batch, axes, S, N/2)
         norm = np.float32(1.0) / (self._hann * self._hann).sum(dtype=np.float32)
-        p = p.sum(axis=2, dtype=np.float32) * norm * np.float32(1.0 / self._segments)
+        p = _sum(p, axis=2) * norm * np.float32(1.0 / self._segments)
         if self.params["log"]:
-            p = np.log10(p + np.float32(EPS))
+            p = logf(p + np.float32(EPS)) * ONE_OVER_LN10
         return p.astype(np.float32)
+
+
+def _sum(x: np.ndarray, axis: int = 1) -> np.ndarray:
+    """Float32 sum over ``axis`` from the first element up (a running sum, as a C loop adds)."""
+    return np.cumsum(x, axis=axis, dtype=np.float32).take(-1, axis=axis)
