@@ -32,8 +32,9 @@ def arena_plan(report: CodegenReport, ram_budget: int | None = None) -> dict[str
         })
     for step, offset, nbytes in report.scratch:
         kind = report.layers[step].kind if step < len(report.layers) else "op"
+        op_index = report.layers[step].op_index if step < len(report.layers) else step
         buffers.append({"kind": "scratch", "offset": int(offset), "bytes": int(nbytes), "first": int(step),
-                        "last": int(step), "tensors": [f"scratch of op {step} ({kind})"]})
+                        "last": int(step), "tensors": [f"scratch of op {op_index} ({kind})"]})
     buffers.sort(key=lambda b: (b["first"], b["offset"]))
     steps = [{"kind": layer.kind, "op_index": layer.op_index} for layer in report.layers]
     live = [sum(b["bytes"] for b in buffers if b["first"] <= s <= b["last"]) for s in range(len(steps))]

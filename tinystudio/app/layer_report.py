@@ -21,6 +21,17 @@ def short_kind(kind: str) -> str:
     return _SHORT.get(kind, kind[:4].lower())
 
 
+def op_label(steps: list[dict[str, Any]], step: int) -> str:
+    """The .tflite op index of a step (what the per-layer table calls the op)."""
+    return str(steps[step]["op_index"]) if 0 <= step < len(steps) else str(step)
+
+
+def op_span(steps: list[dict[str, Any]], b: dict[str, Any]) -> str:
+    """When a buffer is live, in op indices: ``op 3`` or ``ops 3-7``."""
+    first, last = op_label(steps, b["first"]), op_label(steps, b["last"])
+    return f"op {first}" if first == last else f"ops {first}-{last}"
+
+
 def per_layer_html(r: dict[str, Any]) -> str:
     """The per-layer table of a stored result (empty when it has none)."""
     rows, p = r.get("per_layer"), r.get("profile")
@@ -68,8 +79,7 @@ def arena_svg(plan: dict[str, Any]) -> str:
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333"/>']
     for i, (x0, x1, y0, y1, b) in enumerate(rectangles(plan)):
         colour = "#aaaaaa" if b["kind"] == "scratch" else _COLOURS[i % len(_COLOURS)]
-        tip = (f"{', '.join(b['tensors'])}: {fmt_bytes(b['bytes'])} at offset {b['offset']}, "
-               f"ops {b['first']}-{b['last']}")
+        tip = f"{', '.join(b['tensors'])}: {fmt_bytes(b['bytes'])} at offset {b['offset']}, {op_span(steps, b)}"
         parts.append(f'<rect class="buffer" x="{x(x0):.1f}" y="{y(y1):.1f}" width="{x(x1) - x(x0):.1f}" '
                      f'height="{max(1.0, y(y0) - y(y1)):.1f}" fill="{colour}" fill-opacity="0.75" stroke="#222" '
                      f'stroke-width="0.5"><title>{escape(tip)}</title></rect>')
@@ -81,7 +91,7 @@ def arena_svg(plan: dict[str, Any]) -> str:
     parts.append(f'<line class="peak" x1="{px:.1f}" y1="{top}" x2="{px:.1f}" y2="{bottom}" stroke="#c0392b" '
                  f'stroke-width="1.5" stroke-dasharray="5,3"/><text x="{min(px + 4, WIDTH - 150):.1f}" '
                  f'y="{top - 4}" font-size="10" font-family="sans-serif" fill="#c0392b">peak '
-                 f'{escape(fmt_bytes(peak["bytes"]))} live at op {peak["step"]}</text>')
+                 f'{escape(fmt_bytes(peak["bytes"]))} live at op {op_label(steps, peak["step"])}</text>')
     if budget and scale_top == budget:
         parts.append(f'<line x1="{left}" y1="{y(budget):.1f}" x2="{WIDTH - right}" y2="{y(budget):.1f}" '
                      f'stroke="#c0392b"/><text x="{WIDTH - right}" y="{y(budget) - 3:.1f}" font-size="10" '
@@ -93,7 +103,7 @@ def arena_svg(plan: dict[str, Any]) -> str:
                      f'{escape(fmt_percent(arena / budget))} of it</text>')
     every = max(1, (n + 23) // 24)
     for s in range(0, len(steps), every):
-        label = f"{s} {short_kind(steps[s]['kind'])}"
+        label = f"{op_label(steps, s)} {short_kind(steps[s]['kind'])}"
         parts.append(f'<text x="{x(s + 0.5):.1f}" y="{bottom + 12}" font-size="9" font-family="sans-serif" '
                      f'text-anchor="end" transform="rotate(-40 {x(s + 0.5):.1f} {bottom + 12})">{escape(label)}</text>')
     parts.append(f'<text x="{left - 4}" y="{bottom}" font-size="10" font-family="sans-serif" '

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,20 +40,21 @@ from tinystudio.gui.file_dialogs import choose_folder, save_file
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.device_figures_panel import DeviceFiguresPanel
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
+from tinystudio.gui.widgets.layer_profile_view import ArenaPlanChart, LayerTable
 from tinystudio.gui.worker import Worker, run_in_thread
 
 NO_BOARD = "No board contacted yet"
 HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", "NN mean", "Flash", "RAM")
 
 
-def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_dsp: bool, *,
-                progress: Progress, cancel: CancelToken) -> Any:
+def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_dsp: bool, profile: bool = False,
+                *, progress: Progress, cancel: CancelToken) -> Any:
     from tinystudio.app.deploy import deploy_model
 
     kind, ident = choice
     return deploy_model(project, target, variant_id=ident if kind == "variant" else None,
                         run_id=ident if kind == "run" else None, device_dsp=device_dsp,
-                        progress=progress, cancel=cancel)
+                        progress=progress, cancel=cancel, profile=profile)
 
 
 def _export_job(project: Project, choice: tuple[str, int], fmt: str, folder: str, *,
@@ -96,6 +98,9 @@ class DeployPage(QWidget):
         self.dsp_check = QCheckBox("Run the DSP block on the board")
         self.dsp_check.setToolTip("Otherwise the host computes the features and sends them to the board")
         self.dsp_check.setChecked(True)
+        self.profile_check = QCheckBox("Time each layer")
+        self.profile_check.setToolTip("After the test, build the model again with a counter read between layers "
+                                      "and run a few test windows: time, MACs and share per layer")
         self.deploy_button = QPushButton("Build, flash and test")
         font = self.deploy_button.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -123,6 +128,7 @@ class DeployPage(QWidget):
         form.addRow("Board", self.target_combo)
         form.addRow("Model", self.model_combo)
         form.addRow("", self.dsp_check)
+        form.addRow("", self.profile_check)
         export_row = QHBoxLayout()
         export_row.addWidget(self.export_format, 1)
         export_row.addWidget(self.export_button)
@@ -184,7 +190,13 @@ class DeployPage(QWidget):
         left_layout.addWidget(self.figures)
         left_layout.addStretch(1)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.matrix)
+        self.layer_table = LayerTable()
+        self.arena_chart = ArenaPlanChart()
+        self.result_tabs = QTabWidget()
+        self.result_tabs.addTab(self.matrix, "Confusion matrix")
+        self.result_tabs.addTab(self.layer_table, "Per layer")
+        self.result_tabs.addTab(self.arena_chart, "Arena plan")
+        right.addWidget(self.result_tabs)
         history_box = QGroupBox("History of device results")
         QVBoxLayout(history_box).addWidget(self.history)
         right.addWidget(history_box)
@@ -238,6 +250,8 @@ class DeployPage(QWidget):
         self.shown_result = None
         self.figures.clear()
         self.matrix.clear()
+        self.layer_table.clear()
+        self.arena_chart.clear()
         self.board_label.setText(NO_BOARD)
         for label in (self.accuracy_label, self.agreement_label, self.dsp_latency, self.nn_latency):
             label.setText("-")
@@ -311,7 +325,7 @@ class DeployPage(QWidget):
         self.progress.setValue(0)
         self.status.setText("starting…")
         self.worker = run_in_thread(
-            _deploy_job, project, tuple(choice), target, self.dsp_check.isChecked(),
+            _deploy_job, project, tuple(choice), target, self.dsp_check.isChecked(), self.profile_check.isChecked(),
             on_progress=self._on_progress, on_done=self._on_done, on_error=self._on_error,
             on_cancelled=self._on_cancelled,
         )
@@ -357,6 +371,7 @@ class DeployPage(QWidget):
         self.target_combo.setEnabled(not busy)
         self.model_combo.setEnabled(not busy)
         self.dsp_check.setEnabled(not busy)
+        self.profile_check.setEnabled(not busy)
         self.export_button.setEnabled(not busy)
         self.export_format.setEnabled(not busy)
 
@@ -464,6 +479,8 @@ class DeployPage(QWidget):
         try:
             cm = r["confusion_matrix"]
             self.matrix.set_matrix(cm["labels"], cm["counts"], f"On the board ({r['target']}):")
+            self.layer_table.show_result(r)
+            self.arena_chart.set_plan(r.get("arena_plan"))
             h = r["hello"]
             where = "DSP on the board" if r["mode"] == "dsp_on_board" else "features sent from the host"
             self.board_label.setText(
