@@ -314,6 +314,7 @@ def deploy(
         if profile:
             from tinystudio.app.layer_profile import profile_on_board
 
+            profile_started = time.perf_counter()
             try:  # a failed profiling build never loses the test just measured
                 results.update(profile_on_board(
                     board, tflite, model_dir.parent / "profile-model", project.cache_dir / "firmware",
@@ -321,6 +322,8 @@ def deploy(
                     _stage(progress, stream_end, 0.99), cancel))
             except UserError as exc:
                 results["profile_error"] = str(exc)
+            results["timing"]["profile_seconds"] = round(time.perf_counter() - profile_started, 3)
+            results["timing"]["total_seconds"] = round(time.perf_counter() - started, 3)
     elif profile:
         results["profile_error"] = "a tree model has no layers to time"
     with project.transaction():
