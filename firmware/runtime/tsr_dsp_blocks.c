@@ -76,16 +76,61 @@ float tsr_logf(float x)
         (p3)[1] = d0i + d1r;                                                                                \
     } while (0)
 
-void tsr_cfft(uint32_t m, const float *stages, float *z)
+static int odd_log2(uint32_t m)
 {
-    float *end = z + 2u * m;
     uint32_t bits = 0;
-    uint32_t h = 1u;
-    uint32_t t;
-    for (t = m; t > 1u; t >>= 1) {
+    for (; m > 1u; m >>= 1) {
         bits++;
     }
-    if (bits & 1u) {
+    return (int)(bits & 1u);
+}
+
+/* The radix-4 stages of quarter h, 4h, ... < m (h = 1, or 2 after a radix-2 stage). */
+static void radix4_stages(uint32_t m, const float *stages, float *z, uint32_t h)
+{
+    float *end = z + 2u * m;
+    for (; h < m; h *= 4u) {
+        uint32_t q = 2u * h;  /* floats from one quarter to the next */
+        uint32_t span = 4u * q; /* floats per group */
+        uint32_t j;
+        float *p;
+        for (p = z; p < end; p += span) { /* j = 0: u = 1 */
+            float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
+            TSR_RADIX4(p, p1, p2, p3, p[0], p[1], p1[0], p1[1], p2[0], p2[1], p3[0], p3[1]);
+        }
+        if (span == 2u * m) { /* one group: walk the twiddles and the butterflies together */
+            const float *u = stages + 6;
+            for (p = z + 2; p < z + q; p += 2, u += 6) {
+                float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
+                float x1r = p1[0], x1i = p1[1], x2r = p2[0], x2i = p2[1], x3r = p3[0], x3i = p3[1];
+                float b1r = u[2] * x1r - u[3] * x1i, b1i = u[2] * x1i + u[3] * x1r;
+                float b2r = u[0] * x2r - u[1] * x2i, b2i = u[0] * x2i + u[1] * x2r;
+                float b3r = u[4] * x3r - u[5] * x3i, b3i = u[4] * x3i + u[5] * x3r;
+                TSR_RADIX4(p, p1, p2, p3, p[0], p[1], b1r, b1i, b2r, b2i, b3r, b3i);
+            }
+        } else {
+            for (j = 1u; j < h; j++) {
+                const float *u = stages + 6u * j;
+                float ur = u[0], ui = u[1], u2r = u[2], u2i = u[3], u3r = u[4], u3i = u[5];
+                for (p = z + 2u * j; p < end; p += span) {
+                    float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
+                    float x1r = p1[0], x1i = p1[1], x2r = p2[0], x2i = p2[1], x3r = p3[0], x3i = p3[1];
+                    float b1r = u2r * x1r - u2i * x1i, b1i = u2r * x1i + u2i * x1r;
+                    float b2r = ur * x2r - ui * x2i, b2i = ur * x2i + ui * x2r;
+                    float b3r = u3r * x3r - u3i * x3i, b3i = u3r * x3i + u3i * x3r;
+                    TSR_RADIX4(p, p1, p2, p3, p[0], p[1], b1r, b1i, b2r, b2i, b3r, b3i);
+                }
+            }
+        }
+        stages += 6u * h;
+    }
+}
+
+void tsr_cfft(uint32_t m, const float *stages, float *z)
+{
+    uint32_t h = 1u;
+    if (odd_log2(m)) {
+        float *end = z + 2u * m;
         float *p;
         for (p = z; p < end; p += 4) {
             float ar = p[0], ai = p[1], br = p[2], bi = p[3];
@@ -96,49 +141,26 @@ void tsr_cfft(uint32_t m, const float *stages, float *z)
         }
         h = 2u;
     }
-    for (; h < m; h *= 4u) {
-        uint32_t q = 2u * h;  /* floats from one quarter to the next */
-        uint32_t span = 4u * q; /* floats per group */
-        uint32_t j;
-        float *p;
-        for (p = z; p < end; p += span) { /* j = 0: u = 1 */
-            float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
-            TSR_RADIX4(p, p1, p2, p3, p[0], p[1], p1[0], p1[1], p2[0], p2[1], p3[0], p3[1]);
-        }
-        for (j = 1u; j < h; j++) {
-            const float *u = stages + 6u * j;
-            float ur = u[0], ui = u[1], u2r = u[2], u2i = u[3], u3r = u[4], u3i = u[5];
-            for (p = z + 2u * j; p < end; p += span) {
-                float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
-                float x1r = p1[0], x1i = p1[1], x2r = p2[0], x2i = p2[1], x3r = p3[0], x3i = p3[1];
-                float b1r = u2r * x1r - u2i * x1i, b1i = u2r * x1i + u2i * x1r;
-                float b2r = ur * x2r - ui * x2i, b2i = ur * x2i + ui * x2r;
-                float b3r = u3r * x3r - u3i * x3i, b3i = u3r * x3i + u3i * x3r;
-                TSR_RADIX4(p, p1, p2, p3, p[0], p[1], b1r, b1i, b2r, b2i, b3r, b3i);
-            }
-        }
-        stages += 6u * h;
-    }
+    radix4_stages(m, stages, z, h);
 }
 
-void tsr_rfft_power(const tsr_rfft_t *fft, float *z, float scale, float *power)
+/* The real FFT's split step from the complex spectrum z of N/2 points: power4[k] = 4 |X_k|^2, k = 0..N/2. */
+static void split_power4(const tsr_rfft_t *fft, const float *z, float *power)
 {
     uint32_t m = fft->n / 2u;
     uint32_t q = m / 2u;
-    float q4 = scale * 0.25f;
     const float *w = fft->split;
     const float *a;
     const float *b;
     uint32_t k;
-    tsr_cfft(m, fft->stages, z);
     {
         float s = z[0] + z[1];
         float d = z[0] - z[1];
         float zr = z[2u * q];
         float zi = z[2u * q + 1u];
-        power[0] = s * s * scale;
-        power[m] = d * d * scale;
-        power[q] = (zr * zr + zi * zi) * scale;
+        power[0] = s * s * 4.0f;
+        power[m] = d * d * 4.0f;
+        power[q] = (zr * zr + zi * zi) * 4.0f;
     }
     a = z + 2;
     b = z + 2u * (m - 1u);
@@ -147,11 +169,17 @@ void tsr_rfft_power(const tsr_rfft_t *fft, float *z, float scale, float *power)
         float tr = w[0] * o_r - w[1] * oi;
         float ti = w[0] * oi + w[1] * o_r;
         float yr = er + ti, yi = ei - tr;
-        power[k] = (yr * yr + yi * yi) * q4;
+        power[k] = yr * yr + yi * yi;
         yr = er - ti;
         yi = ei + tr;
-        power[m - k] = (yr * yr + yi * yi) * q4;
+        power[m - k] = yr * yr + yi * yi;
     }
+}
+
+void tsr_rfft_power4(const tsr_rfft_t *fft, float *z, float *power)
+{
+    tsr_cfft(fft->n / 2u, fft->stages, z);
+    split_power4(fft, z, power);
 }
 
 void tsr_dsp_raw(const float *x, uint32_t count, float scale, float *out)
@@ -185,6 +213,80 @@ static void pack(const tsr_rfft_t *fft, const float *v, uint32_t count, const fl
         d[0] = 0.0f;
         d[1] = 0.0f;
     }
+}
+
+/* Natural complex point r of v * win (count samples, zeros after): (v[2r] w[2r], v[2r+1] w[2r+1]). */
+static void point(const float *v, const float *win, uint32_t count, uint32_t r, float *re, float *im)
+{
+    uint32_t i = 2u * r;
+    *re = i < count ? v[i] * win[i] : 0.0f;
+    *im = i + 1u < count ? v[i + 1u] * win[i + 1u] : 0.0f;
+}
+
+/* One output pair of pack_radix2 from the bounds-checked points r and r + hb. */
+static void tail(const float *v, const float *win, uint32_t count, uint32_t r, uint32_t hb, float *d)
+{
+    float ar, ai, br, bi;
+    point(v, win, count, r, &ar, &ai);
+    point(v, win, count, r + hb, &br, &bi);
+    d[0] = ar + br;
+    d[1] = ai + bi;
+    d[2] = ar - br;
+    d[3] = ai - bi;
+}
+
+/* pack() followed by the FFT's first radix-2 stage (log2(N/2) odd), done on the way: the stage combines the
+   natural points r and r + N/4 into z[rev[r]] (a + b) and the next point (a - b). Where b lies in the zero
+   padding, a + 0 and a - 0 are a itself, so those sums are left out (same values as the host's). */
+static void pack_radix2(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z)
+{
+    const uint16_t *rev = fft->rev;
+    uint32_t m = fft->n / 2u;
+    uint32_t hb = m / 2u;
+    uint32_t full = count / 2u;                                         /* points with both samples */
+    uint32_t both = full > hb ? (full - hb < hb ? full - hb : hb) : 0u; /* r < both: a and b full */
+    uint32_t b_zero = (count + 1u) / 2u > hb ? (count + 1u) / 2u - hb : 0u; /* r >= b_zero: b is zero */
+    uint32_t a_full = full < hb ? full : hb;
+    uint32_t r;
+    for (r = 0; r < both; r++) {
+        const float *va = v + 2u * r;
+        const float *wa = win + 2u * r;
+        float ar = va[0] * wa[0], ai = va[1] * wa[1], br = va[m] * wa[m], bi = va[m + 1u] * wa[m + 1u];
+        float *d = z + 2u * rev[r];
+        d[0] = ar + br;
+        d[1] = ai + bi;
+        d[2] = ar - br;
+        d[3] = ai - bi;
+    }
+    for (; r < hb && (r < b_zero || r >= a_full); r++) { /* the odd sample at the end of b, if any */
+        tail(v, win, count, r, hb, z + 2u * rev[r]);
+    }
+    for (; r < a_full; r++) { /* b in the zero padding */
+        float ar = v[2u * r] * win[2u * r], ai = v[2u * r + 1u] * win[2u * r + 1u];
+        float *d = z + 2u * rev[r];
+        d[0] = ar;
+        d[1] = ai;
+        d[2] = ar;
+        d[3] = ai;
+    }
+    for (; r < hb; r++) { /* the odd sample at the end of a, then zeros */
+        tail(v, win, count, r, hb, z + 2u * rev[r]);
+    }
+}
+
+/* power4 of v * win (count <= N samples, zero-padded to N): pack, complex FFT, split step. */
+static void windowed_power4(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z,
+                            float *power)
+{
+    uint32_t m = fft->n / 2u;
+    if (odd_log2(m)) {
+        pack_radix2(fft, v, count, win, z);
+        radix4_stages(m, fft->stages, z, 2u);
+    } else {
+        pack(fft, v, count, win, z);
+        radix4_stages(m, fft->stages, z, 1u);
+    }
+    split_power4(fft, z, power);
 }
 
 void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, float *out)
@@ -251,14 +353,13 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
         for (s = 0; s < cfg->segments; s++) {
             uint32_t at = s * half;
             uint32_t count = frames - at < n ? frames - at : n;
-            pack(cfg->fft, d + at, count, cfg->hann, z);
-            tsr_rfft_power(cfg->fft, z, 1.0f, power);
+            windowed_power4(cfg->fft, d + at, count, cfg->hann, z, power);
             for (k = 0; k < half; k++) {
                 o[5u + k] += power[k + 1u];
             }
         }
         for (k = 0; k < half; k++) {
-            float p = o[5u + k] * cfg->norm * cfg->inv_segments;
+            float p = o[5u + k] * cfg->norm4 * cfg->inv_segments;
             o[5u + k] = cfg->log ? tsr_logf(p + TSR_EPS) * TSR_ONE_OVER_LN10 : p;
         }
     }
@@ -277,7 +378,7 @@ void tsr_mel_energies(const tsr_framer_t *cfg, const float *x, uint32_t f, float
     uint32_t k;
     uint32_t b;
     if (cfg->axes == 1u && cfg->scale == 1.0f) { /* x * 1 is x: the common case skips the multiply */
-        pack(fft, src, cfg->frame, win, z);
+        windowed_power4(fft, src, cfg->frame, win, z, power);
     } else {
         const uint16_t *rev = fft->rev;
         uint32_t stride = cfg->axes;
@@ -298,13 +399,19 @@ void tsr_mel_energies(const tsr_framer_t *cfg, const float *x, uint32_t f, float
             d[0] = 0.0f;
             d[1] = 0.0f;
         }
+        tsr_rfft_power4(fft, z, power);
     }
-    tsr_rfft_power(fft, z, cfg->inv_n_fft, power);
     for (b = 0; b < cfg->n_mels; b++) {
         const float *p = power + cfg->mel_start[b];
         uint32_t len = cfg->mel_len[b];
         float e = 0.0f;
-        for (k = 0; k < len; k++) {
+        for (k = 0; k + 3u < len; k += 4u) { /* four taps a turn, still summed in order */
+            e += wt[k] * p[k];
+            e += wt[k + 1u] * p[k + 1u];
+            e += wt[k + 2u] * p[k + 2u];
+            e += wt[k + 3u] * p[k + 3u];
+        }
+        for (; k < len; k++) {
             e += wt[k] * p[k];
         }
         wt += len;
@@ -343,7 +450,11 @@ void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct, uint32_t n_coeffs, 
         for (j = 0; j < n_coeffs; j++) {
             const float *row = dct + j * cfg->n_mels;
             float c = 0.0f;
-            for (m = 0; m < cfg->n_mels; m++) {
+            for (m = 0; m + 1u < cfg->n_mels; m += 2u) {
+                c += row[m] * mel[m];
+                c += row[m + 1u] * mel[m + 1u];
+            }
+            if (m < cfg->n_mels) {
                 c += row[m] * mel[m];
             }
             out[f * n_coeffs + j] = c;

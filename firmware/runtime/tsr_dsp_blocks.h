@@ -23,9 +23,10 @@ float tsr_logf(float x);
 
 /* In-place complex FFT of m points, interleaved (re, im), bit-reversed input, natural-order output. */
 void tsr_cfft(uint32_t m, const float *stages, float *z);
-/* power[k] = |X_k|^2 * scale for k = 0..N/2 of the real signal packed in z (z[rev[n]] = x[2n] + i x[2n+1]).
-   scale must be a power of two (it is folded into the split step's constants). z is overwritten. */
-void tsr_rfft_power(const tsr_rfft_t *fft, float *z, float scale, float *power);
+/* power[k] = 4 * |X_k|^2 for k = 0..N/2 of the real signal packed in z (z[rev[n]] = x[2n] + i x[2n+1]); the
+   factor 4 (the split step's 2X squared) is a power of two, so callers fold it into their constants and get
+   the same bits as the host's |X_k|^2 times theirs. z is overwritten. */
+void tsr_rfft_power4(const tsr_rfft_t *fft, float *z, float *power);
 
 /* out[i] = x[i] * scale. */
 void tsr_dsp_raw(const float *x, uint32_t count, float scale, float *out);
@@ -40,7 +41,7 @@ typedef struct {
     float inv_frames; /* float32(1/frames) */
     const tsr_rfft_t *fft;
     const float *hann; /* periodic Hann window of fft->n */
-    float norm;        /* float32(1 / sum(hann^2)) */
+    float norm4;       /* float32(1 / sum(hann^2)) / 4 (power4 is 4 |X|^2) */
     float inv_segments;
     uint32_t segments;
     int log;
@@ -56,11 +57,10 @@ typedef struct {
     uint32_t n_frames;
     uint32_t n_mels;
     float scale;
-    float inv_n_fft;           /* float32(1/n_fft) */
     const float *window;       /* periodic Hann of `frame` samples */
     const uint16_t *mel_start; /* first FFT bin of each mel filter */
     const uint16_t *mel_len;   /* number of bins of each filter (its weights follow each other in mel_w) */
-    const float *mel_w;        /* the filters' nonzero span of weights, filter after filter */
+    const float *mel_w;        /* the filters' nonzero span of weights / (4 n_fft), filter after filter */
     const tsr_rfft_t *fft;
 } tsr_framer_t;
 

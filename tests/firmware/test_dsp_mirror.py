@@ -27,6 +27,10 @@ CASES = {
     "mfe": ("mfe", {"n_mels": 32, "noise_floor_db": -80.0}, 8000.0, 4000, 1),
     "mfcc_kws": ("mfcc", {"frame_length_ms": 40.0, "frame_stride_ms": 20.0, "n_mels": 40, "n_coeffs": 10},
                  16000.0, 16000, 1),
+    "mfcc_defaults": ("mfcc", {}, 16000.0, 16000, 1),
+    "mfcc_odd_frame_padded": ("mfcc", {"frame_length_ms": 25.0625, "fft_length": 1024, "n_coeffs": 20},
+                              16000.0, 4000, 1),
+    "mfe_scaled_second_axis": ("mfe", {"scale": 0.25, "n_mels": 24, "low_hz": 300.0}, 8000.0, 2000, 2),
 }
 
 

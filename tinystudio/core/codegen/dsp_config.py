@@ -70,11 +70,12 @@ def _framer_source(block: DspBlock) -> tuple[str, Framer, int]:
     starts, lengths, weights = sparse_filters(fr.bank)
     text += _array("uint16_t", "g_mel_start", starts, floats=False)
     text += _array("uint16_t", "g_mel_len", lengths, floats=False)
-    text += _array("float", "g_mel_w", [float(v) for v in weights] or [0.0])
+    # power4 is 4 |X|^2 and the host scales |X|^2 by 1/N: both powers of two, folded into the weights exactly
+    text += _array("float", "g_mel_w", [float(v) for v in weights * np.float32(0.25 / fr.n_fft)] or [0.0])
     text += (
         "static const tsr_framer_t g_framer = {"
         f"{block.axes}u, {fr.frame}u, {fr.hop}u, {fr.n_frames}u, {fr.n_mels}u, {_f(fr.scale)}, "
-        f"{_f(np.float32(1.0 / fr.n_fft))}, g_window, g_mel_start, g_mel_len, g_mel_w, &g_fft}};\n"
+        "g_window, g_mel_start, g_mel_len, g_mel_w, &g_fft};\n"
     )
     work = fr.n_fft + fr.n_fft // 2 + 1 + fr.n_mels
     return text, fr, work
@@ -111,7 +112,7 @@ def dsp_config(block: DspBlock) -> DspConfig:
         body += (
             "static const tsr_spectral_t g_cfg = {"
             f"{frames}u, {axes}u, {_f(p['scale'])}, {filt}, {_f(np.float32(1.0 / frames))}, &g_fft, g_hann, "
-            f"{_f(norm)}, {_f(np.float32(1.0 / segments))}, {segments}u, {1 if p['log'] else 0}}};\n"
+            f"{_f(norm * np.float32(0.25))}, {_f(np.float32(1.0 / segments))}, {segments}u, {1 if p['log'] else 0}}};\n"
             f"static float g_work[{frames + n + n // 2 + 1}];\n\n"
             "int tsr_dsp_features(const float *raw, float *features)\n{\n"
             "    tsr_dsp_spectral(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
