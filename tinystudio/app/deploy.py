@@ -39,6 +39,9 @@ from tinystudio.targets.base import Connection
 from tinystudio.targets.qemu import QemuTarget
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tinystudio.core.dsp import DspBlock
     from tinystudio.core.store import Project
     from tinystudio.device.runner_protocol import HelloInfo
     from tinystudio.targets.base import Artifact, BoardLink, Target
@@ -248,13 +251,19 @@ def deploy(
     host_scores = reference.outputs(host_features)
     if measured.done:
         progress(0.36, f"continuing from test window {measured.done + 1} of {len(raw)}")
-    progress(0.36, f"starting {board.title}")
     windows = test_windows(raw, host_features, reference, bool(device_dsp))
-    link = _launch(board, artifact, windows, _stage(progress, 0.36, 0.38))
-    stream_end = 0.8 if profile and codegen is not None else 0.97
+    profiled: dict[str, Any] = {}
+    start = 0.36
+    if profile:  # before the test, so that the board is left running the image that ships
+        profiled = _profile_layers(board, tflite if codegen else None, model_dir.parent / "profile-model",
+                                   project.cache_dir / "firmware", f"variant_{variant_id}",
+                                   data.block if device_dsp else None, windows, _stage(progress, 0.36, 0.5), cancel)
+        start = 0.5
+    progress(start, f"starting {board.title}")
+    link = _launch(board, artifact, windows, _stage(progress, start, start + 0.02))
     try:
         session = stream(link, raw, host_features, host_scores, reference, model_hash, bool(device_dsp),
-                         bench_runs, measured, _stage(progress, 0.38, stream_end), cancel)
+                         bench_runs, measured, _stage(progress, start + 0.02, 0.97), cancel)
     except BoardStopped as stop:
         _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)
         done, n = stop.measured.done, len(raw)
@@ -311,27 +320,35 @@ def deploy(
     if codegen is not None:
         budget = results["memory"]["budget"]
         results["arena_plan"] = arena_plan(codegen, budget["ram"] if budget else None)
-        if profile:
-            from tinystudio.app.layer_profile import profile_on_board
-
-            profile_started = time.perf_counter()
-            try:  # a failed profiling build never loses the test just measured
-                results.update(profile_on_board(
-                    board, tflite, model_dir.parent / "profile-model", project.cache_dir / "firmware",
-                    f"variant_{variant_id}", data.block if device_dsp else None, windows,
-                    _stage(progress, stream_end, 0.99), cancel))
-            except UserError as exc:
-                results["profile_error"] = str(exc)
-            results["timing"]["profile_seconds"] = round(time.perf_counter() - profile_started, 3)
-            results["timing"]["total_seconds"] = round(time.perf_counter() - started, 3)
-    elif profile:
-        results["profile_error"] = "a tree model has no layers to time"
+    if profiled:
+        results["timing"]["profile_seconds"] = profiled.pop("seconds")
+        results.update(profiled)
     with project.transaction():
         result_id = project.add_device_result(variant_id, board.name, results)
         for row in partial:  # the complete result includes their windows
             project.delete_device_result(int(row["id"]))
     progress(1.0, f"on-device accuracy {device_eval.accuracy:.1%}, agreement with host {results['agreement']:.1%}")
     return DeployResult(result_id, variant_id, board.name, results)
+
+
+def _profile_layers(board: Target, tflite: bytes | None, model_dir: Path, cache_dir: Path, name: str,
+                    dsp: DspBlock | None, windows: list[bytes], progress: Progress,
+                    cancel: CancelToken) -> dict[str, Any]:
+    """The per-layer profile for the stored result (app/layer_profile.py), or why there is none: a failed
+    profiling build is noted and never stops the test itself."""
+    from tinystudio.app.layer_profile import profile_on_board
+
+    started = time.perf_counter()
+    out: dict[str, Any]
+    if tflite is None:
+        out = {"profile_error": "a tree model has no layers to time"}
+    else:
+        try:
+            out = profile_on_board(board, tflite, model_dir, cache_dir, name, dsp, windows, progress, cancel)
+        except UserError as exc:
+            out = {"profile_error": str(exc)}
+    out["seconds"] = round(time.perf_counter() - started, 3)
+    return out
 
 
 def _window_sources(sample_ids: np.ndarray) -> dict[str, list[int]]:
