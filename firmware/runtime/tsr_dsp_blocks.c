@@ -85,10 +85,11 @@ static int odd_log2(uint32_t m)
     return (int)(bits & 1u);
 }
 
-/* The radix-4 stages of quarter h, 4h, ... < m (h = 1, or 2 after a radix-2 stage). */
-static void radix4_stages(uint32_t m, const float *stages, float *z, uint32_t h)
+/* The radix-4 stages of quarter h, 4h, ... < m (h = 1, or 2 after a radix-2 stage) of total / m FFTs of m
+   points one after the other in z: groups never straddle two of them, so one pass serves them all. */
+static void radix4_stages(uint32_t m, uint32_t total, const float *stages, float *z, uint32_t h)
 {
-    float *end = z + 2u * m;
+    float *end = z + 2u * total;
     for (; h < m; h *= 4u) {
         uint32_t q = 2u * h;  /* floats from one quarter to the next */
         uint32_t span = 4u * q; /* floats per group */
@@ -98,7 +99,7 @@ static void radix4_stages(uint32_t m, const float *stages, float *z, uint32_t h)
             float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
             TSR_RADIX4(p, p1, p2, p3, p[0], p[1], p1[0], p1[1], p2[0], p2[1], p3[0], p3[1]);
         }
-        if (span == 2u * m) { /* one group: walk the twiddles and the butterflies together */
+        if (span == 2u * total) { /* one group: walk the twiddles and the butterflies together */
             const float *u = stages + 6;
             for (p = z + 2; p < z + q; p += 2, u += 6) {
                 float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
@@ -141,7 +142,7 @@ void tsr_cfft(uint32_t m, const float *stages, float *z)
         }
         h = 2u;
     }
-    radix4_stages(m, stages, z, h);
+    radix4_stages(m, m, stages, z, h);
 }
 
 /* The real FFT's split step from the complex spectrum z of N/2 points: power4[k] = 4 |X_k|^2, k = 0..N/2. */
@@ -274,18 +275,24 @@ static void pack_radix2(const tsr_rfft_t *fft, const float *v, uint32_t count, c
     }
 }
 
+/* Packs v * win (count <= N samples, zero-padded to N) into z for the FFT, with its first radix-2 stage
+   when log2(N/2) is odd; returns the quarter of the first radix-4 stage still to run. */
+static uint32_t pack_first(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z)
+{
+    if (odd_log2(fft->n / 2u)) {
+        pack_radix2(fft, v, count, win, z);
+        return 2u;
+    }
+    pack(fft, v, count, win, z);
+    return 1u;
+}
+
 /* power4 of v * win (count <= N samples, zero-padded to N): pack, complex FFT, split step. */
 static void windowed_power4(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z,
                             float *power)
 {
     uint32_t m = fft->n / 2u;
-    if (odd_log2(m)) {
-        pack_radix2(fft, v, count, win, z);
-        radix4_stages(m, fft->stages, z, 2u);
-    } else {
-        pack(fft, v, count, win, z);
-        radix4_stages(m, fft->stages, z, 1u);
-    }
+    radix4_stages(m, m, fft->stages, z, pack_first(fft, v, count, win, z));
     split_power4(fft, z, power);
 }
 
@@ -296,7 +303,7 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
     uint32_t frames = cfg->frames;
     float *d = work;
     float *z = work + frames;
-    float *power = z + n;
+    float *power = z + cfg->batch * n;
     uint32_t axis;
     for (axis = 0; axis < cfg->axes; axis++) {
         float x1 = 0.0f, x2 = 0.0f, y1 = 0.0f, y2 = 0.0f;
@@ -306,9 +313,9 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
         uint32_t t;
         uint32_t s;
         uint32_t k;
-        for (t = 0; t < frames; t++) {
-            float v = x[t * cfg->axes + axis] * cfg->scale;
-            if (cfg->filter) {
+        if (cfg->filter) {
+            for (t = 0; t < frames; t++) {
+                float v = x[t * cfg->axes + axis] * cfg->scale;
                 float y = cfg->b[0] * v;
                 y = y + cfg->b[1] * x1;
                 y = y + cfg->b[2] * x2;
@@ -318,11 +325,24 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
                 x1 = v;
                 y2 = y1;
                 y1 = y;
-                v = y;
+                d[t] = y;
+                sum += y;
+                sum_sq += y * y;
             }
-            d[t] = v;
-            sum += v;
-            sum_sq += v * v;
+        } else if (cfg->scale == 1.0f) { /* x * 1 is x */
+            for (t = 0; t < frames; t++) {
+                float v = x[t * cfg->axes + axis];
+                d[t] = v;
+                sum += v;
+                sum_sq += v * v;
+            }
+        } else {
+            for (t = 0; t < frames; t++) {
+                float v = x[t * cfg->axes + axis] * cfg->scale;
+                d[t] = v;
+                sum += v;
+                sum_sq += v * v;
+            }
         }
         mean = sum * cfg->inv_frames;
         for (t = 0; t < frames; t++) {
@@ -350,12 +370,20 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
         for (k = 0; k < half; k++) {
             o[5u + k] = 0.0f;
         }
-        for (s = 0; s < cfg->segments; s++) {
-            uint32_t at = s * half;
-            uint32_t count = frames - at < n ? frames - at : n;
-            windowed_power4(cfg->fft, d + at, count, cfg->hann, z, power);
-            for (k = 0; k < half; k++) {
-                o[5u + k] += power[k + 1u];
+        for (s = 0; s < cfg->segments; s += cfg->batch) { /* a batch of segments through each FFT stage */
+            uint32_t nb = cfg->segments - s < cfg->batch ? cfg->segments - s : cfg->batch;
+            uint32_t h = 1u;
+            uint32_t b;
+            for (b = 0; b < nb; b++) {
+                uint32_t at = (s + b) * half;
+                h = pack_first(cfg->fft, d + at, frames - at < n ? frames - at : n, cfg->hann, z + b * n);
+            }
+            radix4_stages(half, nb * half, cfg->fft->stages, z, h);
+            for (b = 0; b < nb; b++) {
+                split_power4(cfg->fft, z + b * n, power);
+                for (k = 0; k < half; k++) {
+                    o[5u + k] += power[k + 1u];
+                }
             }
         }
         for (k = 0; k < half; k++) {

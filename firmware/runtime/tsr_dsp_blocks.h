@@ -45,9 +45,10 @@ typedef struct {
     float inv_segments;
     uint32_t segments;
     int log;
+    uint32_t batch;    /* segments that go through the FFT together (1 .. segments) */
 } tsr_spectral_t;
 
-/* work: frames + fft->n * 3 / 2 + 1 floats. out: axes * (5 + n/2) floats. */
+/* work: frames + fft->n * (batch + 1/2) + 1 floats. out: axes * (5 + n/2) floats. */
 void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, float *out);
 
 typedef struct {

@@ -21,6 +21,8 @@ from tinystudio.core.dsp.spectral import biquad_coefficients
 from tinystudio.core.errors import UserError
 
 DSP_KINDS = {"raw": 1, "spectral": 2, "mfe": 3, "mfcc": 4}
+SEGMENT_BATCH_FLOATS = 256
+"""Work floats the spectral block may spend on running several Welch segments through the FFT at once."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def dsp_config(block: DspBlock) -> DspConfig:
         hann = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)).astype(np.float32)
         norm = np.float32(1.0) / (hann * hann).sum(dtype=np.float32)
         segments = 1 if frames < n else 1 + (frames - n) // (n // 2)
+        batch = max(1, min(segments, SEGMENT_BATCH_FLOATS // n))  # short FFTs share their stage loops
         if p["filter"] != "none":
             b, a = biquad_coefficients(p["filter"], p["cutoff_hz"], block.rate_hz)
             filt = f"1, {{{_f(b[0])}, {_f(b[1])}, {_f(b[2])}}}, {{{_f(a[0])}, {_f(a[1])}}}"
@@ -112,8 +115,9 @@ def dsp_config(block: DspBlock) -> DspConfig:
         body += (
             "static const tsr_spectral_t g_cfg = {"
             f"{frames}u, {axes}u, {_f(p['scale'])}, {filt}, {_f(np.float32(1.0 / frames))}, &g_fft, g_hann, "
-            f"{_f(norm * np.float32(0.25))}, {_f(np.float32(1.0 / segments))}, {segments}u, {1 if p['log'] else 0}}};\n"
-            f"static float g_work[{frames + n + n // 2 + 1}];\n\n"
+            f"{_f(norm * np.float32(0.25))}, {_f(np.float32(1.0 / segments))}, {segments}u, {1 if p['log'] else 0}, "
+            f"{batch}u}};\n"
+            f"static float g_work[{frames + batch * n + n // 2 + 1}];\n\n"
             "int tsr_dsp_features(const float *raw, float *features)\n{\n"
             "    tsr_dsp_spectral(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
         )
