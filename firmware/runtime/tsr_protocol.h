@@ -36,11 +36,15 @@
 #define TSR_MSG_INFER_AT 0x0Au /* u32 index: INFER on window index of the test set placed in memory at launch */
 #define TSR_MSG_PROFILE 0x0Eu /* u16 runs (0: the last inference) -> status, runs, ops, NN min, NN median */
 #define TSR_MSG_PROFILE_READ 0x0Fu /* u16 first op | u16 count -> per op: u16 op index, u32 min, u32 median */
+#define TSR_MSG_LIVE_START 0x12u   /* classify the board's own sensor stream (tsr_live.h) -> live facts */
+#define TSR_MSG_LIVE_CONTROL 0x13u /* u8 op (stop, grant) | u32 windows -> windows, samples, credit, live */
 #define TSR_BULK_MAGIC 0x31425354u /* "TSB1": header of a test set in memory: magic, count, window bytes, 0 */
 
 #define TSR_MSG_RESPONSE 0x80u    /* response type = request type | 0x80 */
 #define TSR_MSG_STREAM_LINE 0x90u /* one sensor line (framed stream mode) */
 #define TSR_MSG_STREAM_END 0x91u  /* u32 lines sent */
+#define TSR_MSG_LIVE_SAMPLES 0x94u /* live: u32 first sample index | float32 sensor samples */
+#define TSR_MSG_LIVE_WINDOW 0x95u  /* live: one classified window (tsr_live.h) */
 #define TSR_MSG_ERROR 0x7Fu       /* u8 code | ASCII message */
 
 /* STREAM modes. */

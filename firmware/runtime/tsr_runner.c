@@ -10,6 +10,7 @@
 #include "tsr_dsp_blocks.h"
 #include "tsr_hal.h"
 #include "tsr_profile.h"
+#include "tsr_live.h"
 #include "tsr_protocol.h"
 #include "tsr_text.h"
 
@@ -506,6 +507,24 @@ static void handle_stream(uint8_t seq, const uint8_t *payload, size_t len)
     send_frame(TSR_MSG_STREAM_END, seq, 4u);
 }
 
+/* What live mode (tsr_live.c) borrows: the transmit buffer, the raw window and one inference. */
+uint8_t *tsr_runner_tx_payload(void) { return tx_payload(); }
+void tsr_runner_send(uint8_t type, uint8_t seq, size_t payload_len) { send_frame(type, seq, payload_len); }
+void tsr_runner_error(uint8_t seq, uint8_t code, const char *message) { send_error(seq, code, message); }
+int tsr_runner_infer(uint32_t *dsp_count, uint32_t *nn_count) { return run_once(dsp_count, nn_count); }
+
+float *tsr_runner_raw_window(size_t *bytes)
+{
+    *bytes = TSR_DSP_KIND == TSR_DSP_NONE ? 0u : (size_t)TSR_RAW_BYTES;
+    return TSR_DSP_KIND == TSR_DSP_NONE ? (float *)0 : (float *)(void *)g_raw_words;
+}
+
+const int8_t *tsr_runner_output(size_t *bytes)
+{
+    *bytes = (size_t)TS_MODEL_OUTPUT_BYTES;
+    return model_output();
+}
+
 static void handle_frame(size_t enc_len)
 {
     size_t n = 0;
@@ -570,6 +589,10 @@ static void handle_frame(size_t enc_len)
         handle_profile_read(seq, payload, payload_len);
         break;
 #endif
+    case TSR_MSG_LIVE_START:
+    case TSR_MSG_LIVE_CONTROL:
+        tsr_live_request(type, seq, payload, payload_len);
+        break;
     case TSR_MSG_BYE:
         send_frame(TSR_MSG_BYE | TSR_MSG_RESPONSE, seq, 0u);
         tsr_hal_exit(0);
@@ -605,7 +628,7 @@ void tsr_runner_run(void)
     (void)tsr_collector_run(); /* the data-collection firmware streams first, until the host sends a byte */
 #endif
     for (;;) {
-        int c = tsr_hal_uart_getc();
+        int c = tsr_live_getc(); /* the UART, classifying the sensor meanwhile while live mode is on */
         if (c < 0) {
             return;
         }

@@ -35,8 +35,12 @@ class Msg(IntEnum):
     INFER_AT = 0x0A
     PROFILE = 0x0E  # profiling builds only (device/profile_client.py)
     PROFILE_READ = 0x0F
+    LIVE_START = 0x12
+    LIVE_CONTROL = 0x13
     STREAM_LINE = 0x90
     STREAM_END = 0x91
+    LIVE_SAMPLES = 0x94
+    LIVE_WINDOW = 0x95
     ERROR = 0x7F
 
 

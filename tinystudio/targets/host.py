@@ -70,7 +70,9 @@ class HostTarget(Target):
             progress(1.0, f"built {exe.name}")
         return Artifact(target=self.name, path=exe, build_dir=out_dir, model_dir=model_dir)
 
-    def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None) -> BoardLink:
+    def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None,
+               sensor_tape: Path | None = None) -> BoardLink:
+        """Start the board process (``sensor_tape``: a file of recordings its simulated sensor plays)."""
         line = bytearray()
 
         def connect(proc: subprocess.Popen[bytes]) -> Any:
@@ -92,7 +94,8 @@ class HostTarget(Target):
                 raise UserError(f"cannot open the host board's terminal {path}: {exc}") from exc
 
         try:
-            return launch_process([str(artifact.path)], connect, failure="cannot start the host board",
+            args = ["--sensor-tape", str(sensor_tape)] if sensor_tape is not None else []
+            return launch_process([str(artifact.path), *args], connect, failure="cannot start the host board",
                                   timeout=timeout, log_path=artifact.build_dir / "host_board.log", stdout_pipe=True)
         except BoardDidNotConnect:
             raise UserError("the host board did not announce its pseudo-terminal") from None

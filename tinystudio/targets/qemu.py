@@ -82,12 +82,13 @@ class QemuTarget(CortexMTarget):
         ]
 
     def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None,
-               bulk: list[bytes] | None = None) -> BoardLink:
+               bulk: list[bytes] | None = None, memory: bytes | None = None) -> BoardLink:
         """Start the machine; ``bulk`` (raw test windows, at most ``bulk_capacity`` bytes) is placed in its
-        memory so the host asks for each window by index (the link's ``bulk_windows`` says how many)."""
-        if not bulk:
+        memory so the host asks for each window by index (the link's ``bulk_windows`` says how many);
+        ``memory``: other bytes placed there as they are instead (a tape for the simulated sensor)."""
+        if not bulk and memory is None:
             return self._launch(artifact, timeout, None)
-        blob = bulk_blob(bulk)
+        blob = memory if memory is not None else bulk_blob(bulk or [])
         if len(blob) - BULK_HEADER_BYTES > self.bulk_capacity():  # the caller checks: a programming error
             raise ValueError(f"{len(blob)} bytes of test set do not fit {self.name}'s memory")
         fd, name = tempfile.mkstemp(prefix="testset-", suffix=".bin", dir=artifact.build_dir)
@@ -99,7 +100,7 @@ class QemuTarget(CortexMTarget):
             Path(name).unlink(missing_ok=True)
             raise
         link.temp_files.append(Path(name))  # QEMU loads it only once the serial link is open
-        link.bulk_windows = len(bulk)
+        link.bulk_windows = len(bulk or [])
         return link
 
     def _launch(self, artifact: Artifact, timeout: float, bulk: Path | None) -> BoardLink:

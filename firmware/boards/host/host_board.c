@@ -2,6 +2,7 @@
  * host_board.c - the host board: the TinyStudio runtime as a native process serving the runner
  * protocol on a pseudo-terminal, for fast tests. It prints "TSR_PTY <path>" on stdout, then runs the
  * runner on a statically allocated, painted stack so STACK reports a real peak. Counter: microseconds.
+ * `--sensor-tape FILE` makes the simulated sensor play the recordings in FILE (a tape, tsr_sim_sensor.h).
  */
 #define _XOPEN_SOURCE 700
 
@@ -11,6 +12,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,7 +130,27 @@ static void *serve(void *arg)
     return NULL;
 }
 
-int main(void)
+/* Map the tape file read-only for the simulated sensor (no copy, no allocation). */
+static int load_tape(const char *path)
+{
+    struct stat st;
+    void *map;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size < 16) {
+        fprintf(stderr, "host board: cannot read the sensor tape %s\n", path);
+        return -1;
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        fprintf(stderr, "host board: cannot map the sensor tape %s\n", path);
+        return -1;
+    }
+    tsr_sim_sensor_use_tape(map, (size_t)st.st_size);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     pthread_attr_t attr;
     pthread_t thread;
@@ -136,6 +160,9 @@ int main(void)
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
+    if (argc == 3 && strcmp(argv[1], "--sensor-tape") == 0 && load_tape(argv[2]) != 0) {
+        return 2;
+    }
     g_master = posix_openpt(O_RDWR | O_NOCTTY);
     if (g_master < 0 || grantpt(g_master) != 0 || unlockpt(g_master) != 0) {
         fprintf(stderr, "host board: cannot open a pseudo-terminal\n");

@@ -1,0 +1,112 @@
+"""`tinystudio live PROJECT`: the deployed model classifies the board's own sensor stream; one line (or JSON
+object) per window until --seconds pass or Ctrl-C; --save-last stores the last seconds as a labelled sample."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import signal
+import threading
+from collections.abc import Iterator
+
+from tinystudio.app.boards import DEFAULT_BOARD, target_names
+from tinystudio.cli.common import open_project, print_progress
+from tinystudio.core.progress import CancelToken
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("live", help="classify the board's own sensor stream live with the deployed model")
+    p.add_argument("project")
+    p.add_argument("--target", choices=target_names(), default=DEFAULT_BOARD,
+                   help=f"board (default: {DEFAULT_BOARD})")
+    p.add_argument("--variant", type=int, help="model variant (default: the one deploy would choose)")
+    p.add_argument("--run", type=int, help="training run whose variant to use")
+    p.add_argument("--seconds", type=_positive, help="stop after this many seconds (default: until Ctrl-C)")
+    p.add_argument("--fast", action="store_true",
+                   help="let an emulated board run as fast as it computes instead of at the sensor's rate")
+    p.add_argument("--save-last", type=_positive, metavar="SECONDS",
+                   help="at the end, save the last SECONDS of signal as a new sample (with --label)")
+    p.add_argument("--label", help="label of the sample --save-last stores")
+    p.add_argument("--json", action="store_true", help="print one JSON object per line")
+    p.set_defaults(func=run)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1e7:
+        raise argparse.ArgumentTypeError(f"must be above zero: {text}")
+    return value
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(cancel: CancelToken) -> Iterator[None]:
+    """The first Ctrl-C ends live classification as --seconds would (summary, --save-last); a second one
+    interrupts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def first(signum: int, frame: object) -> None:
+        cancel.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _ms(value: float | None, estimate: bool) -> str:
+    if value is None:
+        return "-"
+    return f"{'≈' if estimate else ''}{value:.3g} ms"
+
+
+def run(args: argparse.Namespace) -> int:
+    from tinystudio.app.live import LiveHistory, LiveWindow, prepare_live, run_live, save_last
+    from tinystudio.core.errors import UserError
+
+    if (args.save_last is None) != (args.label is None):
+        raise UserError("--save-last and --label go together")
+    cancel = CancelToken()
+    with open_project(args.project) as project:
+        plan = prepare_live(project, args.target, variant_id=args.variant, run_id=args.run,
+                            progress=print_progress, cancel=cancel)
+        history = LiveHistory(plan.rate_hz, len(plan.axis_names),
+                              seconds=max(30.0, args.save_last or 0.0))
+        labels = plan.labels
+        start = {"type": "start", "target": plan.board.name, "variant_id": plan.variant_id,
+                 "labels": labels, "rate_hz": plan.rate_hz, "window_frames": plan.window_frames,
+                 "hop_frames": plan.hop_frames, "source": plan.source}
+        print(json.dumps(start) if args.json else
+              f"live on {plan.board.title}, variant {plan.variant_id}: {plan.source}", flush=True)
+
+        def on_window(w: LiveWindow) -> None:
+            if args.json:
+                print(json.dumps(w.to_json(labels)), flush=True)
+                return
+            host = "" if w.host_top is None or w.host_top == w.top else f"  (host: {labels[w.host_top]})"
+            truth = f"  [playing {w.truth}]" if w.truth else ""
+            print(f"{w.end_s:9.2f} s  {w.label:<16} {w.score:5.2f}  DSP {_ms(w.dsp_ms, w.ms_estimate):>11}  "
+                  f"NN {_ms(w.nn_ms, w.ms_estimate):>11}{host}{truth}", flush=True)
+
+        with _ctrl_c_stops(cancel):
+            summary = run_live(plan, history, seconds=args.seconds, paced=not args.fast,
+                               on_window=on_window, cancel=cancel)
+        out = summary.to_json()
+        if args.save_last is not None:
+            out["saved_sample"] = save_last(project, plan, history, args.save_last, args.label)
+    if args.json:
+        print(json.dumps(out), flush=True)
+        return 0
+    agreement = "" if summary.agreement is None else f", host agreement {summary.agreement:.1%}"
+    print(f"{summary.windows} windows in {summary.seconds:.1f} s ({summary.windows_per_s:.3g} windows/s)"
+          f"{agreement}")
+    if "saved_sample" in out:
+        print(f"saved the last {args.save_last:g} s as sample {out['saved_sample']} ({args.label})")
+    return 0
