@@ -31,7 +31,7 @@ def test_every_buffer_is_charted_once_and_live_buffers_never_share_bytes(name):
     assert plan["peak"]["bytes"] == max(plan["live_bytes"]) <= plan["arena_bytes"]
 
     svg = arena_svg(plan)
-    assert svg.count('class="buffer"') == len(buffers)
+    assert svg.count('class="bar buffer"') == len(buffers)
     assert len(re.findall(r'class="peak"', svg)) == 1
     assert "RAM budget 256.0 KB" in svg
 

@@ -166,8 +166,8 @@ def test_report_compares_two_deploys_and_renders_in_chromium(project_copy, train
     assert "<img" not in html and "<link" not in html and "<script" not in html
     assert board["model_hash"] in html and host["model_hash"] in html
     measured = _render(out, tmp_path)
-    # per result: the DSP and NN histograms, and the memory bars of the board that has a budget
-    assert len(measured["svg"]) == 5 and all(w > 0 and h > 0 for w, h in measured["svg"])
+    # per result: the DSP and NN histograms, the memory bars of the board that has a budget, the arena plan
+    assert len(measured["svg"]) == 7 and all(w > 0 and h > 0 for w, h in measured["svg"])
     assert all(n > 0 for n in measured["bars"]), measured["bars"]  # every chart draws bars: none is blank
     rows = measured["rows"]
     assert rows["compare"] == [2]
@@ -192,8 +192,9 @@ def test_report_compare_puts_the_newest_result_of_each_variant_board_and_mode_si
     assert f'id="result-{first["result_id"]}"' not in html
     measured = _render(out, tmp_path)
     assert measured["rows"]["compare"] == [2] and measured["rows"]["confusion"] == [4, 4]
-    # DSP and NN histograms, and only the NN one where the host sent the features; the host has no budget
-    assert len(measured["svg"]) == 3 and all(n > 0 for n in measured["bars"])
+    # DSP and NN histograms, and only the NN one where the host sent the features; the host has no budget;
+    # the arena plan of each
+    assert len(measured["svg"]) == 5 and all(n > 0 for n in measured["bars"])
 
 
 def test_report_of_a_project_without_results_is_one_clear_line(tmp_path, trained):

@@ -85,5 +85,5 @@ def test_report_has_the_per_layer_table_and_the_arena_chart(profiled, tmp_path):
     chart = re.search(r'<svg[^>]*aria-label="arena plan[^"]*".*?</svg>', html, re.S)
     assert chart is not None
     svg = chart.group(0)
-    assert svg.count('class="buffer"') == len(r["arena_plan"]["buffers"])
+    assert svg.count('class="bar buffer"') == len(r["arena_plan"]["buffers"])
     assert 'class="peak"' in svg and "estimate" in html

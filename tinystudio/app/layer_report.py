@@ -80,7 +80,7 @@ def arena_svg(plan: dict[str, Any]) -> str:
     for i, (x0, x1, y0, y1, b) in enumerate(rectangles(plan)):
         colour = "#aaaaaa" if b["kind"] == "scratch" else _COLOURS[i % len(_COLOURS)]
         tip = f"{', '.join(b['tensors'])}: {fmt_bytes(b['bytes'])} at offset {b['offset']}, {op_span(steps, b)}"
-        parts.append(f'<rect class="buffer" x="{x(x0):.1f}" y="{y(y1):.1f}" width="{x(x1) - x(x0):.1f}" '
+        parts.append(f'<rect class="bar buffer" x="{x(x0):.1f}" y="{y(y1):.1f}" width="{x(x1) - x(x0):.1f}" '
                      f'height="{max(1.0, y(y0) - y(y1)):.1f}" fill="{colour}" fill-opacity="0.75" stroke="#222" '
                      f'stroke-width="0.5"><title>{escape(tip)}</title></rect>')
     parts.append(f'<line x1="{left}" y1="{y(arena):.1f}" x2="{WIDTH - right}" y2="{y(arena):.1f}" stroke="#333" '
