@@ -28,7 +28,7 @@ from tinystudio.gui.theme import current, on_change
 
 COLUMNS = ("Op", "Layer", "Share of time", "Time", "ms", "MACs", "per MAC", "Output")
 SHARE_COLUMN = 2
-SHARE_WIDTH = 110  # px: the bar stays in view on a narrow screen; the other columns scroll
+SHARE_WIDTH = 130  # px: the bar stays in view on a narrow screen; the other columns scroll
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_PROFILE = ("No per-layer profile in this result: tick \"Time each layer\" and deploy again "
               "(a second, profiling build runs a few test windows).")
@@ -44,13 +44,16 @@ class _ShareBar(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         theme = current()
-        rect = option.rect.adjusted(3, 4, -3, -4)  # type: ignore[attr-defined]
+        text = str(index.data() or "")
+        cell = option.rect  # type: ignore[attr-defined]
+        room = option.fontMetrics.horizontalAdvance("100.0%") + 8  # type: ignore[attr-defined]
+        rect = cell.adjusted(3, 4, -room, -4)  # the bar never runs under its percentage
         painter.save()
-        painter.fillRect(QRectF(rect.x(), rect.y(), rect.width() * float(share), rect.height()),
+        painter.fillRect(QRectF(rect.x(), rect.y(), max(1.0, rect.width() * float(share)), rect.height()),
                          QColor(theme.accent))
         painter.setPen(QColor(theme.text))
-        painter.drawText(option.rect.adjusted(6, 0, -4, 0),  # type: ignore[attr-defined]
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), index.data() or "")
+        painter.drawText(cell.adjusted(0, 0, -4, 0), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+                         text)
         painter.restore()
 
 
