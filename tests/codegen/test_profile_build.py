@@ -94,3 +94,18 @@ def test_profiling_folder_is_clean_c99_and_fills_one_count_per_op(suite_model, t
     rows = [tuple(map(int, line.split())) for line in subprocess.run(
         [str(exe)], capture_output=True, text=True, check=True).stdout.splitlines()]
     assert rows == [(layer.op_index, 1) for layer in report.layers if layer.timed]
+
+
+def test_codegen_command_writes_a_profiling_build_only_when_asked(suite_model, tmp_path):
+    from cli_helpers import run_cli
+
+    model = tmp_path / "m.tflite"
+    model.write_bytes(suite_model("motion_cnn_1d"))
+    code, out, err = run_cli("codegen", str(model), "--out", str(tmp_path / "plain"))
+    assert code == 0, err
+    assert "TS_MODEL_PROFILE_OPS" not in (tmp_path / "plain" / "model.h").read_text() and "profile" not in out
+    code, out, err = run_cli("codegen", str(model), "--out", str(tmp_path / "timed"), "--profile")
+    assert code == 0, err
+    timed = sum(layer.timed for layer in generate_files(model.read_bytes())[1].layers)
+    assert f"#define TS_MODEL_PROFILE_OPS {timed}" in (tmp_path / "timed" / "model.h").read_text()
+    assert f"{timed} ops timed into ts_model_op_counts" in out

@@ -32,6 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(default); off: keep every weight tensor dense",
     )
     parser.add_argument("--plan", action="store_true", help="also print the per-tensor memory plan")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="a profiling build: ts_model_invoke times each op with tsr_hal_counter(), which your firmware "
+        "provides, into ts_model_op_counts (see model.h)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -46,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     name = args.name if args.name is not None else path.stem
-    report = generate(data, args.out, name=name, optimize=args.optimize, sparse=args.sparse)
+    report = generate(data, args.out, name=name, optimize=args.optimize, sparse=args.sparse, profile=args.profile)
     print(f"wrote {len(report.files)} files to {args.out}")
     print(f"model     {report.name} (sha256 {report.model_hash})")
     print(f"ops       {len(report.ops)}: {', '.join(report.ops_used)}")
@@ -64,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
                 f"  op {w.op_index} {w.kind}: sparse ({w.sparsity:.0%} zeros), "
                 f"{w.stored_bytes} of {w.dense_bytes} bytes, saved {w.bytes_saved}"
             )
+    if args.profile:
+        print(f"profile   {sum(layer.timed for layer in report.layers)} ops timed into ts_model_op_counts "
+              "(provide uint32_t tsr_hal_counter(void))")
     if args.plan:
         print("tensor plan (location, offset, bytes, live steps):")
         for t in report.tensors:
