@@ -9,7 +9,8 @@ quantization path (core/compress/ptq.py). The CLI and the Deploy page both call 
 The board either runs the DSP block itself on each raw window (the real deployment: DSP and NN latency
 are both measured) or receives the features the host computed. The host side scores the same int8
 model with TensorFlow Lite Micro's reference kernels, so the network part is expected to be bit-exact;
-with DSP on the board, float features may differ in the last digits and flip a rare borderline window.
+the board's DSP block repeats the host block's float32 steps in the same order, so its features are
+expected to equal the host's too (a compiler that fuses multiply-adds would break that: builds turn it off).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The contract every DSP block follows: documented, versioned parameters, output shape and cost.
 
-Blocks are pure float32 numpy so the C runtime can mirror each one operation for operation. numpy sums
-pairwise and its matrix products may fuse multiply-adds, so a sequential C99 float loop agrees to within
-about 1e-5 of each output's magnitude (1e-4 after a log), not bit for bit.
+Blocks are pure float32 numpy so the C runtime can mirror each one operation for operation: sums run from
+the first term up (running sums, no pairwise sums or matrix products), logarithms use ``logf.logf`` (the
+C code's own logf), no fused multiply-add. The board's features then equal the host's bit for bit;
+tinystudio/core/codegen/dsp_config.py emits the tables both sides share.
 """
 
 from __future__ import annotations
