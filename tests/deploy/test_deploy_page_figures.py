@@ -45,10 +45,12 @@ def test_figures_rate_disagreement_click_and_report(qtbot, window, tmp_path):
     page = window.show_step("Deploy")
     r = _deploy(qtbot, page, "host")
     panel = page.figures
+    assert page.report_button.isEnabled()  # the new result is selected in the history: Report… writes it
+    assert panel.caption.text().startswith(f"<b>Result {page.selected_results()[0]}: variant")
     assert "min / median / p95 / max" in panel.percentiles.text() and "microseconds" in panel.percentiles.text()
     assert panel.per_class.rowCount() == 4 and panel.per_class.item(0, 0).text() == "badminton"
     assert panel.energy_label.text() == "no power figure for this board"
-    assert "disagree on 0 of" in panel.disagree_title.text()
+    assert "disagree on 0 of" in panel.disagree_title.text() and panel.disagreements.isHidden()
     duty = panel.figures["rate"]["duty_cycle"]
     panel.rate_spin.setValue(panel.rate_spin.value() * 10)  # ten times the rate: ten times the duty cycle
     assert panel.figures["rate"]["duty_cycle"] == pytest.approx(10 * duty)
@@ -92,6 +94,25 @@ def test_qemu_result_shows_estimated_ms_and_energy(qtbot, window):
     assert "emulated instructions" in text and "ms (estimate)" in text
     energy = page.figures.energy_label.text()
     assert energy.startswith("Estimate: ") and "µJ per inference" in energy and "DS9405" in energy
+    assert "typical, unverified" in energy  # the F429's run current was not checked against its datasheet
     days = page.figures.figures["energy"]["battery_hours"]
     page.figures.sleep_spin.setValue(page.figures.sleep_spin.value() * 10)  # more sleep current: shorter life
     assert page.figures.figures["energy"]["battery_hours"] < days
+
+
+def test_figures_follow_the_chosen_board_and_model(qtbot, window):
+    """Choosing another board shows its newest result, or says there is none: never another board's figures."""
+    page = window.show_step("Deploy")
+    first = _deploy(qtbot, page, "host")
+    first_id = page.selected_results()[0]
+    other = page.target_combo.findData("mps2-an500")
+    page.target_combo.setCurrentIndex(other)
+    page.target_combo.activated.emit(other)  # what a person's pick sends
+    assert page.figures.result is None and page.shown_result is None and page.matrix.counts.size == 0
+    assert page.figures.caption.text().startswith("No stored result of this model on this board yet")
+    assert page.history.selectedItems() == [] and not page.report_button.isEnabled()
+    host = page.target_combo.findData("host")
+    page.target_combo.setCurrentIndex(host)
+    page.target_combo.activated.emit(host)
+    assert page.selected_results() == [first_id] and page.shown_result == first
+    assert page.figures.caption.text().startswith(f"<b>Result {first_id}:")

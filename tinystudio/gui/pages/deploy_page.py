@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.device_figures_panel import DeviceFiguresPanel
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.layer_profile_view import ArenaPlanChart, LayerTable
+from tinystudio.gui.widgets.tables import show_rows
 from tinystudio.gui.worker import Worker, run_in_thread
 
 NO_BOARD = "No board contacted yet"
@@ -179,6 +180,7 @@ class DeployPage(QWidget):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
+        show_rows(self.history, 3)  # a short screen still shows a few results to pick from
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -208,6 +210,7 @@ class DeployPage(QWidget):
         splitter.setStretchFactor(0, 2)  # the figures get room to read on a wide screen too
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        self._splitter, self._split_once = splitter, False
         right.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Deploy</h2>"))
@@ -230,6 +233,10 @@ class DeployPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if not self._split_once:  # the figures' column gets two fifths of the width, not only its minimum
+            self._split_once = True
+            width = self._splitter.width()
+            self._splitter.setSizes([width * 2 // 5, width - width * 2 // 5])
         if self.worker is None:
             self.refresh_models()
 
@@ -239,6 +246,7 @@ class DeployPage(QWidget):
         self.refresh_models()
         self.refresh_history()
         self.clear_result()
+        self.history.clearSelection()  # ids kept from another project mean nothing here
         if self.history.rowCount():
             self.history.selectRow(0)  # shows the newest stored result
 
@@ -287,7 +295,9 @@ class DeployPage(QWidget):
     def refresh_history(self) -> None:
         project = self.context.project
         rows = list(reversed(project.device_results())) if project is not None else []
+        keep = set(self.selected_results())  # the selection follows its results, not their row numbers
         self.history.blockSignals(True)
+        self.history.clearSelection()
         self.history.setRowCount(len(rows))
         for i, row in enumerate(rows):
             r = row["results"]
@@ -309,6 +319,10 @@ class DeployPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row["id"])
                 self.history.setItem(i, j, item)
+            if row["id"] in keep:
+                self.history.selectionModel().select(
+                    self.history.model().index(i, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
         self.history.blockSignals(False)
         self.history.resizeColumnsToContents()
 
@@ -388,6 +402,7 @@ class DeployPage(QWidget):
         self._finish()
         self.progress.setValue(1000)
         self.context.results_changed.emit()  # this page's history and the Compress step's latency column
+        self._select_result(result.result_id)  # selected, so Report… can write it at once
         self.show_result(result.results, result.result_id)
         r = result.results
         self.status.setText(f"Result {result.result_id} stored: on-device accuracy {r['accuracy']:.1%}, "
@@ -446,14 +461,19 @@ class DeployPage(QWidget):
         choice = self.model_combo.currentData()
         found = newest_result_for(project.device_results(), tuple(choice) if choice else None,
                                   str(self.target_combo.currentData()))
-        for i in range(self.history.rowCount()):
-            if found is not None and self.history.item(i, 0).data(Qt.ItemDataRole.UserRole) == found:
-                self.history.selectRow(i)
-                return
+        if found is not None and self._select_result(found):
+            return
         self.history.clearSelection()
         self.clear_result()
-        self.figures.clear(f"No stored result of {self.model_combo.currentText()} on "
-                           f"{self.target_combo.currentText()} yet: press Build, flash and test")
+        self.figures.clear("No stored result of this model on this board yet: press Build, flash and test")
+
+    def _select_result(self, result_id: int) -> bool:
+        """Select (and so show) stored result ``result_id`` in the history; False when it is not listed."""
+        for i in range(self.history.rowCount()):
+            if self.history.item(i, 0).data(Qt.ItemDataRole.UserRole) == result_id:
+                self.history.selectRow(i)
+                return True
+        return False
 
     def _on_history_selected(self) -> None:
         items = self.history.selectedItems()

@@ -5,6 +5,7 @@ host disagree (a double click asks to show that sample on the Data step)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +26,7 @@ from tinystudio.app.formatting import fmt_count, fmt_percent
 from tinystudio.gui.widgets.tables import results_table, show_rows
 
 NO_RESULT = "No result shown: pick one in the history or deploy"
-PER_CLASS_COLUMNS = ("Class", "Precision", "Recall", "F1", "Windows")
+PER_CLASS_COLUMNS = ("Class", "Precision", "Recall", "F1", "n")
 DISAGREE_COLUMNS = ("Sample", "Window", "Host", "Board")
 
 
@@ -38,22 +40,28 @@ def _spin(value: float, low: float, high: float, decimals: int, suffix: str) -> 
 
 
 def latency_lines(f: dict[str, Any]) -> str:
-    """min / median / p95 / max per part, in counter units and in ms (marked when an estimate)."""
-    lat, lines = f["latency"], []
-    for part, title in (("dsp", "DSP"), ("nn", "NN")):
-        s = lat[part]
-        if part == "dsp" and not s["on_board"]:
-            continue
-        line = f"{title}: " + " / ".join(fmt_count(s[k]) for k in ("min", "median", "p95", "max")) + f" {s['unit']}"
+    """A small table (rich text): min / median / p95 / max per part in counter units and in ms (marked when an
+    estimate), then the BENCH run; a table reads better than wrapped lines in a narrow column."""
+    lat = f["latency"]
+    parts = [(t, lat[p]) for p, t in (("dsp", "DSP"), ("nn", "NN")) if p == "nn" or lat[p]["on_board"]]
+    unit = lat["nn"]["unit"]
+    timed = lat["nn"]["ms"] is not None
+    caption = (f"min / median / p95 / max after the warm-up window, in {escape(unit)}"
+               + (" and ms" + (" (estimate)" if lat["nn"]["ms_estimate"] else "") if timed else ""))
+    rows = ["<tr><th></th>" + "".join(f"<th align='right'>{k}</th>" for k in ("min", "median", "p95", "max"))
+            + "</tr>"]
+    for title, s in parts:
+        rows.append(f"<tr><td>{title}</td>" + "".join(f"<td align='right'>{fmt_count(s[k])}</td>"
+                                                      for k in ("min", "median", "p95", "max")) + "</tr>")
         if s["ms"]:
-            line += "\n     " + " / ".join(f"{s['ms'][k]:.3g}" for k in ("min", "median", "p95", "max")) + " ms"
-            line += " (estimate)" if s["ms_estimate"] else ""
-        b = s["bench"]
-        if b:
-            line += (f"\n     BENCH ({lat['bench_runs']} runs) min / mean / max: "
-                     + " / ".join(fmt_count(b[k]) for k in ("min", "mean", "max")))
-        lines.append(line)
-    return "min / median / p95 / max after the warm-up window\n" + "\n".join(lines)
+            rows.append("<tr><td>ms</td>" + "".join(f"<td align='right'>{s['ms'][k]:.3g}</td>"
+                                                   for k in ("min", "median", "p95", "max")) + "</tr>")
+    bench = [f"{title} " + " / ".join(fmt_count(s["bench"][k]) for k in ("min", "mean", "max"))
+             for title, s in parts if s["bench"]]
+    text = f"{caption}<table cellspacing='0' cellpadding='2'>{''.join(rows)}</table>"
+    if bench:
+        text += f"BENCH, {lat['bench_runs']} runs (min / mean / max): " + "; ".join(bench)
+    return text
 
 
 class DeviceFiguresPanel(QWidget):
@@ -75,10 +83,13 @@ class DeviceFiguresPanel(QWidget):
         self.percentiles = QLabel("-")
         self.rate_label = QLabel("-")
         self.energy_label = QLabel("-")
+        self.percentiles.setTextFormat(Qt.TextFormat.RichText)
         for label in (self.percentiles, self.rate_label, self.energy_label):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.per_class = results_table(PER_CLASS_COLUMNS)
+        self.per_class.horizontalHeaderItem(4).setToolTip("Test windows of this class")
+        self.per_class.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         show_rows(self.per_class, 4)
         self.disagreements = results_table(DISAGREE_COLUMNS)
         self.disagreements.setToolTip("Double-click a window to show its sample on the Data step")
@@ -87,7 +98,7 @@ class DeviceFiguresPanel(QWidget):
 
         box = QGroupBox("Latency, rate and energy")
         form = QFormLayout(box)
-        form.addRow("Latency", self.percentiles)
+        form.addRow(self.percentiles)  # the whole width: a table of four columns
         form.addRow("Inference rate", self.rate_spin)
         form.addRow("", self.rate_label)
         form.addRow("Sleep current", self.sleep_spin)
@@ -116,6 +127,7 @@ class DeviceFiguresPanel(QWidget):
             label.setText("-")
         self.per_class.setRowCount(0)
         self.disagreements.setRowCount(0)
+        self.disagreements.setVisible(False)
         self.disagree_title.setText("Board and host disagree on -")
 
     def show_result(self, r: dict[str, Any], result_id: int | None = None) -> None:
@@ -144,6 +156,7 @@ class DeviceFiguresPanel(QWidget):
         d = f["disagreements"]
         self.disagree_title.setText(f"Board and host disagree on {len(d)} of {self.result['windows']} windows")
         self.disagreements.setRowCount(len(d))
+        self.disagreements.setVisible(bool(d))  # an empty table is only wasted room
         for i, w in enumerate(d):
             cells = ("-" if w["sample_id"] is None else str(w["sample_id"]),
                      "-" if w["window_index"] is None else str(w["window_index"]), w["host"], w["device"])
