@@ -23,6 +23,8 @@ def test_profiled_deploy_fills_the_per_layer_table_and_arena_chart_at_1024x640(q
         window.resize(1024, 640)
         window.show()
         page = window.show_step("Deploy")
+        # the board is named: the board chosen last is remembered in the settings other tests share
+        page.target_combo.setCurrentIndex(page.target_combo.findData("mps2-an386"))
         assert page.layer_table.table.rowCount() == 0 and "Time each layer" in page.layer_table.note.text()
         page.profile_check.setChecked(True)
         with qtbot.waitSignal(page.deploy_finished, timeout=240000):
