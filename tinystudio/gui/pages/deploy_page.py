@@ -210,7 +210,6 @@ class DeployPage(QWidget):
         splitter.setStretchFactor(0, 2)  # the figures get room to read on a wide screen too
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
-        self._splitter, self._split_once = splitter, False
         right.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Deploy</h2>"))
@@ -233,10 +232,6 @@ class DeployPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if not self._split_once:  # the figures' column gets two fifths of the width, not only its minimum
-            self._split_once = True
-            width = self._splitter.width()
-            self._splitter.setSizes([width * 2 // 5, width - width * 2 // 5])
         if self.worker is None:
             self.refresh_models()
 

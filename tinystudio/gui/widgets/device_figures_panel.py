@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -25,6 +25,7 @@ from tinystudio.app.figure_text import energy_sentence, rate_sentence
 from tinystudio.app.formatting import fmt_count, fmt_percent
 from tinystudio.gui.widgets.tables import results_table, show_rows
 
+PREFERRED_WIDTH = 440
 NO_RESULT = "No result shown: pick one in the history or deploy"
 PER_CLASS_COLUMNS = ("Class", "Precision", "Recall", "F1", "n")
 DISAGREE_COLUMNS = ("Sample", "Window", "Host", "Board")
@@ -118,6 +119,12 @@ class DeviceFiguresPanel(QWidget):
         for spin in (self.rate_spin, self.sleep_spin, self.battery_spin):
             spin.valueChanged.connect(self._recompute)
         self.disagreements.cellDoubleClicked.connect(self._open_window)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Wide enough for the latency table and the energy sentence on few lines: a splitter without saved
+        positions starts the figures' column at this width instead of squeezing it to its minimum."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
 
     def clear(self, caption: str = NO_RESULT) -> None:
         """Empty every figure; ``caption`` says why (no result yet for the chosen board and model, ...)."""
