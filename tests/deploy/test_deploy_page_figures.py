@@ -73,6 +73,11 @@ def test_figures_rate_disagreement_click_and_report(qtbot, window, tmp_path):
     panel.disagreements.cellDoubleClicked.emit(0, 0)
     assert window.stack.currentWidget() is data
     assert data.shown_id == sample_id and data.selected_ids() == [sample_id]  # the filter no longer hides it
+    # the shaded band is on that very window, ready to be cut out as a sample of its own
+    cut = project.run(r["run_id"]).config["impulse"]["window"]
+    rate = project.sample_info(sample_id).rate_hz
+    start = r["window_index"][k] * round(cut["stride_ms"] * rate / 1000) / rate
+    assert data.selection() == pytest.approx((start, start + round(cut["window_ms"] * rate / 1000) / rate), abs=1e-6)
 
     window.show_step("Deploy")
     page.history.selectAll()  # both results, compared side by side

@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         wanted = getattr(self.pages.get("Deploy"), "sample_requested", None)
         if wanted is not None:  # a window the board got differently from the host: show its sample
             wanted.connect(self.show_data_sample)
+        window = getattr(self.pages.get("Deploy"), "window_requested", None)
+        if window is not None:  # ... with that window as the shaded band
+            window.connect(self.show_data_window)
         target = getattr(self.pages.get("Deploy"), "target_combo", None)
         if target is not None:
             target.currentIndexChanged.connect(lambda _i: self.update_next_step())
@@ -161,6 +164,13 @@ class MainWindow(QMainWindow):
         select = getattr(self.show_step("Data"), "select_sample", None)
         if select is not None:
             select(sample_id)
+
+    def show_data_window(self, sample_id: int, start_s: float, end_s: float) -> None:
+        """``show_data_sample`` with the band on the window from ``start_s`` to ``end_s``."""
+        self.show_data_sample(sample_id)
+        band = getattr(self.pages["Data"], "set_selection", None)
+        if band is not None:
+            band(start_s, end_s)
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")

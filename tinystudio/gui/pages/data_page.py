@@ -383,6 +383,11 @@ class DataPage(QWidget):
 
     # -- actions -----------------------------------------------------------------------------
 
+    def set_selection(self, start_s: float, end_s: float) -> None:
+        """Put the shaded band on ``start_s`` .. ``end_s`` of the sample shown (such as a test window)."""
+        self.region.setRegion((start_s, end_s))
+        self.region.setVisible(True)
+
     def selection(self) -> tuple[float, float]:
         """The shaded band on the waveform, in seconds."""
         lo, hi = self.region.getRegion()

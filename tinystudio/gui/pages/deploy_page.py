@@ -83,6 +83,7 @@ class DeployPage(QWidget):
 
     deploy_finished = Signal(int)  # stored result id
     sample_requested = Signal(int)  # a sample to show on the Data step (a window board and host disagree on)
+    window_requested = Signal(int, float, float)  # the same with the window's start and end (s) in that sample
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,7 +189,7 @@ class DeployPage(QWidget):
         left_layout.addWidget(board_box)
         left_layout.addWidget(results_box)
         self.figures = DeviceFiguresPanel()
-        self.figures.sample_requested.connect(self.sample_requested)
+        self.figures.window_requested.connect(self.open_window)
         left_layout.addWidget(self.figures)
         left_layout.addStretch(1)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -446,6 +447,19 @@ class DeployPage(QWidget):
             return
         self.status.setText(f"Report written to {written}")
         self.context.status.emit(f"Report written to {written}")
+
+    def open_window(self, sample_id: int, window_index: int) -> None:
+        """Ask for ``sample_id`` on the Data step, with the disagreeing window as its shaded band when known."""
+        from tinystudio.app.window_span import window_span
+
+        project, r = self.context.project, self.shown_result
+        span = None
+        if project is not None and r is not None and window_index >= 0:
+            span = window_span(project, int(r["run_id"]), sample_id, window_index)
+        if span is None:
+            self.sample_requested.emit(sample_id)
+        else:
+            self.window_requested.emit(sample_id, *span)
 
     def follow_choice(self) -> None:
         """Show the newest stored result of the chosen board and model, or say there is none yet, so no figure

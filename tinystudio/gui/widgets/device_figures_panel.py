@@ -1,7 +1,7 @@
 """The Deploy page's detailed figures of one stored result: latency percentiles (DSP and NN, counter
 units and ms), inference rate and duty cycle at the rate the user sets, the energy estimate for the
 sleep current and battery the user sets, per-class precision/recall/F1, and the windows where board and
-host disagree (a double click asks to show that sample on the Data step)."""
+host disagree (a double click asks to show that window of its sample on the Data step)."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def latency_lines(f: dict[str, Any]) -> str:
 class DeviceFiguresPanel(QWidget):
     """See the module docstring; ``show_result`` fills it, ``clear`` empties it."""
 
-    sample_requested = Signal(int)  # a sample id to show on the Data step
+    window_requested = Signal(int, int)  # a sample id and the window in it (-1: unknown) to show on the Data step
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,8 +173,9 @@ class DeviceFiguresPanel(QWidget):
                 self.disagreements.setItem(i, j, item)
 
     def _open_window(self, row: int, _column: int) -> None:
-        item = self.disagreements.item(row, 0)
-        sample_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if sample_id is not None:
-            self.sample_requested.emit(int(sample_id))
+        if self.figures is None or not 0 <= row < len(self.figures["disagreements"]):
+            return
+        w = self.figures["disagreements"][row]
+        if w["sample_id"] is not None:
+            self.window_requested.emit(int(w["sample_id"]), -1 if w["window_index"] is None else int(w["window_index"]))
 
