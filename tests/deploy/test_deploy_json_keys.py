@@ -6,6 +6,8 @@ of these may go missing or change its meaning."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -52,8 +54,9 @@ def _check_latency(r: dict, dsp_on_board: bool) -> None:
 
 
 def test_host_board_json_keys_rate_and_disagreement_rows(project_copy, trained):
-    r = _deploy_json(project_copy, "--target", "host", "--variant", str(trained.variant_id), "--rate-hz", "5")
-    assert TOP <= set(r)
+    r = _deploy_json(project_copy, "--target", "host", "--variant", str(trained.variant_id), "--rate-hz", "5",
+                     "--bench-runs", "7")
+    assert TOP <= set(r) and r["latency"]["bench_runs"] == 7
     _check_latency(r, dsp_on_board=True)
     assert RATE <= set(r["rate"]) and r["rate"]["keeps_up"] is True and r["rate"]["rate_hz"] == 5
     assert all(PER_CLASS <= set(c) for c in r["per_class"]) and len(r["per_class"]) == 4
@@ -91,3 +94,10 @@ def test_emulated_m33_json_carries_the_checked_energy_figure(project_copy, train
     assert "nRF5340" in e["source"] and (e["rate_hz"], e["sleep_ua"], e["battery_mah"]) == (2, 3, 1000)
     assert r["latency"]["nn"]["after_warmup"]["ms_estimate"] is True  # emulated instructions at its clock
     assert r["board"]["clock_hz"] == 20_000_000
+
+
+def test_bench_runs_out_of_range_is_refused_by_name(project_copy):
+    done = subprocess.run([sys.executable, "-m", "tinystudio", "deploy", str(project_copy), "--bench-runs", "0"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--bench-runs: must be from 1 to 65535: 0" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -24,6 +24,7 @@ import numpy as np
 
 from tinystudio.app.arena_plan import arena_plan
 from tinystudio.app.board_test import BoardStopped, Measured, Session, stream, test_windows
+from tinystudio.app.device_figures import BENCH_RUNS
 from tinystudio.app.variants import marked_variant
 from tinystudio.core.classical import TreeModel, emit_c
 from tinystudio.core.classical.reference import TreeReference
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from tinystudio.targets.base import Artifact, BoardLink, Target
 
 DEFAULT_TARGET = DEFAULT_BOARD
-BENCH_RUNS = 20
 QUANTIZE_SHARE = 0.2  # of the progress bar, when the run must be quantized before the deploy
 
 
@@ -109,10 +109,11 @@ def deploy_model(
     cancel: CancelToken | None = None,
     connection: Connection | None = None,
     profile: bool = False,
+    bench_runs: int = BENCH_RUNS,
 ) -> DeployResult:
     """Resolve the variant (see ``resolve_variant``) and deploy it on ``target``: what a user's Deploy
     means in either front end. ``connection``: the serial port and probe of a real board, when the user
-    names them (otherwise they are found by USB VID/PID)."""
+    names them (otherwise they are found by USB VID/PID); ``bench_runs``: repetitions of the BENCH run."""
     progress = progress or no_progress
     quantized: list[bool] = []
 
@@ -123,7 +124,8 @@ def deploy_model(
     chosen = resolve_variant(project, variant_id, run_id, resolving, cancel)
     share = QUANTIZE_SHARE if quantized else 0.0
     return deploy(project, chosen, target, progress=lambda f, m: progress(share + (1 - share) * f, m),
-                  cancel=cancel, device_dsp=device_dsp, connection=connection, profile=profile)
+                  cancel=cancel, device_dsp=device_dsp, connection=connection, profile=profile,
+                  bench_runs=bench_runs)
 
 
 def _variant(project: Project, variant_id: int) -> dict[str, Any]:

@@ -14,6 +14,8 @@ import numpy as np
 from tinystudio.targets.energy import board_power
 
 WARMUP_WINDOWS = 1
+BENCH_RUNS = 20  # repetitions of the BENCH run after the test, unless the user asks for another number
+MAX_BENCH_RUNS = 0xFFFF  # the BENCH request carries the count in 16 bits
 DEFAULT_RATE_HZ = 1.0
 DEFAULT_SLEEP_UA = 10.0
 DEFAULT_BATTERY_MAH = 220.0  # a CR2032 coin cell

@@ -8,7 +8,14 @@ import json
 from typing import Any
 
 from tinystudio.app.boards import DEFAULT_BOARD, board_choices, target_names
-from tinystudio.app.device_figures import DEFAULT_BATTERY_MAH, DEFAULT_RATE_HZ, DEFAULT_SLEEP_UA, device_figures
+from tinystudio.app.device_figures import (
+    BENCH_RUNS,
+    DEFAULT_BATTERY_MAH,
+    DEFAULT_RATE_HZ,
+    DEFAULT_SLEEP_UA,
+    MAX_BENCH_RUNS,
+    device_figures,
+)
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
 from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.cli.common import open_project, print_progress
@@ -29,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="compute DSP features on the host and send them (default: the board runs the DSP block)")
     p.add_argument("--profile", action="store_true",
                    help="also time each layer with a second, profiling build (per-layer time, MACs, share)")
+    p.add_argument("--bench-runs", type=_bench_runs, default=BENCH_RUNS, metavar="N",
+                   help=f"repetitions of the BENCH run on the last test window (default {BENCH_RUNS})")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
     add_estimate_arguments(p)
     p.set_defaults(func=run)
@@ -42,6 +51,16 @@ def add_estimate_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"sleep current between inferences in microamps (default {DEFAULT_SLEEP_UA:g})")
     p.add_argument("--battery-mah", type=_positive, default=DEFAULT_BATTERY_MAH,
                    help=f"battery capacity in mAh (default {DEFAULT_BATTERY_MAH:g}, a coin cell)")
+
+
+def _bench_runs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_BENCH_RUNS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_BENCH_RUNS}: {text}")
+    return value
 
 
 def _positive(text: str) -> float:
@@ -80,8 +99,6 @@ def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | No
         "timing": r.get("timing"),
         **{k: r[k] for k in ("per_layer", "profile", "profile_error", "arena_plan") if k in r},
     }
-    if r.get("per_layer") is not None:  # a profiling build's per-layer times
-        out["per_layer"] = r["per_layer"]
     if figures:  # mean and worst are over every window; the percentiles skip the warm-up window
         for part in ("dsp", "nn"):
             out["latency"][part]["after_warmup"] = figures["latency"][part]
@@ -96,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         result = deploy_model(project, args.target, variant_id=args.variant, run_id=args.run,
                               device_dsp=False if args.features_from_host else None, progress=print_progress,
-                              connection=Connection(args.port, args.probe), profile=args.profile)
+                              connection=Connection(args.port, args.probe), profile=args.profile,
+                              bench_runs=args.bench_runs)
     r = result.results
     figures = device_figures(r, args.rate_hz, args.sleep_ua, args.battery_mah)
     if args.json:
