@@ -30,6 +30,15 @@ CASES = {
     "mfcc_odd_frame_padded": ("mfcc", {"frame_length_ms": 25.0625, "fft_length": 1024, "n_coeffs": 20},
                               16000.0, 4000, 1),
     "mfe_scaled_second_axis": ("mfe", {"scale": 0.25, "n_mels": 24, "low_hz": 300.0}, 8000.0, 2000, 2),
+    # FFT shapes: no radix-4 stage (N 4), one (N 8), zero-padded single segment (N 128 > 100 frames),
+    # batches of segments with a remainder (N 64, 30 segments), many mel bands with empty filters, N 4096
+    "spectral_fft4": ("spectral", {"fft_length": 4, "scale": 3.0}, 50.0, 64, 2),
+    "spectral_fft8": ("spectral", {"fft_length": 8}, 50.0, 64, 2),
+    "spectral_fft128_padded": ("spectral", {"fft_length": 128, "filter": "highpass", "cutoff_hz": 5.0}, 50.0, 100, 1),
+    "spectral_fft64_batches": ("spectral", {"fft_length": 64, "log": False}, 100.0, 992, 1),
+    "mfe_many_bands": ("mfe", {"n_mels": 128, "fft_length": 256}, 8000.0, 2000, 1),
+    "mfcc_fft4096": ("mfcc", {"frame_length_ms": 200.0, "frame_stride_ms": 100.0, "fft_length": 4096}, 16000.0,
+                     8000, 1),
 }
 
 
