@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
@@ -93,8 +94,12 @@ def test_figures_rate_disagreement_click_and_report(qtbot, window, tmp_path):
 
 @pytest.mark.usefixtures("qemu_available")
 def test_qemu_result_shows_estimated_ms_and_energy(qtbot, window):
+    window.resize(1024, 640)  # the smallest window the app is made for
     page = window.show_step("Deploy")
     _deploy(qtbot, page, "mps2-an386")
+    QApplication.processEvents()
+    table = page.figures.per_class  # every column of the per-class table in view, none cut off
+    assert table.horizontalScrollBar().maximum() == 0 and table.viewport().width() > 0
     text = page.figures.percentiles.text()
     assert "emulated instructions" in text and "ms (estimate)" in text
     energy = page.figures.energy_label.text()
