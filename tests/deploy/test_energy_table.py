@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tinystudio.app.device_figures import energy_figures
-from tinystudio.app.figure_text import battery_life, energy_sentence
+from tinystudio.app.figure_text import battery_life, energy_sentence, per_second
 from tinystudio.targets.energy import UNVERIFIED, board_power, power_table
 from tinystudio.targets.registry import BOARDS
 
@@ -50,3 +50,8 @@ def test_the_estimate_sentence_says_estimate_and_whether_the_current_was_checked
 @pytest.mark.parametrize(("hours", "text"), [(5.0, "5 hours"), (72.0, "3.0 days"), (24 * 730, "2.0 years")])
 def test_battery_life_reads_in_a_sensible_unit(hours, text):
     assert battery_life(hours) == text
+
+
+@pytest.mark.parametrize(("rate", "text"), [(493.333, "493.3"), (333_333.3, "333,333"), (0.5, "0.5")])
+def test_rates_read_without_exponents(rate, text):
+    assert per_second(rate) == text

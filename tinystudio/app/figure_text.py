@@ -22,15 +22,21 @@ def battery_life(hours: float | None) -> str:
     return f"{days / DAYS_PER_YEAR:.1f} years"
 
 
+def per_second(value: float) -> str:
+    """A rate people read at a glance: 493.3, 12,500 (never 1.25e+04)."""
+    return f"{value:,.0f}" if value >= 1000 else f"{value:.4g}"
+
+
 def rate_sentence(rate: dict[str, Any]) -> str:
     """How long one inference takes, how many fit in a second and the duty cycle at the chosen rate."""
     if rate["inference_ms"] is None:
         return "no clock to turn counts into time"
     est = " (estimate)" if rate["estimate"] else ""
-    text = (f"one inference takes {rate['inference_ms']:.3g} ms{est}: up to {rate['inferences_per_second']:.4g} "
-            f"per second; at {rate['rate_hz']:g} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%")
+    most = per_second(rate["inferences_per_second"])
+    text = (f"one inference takes {rate['inference_ms']:.3g} ms{est}: up to {most} per second; at "
+            f"{per_second(rate['rate_hz'])} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%")
     if rate.get("keeps_up") is False:
-        text += f", more than the board can do (it keeps up with {rate['inferences_per_second']:.4g} per second)"
+        text += f", more than the board can do (it keeps up with {most} per second)"
     return text
 
 

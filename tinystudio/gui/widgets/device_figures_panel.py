@@ -161,7 +161,8 @@ class DeviceFiguresPanel(QWidget):
             for j, text in enumerate(cells):
                 self.per_class.setItem(i, j, QTableWidgetItem(text))
         d = f["disagreements"]
-        self.disagree_title.setText(f"Board and host disagree on {len(d)} of {self.result['windows']} windows")
+        self.disagree_title.setText(f"Board and host disagree on {len(d)} of {self.result['windows']} windows"
+                                    + (" (double-click one to see it on the Data step)" if d else ""))
         self.disagreements.setRowCount(len(d))
         self.disagreements.setVisible(bool(d))  # an empty table is only wasted room
         for i, w in enumerate(d):
