@@ -14,7 +14,7 @@
 
 #define TSR_PROTOCOL_VERSION 1u
 #define TSR_FIRMWARE_VERSION_MAJOR 0u
-#define TSR_FIRMWARE_VERSION_MINOR 1u
+#define TSR_FIRMWARE_VERSION_MINOR 2u
 
 #define TSR_MAX_PAYLOAD 512u
 #define TSR_HEADER_BYTES 4u
@@ -38,7 +38,31 @@
 #define TSR_MSG_PROFILE_READ 0x0Fu /* u16 first op | u16 count -> per op: u16 op index, u32 min, u32 median */
 #define TSR_MSG_LIVE_START 0x12u   /* classify the board's own sensor stream (tsr_live.h) -> live facts */
 #define TSR_MSG_LIVE_CONTROL 0x13u /* u8 op (stop, grant) | u32 windows -> windows, samples, credit, live */
-#define TSR_BULK_MAGIC 0x31425354u /* "TSB1": header of a test set in memory: magic, count, window bytes, 0 */
+#define TSR_MSG_FORMAT 0x0Bu    /* u8 sample format | f32 scale | f32 offset: how later windows travel -> u32 window bytes */
+#define TSR_MSG_INFER_RUN 0x0Cu /* u32 first | u32 count | u8 flags: INFER_AT on count windows -> RUN_PART frames */
+#define TSR_MSG_INFER_ALL 0x0Du /* u8 flags | [whole window] or []: INFER answered as RUN_PART frames */
+#define TSR_BULK_MAGIC 0x31425354u /* "TSB1": header of a test set in memory: magic, count, window bytes, format */
+
+/* HELLO ends (after the model hash) with u32 capabilities; a board of protocol 1 without them sends
+   nothing there, which a host reads as no capability. */
+#define TSR_CAP_INPUT_I16 (1u << 0)  /* FORMAT int16: DSP firmware takes int16 samples with a scale and offset */
+#define TSR_CAP_INPUT_I8 (1u << 1)   /* FORMAT int8: firmware without DSP takes the model's quantized int8 input */
+#define TSR_CAP_PIPELINED (1u << 2)  /* INFER_RUN / INFER_ALL, and the link holds requests sent ahead */
+#define TSR_CAP_PROFILE (1u << 3)    /* per-layer profile */
+#define TSR_CAP_LIVE (1u << 4)       /* live mode */
+#define TSR_CAP_BULK (1u << 5)       /* a test set is in memory since launch (INFER_AT, INFER_RUN) */
+
+/* Sample formats (FORMAT): how a window's bytes travel (INFER, UPLOAD, INFER_ALL, the test set in memory). */
+#define TSR_FORMAT_RAW 0u /* as the board takes it: float32 samples with DSP, else the model's input bytes */
+#define TSR_FORMAT_I16 1u /* int16 samples, each sample = (float)value * scale + offset in float32 */
+#define TSR_FORMAT_I8 2u  /* the model's int8 input, quantized by the host (firmware without DSP) */
+
+/* INFER_RUN / INFER_ALL: flags, and the payload of each RUN_PART frame (type INFER_RUN | 0x80 or
+   INFER_ALL | 0x80, the request's seq): u32 window index | u16 part | data. Part 0 holds INFER's answer
+   (status, DSP count, NN count, output bytes, output); parts 1.. the float32 DSP features in order when
+   asked for; the last frame is part TSR_RUN_END with u32 windows done. */
+#define TSR_RUN_FEATURES 1u
+#define TSR_RUN_END 0xFFFFu
 
 #define TSR_MSG_RESPONSE 0x80u    /* response type = request type | 0x80 */
 #define TSR_MSG_STREAM_LINE 0x90u /* one sensor line (framed stream mode) */

@@ -11,6 +11,7 @@
 #include "tsr_hal.h"
 #include "tsr_profile.h"
 #include "tsr_live.h"
+#include "tsr_input.h"
 #include "tsr_protocol.h"
 #include "tsr_text.h"
 
@@ -21,20 +22,9 @@
 #define TSR_SENSOR_MAX_AXES 16u
 #define TSR_STREAM_LINE_MAX (TSR_SENSOR_MAX_AXES * 26u + 2u)
 
-/* A model taking float32 features (TS_MODEL_INPUT_F32, tree models) gets the DSP output as it is;
-   TS_MODEL_INPUT_COUNT is its number of input values (int8 models: one byte each). */
-#ifndef TS_MODEL_INPUT_F32
-#define TS_MODEL_INPUT_F32 0
-#endif
-#ifndef TS_MODEL_INPUT_COUNT
-#define TS_MODEL_INPUT_COUNT TS_MODEL_INPUT_BYTES
-#endif
-
-/* Raw window as uploaded by the host: the model's input, or float32 samples for a DSP block. */
-#if TSR_DSP_KIND == TSR_DSP_NONE
-#define TSR_RAW_BYTES TS_MODEL_INPUT_BYTES
-#else
-#define TSR_RAW_BYTES TSR_DSP_RAW_BYTES
+/* Capabilities a build may withhold, to behave as an older firmware without them (TSR_CAP_* bits). */
+#ifndef TSR_CAPS_WITHHELD
+#define TSR_CAPS_WITHHELD 0u
 #endif
 
 static uint32_t g_raw_words[(TSR_RAW_BYTES + 3u) / 4u];
@@ -184,6 +174,34 @@ static int run_once(uint32_t *dsp_count, uint32_t *nn_count)
     return status;
 }
 
+#ifdef TSR_BULK_ADDR
+/* The emulated board's launcher can place the whole test set in memory at TSR_BULK_ADDR (a 16-byte header:
+   TSR_BULK_MAGIC, window count, window bytes, sample format; then the windows in that format, each padded to a
+   multiple of 4 bytes so that every window is word-aligned), so the host asks for windows by index instead of
+   sending their bytes over the slow emulated UART. */
+static const uint8_t *bulk_set(void)
+{
+    const uint8_t *bulk = (const uint8_t *)(uintptr_t)(TSR_BULK_ADDR);
+    return get_u32(bulk) == TSR_BULK_MAGIC ? bulk : NULL;
+}
+#endif
+
+/* What this build offers (TSR_CAP_*): the input formats, pipelined INFER where the link holds requests sent
+   ahead (flow control on the emulated and host links), and a test set found in memory. */
+static uint32_t capabilities(void)
+{
+    uint32_t caps = tsr_input_caps();
+#ifdef TSR_LINK_FLOW_CONTROL
+    caps |= TSR_CAP_PIPELINED;
+#endif
+#ifdef TSR_BULK_ADDR
+    if (bulk_set() != NULL) {
+        caps |= TSR_CAP_BULK;
+    }
+#endif
+    return caps & ~(uint32_t)(TSR_CAPS_WITHHELD);
+}
+
 static void handle_hello(uint8_t seq)
 {
     const tsr_board_info_t *board = tsr_hal_board();
@@ -223,7 +241,35 @@ static void handle_hello(uint8_t seq)
     p = put_str(p, board->name);
     p = put_str(p, TS_MODEL_NAME);
     p = put_str(p, TS_MODEL_HASH);
+#ifndef TSR_HELLO_WITHOUT_CAPS /* protocol 1 as first released ended here */
+    p = put_u32(p, capabilities());
+#endif
     send_frame(TSR_MSG_HELLO | TSR_MSG_RESPONSE, seq, (size_t)(p - start));
+}
+
+/* INFER's answer after a run: status, DSP and NN counts, output bytes and as much output as fits room. */
+static size_t put_infer_answer(uint8_t *p, int status, uint32_t dsp_count, uint32_t nn_count, size_t room)
+{
+    size_t inline_bytes = (size_t)TS_MODEL_OUTPUT_BYTES;
+    if (inline_bytes > room - 16u) {
+        inline_bytes = room - 16u;
+    }
+    p = put_u32(p, (uint32_t)(int32_t)status);
+    p = put_u32(p, dsp_count);
+    p = put_u32(p, nn_count);
+    p = put_u32(p, (uint32_t)TS_MODEL_OUTPUT_BYTES);
+    copy_bytes(p, (const uint8_t *)model_output(), inline_bytes);
+    return 16u + inline_bytes;
+}
+
+/* Copy a whole window in the session format into the raw window; 0, or -1 (an error was sent). */
+static int take_window(uint8_t seq, const uint8_t *window, size_t len, const char *message)
+{
+    if (len != tsr_input_window_bytes() || tsr_input_write(raw_bytes(), 0u, window, len) != 0) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, message);
+        return -1;
+    }
+    return 0;
 }
 
 /* INFER (and INFER_AT, whose answer has the same layout under its own type). */
@@ -232,56 +278,120 @@ static void handle_infer(uint8_t seq, const uint8_t *payload, size_t len, uint8_
     uint32_t dsp_count = 0;
     uint32_t nn_count = 0;
     int status;
-    uint8_t *p = tx_payload();
-    size_t inline_bytes;
-    if (len != 0u) {
-        if (len != (size_t)TSR_RAW_BYTES || (size_t)TSR_RAW_BYTES > TSR_MAX_PAYLOAD) {
-            send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER takes the whole window or nothing");
-            return;
-        }
-        copy_bytes(raw_bytes(), payload, (size_t)TSR_RAW_BYTES);
+    if (len != 0u && take_window(seq, payload, len, "INFER takes the whole window or nothing") != 0) {
+        return;
     }
     status = run_once(&dsp_count, &nn_count);
-    inline_bytes = (size_t)TS_MODEL_OUTPUT_BYTES;
-    if (inline_bytes > TSR_MAX_PAYLOAD - 16u) {
-        inline_bytes = TSR_MAX_PAYLOAD - 16u;
-    }
-    p = put_u32(p, (uint32_t)(int32_t)status);
-    p = put_u32(p, dsp_count);
-    p = put_u32(p, nn_count);
-    p = put_u32(p, (uint32_t)TS_MODEL_OUTPUT_BYTES);
-    copy_bytes(p, (const uint8_t *)model_output(), inline_bytes);
-    send_frame((uint8_t)(type | TSR_MSG_RESPONSE), seq, 16u + inline_bytes);
+    send_frame((uint8_t)(type | TSR_MSG_RESPONSE), seq,
+               put_infer_answer(tx_payload(), status, dsp_count, nn_count, TSR_MAX_PAYLOAD));
 }
 
+/* Run the model on the raw window and answer with RUN_PART frames (see tsr_protocol.h). */
+static void run_parts(uint8_t seq, uint8_t type, uint32_t index, uint32_t flags)
+{
+    uint32_t dsp_count = 0;
+    uint32_t nn_count = 0;
+    int status = run_once(&dsp_count, &nn_count);
+    uint8_t *p = tx_payload();
+    size_t n;
+    put_u32(p, index);
+    p[4] = 0u;
+    p[5] = 0u;
+    n = put_infer_answer(p + 6, status, dsp_count, nn_count, TSR_MAX_PAYLOAD - 6u);
+    send_frame((uint8_t)(type | TSR_MSG_RESPONSE), seq, 6u + n);
+#if TSR_DSP_KIND != TSR_DSP_NONE
+    if (flags & TSR_RUN_FEATURES) {
+        size_t done = 0;
+        uint32_t part = 1u;
+        while (done < sizeof(g_features)) {
+            n = sizeof(g_features) - done;
+            if (n > TSR_MAX_PAYLOAD - 6u) {
+                n = TSR_MAX_PAYLOAD - 6u;
+            }
+            put_u32(p, index);
+            p[4] = (uint8_t)part;
+            p[5] = (uint8_t)(part >> 8);
+            copy_bytes(p + 6, (const uint8_t *)g_features + done, n);
+            send_frame((uint8_t)(type | TSR_MSG_RESPONSE), seq, 6u + n);
+            done += n;
+            part++;
+        }
+    }
+#else
+    (void)flags;
+#endif
+}
+
+/* INFER_ALL: u8 flags | [whole window]: INFER answered as RUN_PART frames (with the features if asked). */
+static void handle_infer_all(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    if (len < 1u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER_ALL takes flags");
+        return;
+    }
+    if (len > 1u && take_window(seq, payload + 1, len - 1u, "INFER_ALL takes the whole window or nothing") != 0) {
+        return;
+    }
+    run_parts(seq, TSR_MSG_INFER_ALL, 0u, payload[0]);
+}
 #ifdef TSR_BULK_ADDR
-/* The emulated board's launcher can place the whole test set in memory at TSR_BULK_ADDR (a 16-byte header:
-   TSR_BULK_MAGIC, window count, window bytes, 0; then the raw windows, each padded to a multiple of 4 bytes so
-   that every window is word-aligned), so the host asks for a window by index instead of sending its bytes
-   over the slow emulated UART. */
-#define TSR_BULK_STRIDE (((size_t)TSR_RAW_BYTES + 3u) & ~(size_t)3u)
+/* Load window index of the test set in memory into the raw window; 0, or -1 (an error was sent). */
+static int load_bulk_window(uint8_t seq, uint32_t index)
+{
+    const uint8_t *bulk = bulk_set();
+    size_t bytes = tsr_input_window_bytes();
+    size_t stride = (bytes + 3u) & ~(size_t)3u;
+    if (bulk == NULL || get_u32(bulk + 8) != (uint32_t)bytes || get_u32(bulk + 12) != tsr_input_format()) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "no test set of this window size and format in memory");
+        return -1;
+    }
+    if (index >= get_u32(bulk + 4)) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "past the last window in memory");
+        return -1;
+    }
+    (void)tsr_input_write(raw_bytes(), 0u, bulk + 16u + (size_t)index * stride, bytes);
+    return 0;
+}
+
 static void handle_infer_at(uint8_t seq, const uint8_t *payload, size_t len)
 {
-    const uint8_t *bulk = (const uint8_t *)(uintptr_t)(TSR_BULK_ADDR);
-    uint32_t index;
     if (len != 4u) {
         send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER_AT takes a window index");
         return;
     }
-    if (get_u32(bulk) != TSR_BULK_MAGIC || get_u32(bulk + 8) != (uint32_t)TSR_RAW_BYTES) {
-        send_error(seq, TSR_ERR_BAD_PAYLOAD, "no test set of this window size in memory");
+    if (load_bulk_window(seq, get_u32(payload)) == 0) {
+        handle_infer(seq, payload, 0u, TSR_MSG_INFER_AT);
+    }
+}
+
+/* INFER_RUN: u32 first | u32 count | u8 flags: each window of the range in turn, answered as RUN_PART frames
+   without a request per window, then an end frame (part TSR_RUN_END, u32 windows done). */
+static void handle_infer_run(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    uint32_t first;
+    uint32_t count;
+    uint32_t i;
+    uint8_t *p;
+    if (len != 9u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER_RUN takes first, count and flags");
         return;
     }
-    index = get_u32(payload);
-    if (index >= get_u32(bulk + 4)) {
-        send_error(seq, TSR_ERR_BAD_PAYLOAD, "INFER_AT past the last window in memory");
-        return;
+    first = get_u32(payload);
+    count = get_u32(payload + 4);
+    for (i = 0; i < count; i++) {
+        if (load_bulk_window(seq, first + i) != 0) {
+            break;
+        }
+        run_parts(seq, TSR_MSG_INFER_RUN, first + i, payload[8]);
     }
-    copy_bytes(raw_bytes(), bulk + 16u + (size_t)index * TSR_BULK_STRIDE, (size_t)TSR_RAW_BYTES);
-    handle_infer(seq, payload, 0u, TSR_MSG_INFER_AT);
+    p = tx_payload();
+    put_u32(p, first + i);
+    p[4] = (uint8_t)TSR_RUN_END;
+    p[5] = (uint8_t)(TSR_RUN_END >> 8);
+    put_u32(p + 6, i);
+    send_frame(TSR_MSG_INFER_RUN | TSR_MSG_RESPONSE, seq, 10u);
 }
 #endif
-
 static void handle_upload(uint8_t seq, const uint8_t *payload, size_t len)
 {
     uint32_t offset;
@@ -292,13 +402,37 @@ static void handle_upload(uint8_t seq, const uint8_t *payload, size_t len)
     }
     offset = get_u32(payload);
     count = len - 4u;
-    if (offset > (uint32_t)TSR_RAW_BYTES || count > (size_t)TSR_RAW_BYTES - offset) {
+    if (tsr_input_write(raw_bytes(), offset, payload + 4, count) != 0) {
         send_error(seq, TSR_ERR_BAD_PAYLOAD, "UPLOAD past the end of the input window");
         return;
     }
-    copy_bytes(raw_bytes() + offset, payload + 4, count);
     put_u32(tx_payload(), offset + (uint32_t)count);
     send_frame(TSR_MSG_UPLOAD | TSR_MSG_RESPONSE, seq, 4u);
+}
+
+/* FORMAT: u8 format | f32 scale | f32 offset -> u32 bytes of one window in that format. */
+static void handle_format(uint8_t seq, const uint8_t *payload, size_t len)
+{
+    union {
+        uint32_t u;
+        float f;
+    } scale, offset;
+    uint32_t format;
+    uint32_t needs;
+    if (len != 9u) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "FORMAT takes format, scale and offset");
+        return;
+    }
+    format = payload[0];
+    scale.u = get_u32(payload + 1);
+    offset.u = get_u32(payload + 5);
+    needs = format == TSR_FORMAT_I16 ? TSR_CAP_INPUT_I16 : format == TSR_FORMAT_I8 ? TSR_CAP_INPUT_I8 : 0u;
+    if ((needs & ~capabilities()) != 0u || tsr_input_set_format(format, scale.f, offset.f) != 0) {
+        send_error(seq, TSR_ERR_BAD_PAYLOAD, "this firmware does not take that sample format");
+        return;
+    }
+    put_u32(tx_payload(), (uint32_t)tsr_input_window_bytes());
+    send_frame(TSR_MSG_FORMAT | TSR_MSG_RESPONSE, seq, 4u);
 }
 
 static void handle_read(uint8_t seq, const uint8_t *payload, size_t len)
@@ -576,9 +710,19 @@ static void handle_frame(size_t enc_len)
     case TSR_MSG_FEATURES:
         handle_features(seq, payload, payload_len);
         break;
+    case TSR_MSG_FORMAT:
+        handle_format(seq, payload, payload_len);
+        break;
 #ifdef TSR_BULK_ADDR
     case TSR_MSG_INFER_AT:
         handle_infer_at(seq, payload, payload_len);
+        break;
+    case TSR_MSG_INFER_RUN:
+        if (capabilities() & TSR_CAP_PIPELINED) {
+            handle_infer_run(seq, payload, payload_len);
+        } else {
+            send_error(seq, TSR_ERR_UNKNOWN, "unknown message type");
+        }
         break;
 #endif
 #ifdef TS_MODEL_PROFILE_OPS
@@ -592,6 +736,12 @@ static void handle_frame(size_t enc_len)
     case TSR_MSG_LIVE_START:
     case TSR_MSG_LIVE_CONTROL:
         tsr_live_request(type, seq, payload, payload_len);
+    case TSR_MSG_INFER_ALL:
+        if (capabilities() & TSR_CAP_PIPELINED) {
+            handle_infer_all(seq, payload, payload_len);
+        } else {
+            send_error(seq, TSR_ERR_UNKNOWN, "unknown message type");
+        }
         break;
     case TSR_MSG_BYE:
         send_frame(TSR_MSG_BYE | TSR_MSG_RESPONSE, seq, 0u);

@@ -1,17 +1,23 @@
-"""Benchmark: the on-device test of 1,000 windows of 128 x 6 on the emulated Cortex-M4F (mps2-an386), from
-the deploy call to the stored result with a warm build, with the time split into build, boot + transfer +
-compute (the stream) and the rest; once with the test set placed in the board's memory at launch and once
-streamed over the emulated UART (as every window was sent before), in the same run.
+"""Benchmark: the on-device test of 100 and 1,000 windows of 128 x 6 on the emulated Cortex-M4F (mps2-an386), from
+the deploy call (the user's click) to the stored result with a warm build, with the time split into build, boot,
+transfer, compute, store and host preparation (the test split's features and the host reference). Each size runs
+four ways: the board runs the DSP block (int16 samples) or takes the host's features (int8 model input), with the
+test set placed in the board's memory at launch or streamed over the emulated UART, pipelined.
 
-Synthetic data: 4 labels of 6-axis noise at 50 Hz, recordings of 128-frame windows (stride = window), a
-tiny dense model trained one epoch; all recordings but one per label in the test split.
+Compute is the board's wall time per inference (from a BENCH run) times the windows; transfer is the rest of the
+stream (requests, windows and answers on the link, and the host's checks per window). Targets: 1,000 windows in
+at most 20 s, 100 windows in at most 6 s.
 
-Run: python tests/benchmarks/bench_board_test.py [--windows N] [--quick]. Prints figures; asserts nothing.
+Synthetic data: 4 labels of 6-axis integer counts at 50 Hz, recordings of 128-frame windows (stride = window), a
+tiny dense model trained one epoch; one recording per label for training, the rest in the test split.
+
+Run: python tests/benchmarks/bench_board_test.py [--windows 100,1000] [--quick]. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
@@ -22,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tinystudio.app import deploy as deploy_module  # noqa: E402
-from tinystudio.app.deploy import deploy  # noqa: E402
+from tinystudio.app.deploy import DeployResult, deploy  # noqa: E402
 from tinystudio.core.compress import compress  # noqa: E402
 from tinystudio.core.features import suggest_for_project  # noqa: E402
 from tinystudio.core.formats import import_files  # noqa: E402
@@ -56,49 +62,70 @@ def write_recordings(out: Path, windows: int) -> list[Path]:
     return paths
 
 
-def timed_deploy(project: Project, variant_id: int, bulk: bool) -> tuple[float, dict]:
+def timed_deploy(project: Project, variant_id: int, device_dsp: bool, in_memory: bool) -> tuple[float, DeployResult]:
     saved = deploy_module.QemuTarget.bulk_capacity
-    if not bulk:  # the board's memory takes no test set: every window goes over the emulated UART
+    if not in_memory:  # the board's memory takes no test set: every window goes over the emulated UART
         deploy_module.QemuTarget.bulk_capacity = lambda self: 0  # type: ignore[method-assign]
     try:
         start = time.perf_counter()
-        r = deploy(project, variant_id, "mps2-an386", device_dsp=True).results
-        return time.perf_counter() - start, r
+        result = deploy(project, variant_id, "mps2-an386", device_dsp=device_dsp)
+        return time.perf_counter() - start, result
     finally:
         deploy_module.QemuTarget.bulk_capacity = saved  # type: ignore[method-assign]
 
 
+def use_test_windows(project: Project, train_ids: list[int], windows: int) -> None:
+    """Put the first recordings (25 windows each, labels in turn) in the test split until ``windows``."""
+    rest = [s for s in project.samples() if s.id not in train_ids]
+    rest.sort(key=lambda s: (re.search(r"\.(\d{3})", s.name).group(1), s.name))  # type: ignore[union-attr]
+    keep = [s.id for s in rest[: -(-windows // 25)]]  # recording number first, then label
+    project.set_split(keep, "test")
+    others = [s.id for s in rest if s.id not in keep]
+    if others:
+        project.set_split(others, None)
+
+
+HEADER = (f"{'path':<34} {'windows':>7} {'total':>8} {'build':>7} {'boot':>6} {'transfer':>9} {'compute':>8} "
+          f"{'store':>6} {'prep':>6} {'per window':>11} {'agree':>6}")
+
+
+def row(total: float, result: DeployResult) -> str:
+    r = result.results
+    t, how = r["timing"], r["transfer"]
+    path = f"{'in memory' if how['test_set'] != 'streamed' else 'streamed'} {how['format']}" + (
+        " pipelined" if how["pipelined"] else "") + (" (DSP on board)" if r["mode"] == "dsp_on_board" else "")
+    prep = total - t["build_seconds"] - t["boot_seconds"] - t["stream_seconds"] - result.store_seconds
+    return (f"{path:<34} {r['windows']:>7} {total:7.2f}s {t['build_seconds']:6.2f}s {t['boot_seconds']:5.2f}s "
+            f"{t['transfer_seconds']:8.2f}s {t['compute_seconds']:7.2f}s {result.store_seconds:5.2f}s {prep:5.2f}s "
+            f"{1000 * t['stream_seconds'] / r['windows']:9.2f}ms {r['agreement']:6.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--windows", type=int, default=1000)
+    parser.add_argument("--windows", default="100,1000", help="test split sizes, comma-separated")
     parser.add_argument("--quick", action="store_true", help="100 windows: proves the script still runs")
     args = parser.parse_args()
-    if args.quick:
-        args.windows = 100
+    sizes = [100] if args.quick else [int(w) for w in args.windows.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         with Project.create(root / "synthetic.tsproj") as project:
-            import_files(project, write_recordings(root / "csv", args.windows))
+            import_files(project, write_recordings(root / "csv", max(sizes)))
             samples = project.samples()
-            train_ids = [s.id for s in samples if s.name.endswith(".000.csv") or ".000" in s.name]
+            train_ids = [s.id for s in samples if ".000" in s.name]
             project.set_split(train_ids, "train")
-            project.set_split([s.id for s in samples if s.id not in train_ids], "test")
+            use_test_windows(project, train_ids, max(sizes))
             impulse = suggest_for_project(project)
             impulse.window.window_ms = impulse.window.stride_ms = FRAMES * 1000 / RATE_HZ
             impulse.model.epochs = 1
             run_id = train(project, impulse).run_id
             variant_id = compress(project, run_id, "ptq")
-            deploy(project, variant_id, "mps2-an386", device_dsp=True)  # the build, then warm
-            print(f"{'mode':<28} {'windows':>7} {'total':>8} {'build':>7} {'stream':>8} {'other':>7} "
-                  f"{'per window':>11} {'agree':>6}")
-            for label, bulk in (("streamed over the UART", False), ("test set in memory", True)):
-                total, r = timed_deploy(project, variant_id, bulk)
-                t = r["timing"]
-                other = total - t["build_seconds"] - t["stream_seconds"]
-                print(f"{label:<28} {r['windows']:>7} {total:7.2f}s {t['build_seconds']:6.2f}s "
-                      f"{t['stream_seconds']:7.2f}s {other:6.2f}s {1000 * t['stream_seconds'] / r['windows']:9.2f}ms "
-                      f"{r['agreement']:6.1%}")
-
-
-if __name__ == "__main__":
-    main()
+            use_test_windows(project, train_ids, min(sizes))
+            for device_dsp in (True, False):  # both firmware builds, then warm
+                deploy(project, variant_id, "mps2-an386", device_dsp=device_dsp)
+            print(HEADER)
+            for windows in sizes:
+                use_test_windows(project, train_ids, windows)
+                for device_dsp in (True, False):
+                    for in_memory in (True, False):
+                        total, result = timed_deploy(project, variant_id, device_dsp, in_memory)
+                        print(row(total, result), flush=True)

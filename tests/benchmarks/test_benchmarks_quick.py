@@ -71,8 +71,9 @@ FIGURES: dict[str, list[str]] = {
         for row in (r"KWS MFCC \+ DS-CNN", r"motion raw \+ cnn1d")
     ],
     "bench_board_test.py": [
-        rf"^{mode}\s+\d+\s+{NUMBER}s\s+{NUMBER}s\s+{NUMBER}s\s+-?{NUMBER}s\s+{NUMBER}ms\s+{NUMBER}%"
-        for mode in ("streamed over the UART", "test set in memory")
+        rf"^{path}\s+100\s+{NUMBER}s" + rf"\s+-?{NUMBER}s" * 6 + rf"\s+{NUMBER}ms\s+{NUMBER}%"
+        for path in (r"in memory int16 pipelined \(DSP on board\)", r"streamed int16 pipelined \(DSP on board\)",
+                     "in memory int8 pipelined", "streamed int8 pipelined")
     ],
 }
 NEEDS_QEMU_BOARD = {"bench_firmware_qemu.py", "bench_boards_qemu.py", "bench_classical.py", "bench_board_test.py",

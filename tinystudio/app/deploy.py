@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinystudio.app.arena_plan import arena_plan
-from tinystudio.app.board_test import BoardStopped, Measured, Session, stream, test_windows
+from tinystudio.app.board_test import BoardStopped, Measured, Session, stream
 from tinystudio.app.device_figures import BENCH_RUNS
 from tinystudio.app.variants import marked_variant
+from tinystudio.app.window_encoding import EncodedWindows, encode_windows
 from tinystudio.core.classical import TreeModel, emit_c
 from tinystudio.core.classical.reference import TreeReference
 from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES
@@ -36,6 +37,7 @@ from tinystudio.core.int8_reference import Int8Reference
 from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import TFLITE_KIND
+from tinystudio.device.runner_client import RunnerError
 from tinystudio.targets import DEFAULT_BOARD, get_target
 from tinystudio.targets.base import Connection
 from tinystudio.targets.qemu import QemuTarget
@@ -60,6 +62,7 @@ class DeployResult:
     variant_id: int
     target: str
     results: dict[str, Any]
+    store_seconds: float = 0.0  # writing the result to the project (not part of the stored result)
 
 
 def _stage(progress: Progress, start: float, end: float) -> Progress:
@@ -254,19 +257,27 @@ def deploy(
     host_scores = reference.outputs(host_features)
     if measured.done:
         progress(0.36, f"continuing from test window {measured.done + 1} of {len(raw)}")
-    windows = test_windows(raw, host_features, reference, bool(device_dsp))
+    encoded = encode_windows(raw, host_features, reference, bool(device_dsp))
     profiled: dict[str, Any] = {}
     start = 0.36
     if profile:  # before the test, so that the board is left running the image that ships
         profiled = _profile_layers(board, tflite if codegen else None, model_dir.parent / "profile-model",
                                    project.cache_dir / "firmware", f"variant_{variant_id}",
-                                   data.block if device_dsp else None, windows, _stage(progress, 0.36, 0.5), cancel)
+                                   data.block if device_dsp else None, encoded.raw, _stage(progress, 0.36, 0.5),
+                                   cancel)
         start = 0.5
     progress(start, f"starting {board.title}")
-    link = _launch(board, artifact, windows, _stage(progress, start, start + 0.02))
+    boot_started = time.perf_counter()
+    link = _launch(board, artifact, encoded, _stage(progress, start, start + 0.02))
     try:
+        link.client.hello(timeout=10.0)  # the board is up: boot ends here
+        boot_seconds = time.perf_counter() - boot_started
         session = stream(link, raw, host_features, host_scores, reference, model_hash, bool(device_dsp),
-                         bench_runs, measured, _stage(progress, start + 0.02, 0.97), cancel)
+                         bench_runs, measured, _stage(progress, start + 0.02, 0.97), cancel, encoded)
+    except (RunnerError, OSError) as exc:  # the board never answered its first HELLO
+        stop = BoardStopped("the board process exited" if not link.alive() else str(exc), measured)
+        _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)
+        raise UserError(f"the board stopped before its first test window ({board.name}: {stop.reason})") from None
     except BoardStopped as stop:
         _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)
         done, n = stop.measured.done, len(raw)
@@ -307,6 +318,7 @@ def deploy(
             "unit": unit,
         },
         "memory": _memory(board, artifact, info, out["stack_peak"]),
+        "transfer": session.transfer,
         "predictions": [int(p) for p in device_pred],
         "host_predictions": [int(p) for p in host_pred],
         "dsp_counts": [int(c) for c in out["dsp_counts"]],
@@ -315,7 +327,10 @@ def deploy(
         "timing": {
             "total_seconds": round(time.perf_counter() - started, 3),
             "build_seconds": round(build_seconds, 3),
+            "boot_seconds": round(boot_seconds, 3),
             "stream_seconds": round(out["stream_seconds"], 3),
+            "compute_seconds": round(session.compute_seconds, 3),
+            "transfer_seconds": round(max(0.0, out["stream_seconds"] - session.compute_seconds), 3),
             "round_trip_ms": round(1000.0 * out["stream_seconds"] / max(1, session.streamed), 3),
             "resumed_from_window": len(raw) - session.streamed + 1 if session.streamed < len(raw) else None,
         },
@@ -326,12 +341,14 @@ def deploy(
     if profiled:
         results["timing"]["profile_seconds"] = profiled.pop("seconds")
         results.update(profiled)
+    store_started = time.perf_counter()
     with project.transaction():
         result_id = project.add_device_result(variant_id, board.name, results)
         for row in partial:  # the complete result includes their windows
             project.delete_device_result(int(row["id"]))
+    store_seconds = time.perf_counter() - store_started
     progress(1.0, f"on-device accuracy {device_eval.accuracy:.1%}, agreement with host {results['agreement']:.1%}")
-    return DeployResult(result_id, variant_id, board.name, results)
+    return DeployResult(result_id, variant_id, board.name, results, store_seconds)
 
 
 def _profile_layers(board: Target, tflite: bytes | None, model_dir: Path, cache_dir: Path, name: str,
@@ -364,12 +381,13 @@ def _window_sources(sample_ids: np.ndarray) -> dict[str, list[int]]:
     return {"window_samples": [int(s) for s in sample_ids.tolist()], "window_index": index}
 
 
-def _launch(board: Target, artifact: Artifact, windows: list[bytes], progress: Progress) -> BoardLink:
+def _launch(board: Target, artifact: Artifact, encoded: EncodedWindows, progress: Progress) -> BoardLink:
     """Start the board; an emulated board with room for them gets every test window in its memory at
-    launch (one small request per window instead of the window's bytes over the emulated UART)."""
+    launch (one short request per range of windows instead of the windows' bytes over the emulated UART)."""
     capacity = board.bulk_capacity() if isinstance(board, QemuTarget) else 0
+    windows = encoded.windows
     if capacity and windows and len(windows) * ((len(windows[0]) + 3) // 4 * 4) <= capacity:
-        return board.launch(artifact, progress=progress, bulk=windows)
+        return board.launch(artifact, progress=progress, bulk=windows, bulk_format=encoded.sample_format)
     return board.launch(artifact, progress=progress)
 
 

@@ -24,6 +24,7 @@ from tinystudio.device.runner_protocol import (
     InferResult,
     Msg,
     ProtocolError,
+    SampleFormat,
     StackResult,
     StreamMode,
     decode_frame,
@@ -74,6 +75,12 @@ class RunnerClient:
         self._splitter = FrameSplitter()
         self._chunks: deque[bytes] = deque()
         self._hello: HelloInfo | None = None
+        self._window_bytes: int | None = None  # in the format chosen with set_format
+
+    @property
+    def window_bytes(self) -> int:
+        """Bytes of one window in the session's sample format (the raw window until ``set_format``)."""
+        return self._window_bytes if self._window_bytes is not None else self.info.raw_input_bytes
 
     # ---- transport -------------------------------------------------------------------------------
 
@@ -101,6 +108,38 @@ class RunnerClient:
     def send_raw(self, data: bytes) -> None:
         """Write bytes as they are (for tests that send malformed frames)."""
         self.port.write(data)
+
+    def send(self, msg: int, payload: bytes = b"") -> int:
+        """Write one request without waiting for its answer (pipelining, on a board with Caps.PIPELINED);
+        return its seq for ``receive``."""
+        self._seq = (self._seq + 1) & 0xFF
+        self.port.write(encode_frame(msg, self._seq, payload))
+        return self._seq
+
+    def send_many(self, requests: list[tuple[int, bytes]]) -> list[int]:
+        """``send`` several requests in one write; their seqs in order."""
+        seqs, wire = [], bytearray()
+        for msg, payload in requests:
+            self._seq = (self._seq + 1) & 0xFF
+            seqs.append(self._seq)
+            wire += encode_frame(msg, self._seq, payload)
+        self.port.write(bytes(wire))
+        return seqs
+
+    def receive(self, seq: int, msg: int, timeout: float) -> Frame:
+        """The next answer frame to request ``seq`` of type ``msg`` (sent with ``send``): frames of earlier
+        requests are skipped, an ERROR frame raises DeviceError, silence for ``timeout`` s RunnerTimeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = self._next_frame(deadline)
+            if frame is None:
+                raise RunnerTimeout(f"the board did not answer {Msg(msg).name} within {timeout:g} s")
+            if frame.seq != seq:
+                continue
+            if frame.type == Msg.ERROR:
+                raise DeviceError(*error_text(frame.payload))
+            if frame.type == (msg | RESPONSE):
+                return frame
 
     def request(
         self, msg: int, payload: bytes = b"", *, timeout: float | None = None, retries: int | None = None
@@ -164,10 +203,8 @@ class RunnerClient:
     def infer(self, window: bytes, *, timeout: float | None = None, chunk: int | None = None) -> InferResult:
         """Run one inference on a raw window (the model's int8 input, or float32 samples with DSP)."""
         info = self.info
-        if len(window) != info.raw_input_bytes:
-            raise RunnerError(
-                f"the window has {len(window)} bytes but the board expects {info.raw_input_bytes}"
-            )
+        if len(window) != self.window_bytes:
+            raise RunnerError(f"the window has {len(window)} bytes but the board expects {self.window_bytes}")
         if len(window) <= info.max_payload and chunk is None:
             frame = self.request(Msg.INFER, bytes(window), timeout=timeout)
         else:
@@ -192,6 +229,15 @@ class RunnerClient:
                 raise RunnerError("READ returned no data")
             output += part
         return InferResult(status, dsp, nn, bytes(output[:out_bytes]))
+
+    def set_format(self, sample_format: SampleFormat, scale: float = 1.0, offset: float = 0.0) -> int:
+        """Send later windows in ``sample_format`` (int16 samples become value * scale + offset in float32 on
+        the board); return the bytes of one window in it. DeviceError when the board lacks the format."""
+        frame = self.request(Msg.FORMAT, struct.pack("<Bff", int(sample_format), scale, offset))
+        if len(frame.payload) != 4:
+            raise RunnerError("malformed FORMAT answer")
+        self._window_bytes = int(struct.unpack("<I", frame.payload)[0])
+        return self._window_bytes
 
     def features(self) -> bytes:
         """The float32 DSP features of the last inference (boards built with a DSP block): one per model input

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, IntFlag
 
 PROTOCOL_VERSION = 1
 MAX_PAYLOAD = 512
@@ -33,6 +33,9 @@ class Msg(IntEnum):
     BYE = 0x08
     FEATURES = 0x09
     INFER_AT = 0x0A
+    FORMAT = 0x0B
+    INFER_RUN = 0x0C
+    INFER_ALL = 0x0D
     PROFILE = 0x0E  # profiling builds only (device/profile_client.py)
     PROFILE_READ = 0x0F
     LIVE_START = 0x12
@@ -65,6 +68,34 @@ class CounterKind(IntEnum):
     @property
     def label(self) -> str:
         return {0: "cycles", 1: "emulated instructions", 2: "microseconds"}[int(self)]
+
+
+class Caps(IntFlag):
+    """What a board offers beyond protocol 1 (HELLO's last word; a board without it offers none)."""
+
+    INPUT_I16 = 1 << 0  # FORMAT int16: DSP firmware takes int16 samples with a scale and offset
+    INPUT_I8 = 1 << 1  # FORMAT int8: firmware without DSP takes the model's quantized int8 input
+    PIPELINED = 1 << 2  # INFER_RUN / INFER_ALL, and the link holds requests sent ahead
+    PROFILE = 1 << 3  # per-layer profile
+    LIVE = 1 << 4  # live mode
+    BULK = 1 << 5  # a test set is in the board's memory since launch (INFER_AT, INFER_RUN)
+
+
+class SampleFormat(IntEnum):
+    """How a window's bytes travel (FORMAT): as the board takes them, int16 samples, or int8 model input."""
+
+    RAW = 0
+    I16 = 1
+    I8 = 2
+
+    @property
+    def label(self) -> str:
+        return {0: "raw", 1: "int16", 2: "int8"}[int(self)]
+
+
+RUN_FEATURES = 1  # INFER_RUN / INFER_ALL flag: send the DSP features after each answer
+RUN_END = 0xFFFF  # part number of INFER_RUN's last frame
+RUN_PART_HEADER = 6  # u32 window index | u16 part
 
 
 class StreamMode(IntEnum):
@@ -223,6 +254,7 @@ class HelloInfo:
     board: str
     model_name: str
     model_hash: str
+    caps: Caps = Caps(0)
 
     @classmethod
     def parse(cls, payload: bytes) -> HelloInfo:
@@ -243,6 +275,8 @@ class HelloInfo:
                 n = payload[offset]
                 texts.append(payload[offset + 1 : offset + 1 + n].decode("ascii", "replace"))
                 offset += 1 + n
+            # Boards of protocol 1 as first released end here: no capability word, so no capability.
+            caps = Caps(struct.unpack_from("<I", payload, offset)[0]) if len(payload) >= offset + 4 else Caps(0)
         except (struct.error, IndexError) as exc:
             raise ProtocolError(f"malformed HELLO payload: {exc}") from exc
         return cls(
@@ -269,6 +303,7 @@ class HelloInfo:
             board=texts[0],
             model_name=texts[1],
             model_hash=texts[2],
+            caps=caps,
         )
 
 
@@ -311,14 +346,14 @@ class StackResult:
     peak_bytes: int
 
 
-def bulk_blob(windows: list[bytes]) -> bytes:
-    """A test set as the firmware reads it from memory (INFER_AT): magic, count, window bytes, 0, then the
-    windows, each padded to a multiple of 4 bytes."""
+def bulk_blob(windows: list[bytes], sample_format: SampleFormat = SampleFormat.RAW) -> bytes:
+    """A test set as the firmware reads it from memory (INFER_AT, INFER_RUN): magic, count, window bytes, sample
+    format, then the windows in that format, each padded to a multiple of 4 bytes."""
     size = len(windows[0]) if windows else 0
     if any(len(w) != size for w in windows):
         raise ValueError("every window of a test set has the same size")
     pad = b"\x00" * (-size % 4)  # every window word-aligned, as the firmware reads it
-    return struct.pack("<4I", BULK_MAGIC, len(windows), size, 0) + b"".join(w + pad for w in windows)
+    return struct.pack("<4I", BULK_MAGIC, len(windows), size, int(sample_format)) + b"".join(w + pad for w in windows)
 
 
 def error_text(payload: bytes) -> tuple[int, str]:

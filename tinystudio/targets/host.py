@@ -49,7 +49,8 @@ class HostTarget(Target):
         root = firmware_root()
         model_dir, units, dsp_cfg = firmware_units(model_dir, root / "boards" / "host", dsp)
         compiler = find_host_compiler()
-        flags = ["-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", f"-I{root / 'runtime'}", f"-I{model_dir}"]
+        flags = ["-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", f"-I{root / 'runtime'}", f"-I{model_dir}",
+                 "-DTSR_LINK_FLOW_CONTROL=1"]  # the pseudo-terminal holds what the host sends ahead
         flags += dsp_cfg.defines() if dsp_cfg else []
         flags += self.extra_flags
         key = build_key(units, compiler, flags, dsp_cfg.source if dsp_cfg else "")

@@ -18,7 +18,7 @@ import serial
 
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import Progress
-from tinystudio.device.runner_protocol import bulk_blob
+from tinystudio.device.runner_protocol import SampleFormat, bulk_blob
 from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget
 from tinystudio.targets.cortexm import CortexMTarget
 from tinystudio.targets.launch import BoardDidNotConnect, launch_process
@@ -29,14 +29,6 @@ if TYPE_CHECKING:
 
 BULK_HEADER_BYTES = 16
 ICOUNT = "shift=0,align=off,sleep=off"
-
-# Memory of the machine that the firmware never links into, where the launcher places the test set
-# (`-device loader`): address and size. QEMU's mps2-an386 has 16 MB of PSRAM at 0x21000000 besides the
-# RAM the board's budget describes; the other machines (microbit: 16 KB of RAM) stream every window.
-BULK_MEMORY: dict[str, tuple[int, int]] = {
-    "mps2-an386": (0x2100_0000, 0x100_0000),
-}
-
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -49,19 +41,21 @@ class QemuTarget(CortexMTarget):
 
     def __init__(self, spec: BoardSpec, budget: MemoryBudget | None = None,
                  extra_flags: tuple[str, ...] = ()) -> None:
-        bulk = BULK_MEMORY.get(spec.name)
-        defines = (f"-DTSR_BULK_ADDR=0x{bulk[0]:08X}u",) if bulk else ()
+        bulk = spec.bulk_memory
+        # QEMU's serial socket holds what the host sends while the board computes: requests may go ahead.
+        defines = ("-DTSR_LINK_FLOW_CONTROL=1", *((f"-DTSR_BULK_ADDR=0x{bulk[0]:08X}u",) if bulk else ()))
         super().__init__(spec, budget, (*extra_flags, *(d for d in defines if d not in extra_flags)))
 
     def bulk_capacity(self) -> int:
         """Bytes of test set the machine can hold in memory at launch (0: windows are streamed)."""
-        bulk = BULK_MEMORY.get(self.name)
+        bulk = self.spec.bulk_memory
         return bulk[1] - BULK_HEADER_BYTES if bulk else 0
 
     def command(self, artifact: Artifact, port: int, bulk: Path | None = None) -> list[str]:
         """The qemu-system-arm command line serving the UART on a local TCP port (``bulk``: a test set
-        file placed in the machine's memory, see BULK_MEMORY)."""
-        loader = ["-device", f"loader,file={bulk},addr=0x{BULK_MEMORY[self.name][0]:08X}"] if bulk else []
+        file placed in the machine's memory at the registry's ``bulk_memory``)."""
+        address = self.spec.bulk_memory[0] if self.spec.bulk_memory else 0
+        loader = ["-device", f"loader,file={bulk},addr=0x{address:08X}"] if bulk else []
         return [
             find_qemu(),
             "-M",
@@ -82,13 +76,14 @@ class QemuTarget(CortexMTarget):
         ]
 
     def launch(self, artifact: Artifact, *, timeout: float = 10.0, progress: Progress | None = None,
-               bulk: list[bytes] | None = None, memory: bytes | None = None) -> BoardLink:
-        """Start the machine; ``bulk`` (raw test windows, at most ``bulk_capacity`` bytes) is placed in its
-        memory so the host asks for each window by index (the link's ``bulk_windows`` says how many);
+               bulk: list[bytes] | None = None, bulk_format: SampleFormat = SampleFormat.RAW,
+               memory: bytes | None = None) -> BoardLink:
+        """Start the machine; ``bulk`` (test windows in ``bulk_format``, at most ``bulk_capacity`` bytes) is
+        placed in its memory so the host asks for windows by index (the link's ``bulk_windows`` says how many);
         ``memory``: other bytes placed there as they are instead (a tape for the simulated sensor)."""
         if not bulk and memory is None:
             return self._launch(artifact, timeout, None)
-        blob = memory if memory is not None else bulk_blob(bulk or [])
+        blob = memory if memory is not None else bulk_blob(bulk or [], bulk_format)
         if len(blob) - BULK_HEADER_BYTES > self.bulk_capacity():  # the caller checks: a programming error
             raise ValueError(f"{len(blob)} bytes of test set do not fit {self.name}'s memory")
         fd, name = tempfile.mkstemp(prefix="testset-", suffix=".bin", dir=artifact.build_dir)

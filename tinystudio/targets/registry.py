@@ -69,6 +69,9 @@ class BoardSpec:
     aliases: tuple[str, ...] = ()
     firmware: CortexMFirmware | None = None  # None: not a Cortex-M board (the host process)
     bench: BenchBoard | None = None  # None: not a real board (emulated, or the host process)
+    # Emulated boards: memory of the machine that the firmware never links into (address, bytes), where the
+    # launcher places the test set at launch; None: every window is streamed over the UART.
+    bulk_memory: tuple[int, int] | None = None
 
     @property
     def emulated(self) -> bool:
@@ -105,6 +108,7 @@ def _host(spec: BoardSpec, budget: MemoryBudget | None) -> Target:
 
 
 _KB = 1024
+_MB = 1024 * _KB
 _M0 = ("-mcpu=cortex-m0", "-mthumb", "-mfloat-abi=soft")
 _M3 = ("-mcpu=cortex-m3", "-mthumb", "-mfloat-abi=soft")
 _M0P = ("-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft")
@@ -116,7 +120,8 @@ _ZIG_SOFT, _ZIG_HARD = "thumb-freestanding-eabi", "thumb-freestanding-eabihf"
 
 
 def _emulated(name: str, title: str, core: str, clock_hz: int, flash_kb: int, ram_kb: int,
-              firmware: CortexMFirmware, min_stack_kb: int = 8, aliases: tuple[str, ...] = ()) -> BoardSpec:
+              firmware: CortexMFirmware, min_stack_kb: int = 8, aliases: tuple[str, ...] = (),
+              bulk_memory: tuple[int, int] | None = None) -> BoardSpec:
     """A QEMU machine: counts emulated instructions (-icount), so every one shares that counter kind."""
     return BoardSpec(
         name=name,
@@ -128,6 +133,7 @@ def _emulated(name: str, title: str, core: str, clock_hz: int, flash_kb: int, ra
         factory=_qemu,
         aliases=aliases,
         firmware=firmware,
+        bulk_memory=bulk_memory,
     )
 
 
@@ -164,7 +170,7 @@ BOARDS: tuple[BoardSpec, ...] = (
     _emulated(
         "mps2-an386", "Cortex-M4F on QEMU mps2-an386", "Cortex-M4F", 25_000_000, 1024, 256,
         CortexMFirmware("mps2-an386", _M4F, (_ZIG_HARD, "cortex_m4+vfp4d16sp"), _CMSDK),
-        aliases=("qemu",),
+        aliases=("qemu",), bulk_memory=(0x2100_0000, 16 * _MB),  # PSRAM
     ),
     _emulated(
         "microbit", "Cortex-M0 on QEMU microbit (nRF51822, 16 KB RAM)", "Cortex-M0", 16_000_000, 256, 16,
@@ -174,24 +180,29 @@ BOARDS: tuple[BoardSpec, ...] = (
     _emulated(
         "mps2-an385", "Cortex-M3 on QEMU mps2-an385", "Cortex-M3", 25_000_000, 1024, 256,
         CortexMFirmware("mps2-an385", _M3, (_ZIG_SOFT, "cortex_m3"), _CMSDK),
+        bulk_memory=(0x2100_0000, 16 * _MB),  # PSRAM
     ),
     _emulated(
         "netduinoplus2", "Cortex-M4F on QEMU netduinoplus2 (STM32F405)", "Cortex-M4F", 168_000_000, 1024, 128,
         CortexMFirmware("netduinoplus2", _M4F, (_ZIG_HARD, "cortex_m4+vfp4d16sp"), ("tsr_uart_stm32f4",),
                         flash_origin=0x0800_0000),
+        bulk_memory=(0x2002_0000, 64 * _KB),  # QEMU gives the STM32F405 192 KB of SRAM; the budget links 128
     ),
     _emulated(
         "mps2-an500", "Cortex-M7 on QEMU mps2-an500", "Cortex-M7", 25_000_000, 1024, 256,
         CortexMFirmware("mps2-an500", _M7, (_ZIG_HARD, "cortex_m7+fp_armv8d16"), _CMSDK),
+        bulk_memory=(0x6000_0000, 16 * _MB),  # PSRAM
     ),
     _emulated(
         "mps2-an505", "Cortex-M33 on QEMU mps2-an505", "Cortex-M33", 20_000_000, 1024, 256,
         CortexMFirmware("mps2-an505", _M33, (_ZIG_HARD, "cortex_m33+dsp+fp_armv8d16sp"), _CMSDK,
                         flash_origin=0x1000_0000, ram_origin=0x3800_0000),
+        bulk_memory=(0x8000_0000, 16 * _MB),  # the machine's 16 MB outside the SSE-200's protection
     ),
     _emulated(
         "mps3-an547", "Cortex-M55 with Helium on QEMU mps3-an547", "Cortex-M55", 32_000_000, 512, 256,
         CortexMFirmware("mps3-an547", _M55, (_ZIG_HARD, "cortex_m55+mve_fp+fp_armv8d16"), _CMSDK),
+        bulk_memory=(0x2100_0000, 4 * _MB),  # the second SRAM (outside the SSE-300's protection)
     ),
     _real(
         "nucleo-f429zi", "NUCLEO-F429ZI (STM32F429ZI, 180 MHz)", "Cortex-M4F", 180_000_000, 2048, 192,
