@@ -736,6 +736,7 @@ static void handle_frame(size_t enc_len)
     case TSR_MSG_LIVE_START:
     case TSR_MSG_LIVE_CONTROL:
         tsr_live_request(type, seq, payload, payload_len);
+        break;
     case TSR_MSG_INFER_ALL:
         if (capabilities() & TSR_CAP_PIPELINED) {
             handle_infer_all(seq, payload, payload_len);

@@ -60,6 +60,8 @@ class DeviceError(RunnerError):
         self.code = code
 
 
+READ_AHEAD = 1 << 16  # bytes taken at most per read once data is there
+
 _RETRYABLE = {ErrorCode.BAD_CRC, ErrorCode.BAD_FRAME, ErrorCode.TOO_LONG}
 
 
@@ -91,7 +93,9 @@ class RunnerClient:
                 return None
             self.port.timeout = min(0.05, remaining)
             data = self.port.read(max(1, self.port.in_waiting))
-            if data:
+            if data:  # and whatever else has arrived (a socket link's in_waiting says only 0 or 1)
+                self.port.timeout = 0
+                data += self.port.read(READ_AHEAD)
                 self._chunks.extend(self._splitter.feed(data))
         return self._chunks.popleft()
 
