@@ -177,6 +177,36 @@ static void split_power4(const tsr_rfft_t *fft, const float *z, float *power)
     }
 }
 
+/* split_power4 for bins 1..N/2 added to acc[k - 1] (the spectral block's running sum over segments). */
+static void split_add4(const tsr_rfft_t *fft, const float *z, float *acc)
+{
+    uint32_t m = fft->n / 2u;
+    uint32_t q = m / 2u;
+    const float *w = fft->split;
+    const float *a = z + 2;
+    const float *b = z + 2u * (m - 1u);
+    float *lo = acc;
+    float *hi = acc + m - 2u;
+    uint32_t k;
+    {
+        float d = z[0] - z[1];
+        float zr = z[2u * q];
+        float zi = z[2u * q + 1u];
+        acc[m - 1u] += d * d * 4.0f;
+        acc[q - 1u] += (zr * zr + zi * zi) * 4.0f;
+    }
+    for (k = 1u; k < q; k++, a += 2, b -= 2, w += 2, lo++, hi--) {
+        float er = a[0] + b[0], ei = a[1] - b[1], o_r = a[0] - b[0], oi = a[1] + b[1];
+        float tr = w[0] * o_r - w[1] * oi;
+        float ti = w[0] * oi + w[1] * o_r;
+        float yr = er + ti, yi = ei - tr;
+        *lo += yr * yr + yi * yi;
+        yr = er - ti;
+        yi = ei + tr;
+        *hi += yr * yr + yi * yi;
+    }
+}
+
 void tsr_rfft_power4(const tsr_rfft_t *fft, float *z, float *power)
 {
     tsr_cfft(fft->n / 2u, fft->stages, z);
@@ -303,7 +333,6 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
     uint32_t frames = cfg->frames;
     float *d = work;
     float *z = work + frames;
-    float *power = z + cfg->batch * n;
     uint32_t axis;
     for (axis = 0; axis < cfg->axes; axis++) {
         float x1 = 0.0f, x2 = 0.0f, y1 = 0.0f, y2 = 0.0f;
@@ -380,10 +409,7 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
             }
             radix4_stages(half, nb * half, cfg->fft->stages, z, h);
             for (b = 0; b < nb; b++) {
-                split_power4(cfg->fft, z + b * n, power);
-                for (k = 0; k < half; k++) {
-                    o[5u + k] += power[k + 1u];
-                }
+                split_add4(cfg->fft, z + b * n, o + 5u);
             }
         }
         for (k = 0; k < half; k++) {

@@ -48,7 +48,7 @@ typedef struct {
     uint32_t batch;    /* segments that go through the FFT together (1 .. segments) */
 } tsr_spectral_t;
 
-/* work: frames + fft->n * (batch + 1/2) + 1 floats. out: axes * (5 + n/2) floats. */
+/* work: frames + fft->n * batch floats. out: axes * (5 + n/2) floats. */
 void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, float *out);
 
 typedef struct {

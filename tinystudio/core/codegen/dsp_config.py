@@ -117,7 +117,7 @@ def dsp_config(block: DspBlock) -> DspConfig:
             f"{frames}u, {axes}u, {_f(p['scale'])}, {filt}, {_f(np.float32(1.0 / frames))}, &g_fft, g_hann, "
             f"{_f(norm * np.float32(0.25))}, {_f(np.float32(1.0 / segments))}, {segments}u, {1 if p['log'] else 0}, "
             f"{batch}u}};\n"
-            f"static float g_work[{frames + batch * n + n // 2 + 1}];\n\n"
+            f"static float g_work[{frames + batch * n}];\n\n"
             "int tsr_dsp_features(const float *raw, float *features)\n{\n"
             "    tsr_dsp_spectral(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
         )
