@@ -85,7 +85,7 @@ def use_test_windows(project: Project, train_ids: list[int], windows: int) -> No
         project.set_split(others, None)
 
 
-HEADER = (f"{'path':<34} {'windows':>7} {'total':>8} {'build':>7} {'boot':>6} {'transfer':>9} {'compute':>8} "
+HEADER = (f"{'path':<42} {'windows':>7} {'total':>8} {'build':>7} {'boot':>6} {'transfer':>9} {'compute':>8} "
           f"{'store':>6} {'prep':>6} {'per window':>11} {'agree':>6}")
 
 
@@ -95,7 +95,7 @@ def row(total: float, result: DeployResult) -> str:
     path = f"{'in memory' if how['test_set'] != 'streamed' else 'streamed'} {how['format']}" + (
         " pipelined" if how["pipelined"] else "") + (" (DSP on board)" if r["mode"] == "dsp_on_board" else "")
     prep = total - t["build_seconds"] - t["boot_seconds"] - t["stream_seconds"] - result.store_seconds
-    return (f"{path:<34} {r['windows']:>7} {total:7.2f}s {t['build_seconds']:6.2f}s {t['boot_seconds']:5.2f}s "
+    return (f"{path:<42} {r['windows']:>7} {total:7.2f}s {t['build_seconds']:6.2f}s {t['boot_seconds']:5.2f}s "
             f"{t['transfer_seconds']:8.2f}s {t['compute_seconds']:7.2f}s {result.store_seconds:5.2f}s {prep:5.2f}s "
             f"{1000 * t['stream_seconds'] / r['windows']:9.2f}ms {r['agreement']:6.1%}")
 
@@ -129,3 +129,7 @@ def main() -> None:
                     for in_memory in (True, False):
                         total, result = timed_deploy(project, variant_id, device_dsp, in_memory)
                         print(row(total, result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
