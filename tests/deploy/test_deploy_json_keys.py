@@ -63,6 +63,9 @@ def test_host_board_json_keys_rate_and_disagreement_rows(project_copy, trained):
     assert BOARD <= set(r["board"]) and r["board"]["counter"] == "microseconds"
     assert r["energy"] is None and r["disagreements"] == []
     assert "per_layer" not in r  # an ordinary build has no per-layer profile
+    # how the windows travelled: the host board has no test set in memory; its pty holds requests sent ahead
+    assert r["transfer"]["test_set"] == "streamed" and r["transfer"]["pipelined"] is True
+    assert {"boot_seconds", "transfer_seconds", "compute_seconds"} <= set(r["timing"])
 
     with Project.open(project_copy) as project:
         row = project.device_results()[-1]

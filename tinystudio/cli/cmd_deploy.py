@@ -18,6 +18,7 @@ from tinystudio.app.device_figures import (
 )
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
 from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_duration, fmt_latency, fmt_percent
+from tinystudio.app.window_encoding import transfer_sentence
 from tinystudio.cli.common import open_project, print_progress
 
 
@@ -97,6 +98,7 @@ def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | No
         "model_hash": r["hello"]["model_hash"],
         "board": {k: r["hello"].get(k) for k in ("board", "firmware", "protocol", "clock_hz", "counter")},
         "timing": r.get("timing"),
+        "transfer": r.get("transfer"),
         **{k: r[k] for k in ("per_layer", "profile", "profile_error", "arena_plan") if k in r},
     }
     if figures:  # mean and worst are over every window; the percentiles skip the warm-up window
@@ -180,6 +182,9 @@ def _print_summary(result_id: int, r: dict[str, Any]) -> None:
           f"arena {fmt_bytes(h['arena_bytes'])}")
     print(f"on-device accuracy {fmt_percent(r['accuracy'])} on {r['windows']} test windows "
           f"(host int8 {fmt_percent(r['host_accuracy'])}); agreement with the host {fmt_percent(r['agreement'])}")
+    travelled = transfer_sentence(r)
+    if travelled:
+        print(travelled)
     if r.get("feature_error"):
         fe = r["feature_error"]
         print(f"board DSP vs host DSP: max difference {fe['max_abs']:.3g} (relative {fe['max_rel']:.3g}); "
