@@ -199,6 +199,9 @@ static uint32_t capabilities(void)
         caps |= TSR_CAP_BULK;
     }
 #endif
+#ifdef TS_MODEL_PROFILE_OPS
+    caps |= TSR_CAP_PROFILE; /* a profiling build: PROFILE and PROFILE_READ */
+#endif
     return caps & ~(uint32_t)(TSR_CAPS_WITHHELD);
 }
 

@@ -13,6 +13,7 @@ import pytest
 from tinystudio.core.codegen import generate
 from tinystudio.device.profile_client import NotProfiling, read_profile
 from tinystudio.device.runner_client import DeviceError
+from tinystudio.device.runner_protocol import Caps
 from tinystudio.targets import get_target
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,10 +38,14 @@ def test_emulated_m4_per_op_counts_add_up_to_the_whole_inference(ds_cnn, fw_cach
     x = np.random.default_rng(3).integers(-128, 128, int(np.prod(report.input_shape)), dtype=np.int8).tobytes()
     with board.launch(board.build(root / "normal", fw_cache)) as link:
         plain = link.client.infer(x, timeout=60)
+        assert Caps.PROFILE not in link.client.info.caps and link.client.info.caps  # says what it offers
         with pytest.raises(NotProfiling, match="not built for profiling"):
             read_profile(link.client, 1)
+        with pytest.raises(DeviceError, match="unknown message type"):  # asked anyway, as an older host would
+            link.client.request(0x0E, bytes([1, 0]))
     with board.launch(board.build(root / "profile", fw_cache)) as link:
         timed = link.client.infer(x, timeout=60)
+        assert Caps.PROFILE in link.client.info.caps
         assert timed.output == plain.output  # profiling changes no result
         last = read_profile(link.client, 0)
         reading = read_profile(link.client, 5)

@@ -2,8 +2,9 @@
 
 PROFILE runs the board's current window ``runs`` times (at most 15; 0 means the last inference as it ran)
 and answers with the whole NN count's min and median; PROFILE_READ then gives, per op, its graph op index
-and the min and median of its count, a page at a time. A firmware built without profiling answers
-PROFILE with "unknown message type", which ``read_profile`` turns into ``NotProfiling``.
+and the min and median of its count, a page at a time. A profiling build says so in HELLO's capability
+word (``Caps.PROFILE``); a board whose word lacks it is not asked, and one from before the capability word
+answers PROFILE with "unknown message type". Both raise ``NotProfiling``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import struct
 from dataclasses import dataclass
 
 from tinystudio.device.runner_client import DeviceError, RunnerClient, RunnerError
-from tinystudio.device.runner_protocol import ErrorCode, Msg
+from tinystudio.device.runner_protocol import Caps, ErrorCode, Msg
 
 MAX_RUNS = 15
 _HEADER = struct.Struct("<i4I")
@@ -45,6 +46,9 @@ def read_profile(client: RunnerClient, runs: int, *, timeout: float = 60.0) -> P
     """Time each op of the board's current window over ``runs`` runs (0: the last inference)."""
     if not 0 <= runs <= MAX_RUNS:
         raise RunnerError(f"profile runs must be between 0 and {MAX_RUNS}")
+    caps = client.info.caps
+    if caps and Caps.PROFILE not in caps:
+        raise NotProfiling("the board's firmware was not built for profiling")
     try:
         head = client.request(Msg.PROFILE, struct.pack("<H", runs), timeout=timeout, retries=0).payload
     except DeviceError as exc:
