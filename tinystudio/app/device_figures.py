@@ -19,6 +19,11 @@ MAX_BENCH_RUNS = 0xFFFF  # the BENCH request carries the count in 16 bits
 DEFAULT_RATE_HZ = 1.0
 DEFAULT_SLEEP_UA = 10.0
 DEFAULT_BATTERY_MAH = 220.0  # a CR2032 coin cell
+# The duty-cycle inputs people may give (the CLI refuses others by name, the Deploy page's boxes stop there):
+# beyond them the estimate reads "inf%" or a 300-digit rate.
+MAX_RATE_HZ = 100_000.0
+MAX_SLEEP_UA = 100_000.0
+MAX_BATTERY_MAH = 1_000_000.0
 
 
 def _ms_per_count(unit: str, clock_hz: float | None) -> float | None:

@@ -446,6 +446,17 @@ def _played(plan: LivePlan, first: int, frames: int) -> list[TapeSegment]:
     return [seg for seg in plan.segments if any(seg.start < hi and lo < seg.start + seg.frames for lo, hi in spans)]
 
 
+def check_label(label: str) -> str:
+    """The label a saved stretch gets, stripped; a UserError for one that is empty or spans lines (checked
+    before a live run, so a long run is not lost to a typo at its end)."""
+    label = label.strip()
+    if not label:
+        raise UserError("give the saved stretch a label")
+    if not label.isprintable():
+        raise UserError(f"a label is one line of text without control characters: {label!r}")
+    return label
+
+
 def save_last(project: Project, plan: LivePlan, history: LiveHistory, seconds: float, label: str,
               *, session: str | None = None) -> int:
     """Store the last ``seconds`` of the board's signal as a new sample labelled ``label``; its id.
@@ -453,9 +464,7 @@ def save_last(project: Project, plan: LivePlan, history: LiveHistory, seconds: f
     A stretch the tape played comes from test recordings: it keeps their split (test) and, when it comes
     from one group, that group, so it never leaks into training. A stretch of a real sensor gets the live
     session's group (``session``), so every stretch of one session lands on the same side of the split."""
-    label = label.strip()
-    if not label:
-        raise UserError("give the saved stretch a label")
+    label = check_label(label)
     if not seconds > 0:
         raise UserError("save at least a fraction of a second")
     signal, first = history.last(seconds)

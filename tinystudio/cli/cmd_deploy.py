@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tinystudio.app.boards import DEFAULT_BOARD, board_choices, target_names
@@ -13,7 +14,10 @@ from tinystudio.app.device_figures import (
     DEFAULT_BATTERY_MAH,
     DEFAULT_RATE_HZ,
     DEFAULT_SLEEP_UA,
+    MAX_BATTERY_MAH,
     MAX_BENCH_RUNS,
+    MAX_RATE_HZ,
+    MAX_SLEEP_UA,
     device_figures,
 )
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
@@ -46,11 +50,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_estimate_arguments(p: argparse.ArgumentParser) -> None:
     """The duty-cycle inputs of the rate and energy estimate (shared with `tinystudio report`)."""
-    p.add_argument("--rate-hz", type=_positive, default=DEFAULT_RATE_HZ,
+    p.add_argument("--rate-hz", type=_number(0.0, MAX_RATE_HZ), default=DEFAULT_RATE_HZ,
                    help=f"inferences per second for the duty cycle and battery estimate (default {DEFAULT_RATE_HZ:g})")
-    p.add_argument("--sleep-ua", type=_positive, default=DEFAULT_SLEEP_UA,
+    p.add_argument("--sleep-ua", type=_number(0.0, MAX_SLEEP_UA, zero=True), default=DEFAULT_SLEEP_UA,
                    help=f"sleep current between inferences in microamps (default {DEFAULT_SLEEP_UA:g})")
-    p.add_argument("--battery-mah", type=_positive, default=DEFAULT_BATTERY_MAH,
+    p.add_argument("--battery-mah", type=_number(0.0, MAX_BATTERY_MAH), default=DEFAULT_BATTERY_MAH,
                    help=f"battery capacity in mAh (default {DEFAULT_BATTERY_MAH:g}, a coin cell)")
 
 
@@ -64,14 +68,20 @@ def _bench_runs(text: str) -> int:
     return value
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be above zero: {text}")
-    return value
+def _number(low: float, high: float, zero: bool = False) -> Callable[[str], float]:
+    """An argument type for a finite number above ``low`` (or equal to it with ``zero``) and at most ``high``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        above = value >= low if zero else value > low
+        if not (above and value <= high):  # also refuses nan and inf
+            lowest = f"from {low:g}" if zero else f"above {low:g}"
+            raise argparse.ArgumentTypeError(f"must be {lowest} and at most {high:,.0f}: {text}")
+        return value
+
+    return parse
 
 
 def summary_json(result_id: int, r: dict[str, Any], figures: dict[str, Any] | None = None) -> dict[str, Any]:

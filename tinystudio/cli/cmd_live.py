@@ -8,11 +8,16 @@ import contextlib
 import json
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tinystudio.app.boards import DEFAULT_BOARD, target_names
 from tinystudio.cli.common import open_project, print_progress
 from tinystudio.core.progress import CancelToken
+
+MAX_RUN_S = 1e7  # about four months
+# The host keeps the stretch --save-last asks for in memory from the start (float64 frames): ten minutes of
+# 16 kHz audio is 77 MB, where a million seconds would not fit.
+MAX_SAVE_S = 600.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,24 +27,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=f"board (default: {DEFAULT_BOARD})")
     p.add_argument("--variant", type=int, help="model variant (default: the one deploy would choose)")
     p.add_argument("--run", type=int, help="training run whose variant to use")
-    p.add_argument("--seconds", type=_positive, help="stop after this many seconds (default: until Ctrl-C)")
+    p.add_argument("--seconds", type=_seconds(MAX_RUN_S), help="stop after this many seconds (default: until Ctrl-C)")
     p.add_argument("--fast", action="store_true",
                    help="let an emulated board run as fast as it computes instead of at the sensor's rate")
-    p.add_argument("--save-last", type=_positive, metavar="SECONDS",
-                   help="at the end, save the last SECONDS of signal as a new sample (with --label)")
+    p.add_argument("--save-last", type=_seconds(MAX_SAVE_S), metavar="SECONDS",
+                   help=f"at the end, save the last SECONDS of signal as a new sample (with --label; "
+                        f"at most {MAX_SAVE_S:g})")
     p.add_argument("--label", help="label of the sample --save-last stores")
     p.add_argument("--json", action="store_true", help="print one JSON object per line")
     p.set_defaults(func=run)
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < 1e7:
-        raise argparse.ArgumentTypeError(f"must be above zero: {text}")
-    return value
+def _seconds(high: float) -> Callable[[str], float]:
+    """An argument type for a finite number of seconds above zero and at most ``high``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not 0 < value <= high:  # also refuses nan and inf
+            raise argparse.ArgumentTypeError(f"must be above zero and at most {high:,.0f}: {text}")
+        return value
+
+    return parse
 
 
 @contextlib.contextmanager
@@ -68,11 +78,13 @@ def _ms(value: float | None, estimate: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.app.live import LiveHistory, LiveWindow, prepare_live, run_live, save_last
+    from tinystudio.app.live import LiveHistory, LiveWindow, check_label, prepare_live, run_live, save_last
     from tinystudio.core.errors import UserError
 
     if (args.save_last is None) != (args.label is None):
         raise UserError("--save-last and --label go together")
+    if args.label is not None:
+        args.label = check_label(args.label)
     cancel = CancelToken()
     with open_project(args.project) as project:
         plan = prepare_live(project, args.target, variant_id=args.variant, run_id=args.run,

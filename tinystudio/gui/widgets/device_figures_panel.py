@@ -20,7 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tinystudio.app.device_figures import DEFAULT_BATTERY_MAH, DEFAULT_RATE_HZ, DEFAULT_SLEEP_UA, device_figures
+from tinystudio.app.device_figures import (
+    DEFAULT_BATTERY_MAH,
+    DEFAULT_RATE_HZ,
+    DEFAULT_SLEEP_UA,
+    MAX_BATTERY_MAH,
+    MAX_RATE_HZ,
+    MAX_SLEEP_UA,
+    device_figures,
+)
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
 from tinystudio.app.formatting import fmt_count, fmt_percent
 from tinystudio.gui.widgets.tables import results_table, show_rows
@@ -74,11 +82,11 @@ class DeviceFiguresPanel(QWidget):
         super().__init__(parent)
         self.result: dict[str, Any] | None = None
         self.figures: dict[str, Any] | None = None
-        self.rate_spin = _spin(DEFAULT_RATE_HZ, 0.001, 100_000, 3, " /s")
+        self.rate_spin = _spin(DEFAULT_RATE_HZ, 0.001, MAX_RATE_HZ, 3, " /s")
         self.rate_spin.setToolTip("How often the application runs an inference (for duty cycle and battery life)")
-        self.sleep_spin = _spin(DEFAULT_SLEEP_UA, 0.0, 100_000, 1, " µA")
+        self.sleep_spin = _spin(DEFAULT_SLEEP_UA, 0.0, MAX_SLEEP_UA, 1, " µA")
         self.sleep_spin.setToolTip("The board's current while it sleeps between inferences")
-        self.battery_spin = _spin(DEFAULT_BATTERY_MAH, 1.0, 1_000_000, 0, " mAh")
+        self.battery_spin = _spin(DEFAULT_BATTERY_MAH, 1.0, MAX_BATTERY_MAH, 0, " mAh")
         self.caption = QLabel(NO_RESULT)
         self.caption.setWordWrap(True)
         self.percentiles = QLabel("-")
