@@ -42,6 +42,7 @@ def test_button_shows_on_device_matrix_latency_and_memory(qtbot, page, trained):
     assert "of 1024.0 KB" in page.flash_bar.format()
     assert "mps2-an386" in page.board_label.text()
     assert "%" in page.agreement_label.text()
+    assert "board DSP features equal the host's" in page.agreement_label.text()
     assert page.history.rowCount() == 1
 
 

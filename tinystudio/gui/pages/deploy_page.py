@@ -523,8 +523,9 @@ class DeployPage(QWidget):
             agree = f"{r['agreement']:.1%} of windows predict the same class"
             fe = r.get("feature_error")
             if fe:
-                agree += (f"\nboard DSP within {fe['max_abs']:.2g} of the host's, network bit-exact on "
-                          f"{r['nn_bit_exact']:.1%}")
+                dsp = ("board DSP features equal the host's" if fe["max_abs"] == 0
+                       else f"board DSP within {fe['max_abs']:.2g} of the host's")
+                agree += f"\n{dsp}, network bit-exact on {r['nn_bit_exact']:.1%}"
             else:
                 agree += f"\nidentical scores on {r['scores_identical']:.1%}"
             self.agreement_label.setText(agree)
