@@ -8,6 +8,7 @@
 #include "model.h"
 #include "tsr_dsp.h"
 #include "tsr_dsp_blocks.h"
+#include "tsr_bulk.h"
 #include "tsr_hal.h"
 #include "tsr_profile.h"
 #include "tsr_live.h"

@@ -2,6 +2,8 @@
  * a parabolic sine approximation). */
 #include "tsr_sim_sensor.h"
 
+#include "tsr_bulk.h"
+
 static uint32_t g_tick;
 static const float *g_tape;     /* samples of the tape, or NULL */
 static uint32_t g_tape_frames;

@@ -384,7 +384,7 @@ def _window_sources(sample_ids: np.ndarray) -> dict[str, list[int]]:
 def _launch(board: Target, artifact: Artifact, encoded: EncodedWindows, progress: Progress) -> BoardLink:
     """Start the board; an emulated board with room for them gets every test window in its memory at
     launch (one short request per range of windows instead of the windows' bytes over the emulated UART)."""
-    capacity = board.bulk_capacity() if isinstance(board, QemuTarget) else 0
+    capacity = board.bulk_capacity(artifact) if isinstance(board, QemuTarget) else 0
     windows = encoded.windows
     if capacity and windows and len(windows) * ((len(windows[0]) + 3) // 4 * 4) <= capacity:
         return board.launch(artifact, progress=progress, bulk=windows, bulk_format=encoded.sample_format)

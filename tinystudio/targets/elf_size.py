@@ -65,3 +65,25 @@ def read_footprint(path: Path) -> ElfFootprint:
         else:
             text += size
     return ElfFootprint(text, data, bss, stack, sections)
+
+
+_SHT_SYMTAB = 2
+
+
+def read_symbol(path: Path, name: str) -> int | None:
+    """The value of symbol ``name`` in an ELF32 file's symbol table (a linker script's address), or None."""
+    blob = Path(path).read_bytes()
+    shoff = struct.unpack_from("<I", blob, 0x20)[0]
+    shentsize, shnum, _shstrndx = struct.unpack_from("<HHH", blob, 0x2E)
+    headers = [struct.unpack_from("<10I", blob, shoff + i * shentsize) for i in range(shnum)]
+    wanted = name.encode("ascii")
+    for _name, sh_type, _flags, _addr, off, size, link, _info, _align, entsize in headers:
+        if sh_type != _SHT_SYMTAB or not entsize:
+            continue
+        strtab_off = headers[link][4]
+        for at in range(off, off + size, entsize):
+            st_name, st_value = struct.unpack_from("<II", blob, at)
+            end = blob.index(b"\x00", strtab_off + st_name)
+            if blob[strtab_off + st_name : end] == wanted:
+                return int(st_value)
+    return None

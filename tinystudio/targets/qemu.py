@@ -21,6 +21,7 @@ from tinystudio.core.progress import Progress
 from tinystudio.device.runner_protocol import SampleFormat, bulk_blob
 from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget
 from tinystudio.targets.cortexm import CortexMTarget
+from tinystudio.targets.elf_size import read_symbol
 from tinystudio.targets.launch import BoardDidNotConnect, launch_process
 from tinystudio.targets.toolchain import find_qemu
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 BULK_HEADER_BYTES = 16
 ICOUNT = "shift=0,align=off,sleep=off"
+FLASH_FREE_SYMBOL = "__tsr_flash_free"  # linker.ld.in: the flash after the image
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -43,19 +45,32 @@ class QemuTarget(CortexMTarget):
                  extra_flags: tuple[str, ...] = ()) -> None:
         bulk = spec.bulk_memory
         # QEMU's serial socket holds what the host sends while the board computes: requests may go ahead.
-        defines = ("-DTSR_LINK_FLOW_CONTROL=1", *((f"-DTSR_BULK_ADDR=0x{bulk[0]:08X}u",) if bulk else ()))
+        defines = ("-DTSR_LINK_FLOW_CONTROL=1", *((f"-DTSR_BULK_ADDR=0x{bulk[0]:08X}u",) if bulk else
+                                                 ("-DTSR_BULK_IN_FLASH=1",)))
         super().__init__(spec, budget, (*extra_flags, *(d for d in defines if d not in extra_flags)))
 
-    def bulk_capacity(self) -> int:
-        """Bytes of test set the machine can hold in memory at launch (0: windows are streamed)."""
-        bulk = self.spec.bulk_memory
-        return bulk[1] - BULK_HEADER_BYTES if bulk else 0
+    def bulk_region(self, artifact: Artifact | None = None) -> tuple[int, int] | None:
+        """Where the launcher places a test set or tape, and its bytes: the registry's ``bulk_memory``, else
+        the flash after ``artifact``'s image (a board without spare RAM); None when there is none."""
+        if self.spec.bulk_memory is not None:
+            return self.spec.bulk_memory
+        if artifact is None or self.budget is None:
+            return None
+        start = read_symbol(artifact.path, FLASH_FREE_SYMBOL)
+        end = self.firmware.flash_origin + self.budget.flash_bytes
+        return (start, end - start) if start is not None and start < end else None
+
+    def bulk_capacity(self, artifact: Artifact | None = None) -> int:
+        """Bytes of test set the machine can hold in memory at launch (0: windows are streamed); a board that
+        keeps it in flash after the image needs the built ``artifact`` to say."""
+        region = self.bulk_region(artifact)
+        return max(0, region[1] - BULK_HEADER_BYTES) if region else 0
 
     def command(self, artifact: Artifact, port: int, bulk: Path | None = None) -> list[str]:
         """The qemu-system-arm command line serving the UART on a local TCP port (``bulk``: a test set
-        file placed in the machine's memory at the registry's ``bulk_memory``)."""
-        address = self.spec.bulk_memory[0] if self.spec.bulk_memory else 0
-        loader = ["-device", f"loader,file={bulk},addr=0x{address:08X}"] if bulk else []
+        file placed in the machine's memory, see ``bulk_region``)."""
+        region = self.bulk_region(artifact)
+        loader = ["-device", f"loader,file={bulk},addr=0x{region[0]:08X}"] if bulk and region else []
         return [
             find_qemu(),
             "-M",
@@ -84,7 +99,7 @@ class QemuTarget(CortexMTarget):
         if not bulk and memory is None:
             return self._launch(artifact, timeout, None)
         blob = memory if memory is not None else bulk_blob(bulk or [], bulk_format)
-        if len(blob) - BULK_HEADER_BYTES > self.bulk_capacity():  # the caller checks: a programming error
+        if len(blob) - BULK_HEADER_BYTES > self.bulk_capacity(artifact):  # the caller checks: a programming error
             raise ValueError(f"{len(blob)} bytes of test set do not fit {self.name}'s memory")
         fd, name = tempfile.mkstemp(prefix="testset-", suffix=".bin", dir=artifact.build_dir)
         try:

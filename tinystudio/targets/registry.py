@@ -70,7 +70,7 @@ class BoardSpec:
     firmware: CortexMFirmware | None = None  # None: not a Cortex-M board (the host process)
     bench: BenchBoard | None = None  # None: not a real board (emulated, or the host process)
     # Emulated boards: memory of the machine that the firmware never links into (address, bytes), where the
-    # launcher places the test set at launch; None: every window is streamed over the UART.
+    # launcher places the test set at launch; None: the flash after the image (QEMU loads it there too).
     bulk_memory: tuple[int, int] | None = None
 
     @property
