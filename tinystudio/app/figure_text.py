@@ -32,6 +32,8 @@ def rate_sentence(rate: dict[str, Any]) -> str:
     if rate["inference_ms"] is None:
         return "no clock to turn counts into time"
     est = " (estimate)" if rate["estimate"] else ""
+    if not rate["inferences_per_second"]:  # every window took less than one count of the board's counter
+        return f"one inference takes less than the counter can time{est}"
     most = per_second(rate["inferences_per_second"])
     text = (f"one inference takes {rate['inference_ms']:.3g} ms{est}: up to {most} per second; at "
             f"{per_second(rate['rate_hz'])} per second the duty cycle is {rate['duty_cycle'] * 100:.3g}%")

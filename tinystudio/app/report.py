@@ -9,7 +9,9 @@ budget with the arena plan, the energy estimate and the board and firmware ident
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -45,18 +47,33 @@ section.result { border-top: 2px solid #3b7dd8; margin-top: 2em; }
 """
 
 
+# What a stored result must hold for the report to show it (a result damaged outside the app, or written by a
+# release that stored less, lacks some).
+REPORT_FIELDS: dict[str, type] = {
+    "hello": dict, "latency": dict, "memory": dict, "confusion_matrix": dict, "predictions": list,
+    "host_predictions": list, "dsp_counts": list, "nn_counts": list, "target": str, "mode": str,
+}
+
+
+def missing_fields(results: dict[str, Any]) -> list[str]:
+    """The fields of a stored result the report needs that are absent or of the wrong kind."""
+    return [key for key, kind in REPORT_FIELDS.items() if not isinstance(results.get(key), kind)]
+
+
 def complete_results(project: Project, result_ids: Sequence[int] | None,
                      compare: bool = False) -> list[dict[str, Any]]:
     """The stored results named (default: the newest complete one); with ``compare``, the newest complete
     result of every variant, board and mode as well, oldest first. UserError for a missing or partial one."""
     rows = {int(r["id"]): r for r in project.device_results()}
-    done = [r for r in rows.values() if r["results"].get("complete", True)]
+    done = [r for r in rows.values() if r["results"].get("complete", True) and not missing_fields(r["results"])]
     chosen = []
     for rid in result_ids or ():
         if rid not in rows:
             raise UserError(f"no on-device result with id {rid}")
         if not rows[rid]["results"].get("complete", True):
             raise UserError(f"on-device result {rid} is partial (the board stopped): deploy again to complete it")
+        if missing := missing_fields(rows[rid]["results"]):
+            raise UserError(f"on-device result {rid} is damaged (it has no {', '.join(missing)}): deploy again")
         chosen.append(rows[rid])
     if compare:
         newest: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -77,14 +94,33 @@ def write_report(project: Project, out: str | Path, result_ids: Sequence[int] | 
                  battery_mah: float = DEFAULT_BATTERY_MAH, compare: bool = False) -> Path:
     """Write the report of ``result_ids`` (default: the newest complete result; ``compare``: see
     ``complete_results``) to ``out``; returns the path."""
+    path = Path(out)
+    _check_out(project, path)
     rows = complete_results(project, result_ids, compare)
     html = render(project, rows, rate_hz, sleep_ua, battery_mah)
-    path = Path(out)
-    try:
-        path.write_text(html, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:  # written beside and renamed: a failed or interrupted write never leaves half a report
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise UserError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
     return path
+
+
+def _check_out(project: Project, path: Path) -> None:
+    """Refuse to write the report over the project itself or over a file that is not an HTML page."""
+    target = path.resolve()
+    own = project.path.resolve()
+    if target in {own, *(own.with_name(own.name + end) for end in ("-wal", "-shm", "-journal"))}:
+        raise UserError(f"{path} is the project file itself: write the report to an .html file")
+    if target.is_file() and target.stat().st_size:
+        with open(target, "rb") as fh:
+            head = fh.read(512).lstrip().lower()
+        if not head.startswith((b"<!doctype html", b"<html")):
+            raise UserError(f"{path} exists and is not an HTML page: the report does not overwrite it; "
+                            "choose another file")
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "") -> str:

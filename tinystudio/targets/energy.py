@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tinystudio.core.errors import UserError
 from tinystudio.targets.registry import board_spec
 
 UNVERIFIED = "typical, unverified"
@@ -97,8 +98,12 @@ class BoardPower:
 
 
 def board_power(name: str) -> BoardPower | None:
-    """The power figures of board ``name``; None for a board without a chip (the host process)."""
-    spec = board_spec(name)
+    """The power figures of board ``name``; None for a board without a chip (the host process) or one no longer
+    in the registry (a stored result of a removed board)."""
+    try:
+        spec = board_spec(name)
+    except UserError:
+        return None
     if spec.name in REAL:
         c = REAL[spec.name]
         return BoardPower(spec.name, c.chip, c.clock_hz, c.active_ma, c.volts, c.source, False, c.verified)
