@@ -67,7 +67,7 @@ def test_board_that_stops_shows_the_partial_result_and_deploy_again_completes(qt
     links = []
 
     class Recorded(QemuTarget):
-        def bulk_capacity(self):  # stream every window, so the board is still busy when the test kills it
+        def bulk_capacity(self, artifact=None):  # stream every window: the board is still busy when the test kills it
             return 0
 
         def launch(self, artifact, **kwargs):

@@ -25,7 +25,7 @@ class _Streaming(QemuTarget):
 
     links: list = []
 
-    def bulk_capacity(self) -> int:
+    def bulk_capacity(self, artifact=None) -> int:
         return 0
 
     def launch(self, artifact, **kwargs):
