@@ -56,3 +56,12 @@ def test_a_live_label_that_cannot_be_one_line_is_refused_before_the_board_runs(l
                               "--save-last", "1", "--label", label)
     assert code != 0
     assert "label" in err and "variant" not in err and "run" not in err.split(":", 1)[-1]
+
+
+@pytest.mark.parametrize("command", ["tune", "train"])
+@pytest.mark.parametrize("value", ["-1", "4294967296", "1.5"])
+def test_a_seed_numpy_cannot_take_is_one_line(command, value, tmp_path: Path):
+    # Before, a seed below 0 or above 2**32 - 1 reached NumPy and ended in a ValueError traceback.
+    extra = ["--target", "mps2-an386"] if command == "tune" else []
+    code, _out, err = run_cli(command, str(tmp_path / "none.tsproj"), *extra, "--seed", value)
+    assert code != 0 and "--seed must be" in err and "Traceback" not in err

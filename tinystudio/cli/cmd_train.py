@@ -19,7 +19,7 @@ from tinystudio.core.impulse import (
     SHORT_POLICIES,
     ImpulseConfig,
 )
-from tinystudio.core.limits import MAX_WINDOW_MS, arg, finite_positive, positive_int
+from tinystudio.core.limits import MAX_WINDOW_MS, arg, finite_positive, positive_int, seed
 from tinystudio.core.models import PRESETS
 from tinystudio.core.store import Project
 
@@ -52,7 +52,7 @@ def add_impulse_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=arg(finite_positive, "--lr", MAX_LEARNING_RATE), help="learning rate")
     p.add_argument("--batch-size", type=arg(positive_int, "--batch-size", MAX_BATCH_SIZE))
     p.add_argument("--early-stopping", type=int, metavar="PATIENCE", help="stop after N epochs without progress")
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=arg(seed, "--seed"))
     p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                    help="add augmented copies of the train windows (default: on for motion and audio)")
     p.add_argument("--augment-strength", type=float, metavar="S",

@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from tinystudio.app import tune as tune_app
 from tinystudio.cli.common import open_project, print_progress
-from tinystudio.core.limits import arg, finite_positive, positive_int
+from tinystudio.core.limits import arg, finite_positive, positive_int, seed
 
 MAX_BYTES = 1 << 40
 
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="int8 methods to search for neural networks")
     p.add_argument("--evaluation", choices=("auto", "grouped", "validation"), default="auto",
                    help="auto: grouped cross-validation with 3 groups or more, else the validation split")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=arg(seed, "--seed"), default=0)
     p.add_argument("--pick", type=arg(positive_int, "--pick", 10_000), metavar="N",
                    help="train row N of the Pareto front instead of the most accurate point")
     p.add_argument("--no-train", action="store_true", help="only search; train nothing")

@@ -78,6 +78,20 @@ def positive_int(name: str, value: object, maximum: int) -> int:
     return number
 
 
+MAX_SEED = 2**32 - 1  # NumPy's and TensorFlow's seeds are unsigned 32-bit numbers
+
+
+def seed(name: str, value: object) -> int:
+    """A random seed: a whole number in [0, MAX_SEED] (others fail deep inside NumPy with a traceback)."""
+    try:
+        number = int(str(value), 10) if isinstance(value, str) else int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        raise UserError(f"{name} must be a whole number, got {str(value)[:40]!r}") from None
+    if not 0 <= number <= MAX_SEED:
+        raise UserError(f"{name} must be between 0 and {MAX_SEED}, got {number}")
+    return number
+
+
 def memory_budget() -> int:
     """Bytes one in-memory working set may take: half of this machine's RAM (4 GiB when unknown)."""
     try:
