@@ -1,5 +1,5 @@
-"""The app remembers the window, the step, splitter positions, port, baud rate, deploy board and recent
-projects across a restart (real QSettings in a temporary INI file)."""
+"""The app remembers the window, the step, splitter positions, port, baud rate, deploy board, BENCH runs and
+recent projects across a restart (real QSettings in a temporary INI file)."""
 
 from __future__ import annotations
 
@@ -87,3 +87,17 @@ def test_a_deleted_recent_project_is_listed_but_not_offered(qtbot, make_window, 
     second.recent_menu.aboutToShow.emit()
     (action,) = second.recent_menu.actions()
     assert action.text() == str(path) and not action.isEnabled()
+
+
+def test_bench_runs_come_back_and_a_stored_count_the_deploy_refuses_is_left_out(qtbot, make_window, settings_file):
+    first = make_window()
+    first.pages["Deploy"].bench_spin.setValue(137)
+    first.close()
+    stored = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    assert int(stored.value("deploy/bench_runs")) == 137
+    assert make_window().pages["Deploy"].bench_spin.value() == 137
+    for bad in ("0", "70000", "many"):
+        stored.setValue("deploy/bench_runs", bad)
+        stored.sync()
+        assert make_window().pages["Deploy"].bench_spin.value() == 20  # the default, not a count deploy refuses
+

@@ -24,7 +24,7 @@ import numpy as np
 
 from tinystudio.app.arena_plan import arena_plan
 from tinystudio.app.board_test import BoardStopped, Measured, Session, stream
-from tinystudio.app.device_figures import BENCH_RUNS
+from tinystudio.app.device_figures import BENCH_RUNS, check_bench_runs
 from tinystudio.app.variants import marked_variant
 from tinystudio.app.window_encoding import EncodedWindows, encode_windows
 from tinystudio.core.classical import TreeModel, emit_c
@@ -116,8 +116,10 @@ def deploy_model(
 ) -> DeployResult:
     """Resolve the variant (see ``resolve_variant``) and deploy it on ``target``: what a user's Deploy
     means in either front end. ``connection``: the serial port and probe of a real board, when the user
-    names them (otherwise they are found by USB VID/PID); ``bench_runs``: repetitions of the BENCH run."""
+    names them (otherwise they are found by USB VID/PID); ``bench_runs``: repetitions of the BENCH run
+    (1 to 65535, refused by name before anything is built)."""
     progress = progress or no_progress
+    bench_runs = check_bench_runs(bench_runs)
     quantized: list[bool] = []
 
     def resolving(f: float, m: str) -> None:

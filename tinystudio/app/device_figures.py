@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tinystudio.core.errors import UserError
 from tinystudio.targets.energy import board_power
 
 WARMUP_WINDOWS = 1
@@ -24,6 +25,24 @@ DEFAULT_BATTERY_MAH = 220.0  # a CR2032 coin cell
 MAX_RATE_HZ = 100_000.0
 MAX_SLEEP_UA = 100_000.0
 MAX_BATTERY_MAH = 1_000_000.0
+
+
+def bench_runs_problem(value: object) -> str | None:
+    """Why ``value`` cannot be the number of BENCH repetitions (None when it can): the one rule the CLI's
+    --bench-runs and the Deploy page's box both follow."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return f"not a whole number: {value!r}"
+    if not 1 <= value <= MAX_BENCH_RUNS:
+        return f"must be from 1 to {MAX_BENCH_RUNS}: {value}"
+    return None
+
+
+def check_bench_runs(value: object) -> int:
+    """``value`` as a BENCH repetition count, or UserError naming what is wrong."""
+    problem = bench_runs_problem(value)
+    if problem is not None:
+        raise UserError(f"BENCH runs {problem}")
+    return int(value)  # type: ignore[call-overload]
 
 
 def _ms_per_count(unit: str, clock_hz: float | None) -> float | None:

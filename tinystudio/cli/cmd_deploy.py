@@ -15,9 +15,9 @@ from tinystudio.app.device_figures import (
     DEFAULT_RATE_HZ,
     DEFAULT_SLEEP_UA,
     MAX_BATTERY_MAH,
-    MAX_BENCH_RUNS,
     MAX_RATE_HZ,
     MAX_SLEEP_UA,
+    bench_runs_problem,
     device_figures,
 )
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
@@ -63,8 +63,9 @@ def _bench_runs(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_BENCH_RUNS:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_BENCH_RUNS}: {text}")
+    problem = bench_runs_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         remembered.restore_window(settings, self)
         remembered.restore_splitters(settings, self.pages)
         remembered.restore_choices(settings, self.pages)
+        remembered.restore_numbers(settings, self.pages)
         self.sidebar.setCurrentRow(remembered.saved_step(settings, len(STEPS)))
         self._update_title()
         self.update_next_step()

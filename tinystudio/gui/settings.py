@@ -1,14 +1,18 @@
 """What the desktop app remembers between runs (QSettings): the window's size and place, the step shown,
-every splitter's position, and the last serial port, baud rate and deploy board. Recent projects live in
-AppContext. Saved when the window closes, restored when it opens."""
+every splitter's position, and the last serial port, baud rate, deploy board and BENCH repetitions.
+Recent projects live in AppContext. Saved when the window closes, restored when it opens."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QComboBox, QMainWindow, QSpinBox, QSplitter, QWidget
+
+from tinystudio.app.device_figures import check_bench_runs
+from tinystudio.core.errors import UserError
 
 GEOMETRY = "window/geometry"
 STATE = "window/state"
@@ -32,6 +36,22 @@ CHOICES: tuple[Choice, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Number:
+    """A spin box on a page whose value is remembered; ``check`` is the use case's own rule, so a stored
+    value the use case would refuse is left out rather than shown."""
+
+    key: str
+    page: str
+    attribute: str
+    check: Callable[[object], int]
+
+
+NUMBERS: tuple[Number, ...] = (
+    Number("deploy/bench_runs", "Deploy", "bench_spin", check_bench_runs),
+)
+
+
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
 
@@ -45,6 +65,12 @@ def _combo(pages: dict[str, QWidget], choice: Choice) -> QComboBox | None:
     page = pages.get(choice.page)
     combo = getattr(page, choice.attribute, None) if page is not None else None
     return combo if isinstance(combo, QComboBox) else None
+
+
+def _spin(pages: dict[str, QWidget], number: Number) -> QSpinBox | None:
+    page = pages.get(number.page)
+    spin = getattr(page, number.attribute, None) if page is not None else None
+    return spin if isinstance(spin, QSpinBox) else None
 
 
 def save(settings: QSettings, window: QMainWindow, pages: dict[str, QWidget], step: int) -> None:
@@ -62,6 +88,10 @@ def save(settings: QSettings, window: QMainWindow, pages: dict[str, QWidget], st
         value = combo.currentData() if choice.by_data else combo.currentText()
         if value not in (None, ""):
             settings.setValue(choice.key, str(value))
+    for number in NUMBERS:
+        spin = _spin(pages, number)
+        if spin is not None:
+            settings.setValue(number.key, spin.value())
     settings.sync()
 
 
@@ -106,3 +136,16 @@ def restore_choices(settings: QSettings, pages: dict[str, QWidget]) -> None:
             combo.setCurrentIndex(index)
         elif not choice.by_data and combo.isEditable():
             combo.setCurrentText(str(value))
+
+
+def restore_numbers(settings: QSettings, pages: dict[str, QWidget]) -> None:
+    """Put back the remembered numbers (BENCH repetitions) that the use case still accepts."""
+    for number in NUMBERS:
+        spin = _spin(pages, number)
+        value = settings.value(number.key)
+        if spin is None or value in (None, ""):
+            continue
+        try:
+            spin.setValue(number.check(int(str(value))))
+        except (ValueError, UserError):
+            continue  # a hand-edited or damaged setting: keep the default

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.app.boards import board_choices
+from tinystudio.app.device_figures import BENCH_RUNS, MAX_BENCH_RUNS
 from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.result_choice import newest_result_for
@@ -49,13 +51,13 @@ HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", 
 
 
 def _deploy_job(project: Project, choice: tuple[str, int], target: str, device_dsp: bool, profile: bool = False,
-                *, progress: Progress, cancel: CancelToken) -> Any:
+                bench_runs: int = BENCH_RUNS, *, progress: Progress, cancel: CancelToken) -> Any:
     from tinystudio.app.deploy import deploy_model
 
     kind, ident = choice
     return deploy_model(project, target, variant_id=ident if kind == "variant" else None,
                         run_id=ident if kind == "run" else None, device_dsp=device_dsp,
-                        progress=progress, cancel=cancel, profile=profile)
+                        progress=progress, cancel=cancel, profile=profile, bench_runs=bench_runs)
 
 
 def _export_job(project: Project, choice: tuple[str, int], fmt: str, folder: str, *,
@@ -103,6 +105,12 @@ class DeployPage(QWidget):
         self.profile_check = QCheckBox("Time each layer")
         self.profile_check.setToolTip("After the test, build the model again with a counter read between layers "
                                       "and run a few test windows: time, MACs and share per layer")
+        self.bench_spin = QSpinBox()
+        self.bench_spin.setRange(1, MAX_BENCH_RUNS)  # what the use case accepts (app/device_figures.py)
+        self.bench_spin.setValue(BENCH_RUNS)
+        self.bench_spin.setSuffix(" runs")
+        self.bench_spin.setToolTip("Repetitions of the BENCH run on the last test window after the test "
+                                   "(min / mean / max latency)")
         self.deploy_button = QPushButton("Build, flash and test")
         font = self.deploy_button.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -131,6 +139,7 @@ class DeployPage(QWidget):
         form.addRow("Model", self.model_combo)
         form.addRow("", self.dsp_check)
         form.addRow("", self.profile_check)
+        form.addRow("BENCH", self.bench_spin)
         export_row = QHBoxLayout()
         export_row.addWidget(self.export_format, 1)
         export_row.addWidget(self.export_button)
@@ -336,6 +345,7 @@ class DeployPage(QWidget):
         self.status.setText("starting…")
         self.worker = run_in_thread(
             _deploy_job, project, tuple(choice), target, self.dsp_check.isChecked(), self.profile_check.isChecked(),
+            self.bench_spin.value(),
             on_progress=self._on_progress, on_done=self._on_done, on_error=self._on_error,
             on_cancelled=self._on_cancelled,
         )
@@ -382,6 +392,7 @@ class DeployPage(QWidget):
         self.model_combo.setEnabled(not busy)
         self.dsp_check.setEnabled(not busy)
         self.profile_check.setEnabled(not busy)
+        self.bench_spin.setEnabled(not busy)
         self.export_button.setEnabled(not busy)
         self.export_format.setEnabled(not busy)
 
