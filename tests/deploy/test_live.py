@@ -144,9 +144,18 @@ def test_cli_live_json_lines_save_last_and_stop_after_seconds(project_copy):
     assert not _board_processes(project_copy)
 
 
-def test_cli_live_bad_arguments_are_one_clear_line(project_copy):
-    code, out, err = run_cli("live", str(project_copy), "--target", "host", "--save-last", "2")
-    assert code == 1 and "--save-last and --label go together" in err and len(err.strip().splitlines()) == 1
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--save-last", "2"], "--save-last and --label go together"),
+        (["--variant", "999"], "no model variant with id 999"),
+        (["--port", "/dev/ttyACM0"], "a serial port or probe is given only for a real board; host is not one"),
+    ],
+)
+def test_cli_live_bad_arguments_are_one_clear_line(project_copy, args, message):
+    code, out, err = run_cli("live", str(project_copy), "--target", "host", *args)
+    assert code == 1 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
 
 
 def _board_processes(project_path: Path) -> list[int]:

@@ -32,6 +32,7 @@ from tinystudio.device.ringbuffer import RingBuffer
 from tinystudio.device.runner_client import DeviceError, RunnerError
 from tinystudio.device.runner_protocol import CounterKind, ErrorCode
 from tinystudio.targets import get_target
+from tinystudio.targets.base import Connection
 from tinystudio.targets.host import HostTarget
 from tinystudio.targets.qemu import QemuTarget
 
@@ -234,9 +235,11 @@ def prepare_live(
     run_id: int | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    connection: Connection | None = None,
 ) -> LivePlan:
     """Resolve the variant (as deploy does), build its image with the DSP block on the board (the build a
-    deploy made is reused) and gather what the live run needs."""
+    deploy made is reused) and gather what the live run needs. ``connection``: a real board's serial port
+    and probe, when the user names them."""
     from tinystudio.core.classical import TreeModel, emit_c
     from tinystudio.core.classical.reference import TreeReference
     from tinystudio.core.codegen import generate
@@ -267,6 +270,10 @@ def prepare_live(
     hop = min(frames, ms_to_frames(impulse.window.stride_ms, rate))
     block = make_block(impulse.dsp.block, impulse.dsp.params, rate, frames, len(axis_names))
     board = get_target(target)
+    if connection is not None and (connection.port or connection.probe):
+        if board.spec.bench is None:
+            raise UserError(f"a serial port or probe is given only for a real board; {board.name} is not one")
+        board.connection = connection
     model_dir = project.cache_dir / "deploy" / f"variant-{chosen}" / "model"
     reference: Int8Reference | TreeReference
     progress(0.2, "generating C from the model")

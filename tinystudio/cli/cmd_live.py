@@ -25,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--target", choices=target_names(), default=DEFAULT_BOARD,
                    help=f"board (default: {DEFAULT_BOARD})")
+    p.add_argument("--port", help="serial port of a real board (default: found by its probe's USB VID/PID)")
+    p.add_argument("--probe", help="unique id of the debug probe to flash through (see `tinystudio boards`)")
     p.add_argument("--variant", type=int, help="model variant (default: the one deploy would choose)")
     p.add_argument("--run", type=int, help="training run whose variant to use")
     p.add_argument("--seconds", type=_seconds(MAX_RUN_S), help="stop after this many seconds (default: until Ctrl-C)")
@@ -78,7 +80,15 @@ def _ms(value: float | None, estimate: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tinystudio.app.live import LiveHistory, LiveWindow, check_label, prepare_live, run_live, save_last
+    from tinystudio.app.live import (
+        Connection,
+        LiveHistory,
+        LiveWindow,
+        check_label,
+        prepare_live,
+        run_live,
+        save_last,
+    )
     from tinystudio.core.errors import UserError
 
     if (args.save_last is None) != (args.label is None):
@@ -88,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     with open_project(args.project) as project:
         plan = prepare_live(project, args.target, variant_id=args.variant, run_id=args.run,
-                            progress=print_progress, cancel=cancel)
+                            progress=print_progress, cancel=cancel, connection=Connection(args.port, args.probe))
         history = LiveHistory(plan.rate_hz, len(plan.axis_names),
                               seconds=max(30.0, args.save_last or 0.0))
         labels = plan.labels

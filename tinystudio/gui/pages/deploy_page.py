@@ -43,6 +43,7 @@ from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.device_figures_panel import DeviceFiguresPanel
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.layer_profile_view import ArenaPlanChart, LayerTable
+from tinystudio.gui.widgets.live_view import LiveView
 from tinystudio.gui.widgets.tables import show_rows
 from tinystudio.gui.worker import Worker, run_in_thread
 
@@ -214,9 +215,14 @@ class DeployPage(QWidget):
         right.addWidget(history_box)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
+        self.live = LiveView(context, lambda: self.model_combo.currentData(),
+                             lambda: str(self.target_combo.currentData()))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(right, "Results")
+        self.tabs.addTab(self.live, "Live on board")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(FormScrollArea(left))  # on a short screen the figures scroll, never overlap
-        splitter.addWidget(right)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)  # the figures get room to read on a wide screen too
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
@@ -236,6 +242,10 @@ class DeployPage(QWidget):
         self.context.runs_changed.connect(self._models_changed)
         self.context.variants_changed.connect(self._models_changed)
         self.context.results_changed.connect(self.refresh_history)
+        # live classification runs the chosen model on the chosen board: another choice stops it
+        self.model_combo.currentIndexChanged.connect(self.live.choice_changed)
+        self.target_combo.currentIndexChanged.connect(self.live.choice_changed)
+        self.live.running_changed.connect(self._live_running)
         self.refresh()
 
     # -- state -----------------------------------------------------------------------------------
@@ -288,7 +298,7 @@ class DeployPage(QWidget):
             items = [self.model_combo.itemData(i) for i in range(self.model_combo.count())]
             if current in items:
                 self.model_combo.setCurrentIndex(items.index(current))
-        busy = self.worker is not None
+        busy = self.worker is not None or self.live.running
         self.deploy_button.setEnabled(not busy and project is not None and self.model_combo.count() > 0)
         if project is None:
             self.status.setText("Open a project to deploy a model.")
@@ -385,7 +395,9 @@ class DeployPage(QWidget):
             self.worker.cancel()
             self.status.setText("cancelling…")
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_busy(self, busy: bool, live: bool = False) -> None:
+        if not live:  # a deploy or export: no live run meanwhile (a real board serves one at a time)
+            self.live.start_button.setEnabled(not busy)
         self.deploy_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.target_combo.setEnabled(not busy)
@@ -395,6 +407,11 @@ class DeployPage(QWidget):
         self.bench_spin.setEnabled(not busy)
         self.export_button.setEnabled(not busy)
         self.export_format.setEnabled(not busy)
+
+    def _live_running(self, running: bool) -> None:
+        self._set_busy(running, live=True)
+        if not running:
+            self.refresh_models()  # the deploy button as the project allows
 
     def _finish(self) -> None:
         self.worker = None
