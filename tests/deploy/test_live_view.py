@@ -31,6 +31,7 @@ def page(qtbot, project_copy):
     if widget.worker is not None:
         widget.worker.cancel()
         widget.worker.wait(30000)
+    qtbot.waitUntil(lambda: widget.live.worker is None, timeout=30000)  # its end is handled before the page goes
     context.close()
 
 

@@ -215,8 +215,7 @@ class DeployPage(QWidget):
         right.addWidget(history_box)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
-        self.live = LiveView(context, lambda: self.model_combo.currentData(),
-                             lambda: str(self.target_combo.currentData()))
+        self.live = LiveView(context, self.model_combo, self.target_combo)
         self.tabs = QTabWidget()
         self.tabs.addTab(right, "Results")
         self.tabs.addTab(self.live, "Live on board")

@@ -8,7 +8,6 @@ Stopping, switching project, model or board ends the run; what was received stay
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QInputDialog,
@@ -63,12 +63,14 @@ class LiveView(QWidget):
 
     running_changed = Signal(bool)
 
-    def __init__(self, context: AppContext, choice: Callable[[], tuple[str, int] | None],
-                 target: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, model_combo: QComboBox, target_combo: QComboBox,
+                 parent: QWidget | None = None) -> None:
+        """``model_combo`` and ``target_combo``: the Deploy page's choices (item data: the model choice key
+        and the board name), which a run uses and whose change stops it."""
         super().__init__(parent)
         self.context = context
-        self._choice = choice
-        self._target = target
+        self._model_combo = model_combo
+        self._target_combo = target_combo
         self.worker: Worker | None = None
         self.shared = _Live()
         self.last_error = ""
@@ -158,6 +160,13 @@ class LiveView(QWidget):
         self.context.project_changed.connect(self.reset)
 
     # -- state -----------------------------------------------------------------------------------
+
+    def _choice(self) -> tuple[str, int] | None:
+        data = self._model_combo.currentData()
+        return tuple(data) if data is not None else None  # type: ignore[return-value]
+
+    def _target(self) -> str:
+        return str(self._target_combo.currentData())
 
     @property
     def running(self) -> bool:
