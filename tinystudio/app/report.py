@@ -1,10 +1,11 @@
 """One self-contained HTML report of one or more stored on-device results, to hand to a colleague.
 
 Everything is in the one file: styles inline, charts as hand-written SVG (app/svg_charts.py), no script,
-no external file, no network. Several results are compared side by side in a summary table first, then
-each has its own section: data, impulse, variant, accuracy and confusion matrix, per-class metrics,
-latency (histogram and percentiles), the per-layer profile when the result has one, memory against the
-budget with the arena plan, the energy estimate and the board and firmware identity.
+no external file, no network. Several results are compared side by side in a summary table and an impulse
+table first, then each has its own section: data, impulse (its settings as a table), variant, accuracy and
+confusion matrix, per-class metrics, latency (histogram and percentiles), the per-layer profile when the
+result has one, memory against the budget with the arena plan, the energy estimate and the board and
+firmware identity.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tinystudio.app.device_figures import (
 )
 from tinystudio.app.figure_text import battery_life, rate_sentence
 from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
+from tinystudio.app.impulse_table import impulse_rows, side_by_side
 from tinystudio.app.layer_report import arena_html, per_layer_html
 from tinystudio.app.svg_charts import histogram, usage_bars
 from tinystudio.core.errors import UserError
@@ -43,6 +45,7 @@ th:first-child, td:first-child { text-align: left; }
 .estimate { color: #8a5a00; font-style: italic; }
 div.wide { overflow-x: auto; max-width: 100%; }
 table.compare { font-size: 0.9em; }
+table.impulse td, table.impulse-compare td { text-align: left; }
 section.result { border-top: 2px solid #3b7dd8; margin-top: 2em; }
 """
 
@@ -149,6 +152,7 @@ def render(project: Project, rows: list[dict[str, Any]], rate_hz: float, sleep_u
              _data_summary(project)]
     if len(rows) > 1:
         parts.append(_comparison(rows, figures))
+        parts.append(_impulse_comparison(project, rows))
     for row, fig in zip(rows, figures, strict=True):
         parts.append(_result_section(project, row, fig))
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>TinyStudio report</title>"
@@ -201,6 +205,19 @@ def _comparison(rows: list[dict[str, Any]], figures: list[dict[str, Any]]) -> st
             + (note if any(f["energy"] for f in figures) else ""))
 
 
+def _impulse_comparison(project: Project, rows: list[dict[str, Any]]) -> str:
+    """The impulse settings of each result's run, one column per result."""
+    columns: list[list[tuple[str, str]] | None] = []
+    for row in rows:
+        try:
+            columns.append(impulse_rows(project.run(int(row["results"]["run_id"])).config))
+        except (UserError, KeyError, TypeError, ValueError):
+            columns.append(None)  # its run was deleted: a column of dashes
+    head = ["setting", *(f"result {row['id']}" for row in rows)]
+    return ("<h3>Impulse side by side</h3><div class='wide'>"
+            + _table(head, side_by_side(columns), "impulse-compare") + "</div>")
+
+
 def _result_section(project: Project, row: dict[str, Any], f: dict[str, Any]) -> str:
     r = row["results"]
     h = r["hello"]
@@ -232,8 +249,7 @@ def _impulse_and_variant(project: Project, r: dict[str, Any]) -> str:
     parts = []
     try:
         run = project.run(int(r["run_id"]))
-        impulse = run.config.get("impulse", {})
-        parts.append(f"<h3>Impulse (run {run.id})</h3><pre>{escape(json.dumps(impulse, indent=1))}</pre>")
+        parts.append(f"<h3>Impulse (run {run.id})</h3>" + _table(["", ""], impulse_rows(run.config), "impulse"))
     except UserError:
         parts.append(f"<h3>Impulse</h3><p>run {r['run_id']} is no longer in the project</p>")
     variant = next((v for v in project.variants() if v["id"] == r["variant_id"]), None)
