@@ -144,6 +144,16 @@ def test_cli_live_json_lines_save_last_and_stop_after_seconds(project_copy):
     assert not _board_processes(project_copy)
 
 
+def test_cli_live_without_the_host_check_reports_no_agreement(project_copy):
+    code, out, err = run_cli("live", str(project_copy), "--target", "host", "--fast", "--seconds", "1",
+                             "--json", "--no-host-check")
+    assert code == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    windows = [line for line in lines if line["type"] == "window"]
+    assert windows and all(w["host_top"] is None for w in windows)
+    assert lines[-1]["host_agreement"] is None and lines[-1]["windows"] == len(windows)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

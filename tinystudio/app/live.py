@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 HISTORY_S = 30.0  # signal and predictions the host keeps
 HOST_TAPE_BYTES = 64 << 20  # the host board maps its tape from a file: a generous cap
 LEAD_WINDOWS = 1  # a paced emulated board may be this many windows ahead of the wall clock
-FAST_LEAD_WINDOWS = 8  # an emulated board running as fast as it computes: windows ahead of the host's reading
+FAST_LEAD_WINDOWS = 16  # an emulated board running as fast as it computes: windows ahead of the host's reading
 TAPE_SPLIT = "test"
 
 
@@ -419,7 +419,9 @@ def run_live(
             if credit:
                 due = (LEAD_WINDOWS + int((time.monotonic() - t0) / hop_s) if paced
                        else FAST_LEAD_WINDOWS + reader.windows)
-                if due > granted:
+                # a fast board is granted windows in batches: each grant costs it a request over the slow
+                # host-to-board direction of the link
+                if due > granted and (paced or due - granted >= FAST_LEAD_WINDOWS // 2):
                     live.grant(due - granted)
                     granted = due
         elapsed = time.monotonic() - t0

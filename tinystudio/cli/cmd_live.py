@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=_seconds(MAX_RUN_S), help="stop after this many seconds (default: until Ctrl-C)")
     p.add_argument("--fast", action="store_true",
                    help="let an emulated board run as fast as it computes instead of at the sensor's rate")
+    p.add_argument("--no-host-check", action="store_true",
+                   help="do not run the host's model on each window's samples (the board's own live rate)")
     p.add_argument("--save-last", type=_seconds(MAX_SAVE_S), metavar="SECONDS",
                    help=f"at the end, save the last SECONDS of signal as a new sample (with --label; "
                         f"at most {MAX_SAVE_S:g})")
@@ -119,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
         with _ctrl_c_stops(cancel):
             summary = run_live(plan, history, seconds=args.seconds, paced=not args.fast,
-                               on_window=on_window, cancel=cancel)
+                               check_host=not args.no_host_check, on_window=on_window, cancel=cancel)
         out = summary.to_json()
         if args.save_last is not None:
             out["saved_sample"] = save_last(project, plan, history, args.save_last, args.label)
