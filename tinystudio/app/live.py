@@ -81,6 +81,12 @@ class LivePlan:
     output_quant: tuple[float, int]
     tape: np.ndarray | None  # (frames, axes) the simulated sensor plays, or None
     segments: list[TapeSegment] = field(default_factory=list)
+    no_tape: str = "no room for the recordings on this board"  # why there is no tape, for people
+
+    @property
+    def built_in_waves(self) -> bool:
+        """The board's sensor plays its built-in waves: nothing of this project's kind, nothing to keep."""
+        return self.tape is None and self.board.spec.bench is None
 
     @property
     def source(self) -> str:
@@ -92,7 +98,7 @@ class LivePlan:
         if self.board.spec.bench is not None:
             return "the board's own sensor"
         return ("the simulated sensor plays its built-in waves, not this project's kind of data "
-                "(no room for the recordings on this board): predictions mean nothing here")
+                f"({self.no_tape}): predictions mean nothing here")
 
     def truth(self, sample: int) -> str | None:
         """Label of the tape recording that sensor sample ``sample`` (counted from the start) came from."""
@@ -199,8 +205,9 @@ class LiveSummary:
 
 
 def _tape(project: Project, board: Target, axes: int, rate_hz: float) -> tuple[np.ndarray | None,
-                                                                               list[TapeSegment]]:
-    """The project's test recordings in order, as many as the board can hold (none for a real board)."""
+                                                                               list[TapeSegment], str]:
+    """The project's test recordings in order, as many as the board can hold (none for a real board), and
+    why there are none when there are none."""
     if isinstance(board, QemuTarget):
         capacity = board.bulk_capacity()
     elif isinstance(board, HostTarget):
@@ -223,8 +230,11 @@ def _tape(project: Project, board: Target, axes: int, rate_hz: float) -> tuple[n
         segments.append(TapeSegment(info.id, info.name, info.label, info.group, start, len(signal)))
         start += len(signal)
     if not parts:
-        return None, []
-    return np.concatenate(parts), segments
+        if room <= 0:
+            return None, [], "no room for the recordings on this board"
+        return None, [], (f"the project has no labelled {TAPE_SPLIT} recording of {axes} "
+                          f"ax{'i' if axes == 1 else 'e'}s at {rate_hz:g} Hz to play")
+    return np.concatenate(parts), segments, ""
 
 
 def prepare_live(
@@ -288,11 +298,11 @@ def prepare_live(
     cancel.raise_if_cancelled()
     artifact = board.build(model_dir, project.cache_dir / "firmware", lambda f, m: progress(0.25 + 0.7 * f, m),
                            cancel, dsp=block)
-    tape, segments = _tape(project, board, len(axis_names), rate)
+    tape, segments, no_tape = _tape(project, board, len(axis_names), rate)
     quant = reference.output_quant
     progress(1.0, f"built for {board.title}")
     return LivePlan(chosen, int(variant["run_id"]), board, artifact, labels, rate, axis_names, units, frames, hop,
-                    block, reference, (float(quant[0]), int(quant[1])), tape, segments)
+                    block, reference, (float(quant[0]), int(quant[1])), tape, segments, no_tape)
 
 
 def _launch(plan: LivePlan) -> BoardLink:
@@ -455,6 +465,13 @@ def _played(plan: LivePlan, first: int, frames: int) -> list[TapeSegment]:
     return [seg for seg in plan.segments if any(seg.start < hi and lo < seg.start + seg.frames for lo, hi in spans)]
 
 
+def check_saveable(plan: LivePlan) -> None:
+    """A UserError when what the board classifies is not worth keeping: its built-in waves."""
+    if plan.built_in_waves:
+        raise UserError(f"the board plays its built-in waves, not recordings of this project ({plan.no_tape}): "
+                        "they would teach the model nothing, so they are not saved")
+
+
 def check_label(label: str) -> str:
     """The label a saved stretch gets, stripped; a UserError for one that is empty or spans lines (checked
     before a live run, so a long run is not lost to a typo at its end)."""
@@ -474,6 +491,7 @@ def save_last(project: Project, plan: LivePlan, history: LiveHistory, seconds: f
     from one group, that group, so it never leaks into training. A stretch of a real sensor gets the live
     session's group (``session``), so every stretch of one session lands on the same side of the split."""
     label = check_label(label)
+    check_saveable(plan)
     if not seconds > 0:
         raise UserError("save at least a fraction of a second")
     signal, first = history.last(seconds)

@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         LiveHistory,
         LiveWindow,
         check_label,
+        check_saveable,
         prepare_live,
         run_live,
         save_last,
@@ -101,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         plan = prepare_live(project, args.target, variant_id=args.variant, run_id=args.run,
                             progress=print_progress, cancel=cancel, connection=Connection(args.port, args.probe))
+        if args.save_last is not None:
+            check_saveable(plan)
         history = LiveHistory(plan.rate_hz, len(plan.axis_names),
                               seconds=max(30.0, args.save_last or 0.0))
         labels = plan.labels
