@@ -33,6 +33,7 @@ from tinystudio.device.runner_client import DeviceError, RunnerError
 from tinystudio.device.runner_protocol import CounterKind, ErrorCode
 from tinystudio.targets import get_target
 from tinystudio.targets.base import Connection
+from tinystudio.targets.board_files import board_file
 from tinystudio.targets.host import HostTarget
 from tinystudio.targets.qemu import QemuTarget
 
@@ -314,8 +315,7 @@ def _launch(plan: LivePlan) -> BoardLink:
     if isinstance(board, QemuTarget):
         return board.launch(plan.artifact, memory=blob)
     if isinstance(board, HostTarget):
-        path = plan.artifact.build_dir / f"tape-{threading.get_ident()}-{time.monotonic_ns()}.bin"
-        path.write_bytes(blob)
+        path = board_file(plan.artifact.build_dir, "tape", blob)
         try:
             link = board.launch(plan.artifact, sensor_tape=path)
         except BaseException:

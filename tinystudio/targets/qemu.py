@@ -7,10 +7,8 @@ identical run after run, but they are not real Cortex-M cycles.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +18,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.progress import Progress
 from tinystudio.device.runner_protocol import SampleFormat, bulk_blob
 from tinystudio.targets.base import Artifact, BoardLink, MemoryBudget
+from tinystudio.targets.board_files import board_file
 from tinystudio.targets.cortexm import CortexMTarget
 from tinystudio.targets.elf_size import read_symbol
 from tinystudio.targets.launch import BoardDidNotConnect, launch_process
@@ -101,15 +100,13 @@ class QemuTarget(CortexMTarget):
         blob = memory if memory is not None else bulk_blob(bulk or [], bulk_format)
         if len(blob) - BULK_HEADER_BYTES > self.bulk_capacity(artifact):  # the caller checks: a programming error
             raise ValueError(f"{len(blob)} bytes of test set do not fit {self.name}'s memory")
-        fd, name = tempfile.mkstemp(prefix="testset-", suffix=".bin", dir=artifact.build_dir)
+        name = board_file(artifact.build_dir, "testset", blob)
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(blob)
-            link = self._launch(artifact, timeout, Path(name))
+            link = self._launch(artifact, timeout, name)
         except BaseException:
-            Path(name).unlink(missing_ok=True)
+            name.unlink(missing_ok=True)
             raise
-        link.temp_files.append(Path(name))  # QEMU loads it only once the serial link is open
+        link.temp_files.append(name)  # QEMU loads it only once the serial link is open
         link.bulk_windows = len(bulk or [])
         return link
 
