@@ -1,6 +1,10 @@
 """A reusable confusion-matrix heatmap: rows are true labels, columns predicted, colour by row share.
 
-Used for host evaluation on the Train page and for on-device results on the Deploy page.
+Used for host evaluation on the Train page and for on-device results on the Deploy page. Label names are
+never cut to a shared prefix ('arm_raise_left' and 'arm_raise_right' both 'arm_rai…'): columns show the
+whole names or else numbers, rows the number and the name (shortened in the middle, keeping its end, when
+space is short), and whenever a name is not whole on screen a legend under the plot lists every number
+with its full name.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.app.formatting import fmt_percent
 from tinystudio.gui.theme import current, on_change, readable_on
 
 HINT = "rows: true label, columns: predicted label"
+MIN_SHOWN = 8  # characters of a shortened row name worth showing; fewer and the rows show numbers only
+LEGEND_GAP = "   "  # between legend entries, where lines may break (an entry's own spaces do not)
 
 
 class ConfusionMatrixWidget(QWidget):
@@ -51,11 +57,16 @@ class ConfusionMatrixWidget(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._hover)
         self.plot.getViewBox().sigResized.connect(lambda _vb: self._fit_labels())
         self._title_text = ""
+        self.legend = QLabel("")
+        self.legend.setWordWrap(True)
+        self.legend.setVisible(False)
+        self.legend.setToolTip("The classes by number, as the matrix's axes show them")
         on_change(self, self._retheme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.plot, 1)
+        layout.addWidget(self.legend)
 
     @property
     def labels(self) -> list[str]:
@@ -85,6 +96,7 @@ class ConfusionMatrixWidget(QWidget):
         for side in ("bottom", "left"):
             self.plot.getPlotItem().showAxis(side, not empty)
         if empty:
+            self.legend.setVisible(False)
             self.image.clear()
             self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
@@ -99,8 +111,13 @@ class ConfusionMatrixWidget(QWidget):
                 self.plot.addItem(t)
                 self._texts.append(t)
         self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)
-        self.plot.setToolTip(HINT + "\n" + ", ".join(labels))
+        self.plot.setToolTip(self._hint())
+        self.legend.setText(LEGEND_GAP.join(f"{k + 1}\u00a0{n.replace(' ', chr(0xA0))}"
+                                            for k, n in enumerate(labels)))
         self._fit_labels()
+
+    def _hint(self) -> str:
+        return HINT + "\n" + "\n".join(f"{k + 1} {n}" for k, n in enumerate(self._labels))
 
     def cell_colour(self, share: float) -> QColor:
         """The heatmap colour of a cell holding ``share`` of its row."""
@@ -110,31 +127,74 @@ class ConfusionMatrixWidget(QWidget):
         self._empty.setColor(current().muted)
         self.set_matrix(self._labels, self._counts, self._title_text)
 
-    def _fit_labels(self) -> None:
-        """Elide the label names to the space they have: predicted labels to one cell's width (so they never
-        run into each other), true labels to a share of the widget; the cell tooltips give the full names."""
-        if not self._labels:
-            return
+    def tick_names(self) -> tuple[list[str], list[str], bool]:
+        """What the columns and rows show at the current size, and whether the legend is needed: columns the
+        whole names when every one fits a cell, else numbers; rows then the number and the name, shortened in
+        the middle to the room left of the plot (numbers alone when little of a name would be left)."""
         metrics = QFontMetrics(self.plot.font())
         px = self.plot.getViewBox().viewPixelSize()[0]
         cell = int(1 / px) if px > 0 else 60
-        left_px = max(48, min(160, self.width() // 4))
-        numbered = cell - 6 < metrics.horizontalAdvance("Wm…")  # too narrow even for two letters
-        for side, room in (("bottom", cell - 6), ("left", left_px)):
-            if numbered and side == "bottom":  # columns by number; the rows say which number is which
-                names = [str(k + 1) for k in range(len(self._labels))]
-            else:
-                prefixes = [f"{k + 1} " if numbered else "" for k in range(len(self._labels))]
-                names = [metrics.elidedText(p + n, Qt.TextElideMode.ElideRight, room)
-                         for p, n in zip(prefixes, self._labels, strict=True)]
+        whole_columns = all(metrics.horizontalAdvance(n) <= cell - 6 for n in self._labels)
+        columns = list(self._labels) if whole_columns else [str(k + 1) for k in range(len(self._labels))]
+        if not whole_columns:  # numbers wider than a cell ('10' on a small screen): every second or third one
+            every = next(s for s in range(1, len(columns) + 1)
+                         if metrics.horizontalAdvance(columns[-1]) + 2 <= s * cell or s == len(columns))
+            columns = [c if k % every == 0 else "" for k, c in enumerate(columns)]
+        # the row names may take a third of the widget, or all the width the square matrix (no wider than the
+        # plot is high) leaves beside it, less the axis title and margins
+        beside = self.plot.width() - int(self.plot.getViewBox().height()) - 50
+        room = max(48, min(260, max(self.width() // 3, beside)))
+
+        def row_names(numbered: bool) -> list[str]:
+            names = []
+            for k, name in enumerate(self._labels):
+                prefix = f"{k + 1} " if numbered else ""
+                shown = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, room - metrics.horizontalAdvance(prefix))
+                if shown != name and len(shown) - 1 < MIN_SHOWN:  # too little left: every row by number
+                    return [str(i + 1) for i in range(len(self._labels))]
+                names.append(prefix + shown)
+            return names
+
+        rows = row_names(numbered=not whole_columns)
+        shortened = any(not r.endswith(n) for r, n in zip(rows, self._labels, strict=True))
+        if shortened and whole_columns:  # a shortened name needs its number, the legend's key to it
+            rows = row_names(numbered=True)
+        return columns, rows, shortened
+
+    def _fit_labels(self) -> None:
+        """Put the names that fit on the axes (see ``tick_names``) and show the legend when one is not whole."""
+        if not self._labels:
+            return
+        metrics = QFontMetrics(self.plot.font())
+        columns, rows, shortened = self.tick_names()
+        for side, names in (("bottom", columns), ("left", rows)):
             axis = self.plot.getAxis(side)
             axis.setStyle(hideOverlappingLabels=False)
             axis.setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])
             if side == "left":
                 axis.setWidth(30 + max(metrics.horizontalAdvance(n) for n in names))  # names + axis title
+        if self.legend.isHidden() == shortened:
+            self.legend.setVisible(shortened)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """Reserve the wrapped title's and legend's heights, so a parent short of room scrolls rather than
+        draws them over the plot (a word-wrapped label asks for less than its lines need)."""
+        if not self.isVisible():  # a hidden widget's width is not the one it will have: wait for the show
+            return
+        width = max(1, self.width())
+        title = max(2 * self.title.fontMetrics().lineSpacing(), self.title.heightForWidth(width))
+        legend = self.legend.heightForWidth(width) if self.legend.isVisibleTo(self) else 0
+        for label, height in ((self.title, title), (self.legend, max(0, legend))):
+            if label.minimumHeight() != height:
+                label.setMinimumHeight(height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._fit_labels()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
         self._fit_labels()
 
     def _hover(self, pos: QPointF) -> None:
@@ -151,4 +211,4 @@ class ConfusionMatrixWidget(QWidget):
             self.plot.setToolTip(f"true: {self._labels[row]}\npredicted: {self._labels[col]}\n"
                                  f"{count} window{'s' if count != 1 else ''}{share}")
         else:
-            self.plot.setToolTip(HINT + "\n" + ", ".join(self._labels))
+            self.plot.setToolTip(self._hint())
