@@ -32,6 +32,15 @@ if TYPE_CHECKING:
     from tinystudio.targets.base import BoardLink
 
 INFER_TIMEOUT_S = 30.0
+BENCH_MARGIN = 4.0  # a BENCH repetition may take this many times the slowest-looking test window
+
+
+def bench_timeout(runs: int, stream_seconds: float, windows: int) -> float:
+    """How long to wait for a BENCH of ``runs`` repetitions: the fixed wait plus ``runs`` times the wall time a
+    test window took (transfer included, so an upper bound), with a margin. A fixed two minutes was not
+    enough for 65,535 repetitions of a 1.8 ms window on the emulated micro:bit."""
+    per_window = stream_seconds / windows if windows > 0 else 0.0
+    return INFER_TIMEOUT_S * 4 + runs * per_window * BENCH_MARGIN
 
 
 @dataclass
@@ -217,7 +226,8 @@ def stream(
         stream_seconds = time.perf_counter() - stream_started
         progress(1.0, f"benchmarking {bench_runs} runs")
         bench_started = time.perf_counter()
-        bench = link.client.bench(bench_runs, timeout=INFER_TIMEOUT_S * 4) if bench_runs > 0 else None
+        bench = (link.client.bench(bench_runs, timeout=bench_timeout(bench_runs, stream_seconds, n - start))
+                 if bench_runs > 0 else None)
         per_run = (time.perf_counter() - bench_started) / bench_runs if bench_runs > 0 else 0.0
         stack = link.client.stack()
     except (RunnerError, OSError) as exc:  # OSError: the serial link itself broke (pty or socket closed)
