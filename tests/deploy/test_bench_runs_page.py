@@ -40,6 +40,6 @@ def test_bench_box_value_is_the_runs_the_result_shows(qtbot, project_copy, train
 
 @pytest.mark.parametrize("runs", [0, 65536, -3])
 def test_deploy_refuses_a_bench_count_outside_the_range_before_building(project, trained, runs):
-    with pytest.raises(UserError, match=f"BENCH runs must be from 1 to 65535: {runs}$"):
+    with pytest.raises(UserError, match=f"BENCH runs: must be from 1 to 65535: {runs}$"):
         deploy_model(project, "host", variant_id=trained.variant_id, bench_runs=runs)
     assert project.device_results() == []

@@ -40,9 +40,9 @@ def bench_runs_problem(value: object) -> str | None:
 def check_bench_runs(value: object) -> int:
     """``value`` as a BENCH repetition count, or UserError naming what is wrong."""
     problem = bench_runs_problem(value)
-    if problem is not None:
-        raise UserError(f"BENCH runs {problem}")
-    return int(value)  # type: ignore[call-overload]
+    if problem is not None or not isinstance(value, int):
+        raise UserError(f"BENCH runs: {problem}")
+    return value
 
 
 def _ms_per_count(unit: str, clock_hz: float | None) -> float | None:
