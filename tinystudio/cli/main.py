@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import signal
 import sys
@@ -48,6 +49,17 @@ def _on_terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated(signum)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the flush at exit does not fail on the closed pipe again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (captured in-process)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -81,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tinystudio: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`tinystudio samples P | head`): stop quietly, as other tools do
+        _silence_stdout()
+        return 141
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
