@@ -203,6 +203,9 @@ static uint32_t capabilities(void)
 #ifdef TS_MODEL_PROFILE_OPS
     caps |= TSR_CAP_PROFILE; /* a profiling build: PROFILE and PROFILE_READ */
 #endif
+#if TSR_DSP_KIND != TSR_DSP_NONE
+    caps |= TSR_CAP_LIVE; /* the board computes its model input from sensor samples (tsr_live.c) */
+#endif
     return caps & ~(uint32_t)(TSR_CAPS_WITHHELD);
 }
 

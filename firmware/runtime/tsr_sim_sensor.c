@@ -4,6 +4,8 @@
 
 #include "tsr_bulk.h"
 
+#include "tsr_bulk.h"
+
 static uint32_t g_tick;
 static const float *g_tape;     /* samples of the tape, or NULL */
 static uint32_t g_tape_frames;

@@ -13,7 +13,8 @@
    100 samples); returns the axis count written (at most max_values). */
 uint32_t tsr_sim_sensor_read(float *values, uint32_t max_values);
 /* Play the tape at `tape` (`bytes` long, 4-byte aligned) from its start; an invalid tape is ignored. Boards
-   built with TSR_BULK_ADDR (the emulated boards' memory the launcher fills) look for a tape there. */
+   built with TSR_BULK_ADDR or TSR_BULK_IN_FLASH (tsr_bulk.h: the memory an emulated board's launcher fills)
+   look for a tape there. */
 void tsr_sim_sensor_use_tape(const void *tape, size_t bytes);
 /* Frames of the tape being played (0 = the built-in waves); *axes gets its axis count. */
 uint32_t tsr_sim_sensor_tape(uint32_t *axes);

@@ -22,7 +22,7 @@ from tinystudio.core.progress import CancelToken
 from tinystudio.core.store import Project, content_hash
 from tinystudio.device.live_link import LiveLink, LiveSamples, LiveScores
 from tinystudio.device.runner_client import DeviceError
-from tinystudio.device.runner_protocol import ErrorCode
+from tinystudio.device.runner_protocol import Caps, ErrorCode
 
 pytestmark = pytest.mark.slow
 WINDOWS = 6
@@ -86,14 +86,29 @@ def test_live_on_the_host_board_matches_the_host_model_and_saves_the_last_second
 
 
 @pytest.mark.usefixtures("qemu_available")
-def test_live_on_the_emulated_m4_matches_the_host_model(project):
-    _live_matches_host(project, "mps2-an386")
+@pytest.mark.parametrize("target", ["mps2-an386", "microbit"])  # the tape in spare RAM, or in flash after the image
+def test_live_on_an_emulated_board_matches_the_host_model(project, target):
+    _live_matches_host(project, target)
+
+
+def test_without_room_for_the_recordings_the_board_plays_its_waves_and_says_so(project):
+    plan = prepare_live(project, "host")
+    plan.tape, plan.segments = None, []  # as on a board with no memory to place the recordings in
+    assert "built-in waves" in plan.source and "mean nothing" in plan.source
+    history = LiveHistory(plan.rate_hz, len(plan.axis_names))
+    cancel, seen = CancelToken(), []
+    summary = run_live(plan, history, paced=False, cancel=cancel, on_window=_until(2, cancel, seen))
+    assert summary.windows >= 2 and summary.agreement == 1.0  # still classified, and the host agrees
+    signal_, _first = history.last(history.seconds)
+    # the sensor has three axes, the model six: the rest are zero, and nothing of the tape's data is there
+    assert np.any(signal_[:, :3] != 0) and not np.any(signal_[:, 3:])
+    assert all(w.truth is None for w in seen)
 
 
 def test_live_protocol_refuses_bad_requests_and_honours_its_credit(project):
     plan = prepare_live(project, "host")
     with _launch(plan) as link:
-        link.client.hello()
+        assert link.client.hello().caps & Caps.LIVE
         live = LiveLink(link.port)
         with pytest.raises(DeviceError) as bad:
             live.start(0, 0.1, len(plan.axis_names), paced=False)
@@ -184,7 +199,8 @@ def _board_processes(project_path: Path) -> list[int]:
     return found
 
 
-def test_cli_live_ends_on_sigterm_with_no_board_left(project_copy):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_cli_live_ends_on_sigterm_or_ctrl_c_with_no_board_left(project_copy, sig):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     proc = subprocess.Popen([sys.executable, "-m", "tinystudio", "live", str(project_copy), "--target", "host",
                              "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
@@ -197,8 +213,13 @@ def test_cli_live_ends_on_sigterm_with_no_board_left(project_copy):
             lines.append(json.loads(line))
         assert lines[1]["type"] == "window"
         assert _board_processes(project_copy)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 128 + signal.SIGTERM
+        proc.send_signal(sig)
+        if sig == signal.SIGTERM:  # at once
+            assert proc.wait(timeout=30) == 128 + signal.SIGTERM
+        else:  # Ctrl-C ends the run as --seconds would: the summary comes, the exit is clean
+            rest, _err = proc.communicate(timeout=30)
+            assert proc.returncode == 0
+            assert json.loads(rest.splitlines()[-1])["type"] == "summary"
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -30,7 +30,7 @@ from tinystudio.core.store import TFLITE_KIND
 from tinystudio.device.live_link import LiveLink, LiveSamples, LiveScores, LiveStarted, tape_blob
 from tinystudio.device.ringbuffer import RingBuffer
 from tinystudio.device.runner_client import DeviceError, RunnerError
-from tinystudio.device.runner_protocol import CounterKind, ErrorCode
+from tinystudio.device.runner_protocol import Caps, CounterKind, ErrorCode
 from tinystudio.targets import get_target
 from tinystudio.targets.base import Connection
 from tinystudio.targets.board_files import board_file
@@ -205,12 +205,12 @@ class LiveSummary:
                 "lost_samples": self.gaps}
 
 
-def _tape(project: Project, board: Target, axes: int, rate_hz: float) -> tuple[np.ndarray | None,
-                                                                               list[TapeSegment], str]:
+def _tape(project: Project, board: Target, artifact: Artifact, axes: int,
+          rate_hz: float) -> tuple[np.ndarray | None, list[TapeSegment], str]:
     """The project's test recordings in order, as many as the board can hold (none for a real board), and
     why there are none when there are none."""
     if isinstance(board, QemuTarget):
-        capacity = board.bulk_capacity()
+        capacity = board.bulk_capacity(artifact)
     elif isinstance(board, HostTarget):
         capacity = HOST_TAPE_BYTES
     else:
@@ -299,7 +299,7 @@ def prepare_live(
     cancel.raise_if_cancelled()
     artifact = board.build(model_dir, project.cache_dir / "firmware", lambda f, m: progress(0.25 + 0.7 * f, m),
                            cancel, dsp=block)
-    tape, segments, no_tape = _tape(project, board, len(axis_names), rate)
+    tape, segments, no_tape = _tape(project, board, artifact, len(axis_names), rate)
     quant = reference.output_quant
     progress(1.0, f"built for {board.title}")
     return LivePlan(chosen, int(variant["run_id"]), board, artifact, labels, rate, axis_names, units, frames, hop,
@@ -401,6 +401,8 @@ def run_live(
     link = _launch(plan)
     try:
         info = link.client.hello(timeout=10.0)
+        if info.caps and not info.caps & Caps.LIVE:  # a board naming its capabilities; older ones are asked
+            raise UserError(f"the firmware on {plan.board.name} has no live mode: deploy again to update it")
         live = LiveLink(link.port)
         emulated = info.counter_kind is CounterKind.INSTRUCTIONS
         # A board whose sensor has no real time (emulated) or that reads it as fast as it computes (not paced)
