@@ -1,7 +1,7 @@
 """At 1024x640, with 6 to 10 classes of long names that share a prefix ('arm_raise_left', 'arm_raise_right'),
 the confusion matrix on the Train and Deploy steps lets a person tell every class apart: each name is on
-screen whole (on an axis or in the legend under the plot), no two axis labels read the same, no label is
-wider than its room, the legend is not drawn over the plot, and the window does not grow. Screenshots of
+screen whole (on an axis or in the legend under the plot), no two axis labels read the same, no label or
+count is wider than its room, the legend is not drawn over the plot, and the window does not grow. Screenshots of
 each case are written beside the test's files."""
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def _readable(matrix) -> tuple[set[str], list[str]]:
                  if metrics.horizontalAdvance(n) > every * cell]
     left = matrix.plot.getAxis("left").width()
     problems += [f"row label {n!r} is wider than the axis" for n in rows if metrics.horizontalAdvance(n) > left]
+    problems += [f"count {t.toPlainText()} runs out of its cell" for t in matrix._texts
+                 if t.isVisible() and QFontMetrics(t.textItem.font()).horizontalAdvance(t.toPlainText()) > cell]
     whole = {n for n in matrix.labels if n in columns or any(r == n or r.endswith(f" {n}") for r in rows)}
     legend = getattr(matrix, "legend", None)
     if legend is not None and legend.isVisible():

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent, QShowEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.app.formatting import fmt_percent
@@ -22,6 +22,7 @@ from tinystudio.gui.theme import current, on_change, readable_on
 
 HINT = "rows: true label, columns: predicted label"
 MIN_SHOWN = 8  # characters of a shortened row name worth showing; fewer and the rows show numbers only
+MIN_COUNT_PT = 6.0  # the smallest count in a cell worth drawing
 LEGEND_GAP = "   "  # between legend entries, where lines may break (an entry's own spaces do not)
 
 
@@ -175,7 +176,26 @@ class ConfusionMatrixWidget(QWidget):
                 axis.setWidth(30 + max(metrics.horizontalAdvance(n) for n in names))  # names + axis title
         if self.legend.isHidden() == shortened:
             self.legend.setVisible(shortened)
+        self._fit_counts()
         self._fit_legend()
+
+    def _fit_counts(self) -> None:
+        """Draw the counts small enough to stay inside their cells ('20' ran over its neighbours on a small
+        screen); below a readable size they are left out (the cell's tooltip still gives the count)."""
+        if not self._texts:
+            return
+        px = self.plot.getViewBox().viewPixelSize()[0]
+        cell = 1 / px if px > 0 else 60.0
+        font = QFont(self.plot.font())
+        widest = max(QFontMetrics(font).horizontalAdvance(t.toPlainText()) for t in self._texts)
+        scale = min(1.0, (cell - 2) / widest) if widest else 1.0
+        size = font.pointSizeF() * scale
+        if size >= MIN_COUNT_PT:
+            font.setPointSizeF(size)
+        for t in self._texts:
+            t.setVisible(size >= MIN_COUNT_PT)
+            if t.textItem.font() != font:
+                t.setFont(font)
 
     def _fit_legend(self) -> None:
         """Reserve the wrapped title's and legend's heights, so a parent short of room scrolls rather than
