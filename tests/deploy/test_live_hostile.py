@@ -41,3 +41,15 @@ def test_built_in_waves_are_never_saved_as_a_sample(project_copy):
         with pytest.raises(UserError, match="built-in waves"):
             save_last(project, plan, history, 1.0, "walking")
         assert len(project.samples()) == before
+
+
+def test_save_last_says_how_much_it_saved_when_the_run_was_shorter(project_copy):
+    # Paced at the sensor's 10 Hz, four seconds of live give a few seconds of signal, not the 60 asked for.
+    code, out, err = run_cli("live", str(project_copy), "--target", "host", "--seconds", "4",
+                             "--save-last", "60", "--label", "walking")
+    assert code == 0, err
+    with Project.open(project_copy) as project:
+        info = max(project.samples(), key=lambda s: s.id)
+    seconds = info.frames / info.rate_hz
+    assert 0 < seconds < 60
+    assert f"saved the last {seconds:g} s as sample {info.id} (walking)" in out

@@ -128,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         out = summary.to_json()
         if args.save_last is not None:
             out["saved_sample"] = save_last(project, plan, history, args.save_last, args.label)
+            saved = next(s for s in project.samples() if s.id == out["saved_sample"])
+            out["saved_seconds"] = round(saved.frames / plan.rate_hz, 3)  # less than asked when the run was shorter
     if args.json:
         print(json.dumps(out), flush=True)
         return 0
@@ -135,5 +137,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"{summary.windows} windows in {summary.seconds:.1f} s ({summary.windows_per_s:.3g} windows/s)"
           f"{agreement}")
     if "saved_sample" in out:
-        print(f"saved the last {args.save_last:g} s as sample {out['saved_sample']} ({args.label})")
+        print(f"saved the last {out['saved_seconds']:g} s as sample {out['saved_sample']} ({args.label})")
     return 0
