@@ -95,3 +95,10 @@ def test_a_board_whose_counter_reads_zero_for_every_window_reports(copy: Path, t
     code, _out, err = run_cli("report", str(copy), "--out", str(out))
     assert code == 0, err
     assert "less than the counter can time" in out.read_text()
+
+
+def test_a_result_named_twice_is_reported_once(copy: Path, tmp_path: Path):
+    out = tmp_path / "r.html"
+    code, _out, err = run_cli("report", str(copy), "--result", "1", "--result", "1", "--out", str(out))
+    assert code == 0, err
+    assert out.read_text().count('<section class="result"') == 1

@@ -70,7 +70,7 @@ def complete_results(project: Project, result_ids: Sequence[int] | None,
     rows = {int(r["id"]): r for r in project.device_results()}
     done = [r for r in rows.values() if r["results"].get("complete", True) and not missing_fields(r["results"])]
     chosen = []
-    for rid in result_ids or ():
+    for rid in dict.fromkeys(result_ids or ()):  # a result named twice is reported once
         if rid not in rows:
             raise UserError(f"no on-device result with id {rid}")
         if not rows[rid]["results"].get("complete", True):
