@@ -275,12 +275,16 @@ class HelloInfo:
                 offset += 1 + n
             # Boards of protocol 1 as first released end here: no capability word, so no capability.
             caps = Caps(struct.unpack_from("<I", payload, offset)[0]) if len(payload) >= offset + 4 else Caps(0)
+            counter = CounterKind(head[3])
         except (struct.error, IndexError) as exc:
             raise ProtocolError(f"malformed HELLO payload: {exc}") from exc
+        except ValueError:  # a counter this release does not know (newer firmware, or not our firmware at all)
+            raise ProtocolError(f"the board names a counter kind this TinyStudio does not know ({head[3]}): "
+                                "update TinyStudio or deploy again") from None
         return cls(
             protocol_version=head[0],
             firmware_version=f"{head[1]}.{head[2]}",
-            counter_kind=CounterKind(head[3]),
+            counter_kind=counter,
             clock_hz=head[4],
             max_payload=head[5],
             arena_bytes=head[6],
