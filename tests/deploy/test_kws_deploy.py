@@ -61,3 +61,28 @@ def test_kws_deploy_with_mfcc_on_the_board_agrees_with_the_host_on_every_window(
     dsp, nn = r["latency"]["dsp"], r["latency"]["nn"]
     assert dsp["unit"] == nn["unit"] == "emulated instructions"
     assert dsp["on_board"] and dsp["mean"] > 0 and nn["mean"] > 0
+
+
+@pytest.mark.usefixtures("qemu_available")
+def test_live_audio_on_the_emulated_m4_matches_the_host_and_stops_promptly(kws_project):
+    """A hop of 8,000 samples is 32 KB of frames: the board runs ahead by few of them, so a stop is answered."""
+    from tinystudio.app.live import LiveHistory, prepare_live, run_live
+    from tinystudio.core.progress import CancelToken
+
+    path, variant_id = kws_project
+    with Project.open(path) as project:
+        plan = prepare_live(project, "mps2-an386", variant_id=variant_id)
+        assert plan.tape is not None and plan.rate_hz == RATE
+        history = LiveHistory(plan.rate_hz, 1)
+        cancel, seen = CancelToken(), []
+
+        def on_window(w):
+            seen.append(w)
+            if len(seen) >= 4:
+                cancel.cancel()
+
+        summary = run_live(plan, history, paced=False, cancel=cancel, on_window=on_window)
+    assert summary.windows >= 4 and summary.agreement == 1.0
+    signal_, first = history.last(history.seconds)
+    assert first == 0 and np.array_equal(signal_, plan.tape[: len(signal_)])
+    assert [w.end_s for w in seen[:3]] == [1.0, 1.5, 2.0]

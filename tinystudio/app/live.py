@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 HISTORY_S = 30.0  # signal and predictions the host keeps
 HOST_TAPE_BYTES = 64 << 20  # the host board maps its tape from a file: a generous cap
 LEAD_WINDOWS = 1  # a paced emulated board may be this many windows ahead of the wall clock
-FAST_LEAD_WINDOWS = 16  # an emulated board running as fast as it computes: windows ahead of the host's reading
+FAST_LEAD_WINDOWS = 16  # an emulated board running as fast as it computes: windows ahead of the host's reading,
+FAST_LEAD_BYTES = 64 * 1024  # ... and at most about this many bytes of frames (a 16 kHz hop is 32 KB)
+LINK_BYTES_PER_S = 50_000  # a slow reading of the board's frames, for the wait on the stop answer
 TAPE_SPLIT = "test"
 
 
@@ -408,7 +410,9 @@ def run_live(
         # A board whose sensor has no real time (emulated) or that reads it as fast as it computes (not paced)
         # is never let far ahead of the host: paced to the wall clock, or at most a few windows ahead of what
         # the host has read, so a stop is answered at once. A paced board's own clock sets the pace.
-        credit = 0 if paced and not emulated else LEAD_WINDOWS if paced else FAST_LEAD_WINDOWS
+        hop_bytes = 40 + 4 * plan.hop_frames * len(plan.axis_names)  # the samples and the window frame
+        fast_lead = max(2, min(FAST_LEAD_WINDOWS, FAST_LEAD_BYTES // hop_bytes))
+        credit = 0 if paced and not emulated else LEAD_WINDOWS if paced else fast_lead
         try:
             started = live.start(plan.hop_frames, 1.0 / plan.rate_hz, len(plan.axis_names),
                                  paced=paced and not emulated, credit=credit)
@@ -430,14 +434,15 @@ def run_live(
                 reader.feed(event)
             if credit:
                 due = (LEAD_WINDOWS + int((time.monotonic() - t0) / hop_s) if paced
-                       else FAST_LEAD_WINDOWS + reader.windows)
+                       else fast_lead + reader.windows)
                 # a fast board is granted windows in batches: each grant costs it a request over the slow
                 # host-to-board direction of the link
-                if due > granted and (paced or due - granted >= FAST_LEAD_WINDOWS // 2):
+                if due > granted and (paced or due - granted >= fast_lead // 2):
                     live.grant(due - granted)
                     granted = due
         elapsed = time.monotonic() - t0
-        events, counts = live.stop()
+        # the stop's answer comes after the frames already on their way: as many as the credit allows
+        events, counts = live.stop(timeout=5.0 + max(1, credit) * hop_bytes / LINK_BYTES_PER_S)
         for event in events:
             reader.feed(event)
         link.client.bye()

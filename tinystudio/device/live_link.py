@@ -175,11 +175,12 @@ class LiveLink:
         self._seq = 0x4D if self._seq != 0x4D else 0x4E  # never LIVE_START's seq
         self._send(Msg.LIVE_CONTROL, self._seq, struct.pack("<BI", GRANT, windows))
 
-    def stop(self) -> tuple[list[LiveEvent], dict[str, Any]]:
-        """End live mode; the samples and windows sent before the board stopped, and its final counts."""
+    def stop(self, timeout: float | None = None) -> tuple[list[LiveEvent], dict[str, Any]]:
+        """End live mode; the samples and windows sent before the board stopped, and its final counts
+        (``timeout``: the wait for its answer, which comes after every frame already sent)."""
         seq = 0x4F
         self._send(Msg.LIVE_CONTROL, seq, struct.pack("<BI", STOP, 0))
-        frame = self._answer(Msg.LIVE_CONTROL, seq, self.timeout)
+        frame = self._answer(Msg.LIVE_CONTROL, seq, self.timeout if timeout is None else timeout)
         windows, samples, credit = struct.unpack_from("<3I", frame.payload)
         events, self._pending = self._pending, []
         return events, {"windows": windows, "samples": samples, "credit": credit}
