@@ -53,3 +53,32 @@ def test_save_last_says_how_much_it_saved_when_the_run_was_shorter(project_copy)
     seconds = info.frames / info.rate_hz
     assert 0 < seconds < 60
     assert f"saved the last {seconds:g} s as sample {info.id} (walking)" in out
+
+
+def test_the_live_tab_offers_to_save_no_more_than_the_run_keeps(qtbot, project_copy):
+    # The tab offered "last 600 s" while a run keeps 30 s: asking for 600 silently saved 30.
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.pages.deploy_page import DeployPage
+    from tinystudio.gui.widgets.live_view import _Live
+
+    context = AppContext()
+    context.set_project(Project.open(project_copy))
+    page = DeployPage(context)
+    qtbot.addWidget(page)
+    try:
+        live = page.live
+        project = context.project
+        assert project is not None
+        plan = prepare_live(project, "host")
+        history = LiveHistory(plan.rate_hz, len(plan.axis_names))  # what the tab's run keeps
+        cancel = CancelToken()
+        run_live(plan, history, paced=False, check_host=False, cancel=cancel,
+                 on_window=lambda w: cancel.cancel() if w.end_s > 2 * history.seconds else None)
+        live.shared = _Live(plan, history)
+        asked = live.save_seconds.maximum()
+        sample_id = live.save(asked, "walking")
+        assert sample_id is not None, live.status.text()
+        info = next(s for s in project.samples() if s.id == sample_id)
+        assert info.frames / info.rate_hz == pytest.approx(asked)
+    finally:
+        context.close()

@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tinystudio.app.live import LiveHistory, LivePlan, LiveSummary, LiveWindow, prepare_live, run_live, save_last
+from tinystudio.app.live import (
+    HISTORY_S,
+    LiveHistory,
+    LivePlan,
+    LiveSummary,
+    LiveWindow,
+    prepare_live,
+    run_live,
+    save_last,
+)
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
@@ -84,7 +93,7 @@ class LiveView(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.save_seconds = QDoubleSpinBox()
-        self.save_seconds.setRange(0.1, 600.0)
+        self.save_seconds.setRange(0.1, HISTORY_S)  # the run keeps no more than that (LiveHistory)
         self.save_seconds.setValue(5.0)
         self.save_seconds.setPrefix("last ")
         self.save_seconds.setSuffix(" s")
