@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,19 @@ def _ray_trial(project_bytes: bytes, number: int, params: dict[str, Any], settin
         return run_trial(str(path), number, params, settings).to_dict()
 
 
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """A UserError at once when nothing listens at a ``host:port`` (or ``ray://host:port``) address: Ray
+    itself retries for minutes, printing warnings, before it gives up."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not host or not port.isdigit():
+        return  # "auto" and other forms: Ray's own check
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise UserError(f"no Ray cluster answers at {address} ({exc.strerror or exc}): start one with "
+                        "`ray start --head` or check the address") from None
+
+
 class RayExecutor:
     """Trials as Ray tasks on the cluster at ``address`` (one CPU each); ``workers`` in flight at once."""
 
@@ -129,6 +143,7 @@ class RayExecutor:
         except ImportError:
             raise UserError("--ray needs Ray: pip install ray==2.60.0") from None
         self._ray = ray
+        _check_reachable(address)
         package = str(Path(__file__).resolve().parents[2])
         try:
             ray.init(address=address, runtime_env={"py_modules": [package]}, log_to_driver=False,
