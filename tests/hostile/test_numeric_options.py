@@ -27,6 +27,16 @@ def _refused(*argv: str) -> str:
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e300", "-1", ""])
 @pytest.mark.parametrize("command", ["deploy", "report"])
 def test_estimate_inputs_out_of_range_are_refused_by_name(command, option, value, tmp_path: Path):
+    _check_refused(command, option, value, tmp_path)
+
+
+@pytest.mark.parametrize("option", ["--rate-hz", "--battery-mah"])
+def test_estimate_inputs_below_the_deploy_pages_are_refused(option, tmp_path: Path):
+    # A rate of 1e-300 per second with no sleep current gave a battery life of 300 digits of years.
+    _check_refused("report", option, "1e-300", tmp_path)
+
+
+def _check_refused(command: str, option: str, value: str, tmp_path: Path) -> None:
     extra = ["--out", str(tmp_path / "r.html")] if command == "report" else []
     err = _refused(command, str(tmp_path / "none.tsproj"), *extra, option, value)
     assert f"argument {option}:" in err and "Traceback" not in err

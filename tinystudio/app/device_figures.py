@@ -21,9 +21,11 @@ DEFAULT_RATE_HZ = 1.0
 DEFAULT_SLEEP_UA = 10.0
 DEFAULT_BATTERY_MAH = 220.0  # a CR2032 coin cell
 # The duty-cycle inputs people may give (the CLI refuses others by name, the Deploy page's boxes stop there):
-# beyond them the estimate reads "inf%" or a 300-digit rate.
+# beyond them the estimate reads "inf%" or a 300-digit rate, below them a battery life of 300 digits of years.
+MIN_RATE_HZ = 0.001
 MAX_RATE_HZ = 100_000.0
 MAX_SLEEP_UA = 100_000.0
+MIN_BATTERY_MAH = 1.0
 MAX_BATTERY_MAH = 1_000_000.0
 
 

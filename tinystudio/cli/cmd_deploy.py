@@ -17,6 +17,8 @@ from tinystudio.app.device_figures import (
     MAX_BATTERY_MAH,
     MAX_RATE_HZ,
     MAX_SLEEP_UA,
+    MIN_BATTERY_MAH,
+    MIN_RATE_HZ,
     bench_runs_problem,
     device_figures,
 )
@@ -50,11 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_estimate_arguments(p: argparse.ArgumentParser) -> None:
     """The duty-cycle inputs of the rate and energy estimate (shared with `tinystudio report`)."""
-    p.add_argument("--rate-hz", type=_number(0.0, MAX_RATE_HZ), default=DEFAULT_RATE_HZ,
+    p.add_argument("--rate-hz", type=_number(MIN_RATE_HZ, MAX_RATE_HZ), default=DEFAULT_RATE_HZ,
                    help=f"inferences per second for the duty cycle and battery estimate (default {DEFAULT_RATE_HZ:g})")
-    p.add_argument("--sleep-ua", type=_number(0.0, MAX_SLEEP_UA, zero=True), default=DEFAULT_SLEEP_UA,
+    p.add_argument("--sleep-ua", type=_number(0.0, MAX_SLEEP_UA), default=DEFAULT_SLEEP_UA,
                    help=f"sleep current between inferences in microamps (default {DEFAULT_SLEEP_UA:g})")
-    p.add_argument("--battery-mah", type=_number(0.0, MAX_BATTERY_MAH), default=DEFAULT_BATTERY_MAH,
+    p.add_argument("--battery-mah", type=_number(MIN_BATTERY_MAH, MAX_BATTERY_MAH), default=DEFAULT_BATTERY_MAH,
                    help=f"battery capacity in mAh (default {DEFAULT_BATTERY_MAH:g}, a coin cell)")
 
 
@@ -69,17 +71,15 @@ def _bench_runs(text: str) -> int:
     return value
 
 
-def _number(low: float, high: float, zero: bool = False) -> Callable[[str], float]:
-    """An argument type for a finite number above ``low`` (or equal to it with ``zero``) and at most ``high``."""
+def _number(low: float, high: float) -> Callable[[str], float]:
+    """An argument type for a finite number from ``low`` to ``high`` (the Deploy page's range)."""
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        above = value >= low if zero else value > low
-        if not (above and value <= high):  # also refuses nan and inf
-            lowest = f"from {low:g}" if zero else f"above {low:g}"
-            raise argparse.ArgumentTypeError(f"must be {lowest} and at most {high:,.0f}: {text}")
+        if not low <= value <= high:  # also refuses nan and inf
+            raise argparse.ArgumentTypeError(f"must be from {low:g} to {high:,.0f}: {text}")
         return value
 
     return parse

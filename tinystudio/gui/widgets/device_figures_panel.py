@@ -27,6 +27,8 @@ from tinystudio.app.device_figures import (
     MAX_BATTERY_MAH,
     MAX_RATE_HZ,
     MAX_SLEEP_UA,
+    MIN_BATTERY_MAH,
+    MIN_RATE_HZ,
     device_figures,
 )
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
@@ -82,11 +84,11 @@ class DeviceFiguresPanel(QWidget):
         super().__init__(parent)
         self.result: dict[str, Any] | None = None
         self.figures: dict[str, Any] | None = None
-        self.rate_spin = _spin(DEFAULT_RATE_HZ, 0.001, MAX_RATE_HZ, 3, " /s")
+        self.rate_spin = _spin(DEFAULT_RATE_HZ, MIN_RATE_HZ, MAX_RATE_HZ, 3, " /s")
         self.rate_spin.setToolTip("How often the application runs an inference (for duty cycle and battery life)")
         self.sleep_spin = _spin(DEFAULT_SLEEP_UA, 0.0, MAX_SLEEP_UA, 1, " µA")
         self.sleep_spin.setToolTip("The board's current while it sleeps between inferences")
-        self.battery_spin = _spin(DEFAULT_BATTERY_MAH, 1.0, MAX_BATTERY_MAH, 0, " mAh")
+        self.battery_spin = _spin(DEFAULT_BATTERY_MAH, MIN_BATTERY_MAH, MAX_BATTERY_MAH, 0, " mAh")
         self.caption = QLabel(NO_RESULT)
         self.caption.setWordWrap(True)
         self.percentiles = QLabel("-")
