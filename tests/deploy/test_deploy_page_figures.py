@@ -126,3 +126,31 @@ def test_figures_follow_the_chosen_board_and_model(qtbot, window):
     page.target_combo.activated.emit(host)
     assert page.selected_results() == [first_id] and page.shown_result == first
     assert page.figures.caption.text().startswith(f"<b>Result {first_id}:")
+
+
+@pytest.mark.usefixtures("qemu_available")
+def test_page_shows_how_the_test_set_travelled_and_the_time_split(qtbot, window, tmp_path):
+    """After a deploy on the emulated M4F the figures say where the test windows were (in the board's memory
+    or streamed), in which sample format, and the build / boot / transfer / compute split the result stored;
+    a result stored before the deploy recorded them shows no such line."""
+    window.resize(1024, 640)  # the smallest window the app is made for
+    page = window.show_step("Deploy")
+    r = _deploy(qtbot, page, "mps2-an386")
+    QApplication.processEvents()
+    label = page.figures.transfer_label
+    text, how, t = label.text(), r["transfer"], r["timing"]
+    assert label.isVisible() and text.startswith(f"Test set: {r['windows']:,} windows ")
+    where = "in the board's memory" if how["test_set"] == "in memory at launch" else "streamed over the link"
+    assert where in text and f"({how['format']}, " in text
+    assert (f"{t['total_seconds']:.1f} s: build {t['build_seconds']:.1f}, boot {t['boot_seconds']:.1f}, "
+            f"transfer {t['transfer_seconds']:.1f}, compute {t['compute_seconds']:.1f}") in text
+    assert label.height() >= label.heightForWidth(label.width())  # wrapped in full, no line cut off
+    window.grab().save(str(tmp_path / "deploy_page_1024x640.png"))
+
+    old = {k: v for k, v in r.items() if k not in ("transfer", "timing")}
+    page.context.project.add_device_result(r["variant_id"], r["target"], old)
+    page.context.results_changed.emit()
+    page.history.selectRow(0)  # the newest: the old-style result
+    assert page.shown_result == old
+    assert label.isHidden() and label.text() == ""
+    assert "min / median / p95 / max" in page.figures.percentiles.text()  # the other figures still shown

@@ -58,3 +58,28 @@ def fmt_duration(count: float, unit: str, clock_hz: float | None) -> str:
     if "instruction" in unit:
         return f"≈ {ms:.3g} ms at {clock_hz / 1e6:g} MHz (estimate)"
     return f"{ms:.3g} ms at {clock_hz / 1e6:g} MHz"
+
+
+_PLACEMENT = {"in memory at launch": "in the board's memory", "streamed": "streamed over the link"}
+_TIME_PARTS = ("build", "boot", "transfer", "compute")
+
+
+def fmt_test_transfer(results: dict[str, Any]) -> str | None:
+    """How a stored result's test windows travelled and where its time went, in one line the CLI and the
+    Deploy page share: ``Test set: 1,000 windows in the board's memory (int16, 768 B each, pipelined) ·
+    5.3 s: build 0.0, boot 0.2, transfer 2.6, compute 1.0``. None for results stored before the deploy
+    recorded either, so an old result shows nothing rather than a row of dashes."""
+    how, t = results.get("transfer"), results.get("timing") or {}
+    parts = []
+    if how:
+        n = results.get("windows")
+        count = f"{fmt_count(n)} windows " if isinstance(n, int) else "windows "
+        detail = [str(how["format"]), f"{fmt_bytes(how['bytes_per_window'])} each"]
+        if how.get("pipelined"):
+            detail.append("pipelined")
+        placement = _PLACEMENT.get(how["test_set"], how["test_set"])
+        parts.append(f"Test set: {count}{placement} ({', '.join(detail)})")
+    if all(f"{p}_seconds" in t for p in _TIME_PARTS) and "total_seconds" in t:
+        split = ", ".join(f"{p} {t[f'{p}_seconds']:.1f}" for p in _TIME_PARTS)
+        parts.append(f"{t['total_seconds']:.1f} s: {split}")
+    return " · ".join(parts) or None

@@ -10,7 +10,7 @@ already quantized to int8 (a quarter of float32). Anything else goes as the boar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -77,18 +77,3 @@ def encode_windows(raw: np.ndarray, host_features: np.ndarray, reference: Int8Re
     as_raw = [w.tobytes() for w in model_in]
     fmt = SampleFormat.I8 if native and model_in.dtype == np.int8 else SampleFormat.RAW
     return EncodedWindows(fmt, 1.0, 0.0, as_raw, as_raw)
-
-
-def transfer_sentence(results: dict[str, Any]) -> str | None:
-    """One line on how a stored result's windows travelled and where its time went (None for results stored
-    before the deploy recorded it)."""
-    how, t = results.get("transfer"), results.get("timing") or {}
-    if not how:
-        return None
-    size = f"{how['bytes_per_window']:,} B each"
-    line = f"test windows {how['test_set']}, {how['format']} ({size}){', pipelined' if how['pipelined'] else ''}"
-    if "compute_seconds" in t:
-        line += (f"; {t['total_seconds']:.1f} s in all: build {t['build_seconds']:.1f} s, "
-                 f"boot {t['boot_seconds']:.1f} s, transfer {t['transfer_seconds']:.1f} s, "
-                 f"compute {t['compute_seconds']:.1f} s")
-    return line

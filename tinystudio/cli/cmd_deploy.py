@@ -23,8 +23,14 @@ from tinystudio.app.device_figures import (
     device_figures,
 )
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
-from tinystudio.app.formatting import fmt_bytes, fmt_count, fmt_duration, fmt_latency, fmt_percent
-from tinystudio.app.window_encoding import transfer_sentence
+from tinystudio.app.formatting import (
+    fmt_bytes,
+    fmt_count,
+    fmt_duration,
+    fmt_latency,
+    fmt_percent,
+    fmt_test_transfer,
+)
 from tinystudio.cli.common import open_project, print_progress
 
 
@@ -193,7 +199,7 @@ def _print_summary(result_id: int, r: dict[str, Any]) -> None:
           f"arena {fmt_bytes(h['arena_bytes'])}")
     print(f"on-device accuracy {fmt_percent(r['accuracy'])} on {r['windows']} test windows "
           f"(host int8 {fmt_percent(r['host_accuracy'])}); agreement with the host {fmt_percent(r['agreement'])}")
-    travelled = transfer_sentence(r)
+    travelled = fmt_test_transfer(r)
     if travelled:
         print(travelled)
     if r.get("feature_error"):

@@ -1,4 +1,5 @@
-"""The Deploy page's detailed figures of one stored result: latency percentiles (DSP and NN, counter
+"""The Deploy page's detailed figures of one stored result: how its test windows travelled and where the
+time went (build, boot, transfer, compute), latency percentiles (DSP and NN, counter
 units and ms), inference rate and duty cycle at the rate the user sets, the energy estimate for the
 sleep current and battery the user sets, per-class precision/recall/F1, and the windows where board and
 host disagree (a double click asks to show that window of its sample on the Data step)."""
@@ -32,7 +33,7 @@ from tinystudio.app.device_figures import (
     device_figures,
 )
 from tinystudio.app.figure_text import energy_sentence, rate_sentence
-from tinystudio.app.formatting import fmt_count, fmt_percent
+from tinystudio.app.formatting import fmt_count, fmt_percent, fmt_test_transfer
 from tinystudio.gui.widgets.tables import results_table, show_rows
 
 PREFERRED_WIDTH = 440
@@ -91,6 +92,11 @@ class DeviceFiguresPanel(QWidget):
         self.battery_spin = _spin(DEFAULT_BATTERY_MAH, MIN_BATTERY_MAH, MAX_BATTERY_MAH, 0, " mAh")
         self.caption = QLabel(NO_RESULT)
         self.caption.setWordWrap(True)
+        self.transfer_label = QLabel()  # hidden for results stored before the deploy recorded it
+        self.transfer_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.transfer_label.setWordWrap(True)
+        self.transfer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.transfer_label.setVisible(False)
         self.percentiles = QLabel("-")
         self.rate_label = QLabel("-")
         self.energy_label = QLabel("-")
@@ -123,7 +129,7 @@ class DeviceFiguresPanel(QWidget):
         d.addWidget(self.disagreements)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.caption, box, classes, disagree):
+        for w in (self.caption, self.transfer_label, box, classes, disagree):
             layout.addWidget(w)
 
         for spin in (self.rate_spin, self.sleep_spin, self.battery_spin):
@@ -140,6 +146,8 @@ class DeviceFiguresPanel(QWidget):
         """Empty every figure; ``caption`` says why (no result yet for the chosen board and model, ...)."""
         self.result = self.figures = None
         self.caption.setText(caption)
+        self.transfer_label.clear()
+        self.transfer_label.setVisible(False)
         for label in (self.percentiles, self.rate_label, self.energy_label):
             label.setText("-")
         self.per_class.setRowCount(0)
@@ -153,6 +161,9 @@ class DeviceFiguresPanel(QWidget):
         named = f"Result {result_id}: " if result_id is not None else ""
         self.caption.setText(f"<b>{named}variant {r.get('variant_id')} on {r.get('target_title', r.get('target'))}"
                              "</b>")
+        travelled = fmt_test_transfer(r)
+        self.transfer_label.setText(travelled or "")
+        self.transfer_label.setVisible(travelled is not None)
         self._recompute()
 
     def _recompute(self) -> None:
