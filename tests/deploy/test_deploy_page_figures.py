@@ -5,8 +5,8 @@ step) and the Report… button writing the selected results side by side."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
@@ -145,6 +145,14 @@ def test_page_shows_how_the_test_set_travelled_and_the_time_split(qtbot, window,
     assert (f"{t['total_seconds']:.1f} s: build {t['build_seconds']:.1f}, boot {t['boot_seconds']:.1f}, "
             f"transfer {t['transfer_seconds']:.1f}, compute {t['compute_seconds']:.1f}") in text
     assert label.height() >= label.heightForWidth(label.width())  # wrapped in full, no line cut off
+    scroll = label.parent()
+    while not isinstance(scroll, QScrollArea):
+        scroll = scroll.parent()
+    # the figures' top at the top of the column, as a person scrolls to read them
+    scroll.verticalScrollBar().setValue(page.figures.mapTo(scroll.widget(), QPoint(0, 0)).y())
+    QApplication.processEvents()
+    shown = QRect(label.mapTo(scroll.viewport(), QPoint(0, 0)), label.size())
+    assert scroll.viewport().rect().contains(shown)  # the whole line in view, neither edge cut off
     window.grab().save(str(tmp_path / "deploy_page_1024x640.png"))
 
     old = {k: v for k, v in r.items() if k not in ("transfer", "timing")}
