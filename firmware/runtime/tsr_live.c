@@ -240,6 +240,11 @@ static void control(uint8_t seq, const uint8_t *payload, size_t len)
         return;
     }
     if (payload[0] == TSR_LIVE_STOP) {
+        if (g_live.active) {
+            /* the rows read since the last window go out before the answer, so the count it gives was sent */
+            size_t bytes = 0;
+            send_samples(tsr_runner_raw_window(&bytes));
+        }
         g_live.active = 0;
     } else if (g_live.limited) {
         g_live.credit += get_u32(payload + 1);

@@ -10,7 +10,8 @@
  *   Answer (0x92): u32 window frames | u32 axes | u32 hop | u32 sensor axes | u32 tape frames (recordings the
  *   simulated sensor plays from memory; 0 = its built-in waves or a real sensor) | u32 tape axes.
  * LIVE_CONTROL (0x13): u8 op (TSR_LIVE_STOP, TSR_LIVE_GRANT) | u32 windows to add to the credit.
- *   Answer (0x93): u32 windows sent | u32 samples read | u32 credit left | u8 still live.
+ *   Answer (0x93): u32 windows sent | u32 samples read | u32 credit left | u8 still live. A stop first sends
+ *   the samples read since the last window (LIVE_SAMPLES), so every sample it counts has reached the host.
  * While live, each request's answer goes out as usual; the board also sends, with LIVE_START's seq:
  *   LIVE_SAMPLES (0x94): u32 index of the first sample | float32 samples (whole frames of all axes): every
  *   sample read since the previous frame, so the host holds the exact signal the board classified;

@@ -133,6 +133,25 @@ def test_live_protocol_refuses_bad_requests_and_honours_its_credit(project):
         assert link.client.hello().model_hash  # the runner answers requests again
 
 
+def test_stopping_live_mid_hop_sends_every_sample_the_board_counted(project):
+    # Paced at one sample a second, the board has read a sample but not yet a window when it is stopped: the
+    # stop's count must not name samples the host never got (the live summary over-counted them, and the
+    # last seconds a user saves lacked them).
+    plan = prepare_live(project, "host")
+    assert plan.tape is not None
+    with _launch(plan) as link:
+        link.client.hello()
+        live = LiveLink(link.port)
+        live.start(plan.hop_frames, 1.0, len(plan.axis_names), paced=True)
+        early = live.read(0.3)
+        events, counts = live.stop()
+        sent = [e for e in early + events if isinstance(e, LiveSamples)]
+        assert counts["windows"] == 0 and counts["samples"] >= 1
+        assert sum(len(e.frames) for e in sent) == counts["samples"]
+        assert sent[0].first == 0
+        assert np.array_equal(np.concatenate([e.frames for e in sent]), plan.tape[: counts["samples"]])
+
+
 def test_live_start_length_is_checked_by_the_board(project):
     plan = prepare_live(project, "host")
     with _launch(plan) as link:
