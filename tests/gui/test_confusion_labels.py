@@ -25,6 +25,13 @@ def window(qtbot, qapp, tmp_path):
 
     style, palette, font, sheet = qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet()
     theme.apply_theme(qapp, theme.LIGHT)  # the app's own fonts and spacing, as `tinystudio gui` starts
+    # the app was last closed before its Deploy step was ever shown: the splitter positions it saved then,
+    # restored now, once let the legend flicker on and off mid-layout and stay drawn over the plot
+    earlier = MainWindow(AppContext())
+    qtbot.addWidget(earlier)
+    earlier.show()
+    earlier.close()
+    earlier.context.close()
     w = MainWindow(AppContext())
     qtbot.addWidget(w)
     w.open_project(str(make_project(tmp_path / "p.tsproj", ["idle", "shake"] * 2)))

@@ -21,6 +21,8 @@ from tinystudio.app.formatting import fmt_percent
 from tinystudio.gui.theme import current, on_change, readable_on
 
 HINT = "rows: true label, columns: predicted label"
+PLOT_HEIGHT = 160  # the plot's usual least height: fits beside the curves on a 640 px high screen
+PLOT_FLOOR = 80  # the least it shrinks to so the legend fits under it in a short space
 MIN_SHOWN = 8  # characters of a shortened row name worth showing; fewer and the rows show numbers only
 MIN_COUNT_PT = 6.0  # the smallest count in a cell worth drawing
 LEGEND_GAP = "   "  # between legend entries, where lines may break (an entry's own spaces do not)
@@ -37,7 +39,7 @@ class ConfusionMatrixWidget(QWidget):
         self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing())
         self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.plot = pg.PlotWidget()
-        self.plot.setMinimumHeight(160)  # fits beside the curves on a 640 px high screen
+        self.plot.setMinimumHeight(PLOT_HEIGHT)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -143,7 +145,11 @@ class ConfusionMatrixWidget(QWidget):
             columns = [c if k % every == 0 else "" for k, c in enumerate(columns)]
         # the row names may take a third of the widget, or all the width the square matrix (no wider than the
         # plot is high) leaves beside it, less the axis title and margins
-        beside = self.plot.width() - int(self.plot.getViewBox().height()) - 50
+        # judged at the plot's height without the legend: judged at the height left beside a shown legend, the
+        # names fit, the legend goes, the plot grows, they no longer fit, and the legend flickers back mid-layout
+        # (left drawn over the plot)
+        legend = self.legend.height() if self.legend.isVisibleTo(self) else 0
+        beside = self.plot.width() - int(self.plot.getViewBox().height()) - legend - 50
         room = max(48, min(260, max(self.width() // 3, beside)))
 
         def row_names(numbered: bool) -> list[str]:
@@ -199,7 +205,8 @@ class ConfusionMatrixWidget(QWidget):
 
     def _fit_legend(self) -> None:
         """Reserve the wrapped title's and legend's heights, so a parent short of room scrolls rather than
-        draws them over the plot (a word-wrapped label asks for less than its lines need)."""
+        draws them over the plot (a word-wrapped label asks for less than its lines need); in a space too
+        short for all three the plot gives up height (down to ``PLOT_FLOOR``), not the legend."""
         if not self.isVisible():  # a hidden widget's width is not the one it will have: wait for the show
             return
         width = max(1, self.width())
@@ -208,6 +215,12 @@ class ConfusionMatrixWidget(QWidget):
         for label, height in ((self.title, title), (self.legend, max(0, legend))):
             if label.minimumHeight() != height:
                 label.setMinimumHeight(height)
+        # when the space given is shorter than the title, the usual plot and the legend together (a restored
+        # splitter can give that), the plot shrinks so the legend sits under it rather than over it
+        spacing = max(0, self.layout().spacing()) * (2 if legend else 1)
+        plot = max(PLOT_FLOOR, min(PLOT_HEIGHT, self.height() - title - max(0, legend) - spacing))
+        if self.plot.minimumHeight() != plot:
+            self.plot.setMinimumHeight(plot)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
