@@ -57,6 +57,32 @@ def test_window_step_splitters_port_baud_and_board_come_back(qtbot, make_window,
     assert abs(_share(_splitter(second, "Data")) - share) < 0.02  # the same place, on a window as wide as fits
 
 
+def test_a_step_never_shown_does_not_store_a_position_that_squeezes_it_later(qtbot, make_window, settings_file):
+    def deploy_sizes(window) -> list[float]:
+        window.show_step("Deploy")
+        qtbot.wait(50)
+        return [_share(s) for s in window.pages["Deploy"].findChildren(QSplitter)]
+
+    fresh = make_window()
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    default = deploy_sizes(fresh)
+    fresh.show_step("Device")
+    fresh.close()
+    QSettings(str(settings_file), QSettings.Format.IniFormat).remove("splitters")
+
+    brief = make_window()  # opened on Device and closed: the Deploy step is never laid out
+    brief.show()
+    qtbot.waitExposed(brief)
+    assert brief.stack.currentWidget() is brief.pages["Device"]
+    brief.close()
+
+    later = make_window()
+    later.show()
+    qtbot.waitExposed(later)
+    assert all(abs(a - b) < 0.05 for a, b in zip(deploy_sizes(later), default, strict=True))
+
+
 def test_open_recent_lists_projects_newest_first_and_opens_one(qtbot, make_window, tmp_path):
     paths = [tmp_path / f"{name}.tsproj" for name in ("alpha", "beta")]
     for path in paths:

@@ -80,6 +80,8 @@ def save(settings: QSettings, window: QMainWindow, pages: dict[str, QWidget], st
     settings.setValue(STEP, step)
     for title, page in pages.items():
         for i, splitter in enumerate(page_splitters(page)):
+            if not any(size > 0 for size in splitter.sizes()):
+                continue  # never laid out (its step was not shown): keep the position saved before
             settings.setValue(f"splitters/{_slug(title)}/{i}", splitter.saveState())
     for choice in CHOICES:
         combo = _combo(pages, choice)
