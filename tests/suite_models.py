@@ -459,11 +459,11 @@ def _motion_cnn_1d() -> bytes:
     return _convert(keras.Model(inp, x), 11)
 
 
-def _ds_cnn_kws() -> bytes:
-    """Depthwise-separable CNN keyword spotter on 49x10 MFCC (MLPerf Tiny KWS shape), 12 classes."""
+def ds_cnn(features: int) -> bytes:
+    """Depthwise-separable CNN keyword spotter on 49 frames x ``features`` (MLPerf Tiny KWS shape), 12 classes."""
     keras = _seed(12)
     layers = keras.layers
-    inp = keras.Input((49, 10, 1))
+    inp = keras.Input((49, features, 1))
     x = layers.Conv2D(64, (10, 4), strides=(2, 2), padding="same", use_bias=False)(inp)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
@@ -474,12 +474,17 @@ def _ds_cnn_kws() -> bytes:
         x = layers.Conv2D(64, 1, use_bias=False)(x)
         x = layers.BatchNormalization()(x)
         x = layers.ReLU()(x)
-    x = layers.AveragePooling2D(pool_size=(25, 5))(x)
+    x = layers.AveragePooling2D(pool_size=(25, -(-features // 2)))(x)
     x = layers.Flatten()(x)
     x = layers.Dense(12, activation="softmax")(x)
     model = keras.Model(inp, x)
     _randomize_batchnorm(model, 12)
     return _convert(model, 12)
+
+
+def _ds_cnn_kws() -> bytes:
+    """The keyword spotter on 49x10 MFCC."""
+    return ds_cnn(10)
 
 
 def _dense_autoencoder() -> bytes:

@@ -43,25 +43,7 @@ KWS = {"frame_length_ms": 40.0, "frame_stride_ms": 20.0, "n_mels": 40}
 
 def _ds_cnn_mfe() -> bytes:
     """The suite's DS-CNN keyword spotter with a 49x40 input (MFE with 40 bands), 12 classes."""
-    keras = suite_models._seed(12)
-    layers = keras.layers
-    inp = keras.Input((49, 40, 1))
-    x = layers.Conv2D(64, (10, 4), strides=(2, 2), padding="same", use_bias=False)(inp)
-    x = layers.BatchNormalization()(x)
-    x = layers.ReLU()(x)
-    for _ in range(4):
-        x = layers.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.ReLU()(x)
-        x = layers.Conv2D(64, 1, use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.ReLU()(x)
-    x = layers.AveragePooling2D(pool_size=(25, 20))(x)
-    x = layers.Flatten()(x)
-    x = layers.Dense(12, activation="softmax")(x)
-    model = keras.Model(inp, x)
-    suite_models._randomize_batchnorm(model, 12)
-    return suite_models._convert(model, 12)
+    return suite_models.ds_cnn(40)
 
 
 def _preset(preset: str, shape: tuple[int, ...], classes: int) -> Callable[[], bytes]:
