@@ -54,3 +54,45 @@ def test_the_window_has_the_app_icon(make_window):
     icon = window.windowIcon()
     assert not icon.isNull()
     assert icon.pixmap(64, 64).toImage().pixelColor(32, 32).alpha() == 255  # drawn, not an empty square
+
+
+_SWITCH_WITH_GARBAGE = """
+import gc, os
+import pyqtgraph as pg
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from tinystudio.gui import theme
+app = QApplication([])
+shown = []
+for _ in range(5):
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    for _ in range(3):
+        layout.addWidget(pg.PlotWidget())
+    shown.append(page)
+for turn in range(6):
+    gc.disable()  # closed windows left in reference cycles, as pyqtgraph's plots leave them
+    for _ in range(10):
+        closed = QWidget()
+        QVBoxLayout(closed).addWidget(pg.PlotWidget())
+        cycle = {"window": closed}
+        cycle["cycle"] = cycle
+    del closed, cycle
+    gc.enable()
+    theme.apply_theme(app, theme.DARK if turn % 2 else theme.LIGHT)
+print("switched", flush=True)
+os._exit(0)
+"""
+
+
+def test_switching_scheme_while_closed_plot_windows_await_collection_does_not_crash(tmp_path):
+    """The system's scheme can change at any moment; the collector once deleted a closed plot window while Qt
+    was restyling every widget, and the app died of a segmentation fault (seen in the test run as well)."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "switch.py"
+    script.write_text(_SWITCH_WITH_GARBAGE)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0 and "switched" in run.stdout, run.stderr[-2000:]

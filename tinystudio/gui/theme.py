@@ -6,11 +6,14 @@ so that every page reads well in both schemes."""
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -124,25 +127,49 @@ def set_tone(label: QLabel, role: str | None) -> None:
     label.setStyleSheet(f"color: {_current.role(role)};" if role else "")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep Python's garbage collector from running inside: Qt hands back bare pointers to widgets and plot
+    items, and a collection triggered while they are being wrapped can delete one the list still points at
+    (a crash, not an error)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _live_widgets(root: QWidget | None) -> list[QWidget]:
+    """Every widget that exists under ``root`` (else in the whole app); call with the collector paused."""
+    app = QApplication.instance()
+    if root is not None:
+        widgets = [root, *root.findChildren(QWidget)]
+    elif isinstance(app, QApplication):
+        widgets = list(app.allWidgets())
+    else:
+        widgets = []
+    return [w for w in widgets if shiboken6.isValid(w)]
+
+
 _TEXT_ROLES = ("text", "muted", "ok", "warning", "error", "accent")
 
 
 def _retone(old: Theme, theme: Theme) -> None:
     """Labels coloured with ``set_tone`` or ``span`` take the new theme's colour for the same role."""
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return
     swaps = {f"color:{old.role(r)}": f"color:{theme.role(r)}" for r in _TEXT_ROLES}
-    for widget in app.allWidgets():
-        role = widget.property(TONE_PROPERTY)
-        if isinstance(role, str) and role:
-            widget.setStyleSheet(f"color: {theme.role(role)};")
-        if isinstance(widget, QLabel) and "color:" in widget.text():
-            text = widget.text()
-            for before, after in swaps.items():
-                text = text.replace(before, after)
-            if text != widget.text():
-                widget.setText(text)
+    with _collector_paused():
+        for widget in _live_widgets(None):
+            role = widget.property(TONE_PROPERTY)
+            if isinstance(role, str) and role:
+                widget.setStyleSheet(f"color: {theme.role(role)};")
+            if isinstance(widget, QLabel) and "color:" in widget.text():
+                text = widget.text()
+                for before, after in swaps.items():
+                    text = text.replace(before, after)
+                if text != widget.text():
+                    widget.setText(text)
 
 
 def relative_luminance(colour: QColor | str) -> float:
@@ -244,24 +271,18 @@ def restyle_plots(root: QWidget | None = None, theme: Theme | None = None) -> No
     """Give the plots that exist (under ``root``, else in the whole app) the theme's background and axis
     colours, whatever background they were made with."""
     theme = theme or _current
-    app = QApplication.instance()
-    if root is not None:
-        widgets = list(root.findChildren(pg.GraphicsView))
-    elif isinstance(app, QApplication):
-        widgets = app.allWidgets()
-    else:
-        return
-    for widget in widgets:
-        if isinstance(widget, pg.GraphicsView):
-            widget.setBackground(theme.plot_background)
-            for item in widget.scene().items():
-                if isinstance(item, pg.AxisItem):
-                    item.setPen(theme.plot_foreground)
-                    item.setTextPen(theme.plot_foreground)
-                elif isinstance(item, pg.PlotItem) and item.titleLabel.text:
-                    item.titleLabel.setText(item.titleLabel.text, color=theme.plot_foreground)
-                elif isinstance(item, pg.LegendItem):
-                    style_legend(item, theme)
+    with _collector_paused():
+        for widget in _live_widgets(root):
+            if isinstance(widget, pg.GraphicsView):
+                widget.setBackground(theme.plot_background)
+                for item in widget.scene().items():
+                    if isinstance(item, pg.AxisItem):
+                        item.setPen(theme.plot_foreground)
+                        item.setTextPen(theme.plot_foreground)
+                    elif isinstance(item, pg.PlotItem) and item.titleLabel.text:
+                        item.titleLabel.setText(item.titleLabel.text, color=theme.plot_foreground)
+                    elif isinstance(item, pg.LegendItem):
+                        style_legend(item, theme)
 
 
 def style_legend(legend: pg.LegendItem, theme: Theme | None = None) -> None:
@@ -282,16 +303,18 @@ def apply_theme(app: QApplication, theme: Theme | None = None) -> Theme:
     global _current
     theme = theme or choose_theme()
     old, _current = _current, theme
-    app.setStyle("Fusion")
-    app.setPalette(palette(theme))
-    font = app.font()
-    font.setPointSize(max(font.pointSize(), BASE_POINT_SIZE))
-    app.setFont(font)
-    app.setStyleSheet(style_sheet(theme))
-    apply_plot_theme(theme)
-    restyle_plots(None, theme)
-    _retone(old, theme)
-    notifier().changed.emit(theme)
+    gc.collect()  # now, while no Qt loop over the widgets is running
+    with _collector_paused():  # Qt walks every widget below, calling back into Python
+        app.setStyle("Fusion")
+        app.setPalette(palette(theme))
+        font = app.font()
+        font.setPointSize(max(font.pointSize(), BASE_POINT_SIZE))
+        app.setFont(font)
+        app.setStyleSheet(style_sheet(theme))
+        apply_plot_theme(theme)
+        restyle_plots(None, theme)
+        _retone(old, theme)
+        notifier().changed.emit(theme)
     return theme
 
 
