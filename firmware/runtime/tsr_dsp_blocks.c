@@ -219,31 +219,6 @@ void tsr_dsp_raw(const float *x, uint32_t count, float scale, float *out)
     }
 }
 
-/* z[rev[k]] = (v[2k] * win[2k], v[2k+1] * win[2k+1]) for 2k+1 < count, zeros past count (up to n/2 pairs). */
-static void pack(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z)
-{
-    const uint16_t *rev = fft->rev;
-    uint32_t m = fft->n / 2u;
-    uint32_t pairs = count / 2u;
-    uint32_t k;
-    for (k = 0; k < pairs; k++) {
-        float *d = z + 2u * rev[k];
-        d[0] = v[2u * k] * win[2u * k];
-        d[1] = v[2u * k + 1u] * win[2u * k + 1u];
-    }
-    if (count & 1u) {
-        float *d = z + 2u * rev[k];
-        d[0] = v[2u * k] * win[2u * k];
-        d[1] = 0.0f;
-        k++;
-    }
-    for (; k < m; k++) {
-        float *d = z + 2u * rev[k];
-        d[0] = 0.0f;
-        d[1] = 0.0f;
-    }
-}
-
 /* Natural complex point r of v * win (count samples, zeros after): (v[2r] w[2r], v[2r+1] w[2r+1]). */
 static void point(const float *v, const float *win, uint32_t count, uint32_t r, float *re, float *im)
 {
@@ -303,24 +278,89 @@ static void pack_radix2(const tsr_rfft_t *fft, const float *v, uint32_t count, c
     }
 }
 
-/* Packs v * win (count <= N samples, zero-padded to N) into z for the FFT, with its first radix-2 stage
-   when log2(N/2) is odd; returns the quarter of the first radix-4 stage still to run. */
+/* Natural complex point r of v * win when both its samples lie before count. */
+#define TSR_POINT(r, re, im)                                                                                \
+    do {                                                                                                    \
+        (re) = v[2u * (r)] * win[2u * (r)];                                                                 \
+        (im) = v[2u * (r) + 1u] * win[2u * (r) + 1u];                                                       \
+    } while (0)
+
+/* pack() followed by the FFT's first radix-4 stage (log2(N/2) even: quarter 1, every twiddle 1), done on the
+   way. Position 4g + t of the bit-reversed array holds the natural point r + rev(t) with r = rev[4g] and
+   rev(1) = M/2, rev(2) = M/4, rev(3) = 3M/4, so the stage combines the points r, r + M/2, r + M/4 and r + 3M/4
+   into z[4g .. 4g + 3]. Where the last of them lies in the zero padding, b + 0 and b - 0 are b itself, so those
+   sums are left out (same values as the host's); groups with another mix of padding take every sum. */
+static void pack_radix4(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z)
+{
+    const uint16_t *rev = fft->rev;
+    uint32_t m = fft->n / 2u;
+    uint32_t q = m / 4u;
+    uint32_t full = count / 2u;          /* points with both samples */
+    uint32_t used = (count + 1u) / 2u;   /* points with at least one sample */
+    uint32_t g;
+    float *p = z;
+    for (g = 0; g < q; g++, p += 8) {
+        uint32_t r = rev[4u * g];
+        float x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i;
+        if (r + 3u * q < full) {
+            TSR_POINT(r, x0r, x0i);
+            TSR_POINT(r + 2u * q, x1r, x1i);
+            TSR_POINT(r + q, x2r, x2i);
+            TSR_POINT(r + 3u * q, x3r, x3i);
+            TSR_RADIX4(p, p + 2, p + 4, p + 6, x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
+        } else if (r + 2u * q < full && r + 3u * q >= used) { /* x3 = 0: s1 = d1 = x2 */
+            float s0r, s0i, d0r, d0i;
+            TSR_POINT(r, x0r, x0i);
+            TSR_POINT(r + 2u * q, x1r, x1i);
+            TSR_POINT(r + q, x2r, x2i);
+            s0r = x0r + x1r;
+            s0i = x0i + x1i;
+            d0r = x0r - x1r;
+            d0i = x0i - x1i;
+            p[0] = s0r + x2r;
+            p[1] = s0i + x2i;
+            p[2] = d0r + x2i;
+            p[3] = d0i - x2r;
+            p[4] = s0r - x2r;
+            p[5] = s0i - x2i;
+            p[6] = d0r - x2i;
+            p[7] = d0i + x2r;
+        } else {
+            point(v, win, count, r, &x0r, &x0i);
+            point(v, win, count, r + 2u * q, &x1r, &x1i);
+            point(v, win, count, r + q, &x2r, &x2i);
+            point(v, win, count, r + 3u * q, &x3r, &x3i);
+            TSR_RADIX4(p, p + 2, p + 4, p + 6, x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
+        }
+    }
+}
+
+/* Packs v * win (count <= N samples, zero-padded to N) into z for the FFT together with its first stage
+   (radix-2 when log2(N/2) is odd, else radix-4); returns the quarter of the first radix-4 stage still to run. */
 static uint32_t pack_first(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z)
 {
     if (odd_log2(fft->n / 2u)) {
         pack_radix2(fft, v, count, win, z);
         return 2u;
     }
-    pack(fft, v, count, win, z);
-    return 1u;
+    pack_radix4(fft, v, count, win, z);
+    return 4u;
 }
 
-/* power4 of v * win (count <= N samples, zero-padded to N): pack, complex FFT, split step. */
+/* The radix-4 twiddles of the stages from quarter h on (h as pack_first returns it). */
+static const float *stages_from(const tsr_rfft_t *fft, uint32_t h)
+{
+    return h == 4u ? fft->stages + 6 : fft->stages;
+}
+
+/* power4 of v * win (count <= N samples, zero-padded to N): pack with the first stage, the other FFT stages,
+   split step. */
 static void windowed_power4(const tsr_rfft_t *fft, const float *v, uint32_t count, const float *win, float *z,
                             float *power)
 {
     uint32_t m = fft->n / 2u;
-    radix4_stages(m, m, fft->stages, z, pack_first(fft, v, count, win, z));
+    uint32_t h = pack_first(fft, v, count, win, z);
+    radix4_stages(m, m, stages_from(fft, h), z, h);
     split_power4(fft, z, power);
 }
 
@@ -405,7 +445,7 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
                 uint32_t at = (s + b) * half;
                 h = pack_first(cfg->fft, d + at, frames - at < n ? frames - at : n, cfg->hann, z + b * n);
             }
-            radix4_stages(half, nb * half, cfg->fft->stages, z, h);
+            radix4_stages(half, nb * half, stages_from(cfg->fft, h), z, h);
             for (b = 0; b < nb; b++) {
                 split_add4(cfg->fft, z + b * n, o + 5u);
             }
@@ -487,30 +527,74 @@ void tsr_dsp_mfe(const tsr_framer_t *cfg, float noise_floor_db, const float *x, 
     }
 }
 
-void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct, uint32_t n_coeffs, const float *x, float *work,
+/* out[j] = sum_m dct_t[m * n_coeffs + j] * mel[m], m from 0 up, for j < n_coeffs. The mel loop runs inside a
+   block of 8 (then 4, then 1) coefficients, so their running sums stay in registers; each sum still adds its
+   terms in the host's order. */
+static void dct(const float *dct_t, uint32_t n_coeffs, uint32_t n_mels, const float *mel, float *out)
+{
+    uint32_t j = 0u;
+    uint32_t m;
+    for (; j + 8u <= n_coeffs; j += 8u) {
+        const float *d = dct_t + j;
+        float c0 = 0.0f, c1 = 0.0f, c2 = 0.0f, c3 = 0.0f, c4 = 0.0f, c5 = 0.0f, c6 = 0.0f, c7 = 0.0f;
+        for (m = 0; m < n_mels; m++, d += n_coeffs) {
+            float e = mel[m];
+            c0 += d[0] * e;
+            c1 += d[1] * e;
+            c2 += d[2] * e;
+            c3 += d[3] * e;
+            c4 += d[4] * e;
+            c5 += d[5] * e;
+            c6 += d[6] * e;
+            c7 += d[7] * e;
+        }
+        out[j] = c0;
+        out[j + 1u] = c1;
+        out[j + 2u] = c2;
+        out[j + 3u] = c3;
+        out[j + 4u] = c4;
+        out[j + 5u] = c5;
+        out[j + 6u] = c6;
+        out[j + 7u] = c7;
+    }
+    if (j + 4u <= n_coeffs) {
+        const float *d = dct_t + j;
+        float c0 = 0.0f, c1 = 0.0f, c2 = 0.0f, c3 = 0.0f;
+        for (m = 0; m < n_mels; m++, d += n_coeffs) {
+            float e = mel[m];
+            c0 += d[0] * e;
+            c1 += d[1] * e;
+            c2 += d[2] * e;
+            c3 += d[3] * e;
+        }
+        out[j] = c0;
+        out[j + 1u] = c1;
+        out[j + 2u] = c2;
+        out[j + 3u] = c3;
+        j += 4u;
+    }
+    for (; j < n_coeffs; j++) {
+        const float *d = dct_t + j;
+        float c0 = 0.0f;
+        for (m = 0; m < n_mels; m++, d += n_coeffs) {
+            c0 += *d * mel[m];
+        }
+        out[j] = c0;
+    }
+}
+
+void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct_t, uint32_t n_coeffs, const float *x, float *work,
                   float *out)
 {
     float *mel = work + cfg->fft->n * 3u / 2u + 1u;
     uint32_t f;
-    uint32_t j;
     uint32_t m;
     for (f = 0; f < cfg->n_frames; f++) {
         tsr_mel_energies(cfg, x, f, work, mel);
         for (m = 0; m < cfg->n_mels; m++) {
             mel[m] = db(mel[m]);
         }
-        for (j = 0; j < n_coeffs; j++) {
-            const float *row = dct + j * cfg->n_mels;
-            float c = 0.0f;
-            for (m = 0; m + 1u < cfg->n_mels; m += 2u) {
-                c += row[m] * mel[m];
-                c += row[m + 1u] * mel[m + 1u];
-            }
-            if (m < cfg->n_mels) {
-                c += row[m] * mel[m];
-            }
-            out[f * n_coeffs + j] = c;
-        }
+        dct(dct_t, n_coeffs, cfg->n_mels, mel, out + f * n_coeffs);
     }
 }
 

@@ -69,8 +69,9 @@ typedef struct {
 void tsr_mel_energies(const tsr_framer_t *cfg, const float *x, uint32_t f, float *work, float *out);
 /* MFE: out[n_frames * n_mels]. work: n_fft * 3 / 2 + 1 + n_mels floats. */
 void tsr_dsp_mfe(const tsr_framer_t *cfg, float noise_floor_db, const float *x, float *work, float *out);
-/* MFCC: out[n_frames * n_coeffs] with dct (n_coeffs x n_mels). work as for MFE. */
-void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct, uint32_t n_coeffs, const float *x, float *work,
+/* MFCC: out[n_frames * n_coeffs] with the DCT stored transposed, dct_t[m * n_coeffs + j] = D[j, m] (a mel's
+   column of every coefficient together). work as for MFE. */
+void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct_t, uint32_t n_coeffs, const float *x, float *work,
                   float *out);
 
 /* q = clamp(round_half_away(f / scale) + zero_point, -128, 127), as TFLite's QUANTIZE. */

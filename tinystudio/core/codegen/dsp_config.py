@@ -131,9 +131,9 @@ def dsp_config(block: DspBlock) -> DspConfig:
     else:
         text, fr, work = _framer_source(block)
         n_coeffs = int(p["n_coeffs"])
-        body = text + _array("float", "g_dct", dct_matrix(n_coeffs, fr.n_mels).ravel()) + (
+        body = text + _array("float", "g_dct_t", dct_matrix(n_coeffs, fr.n_mels).T.ravel()) + (
             f"static float g_work[{work}];\n\n"
             "int tsr_dsp_features(const float *raw, float *features)\n{\n"
-            f"    tsr_dsp_mfcc(&g_framer, g_dct, {n_coeffs}u, raw, g_work, features);\n    return 0;\n}}\n"
+            f"    tsr_dsp_mfcc(&g_framer, g_dct_t, {n_coeffs}u, raw, g_work, features);\n    return 0;\n}}\n"
         )
     return DspConfig(kind=kind, raw_bytes=4 * frames * axes, features=features, source=head + body)
