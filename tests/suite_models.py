@@ -238,6 +238,35 @@ def max_pool_same_stride() -> bytes:
     return _single((9, 7, 3), lambda k, x: k.layers.MaxPooling2D(3, strides=2, padding="same")(x))
 
 
+def max_pool_1d_same() -> bytes:
+    """MaxPooling1D as Keras converts it (EXPAND_DIMS, MAX_POOL_2D on N x L x 1 x C, SQUEEZE): 12 channels."""
+    return _single((23, 12), lambda k, x: k.layers.MaxPooling1D(3, strides=2, padding="same")(x))
+
+
+def max_pool_along_height() -> bytes:
+    """A (3, 1) window on a 2-D input: the code generator joins the unpooled width to the channels."""
+    return _single((12, 5, 4), lambda k, x: k.layers.MaxPooling2D((3, 1), strides=(2, 1), padding="same")(x))
+
+
+def max_pool_along_width_relu() -> bytes:
+    """A (1, 3) window on a 2-D input (the height joins the batches), 6 channels (a word and a tail), the
+    ReLU after it fused into the pool's activation range."""
+    return _single((3, 10, 6), lambda k, x: k.layers.ReLU()(k.layers.MaxPooling2D((1, 3), strides=(1, 2))(x)))
+
+
+def max_pool_2d_clamped() -> bytes:
+    """A 2-D window over 8 channels (two words) with a fused RELU_N1_TO_1, so both ends of the range clamp."""
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    def clamp(model: Any) -> None:
+        model.subgraphs[0].operators[0].builtinOptions.fusedActivationFunction = (
+            schema.ActivationFunctionType.RELU_N1_TO_1
+        )
+
+    buf = _single((9, 7, 8), lambda k, x: k.layers.MaxPooling2D(3, strides=2, padding="same")(x))
+    return _edit(buf, clamp)
+
+
 def mean_gap2d() -> bytes:
     return _single((6, 5, 4), lambda k, x: k.layers.GlobalAveragePooling2D()(x))
 
@@ -417,6 +446,10 @@ OP_MODELS: dict[str, Callable[[], bytes]] = {
         avg_pool_same_stride,
         max_pool_valid,
         max_pool_same_stride,
+        max_pool_1d_same,
+        max_pool_along_height,
+        max_pool_along_width_relu,
+        max_pool_2d_clamped,
         mean_gap2d,
         mean_gap1d,
         mean_last_axis_keepdims,

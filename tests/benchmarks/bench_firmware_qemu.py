@@ -8,7 +8,11 @@ arena for the same model (print_allocations, in a subprocess) and published TFLM
 With --compiler zig (or both) the firmware is built with zig cc instead of arm-none-eabi-gcc (the
 TINYSTUDIO_ARM_CC setting), so instructions per inference of the two compilers can be compared.
 
-Run: python tests/benchmarks/bench_firmware_qemu.py [--runs N] [--compiler gcc|zig|both] [--quick] [model ...]
+With --layers (on in --quick) each model's profiling build also runs on the board and its per-layer table
+is printed: the instructions of each op, its share of the whole inference.
+
+Run: python tests/benchmarks/bench_firmware_qemu.py [--runs N] [--compiler gcc|zig|both] [--layers] [--quick]
+     [model ...]
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import suite_models  # noqa: E402
-from tinystudio.core.codegen import generate  # noqa: E402
+from tinystudio.app.layer_profile import profile_on_board, table_lines  # noqa: E402
+from tinystudio.core.codegen import generate, generate_files  # noqa: E402
 from tinystudio.targets import Target, get_target  # noqa: E402
 from tinystudio.targets.elf_size import read_footprint  # noqa: E402
 
@@ -82,10 +87,22 @@ def measure(name: str, runs: int, work: Path, compiler: str, target: Target | No
     }
 
 
+def layer_table(name: str, work: Path) -> list[str]:
+    """The per-layer profile of model ``name`` on mps2-an386 (its profiling build, one random window)."""
+    target = get_target("mps2-an386")
+    tflite = suite_models.build(name)
+    _, report = generate_files(tflite)
+    rng = np.random.default_rng(0)
+    window = rng.integers(-128, 128, int(np.prod(report.input_shape)), dtype=np.int8).tobytes()
+    result = profile_on_board(target, tflite, work / f"{name}-profiled", work / "cache", name, None, [window])
+    return table_lines(result)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--compiler", choices=["gcc", "zig", "both"], default="gcc")
+    parser.add_argument("--layers", action="store_true", help="also print each model's per-layer profile")
     parser.add_argument("--quick", action="store_true", help="one small model, one run: proves the script still runs")
     parser.add_argument("models", nargs="*", help="models (default: all of them)")
     args = parser.parse_args()
@@ -93,6 +110,7 @@ def main() -> int:
         args.models = ["motion_cnn_1d"] if args.quick else list(REFERENCE)
     if args.quick:
         args.runs = 1
+        args.layers = True
     compilers = ["gcc", "zig"] if args.compiler == "both" else [args.compiler]
     header = (
         f"{'model':<12} {'cc':<4} {'instr/inf':>11} {'TFLM ref':>9} {'CMSIS-NN':>9} {'flash B':>9} {'RAM B':>8} "
@@ -115,6 +133,9 @@ def main() -> int:
                     f"{m['arena']:>8} {tflm:>10}",
                     flush=True,
                 )
+        for name in args.models if args.layers else []:
+            print(f"\n{REFERENCE[name][0]} on mps2-an386:")
+            print("\n".join(layer_table(name, Path(tmp))), flush=True)
     return 0
 
 

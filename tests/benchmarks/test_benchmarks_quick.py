@@ -58,7 +58,11 @@ FIGURES: dict[str, list[str]] = {
         rf"^tuned \(deployed model\) {NUMBER} vs baseline {NUMBER}: (beats|does NOT beat) the baseline",
     ],
     "bench_codegen_host.py": [r"^motion_cnn_1d\s+(speed|size)\s+\d+\s+\d+"],
-    "bench_firmware_qemu.py": [rf"^1D CNN\s+gcc\s+{NUMBER}M\s+{NUMBER}M"],
+    "bench_firmware_qemu.py": [
+        rf"^1D CNN\s+gcc\s+{NUMBER}M\s+{NUMBER}M",
+        rf"^\s+\d+ MAX_POOL_2D\s+1x48x1x8\s+{NUMBER}\s",  # --quick: the per-layer profile too
+        rf"^\s+sum of layers {NUMBER} of {NUMBER} emulated instructions",
+    ],
     "bench_boards_qemu.py": [
         # quick mode: one board per kernel kind (plain C, DSP extension, Helium against DSP)
         *(rf"^{board}\s+{core}\s+1D CNN\s+{kernels}\s+{NUMBER}M\s+\d+\s+\d+"

@@ -27,6 +27,11 @@ pytestmark = [
         "depthwise_dilation",
         "depthwise_stride2_same_relu6",
         "conv2d_1x1_odd_pixels_channels",
+        "max_pool_1d_same",
+        "max_pool_along_height",
+        "max_pool_along_width_relu",
+        "max_pool_2d_clamped",
+        "max_pool_same_stride",
     ],
 )
 def test_cortex_m4_build_matches_tflm(name, suite_model, tmp_path):

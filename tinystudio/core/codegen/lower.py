@@ -438,9 +438,24 @@ def _pool(g: Graph, op: Op) -> Step:
     lo, hi = _act_range(op, o.fusedActivationFunction, out)
     ctx = _Ctx(op)
     fields = [n, ih, iw, c, oh, ow, o.filterHeight, o.filterWidth, o.strideH, o.strideW, pad_h, pad_w, lo, hi]
+    if op.kind == "MAX_POOL_2D":
+        fields = _pool_along_one_axis(fields)
     pp = ctx.params("ts_pool_params", fields)
     fn = "ts_avgpool_s8" if op.kind == "AVERAGE_POOL_2D" else "ts_maxpool_s8"
     return Step(op.index, op.kind, fn, f"{fn}({{in0}}, {pp}, {{out}});", [x.index], out.index, [], ctx.decls)
+
+
+def _pool_along_one_axis(fields: list[int]) -> list[int]:
+    """Pool parameters in the kernel's fast 1-D form (in_w == f_w == 1) when only one axis is pooled: the
+    unpooled axis (window 1, stride 1, so no padding) joins the channels (pooling along H: each input row
+    is one run of in_w * channels bytes) or the batches (pooling along W). The same windows, so the same
+    bytes; other pools are returned as they are."""
+    n, ih, iw, c, oh, ow, fh, fw, sh, sw, ph, pw, lo, hi = fields
+    if fw == 1 and sw == 1 and pw == 0:
+        return [n, ih, 1, iw * c, oh, 1, fh, 1, sh, 1, ph, 0, lo, hi]
+    if fh == 1 and sh == 1 and ph == 0:
+        return [n * ih, iw, 1, c, ow, 1, fw, 1, sw, 1, pw, 0, lo, hi]
+    return fields
 
 
 def _mean(g: Graph, op: Op) -> Step:
