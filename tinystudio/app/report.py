@@ -98,13 +98,25 @@ def write_report(project: Project, out: str | Path, result_ids: Sequence[int] | 
     """Write the report of ``result_ids`` (default: the newest complete result; ``compare``: see
     ``complete_results``) to ``out``; returns the path."""
     path = Path(out)
-    _check_out(project, path)
+    if not path.name:  # '' or a path ending in '.' or '..'
+        raise UserError(f"--out needs a file name, such as report.html (got {str(out)!r})")
+    try:
+        target = _check_out(project, path)
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be searched
+        raise UserError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
     rows = complete_results(project, result_ids, compare)
     html = render(project, rows, rate_hz, sleep_ua, battery_mah)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if target.exists() and not target.is_file():  # a pipe or a device (/dev/stdout): streamed into, not replaced
+        try:
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(html)
+        except OSError as exc:
+            raise UserError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+        return path
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:  # written beside and renamed: a failed or interrupted write never leaves half a report
         tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, path)
+        os.replace(tmp, target)  # the file a link points at: the link stays
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
@@ -112,8 +124,9 @@ def write_report(project: Project, out: str | Path, result_ids: Sequence[int] | 
     return path
 
 
-def _check_out(project: Project, path: Path) -> None:
-    """Refuse to write the report over the project itself or over a file that is not an HTML page."""
+def _check_out(project: Project, path: Path) -> Path:
+    """Refuse to write the report over the project itself or over a file that is not an HTML page; the file
+    to write (links followed)."""
     target = path.resolve()
     own = project.path.resolve()
     if target in {own, *(own.with_name(own.name + end) for end in ("-wal", "-shm", "-journal"))}:
@@ -124,6 +137,7 @@ def _check_out(project: Project, path: Path) -> None:
         if not head.startswith((b"<!doctype html", b"<html")):
             raise UserError(f"{path} exists and is not an HTML page: the report does not overwrite it; "
                             "choose another file")
+    return target
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "") -> str:
