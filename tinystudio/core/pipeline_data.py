@@ -16,7 +16,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.features import Normalization, dsp_transform
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.progress import CancelToken
-from tinystudio.core.windows import WindowedProject, window_project
+from tinystudio.core.windows import WindowedProject, WindowSet, window_project
 
 if TYPE_CHECKING:
     from tinystudio.core.store import Project
@@ -54,7 +54,8 @@ def run_impulse(config: dict[str, Any]) -> ImpulseConfig:
 def pipeline_data(project: Project, run_id: int) -> PipelineData:
     """Cut the project's windows the way run ``run_id`` was trained; label indices follow the run.
 
-    Raises UserError when the project's data no longer fits the run (other rate, axes, or labels).
+    Windows of labels added since the run was trained are left out: the run's model cannot name them.
+    Raises UserError when the project's data no longer fits the run (other rate or axes).
     """
     run = project.run(run_id)
     config = run.config
@@ -66,13 +67,16 @@ def pipeline_data(project: Project, run_id: int) -> PipelineData:
                         f"{windows.rate_hz:g} Hz")
     if config.get("window_frames") and int(config["window_frames"]) != windows.window_frames:
         raise UserError(f"run {run_id} expects windows of {config['window_frames']} frames")
-    unknown = [name for name in windows.labels if name not in labels]
+    if not labels:
+        raise UserError(f"run {run_id} does not list the labels it was trained on; train a new run")
     y: dict[str, np.ndarray] = {}
     remap = np.array([labels.index(n) if n in labels else -1 for n in windows.labels], dtype=np.int64)
     for split, ws in windows.splits.items():
         mapped = remap[ws.y] if len(ws.y) else ws.y
-        if len(mapped) and (mapped < 0).any():
-            raise UserError(f"label '{unknown[0]}' is not one run {run_id} was trained on; train a new run")
+        known = mapped >= 0
+        if not known.all():  # a label added since the run (a saved live stretch): the model cannot name it
+            windows.splits[split] = WindowSet(ws.x[known], ws.y[known], ws.sample_ids[known])
+            mapped = mapped[known]
         y[split] = mapped
     block = make_block(impulse.dsp.block, impulse.dsp.params, windows.rate_hz, windows.window_frames,
                        len(windows.axis_names))
