@@ -34,7 +34,7 @@ static float float_of(uint32_t u)
    on the test's 600,000 samples. Inputs below the smallest normal float give ln(2^-126). */
 #define TSR_LN2_HI 0.693145751953125f    /* ln 2 to 16 bits */
 #define TSR_LN2_LO 1.42860676533018e-06f /* ln 2 - TSR_LN2_HI */
-float tsr_logf(float x)
+static inline float log_inline(float x)
 {
     uint32_t ix = bits_of(x);
     int32_t k;
@@ -58,6 +58,8 @@ float tsr_logf(float x)
     dk = (float)k;
     return (dk * TSR_LN2_LO + lnm) + dk * TSR_LN2_HI;
 }
+
+float tsr_logf(float x) { return log_inline(x); }
 
 /* One radix-4 butterfly on p0..p3 (interleaved complex), the twiddle products b1..b3 already taken. */
 #define TSR_RADIX4(p0, p1, p2, p3, x0r, x0i, b1r, b1i, b2r, b2i, b3r, b3i)                                  \
@@ -452,7 +454,7 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
         }
         for (k = 0; k < half; k++) {
             float p = o[5u + k] * cfg->norm4 * cfg->inv_segments;
-            o[5u + k] = cfg->log ? tsr_logf(p + TSR_EPS) * TSR_ONE_OVER_LN10 : p;
+            o[5u + k] = cfg->log ? log_inline(p + TSR_EPS) * TSR_ONE_OVER_LN10 : p;
         }
     }
 }
@@ -511,7 +513,14 @@ void tsr_mel_energies(const tsr_framer_t *cfg, const float *x, uint32_t f, float
     }
 }
 
-static float db(float energy) { return tsr_logf(energy + TSR_EPS) * TSR_TEN_OVER_LN10; }
+/* e[i] = 10 log10(e[i] + 1e-10) for i < count (as mel.db), the logarithm inlined so that its constants stay in registers. */
+static void db_all(float *e, uint32_t count)
+{
+    uint32_t i;
+    for (i = 0; i < count; i++) {
+        e[i] = log_inline(e[i] + TSR_EPS) * TSR_TEN_OVER_LN10;
+    }
+}
 
 void tsr_dsp_mfe(const tsr_framer_t *cfg, float noise_floor_db, const float *x, float *work, float *out)
 {
@@ -520,8 +529,9 @@ void tsr_dsp_mfe(const tsr_framer_t *cfg, float noise_floor_db, const float *x, 
     uint32_t m;
     for (f = 0; f < cfg->n_frames; f++) {
         tsr_mel_energies(cfg, x, f, work, mel);
+        db_all(mel, cfg->n_mels);
         for (m = 0; m < cfg->n_mels; m++) {
-            float v = (db(mel[m]) - noise_floor_db) / -noise_floor_db;
+            float v = (mel[m] - noise_floor_db) / -noise_floor_db;
             out[f * cfg->n_mels + m] = v > 0.0f ? v : 0.0f;
         }
     }
@@ -588,12 +598,9 @@ void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct_t, uint32_t n_coeffs
 {
     float *mel = work + cfg->fft->n * 3u / 2u + 1u;
     uint32_t f;
-    uint32_t m;
     for (f = 0; f < cfg->n_frames; f++) {
         tsr_mel_energies(cfg, x, f, work, mel);
-        for (m = 0; m < cfg->n_mels; m++) {
-            mel[m] = db(mel[m]);
-        }
+        db_all(mel, cfg->n_mels);
         dct(dct_t, n_coeffs, cfg->n_mels, mel, out + f * n_coeffs);
     }
 }
