@@ -5,6 +5,9 @@ with grouped evaluation (leave groups out), on the data we have:
   recording is its own group (leave recordings out).
 - The simulated board's source (resources/simboard: 7 shoulder exercises by 10 people, 2 sessions each,
   50 Hz): each session is a recording grouped by its subject (leave people out).
+- A few people (``simboard-few``): the first --few-classes exercises (3) of that source by its first four
+  people, one person held out per fold (leave one person out), as a small project recorded by a handful of
+  people is; trees and networks both have little to learn from here.
 
 Every row is scored on the same folds (core/crossval.py's grouped k-fold over all recordings): float
 accuracy mean ± std over folds, and the int8 model's (the deployed one; trees have no int8 form and their
@@ -17,7 +20,7 @@ people, int8 by the point's own compression. Networks train as the Train step do
 epochs, cosine schedule and augmentation) unless --epochs says otherwise.
 
 Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--folds K] [--cv-folds K]
-     [--data basicmotions simboard] [--families dense cnn1d rf gbt]
+     [--data basicmotions simboard simboard-few] [--few-classes N] [--families dense cnn1d rf gbt]
 """
 
 from __future__ import annotations
@@ -83,6 +86,27 @@ def simboard_project(path: Path, quick: bool) -> Project:
     return project
 
 
+FEW_PEOPLE = 4
+
+
+def simboard_few_project(path: Path, quick: bool, classes: int = 3) -> Project:
+    """``classes`` exercises by the first ``FEW_PEOPLE`` people of the simulated board's source, each
+    session a recording grouped by its person (quick: two exercises, shortened sessions)."""
+    from tinystudio.device.simdata import load_motion_set
+
+    data = load_motion_set()
+    people = sorted({s.subject for ss in data.sessions.values() for s in ss})[:FEW_PEOPLE]
+    project = Project.create(path)
+    for activity in data.activities[: 2 if quick else classes]:
+        for n, session in enumerate(data.sessions[activity]):
+            if session.subject in people:
+                project.add_sample(session.frames[:300] if quick else session.frames, data.rate_hz,
+                                   data.axis_names, activity, units=data.units, group=session.subject,
+                                   name=f"{activity}-{n}")
+    assign_splits(project)
+    return project
+
+
 def window_stats(windows: np.ndarray) -> np.ndarray:
     """(n, frames, axes) -> per window and axis: mean, std, min, max and the percentiles."""
     parts = [windows.mean(1), windows.std(1), windows.min(1), windows.max(1)]
@@ -144,6 +168,8 @@ def bench(name: str, project: Project, args: argparse.Namespace) -> list[dict[st
     rows = []
     base = default_impulse(project)
     groups = len({s.group for s in project.samples() if s.group})
+    if groups:  # never more folds than people: a few people are left out one at a time
+        args = argparse.Namespace(**{**vars(args), "folds": min(args.folds, groups)})
     print(f"\n== {name}: {len(project.samples())} recordings, {groups or 'no'} groups "
           f"({'leave people out' if groups else 'leave recordings out'}), {args.folds} folds, window "
           f"{base.window.window_ms:g} ms", flush=True)
@@ -269,17 +295,26 @@ def main() -> int:
                         help="grouped folds the search scores each point on (inside each outer fold)")
     parser.add_argument("--folds", type=int, default=5, help="outer folds (leave people or recordings out)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--data", nargs="+", choices=("basicmotions", "simboard"), default=["basicmotions", "simboard"])
+    parser.add_argument("--data", nargs="+", choices=("basicmotions", "simboard", "simboard-few"),
+                        default=["basicmotions", "simboard", "simboard-few"])
+    parser.add_argument("--few-classes", type=int, default=3, help="exercises in simboard-few (2 to 7)")
     parser.add_argument("--evaluation", choices=("auto", "grouped", "validation"), default="auto",
                         help="how the search scores points (auto: grouped cross-validation with 3 groups or more)")
     parser.add_argument("--skip-presets", action="store_true", help="only the baseline and the tuned result")
     parser.add_argument("--families", nargs="+", choices=list(FAMILIES), help="families to tune (default: all)")
     args = parser.parse_args()
+    if not 2 <= args.few_classes <= 7:
+        parser.error("--few-classes must be between 2 and 7")
     if args.quick:  # one network and one forest preset, a two-trial search over trees: minutes, not figures
         args.trials, args.epochs, args.folds = 2, 1, 2
         args.families = args.families or ["rf", "gbt"]
-    makers = {"basicmotions": ("BasicMotions", basicmotions_project), "simboard": ("Simulated board source",
-                                                                                  simboard_project)}
+    makers: dict[str, tuple[str, Callable[[Path, bool], Project]]] = {
+        "basicmotions": ("BasicMotions", basicmotions_project),
+        "simboard": ("Simulated board source", simboard_project),
+        "simboard-few": (f"Simulated board source, {2 if args.quick else args.few_classes} exercises by "
+                         f"{FEW_PEOPLE} people",
+                         lambda path, quick: simboard_few_project(path, quick, args.few_classes)),
+    }
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tinystudio-bench-tune-") as tmp:
         tables = []

@@ -19,13 +19,20 @@ from tinystudio.app.variants import mark_for_deploy
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.search import Budget, TrialOutcome, TuneResult
-from tinystudio.core.search.space import COMPRESSIONS, FAMILIES, DataFacts, check_families, impulse_for
+from tinystudio.core.search.space import (
+    COMPRESSIONS,
+    DEFAULT_FAMILIES,
+    FAMILIES,
+    DataFacts,
+    check_families,
+    impulse_for,
+)
 from tinystudio.core.store import Project
 from tinystudio.targets.latency_table import latency_model
 from tinystudio.targets.registry import board_spec
 
-__all__ = ["COMPRESSIONS", "FAMILY_NAMES", "RUN_KIND", "Picked", "TrialOutcome", "TuneOptions", "TuneResult",
-           "latest", "pick_point", "table_lines", "train_point", "tune"]
+__all__ = ["COMPRESSIONS", "DEFAULT_FAMILIES", "FAMILY_NAMES", "RUN_KIND", "Picked", "TrialOutcome", "TuneOptions",
+           "TuneResult", "latest", "pick_point", "table_lines", "train_point", "tune"]
 
 FAMILY_NAMES = tuple(FAMILIES)
 """The model families the search knows (what --families and the panel's check boxes offer)."""

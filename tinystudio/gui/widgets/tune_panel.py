@@ -62,8 +62,8 @@ class TunePanel(JobPage):
         self.latency.setSpecialValueText("no limit")
         self.latency.setSuffix(" ms")
         self.families = {name: QCheckBox(name) for name in tune_app.FAMILY_NAMES}
-        for box in self.families.values():
-            box.setChecked(True)
+        for name, box in self.families.items():
+            box.setChecked(name in tune_app.DEFAULT_FAMILIES)
         self.start_button = QPushButton("Start search")
         self.train_button = QPushButton("Train selected")
         self.train_button.setEnabled(False)
