@@ -283,6 +283,10 @@ def deploy(
     except BoardStopped as stop:
         _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)
         done, n = stop.measured.done, len(raw)
+        if done >= n:  # during the BENCH run that follows the windows
+            raise UserError(f"the board stopped during the BENCH run, after all {n} test windows ({board.name}: "
+                            f"{stop.reason}); the windows are stored as a partial result: deploy again to run "
+                            "only the BENCH") from None
         kept = (f"the {done} measured windows are stored as a partial result: deploy again to continue from "
                 f"window {done + 1}") if done else "no window was measured"
         raise UserError(f"the board stopped after {done} of {n} test windows ({board.name}: {stop.reason}); "
