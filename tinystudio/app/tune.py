@@ -89,10 +89,25 @@ def _evaluation(project: Project, wanted: str) -> str:
         raise UserError(f"evaluation must be auto, grouped or validation, got {wanted!r}")
     if wanted == "grouped" and groups(project, searched_only=True) < 2:
         raise UserError("grouped evaluation needs recordings from at least two groups outside the test split")
+    if wanted == "validation":
+        _check_validation(project)
     if wanted != "auto":
         return wanted
     enough = groups(project) >= GROUPED_MIN_GROUPS and groups(project, searched_only=True) >= 2
-    return "grouped" if enough else "validation"
+    if enough:
+        return "grouped"
+    _check_validation(project)
+    return "validation"
+
+
+def _check_validation(project: Project) -> None:
+    """Every trial scores on the validation split: without it each would fail alone, blaming the split step."""
+    if any(s.label and s.status == "complete" and s.split == "validation" for s in project.samples()):
+        return
+    hint = ("a group stays in one split, so train, validation and test need three groups: record a third, or "
+            "score by grouped cross-validation (--evaluation grouped)" if groups(project, searched_only=True) >= 2
+            else "run the split step (a group stays in one split, so train, validation and test need three groups)")
+    raise UserError(f"the validation split holds no recordings, so the search has nothing to score on: {hint}")
 
 
 def budget_for(options: TuneOptions) -> Budget:
