@@ -13,7 +13,7 @@ from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
 
-__all__ = ["CrossValResult", "cross_validate", "latest", "lines", "summary"]
+__all__ = ["CrossValResult", "cross_validate", "latest", "lines", "summary", "warnings"]
 
 
 def cross_validate(
@@ -67,4 +67,12 @@ def lines(result: CrossValResult) -> list[str]:
     if int8 is not None:
         rows.append(f"int8 accuracy {int8['mean']:.3f} ± {int8['std']:.3f} (min {int8['min']:.3f}, "
                     f"max {int8['max']:.3f})")
+    rows.extend(f"warning: {text}" for text in warnings(result))
     return rows
+
+
+def warnings(result: CrossValResult) -> list[str]:
+    """Folds whose held-out groups alone have a label: the accuracy there says nothing about the model."""
+    return [f"fold {fold.index + 1} holds out every recording of {', '.join(repr(u) for u in fold.unseen)}: "
+            "its model never saw that label, so those windows count as wrong; record each label with more "
+            "than one group" for fold in result.folds if fold.unseen]

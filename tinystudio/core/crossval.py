@@ -43,6 +43,8 @@ class Fold:
     held_out: list[str]
     train_samples: int
     test_samples: int
+    unseen: list[str] = field(default_factory=list)
+    """Labels only the held-out groups have: the fold's model never saw them, so their windows count as wrong."""
 
 
 @dataclass
@@ -103,7 +105,8 @@ class CrossValResult:
         try:
             for row in data["folds"]:
                 folds.append(Fold(int(row["index"]), int(row["k"]), [str(g) for g in row["held_out"]],
-                                  int(row["train_samples"]), int(row["test_samples"])))
+                                  int(row["train_samples"]), int(row["test_samples"]),
+                                  [str(label) for label in row.get("unseen") or []]))
                 int8 = row.get("int8_accuracy")
                 scores.append(FoldScore(float(row["accuracy"]), int(row.get("windows", 0)),
                                         None if int8 is None else float(int8), dict(row.get("details") or {})))
@@ -169,8 +172,10 @@ def cross_validate(
         raise UserError("the project has no labelled recordings to cross-validate")
     units, method = fold_units(samples, k, seed)
     by_unit: dict[str, list[int]] = defaultdict(list)
+    label_of: dict[int, str] = {}
     for s in samples:
         by_unit[_unit(s)].append(s.id)
+        label_of[s.id] = str(s.label)
     used = {s.id for s in samples}
     others = [s.id for s in project.samples() if s.id not in used]
     folds: list[Fold] = []
@@ -180,7 +185,8 @@ def cross_validate(
             cancel.raise_if_cancelled()
             test_ids = [sid for u in held for sid in by_unit[u]]
             train_ids = [sid for u, ids in by_unit.items() if u not in held for sid in ids]
-            fold = Fold(i, len(units), list(held), len(train_ids), len(test_ids))
+            unseen = sorted({label_of[t] for t in test_ids} - {label_of[t] for t in train_ids})
+            fold = Fold(i, len(units), list(held), len(train_ids), len(test_ids), unseen)
             lo, hi = i / len(units), (i + 1) / len(units)
             progress(lo, f"fold {i + 1}/{len(units)}: holding out {', '.join(held)}")
 

@@ -4,14 +4,16 @@ spread in a line above, and a bar per fold with a dashed line at the mean, so a 
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from tinystudio.app.crossval import warnings
 from tinystudio.app.formatting import fmt_percent
-from tinystudio.gui.theme import current, on_change
+from tinystudio.gui.theme import current, on_change, span
 from tinystudio.gui.widgets.tables import make_read_only
 
 COLUMNS = ("Fold", "Held out", "Accuracy", "int8", "Windows")
@@ -63,6 +65,7 @@ class CrossValView(QWidget):
             f"{result.k} folds ({result.method}): accuracy <b>{fmt_percent(acc['mean'])}</b> ± "
             f"{fmt_percent(acc['std'])} (min {fmt_percent(acc['min'])}, max {fmt_percent(acc['max'])})"
             + (f"; int8 {fmt_percent(int8['mean'])} ± {fmt_percent(int8['std'])}" if int8 else "")
+            + "".join(f"<br>{span(escape(text[:1].upper() + text[1:]), 'warning')}" for text in warnings(result))
             )
         self.table.setRowCount(0)
         for fold, score in zip(result.folds, result.scores, strict=True):
