@@ -3,7 +3,8 @@ tiny bare-metal harness.
 
 The harness embeds the test inputs, runs ts_model_invoke on each, times it with SysTick under
 ``-icount shift=0`` (1 tick = 10^9 / clock emulated instructions, 40 at 25 MHz) and prints the outputs over
-semihosting. This exercises the kernel paths that the host build never compiles: ``__ARM_FEATURE_DSP`` on
+semihosting. Its bare-metal start (``link_harness``, ``run_harness``) serves other harnesses too.
+This exercises the kernel paths that the host build never compiles: ``__ARM_FEATURE_DSP`` on
 the M4, M7 and M33, Helium (MVE) on the M55, the plain C loops on the M3. Machines, core flags and memory
 come from the board registry.
 """
@@ -36,15 +37,15 @@ SECTIONS {
 }
 """
 
-_MAIN = r"""
+_START = r"""
 #include <stdint.h>
-#include <string.h>
-#include "model.h"
 
+/* Bare-metal start: vector table, semihosting, and a reset handler that copies .data, clears .bss, turns
+   the FPU on, calls the harness's run() and ends QEMU. */
 extern uint32_t _estack, _sidata, _sdata, _edata, _sbss, _ebss;
-extern const int8_t bench_inputs[];
-extern const int bench_count;
 void Reset_Handler(void);
+/* Not inlined: its code may save FPU registers on entry, before the reset handler has turned the FPU on. */
+static void run(void) __attribute__((noinline));
 
 static void default_handler(void) { for (;;) { } }
 
@@ -61,6 +62,27 @@ static int semihost(int op, void *arg)
     __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
     return r0;
 }
+
+void Reset_Handler(void)
+{
+    uint32_t *src = &_sidata, *dst = &_sdata;
+    static uint32_t exit_args[2] = {0x20026, 0};
+    while (dst < &_edata) { *dst++ = *src++; }
+    for (dst = &_sbss; dst < &_ebss; ) { *dst++ = 0; }
+    *(volatile uint32_t *)0xE000ED88 |= (0xFu << 20);
+    __asm__ volatile("dsb\n isb");
+    run();
+    semihost(0x20, exit_args);
+    for (;;) { }
+}
+"""
+
+_BENCH = r"""
+#include <string.h>
+#include "model.h"
+
+extern const int8_t bench_inputs[];
+extern const int bench_count;
 
 static char line[8192];
 
@@ -79,7 +101,7 @@ static void put_hex(char **p, uint32_t v, int digits)
 
 static int8_t out[TS_MODEL_OUTPUT_BYTES];
 
-int main(void)
+static void run(void)
 {
     int n, i;
     SYST_RVR = 0xFFFFFF;
@@ -104,20 +126,6 @@ int main(void)
         *p = 0;
         semihost(0x04, line);
     }
-    return 0;
-}
-
-void Reset_Handler(void)
-{
-    uint32_t *src = &_sidata, *dst = &_sdata;
-    static uint32_t exit_args[2] = {0x20026, 0};
-    while (dst < &_edata) { *dst++ = *src++; }
-    for (dst = &_sbss; dst < &_ebss; ) { *dst++ = 0; }
-    *(volatile uint32_t *)0xE000ED88 |= (0xFu << 20);
-    __asm__ volatile("dsb\n isb");
-    main();
-    semihost(0x20, exit_args);
-    for (;;) { }
 }
 """
 
@@ -132,9 +140,11 @@ def _firmware(machine: str) -> CortexMFirmware:
     return firmware
 
 
-def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[str, ...] = (),
-              machine: str = DEFAULT_MACHINE) -> Path:
-    """The harness and the model folder linked for ``machine``'s core and memory (the board's budget)."""
+def link_harness(body: str, sources: list[Path], work: Path, cflags: tuple[str, ...] = (),
+                 machine: str = DEFAULT_MACHINE) -> Path:
+    """work/harness.elf: the bare-metal start, ``body`` (C that defines ``static void run(void)`` and may
+    call ``semihost``) and ``sources``, compiled strictly for ``machine``'s core and linked for its memory
+    (the board's budget)."""
     work.mkdir(parents=True, exist_ok=True)
     spec, firmware = board_spec(machine), _firmware(machine)
     assert spec.budget is not None
@@ -143,33 +153,44 @@ def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[
                        ("FLASH", spec.budget.flash_bytes), ("RAM", spec.budget.ram_bytes)):
         script = script.replace(f"@{key}@", hex(value))
     (work / "link.ld").write_text(script)
-    (work / "bench_main.c").write_text(_MAIN)
+    (work / "harness.c").write_text(_START + body)
+    elf = work / "harness.elf"
+    cmd = ["arm-none-eabi-gcc", *firmware.cpu_flags, *cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
+    cmd += ["-Wno-error=pedantic", "-nostartfiles", "--specs=nosys.specs", "-T", str(work / "link.ld")]
+    cmd += [str(work / "harness.c"), *map(str, sources), "-o", str(elf), "-lm"]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return elf
+
+
+def run_harness(elf: Path, timeout: float = 300.0, machine: str = DEFAULT_MACHINE) -> list[str]:
+    """Run a harness on QEMU under ``-icount shift=0`` until it exits; the lines it printed."""
+    cmd = ["qemu-system-arm", "-M", machine, "-display", "none", "-monitor", "none", "-serial", "null"]
+    cmd += ["-semihosting-config", "enable=on,target=native", "-icount", "shift=0,align=off,sleep=off"]
+    cmd += ["-kernel", str(elf)]
+    proc = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout)
+    return (proc.stdout + proc.stderr).splitlines()
+
+
+def build_elf(gen_dir: Path, inputs: list[np.ndarray], work: Path, flags: tuple[str, ...] = (),
+              machine: str = DEFAULT_MACHINE) -> Path:
+    """The model folder in the timing harness, with ``inputs`` embedded, linked for ``machine``."""
+    work.mkdir(parents=True, exist_ok=True)
     flat = np.concatenate([np.asarray(x, dtype=np.int8).reshape(-1) for x in inputs])
     body = ",".join(str(int(v)) for v in flat)
     (work / "bench_data.c").write_text(
         f"#include <stdint.h>\nconst int8_t bench_inputs[{flat.size}] __attribute__((aligned(4))) = {{{body}}};\n"
         f"const int bench_count = {len(inputs)};\n"
     )
-    sources = [str(work / "bench_main.c"), str(work / "bench_data.c")]
-    sources += sorted(str(p) for p in Path(gen_dir).glob("*.c"))
-    elf = work / "bench.elf"
-    cmd = ["arm-none-eabi-gcc", *firmware.cpu_flags, *flags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
-    cmd += ["-Wno-error=pedantic", "-I", str(gen_dir), "-nostartfiles", "--specs=nosys.specs"]
-    cmd += ["-T", str(work / "link.ld"), *sources, "-o", str(elf), "-lm"]
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
-    return elf
+    sources = [work / "bench_data.c", *sorted(Path(gen_dir).glob("*.c"))]
+    return link_harness(_BENCH, sources, work, (*flags, "-I", str(gen_dir)), machine)
 
 
 def run_elf(elf: Path, timeout: float = 300.0, machine: str = DEFAULT_MACHINE) -> tuple[list[np.ndarray], list[int]]:
-    """Run on QEMU; return (outputs, emulated instruction counts, to within one SysTick tick) per input."""
+    """Run the timing harness; return (outputs, emulated instruction counts, to within one SysTick tick) per input."""
     clock = board_spec(machine).clock_hz
     assert clock is not None
-    cmd = ["qemu-system-arm", "-M", machine, "-display", "none", "-monitor", "none", "-serial", "null"]
-    cmd += ["-semihosting-config", "enable=on,target=native", "-icount", "shift=0,align=off,sleep=off"]
-    cmd += ["-kernel", str(elf)]
-    proc = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout)
     outputs, counts = [], []
-    for ln in (proc.stdout + proc.stderr).splitlines():
+    for ln in run_harness(elf, timeout, machine):
         parts = ln.split()
         if len(parts) != 3:
             continue

@@ -233,29 +233,11 @@ def test_arduino_sketches_for_an_audio_project_use_the_pdm_microphone(tmp_path):
         _syntax_check(path, [])
 
 
-_QEMU_MAIN = r"""
-#include <stdint.h>
+_QEMU_RUN = r"""
 #include "ts_impulse.h"
 
-extern uint32_t _estack, _sidata, _sdata, _edata, _sbss, _ebss;
 extern const float windows[];
 extern const int window_count;
-void Reset_Handler(void);
-static void default_handler(void) { for (;;) { } }
-
-__attribute__((section(".isr_vector"), used))
-static void (*const vectors[16])(void) = {
-    (void (*)(void))(&_estack), Reset_Handler, default_handler, default_handler, default_handler,
-    default_handler, default_handler, 0, 0, 0, 0, default_handler, default_handler, 0,
-    default_handler, default_handler};
-
-static int semihost(int op, void *arg)
-{
-    register int r0 __asm__("r0") = op;
-    register void *r1 __asm__("r1") = arg;
-    __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
-    return r0;
-}
 
 static void run(void)
 {
@@ -278,50 +260,26 @@ static void run(void)
         semihost(0x04, line);
     }
 }
-
-void Reset_Handler(void)
-{
-    uint32_t *src = &_sidata, *dst = &_sdata;
-    static uint32_t exit_args[2] = {0x20026, 0};
-    while (dst < &_edata) { *dst++ = *src++; }
-    for (dst = &_sbss; dst < &_ebss; ) { *dst++ = 0; }
-    *(volatile uint32_t *)0xE000ED88 |= (0xFu << 20);
-    __asm__ volatile("dsb\n isb");
-    run();
-    semihost(0x20, exit_args);
-    for (;;) { }
-}
 """
 
 
 def test_c_library_on_the_emulated_cortex_m4_gives_the_host_scores(project, trained, tmp_path):
     """The exported folder (without its main.c) linked into a bare-metal harness on QEMU mps2-an386: DSP in
     float on the M4F, kernels with its DSP instructions; scores equal to the host int8 model's."""
-    from codegen.armrun import _LINKER
+    from codegen import armrun
 
-    if shutil.which("arm-none-eabi-gcc") is None or shutil.which("qemu-system-arm") is None:
+    if not armrun.tools_available():
         pytest.skip("arm-none-eabi-gcc or qemu-system-arm is not installed")
     out = tmp_path / "lib"
     export_model(project, trained.variant_id, "c-library", out)
     data = pipeline_data(project, trained.run_id)
     raw = data.raw("test")[:12]
-    script = _LINKER
-    for key, value in (("FLASH_ORIGIN", 0), ("RAM_ORIGIN", 0x2000_0000), ("FLASH", 1 << 20), ("RAM", 256 << 10)):
-        script = script.replace(f"@{key}@", hex(value))
-    (tmp_path / "link.ld").write_text(script)
-    (tmp_path / "harness.c").write_text(_QEMU_MAIN)
     body = ",".join(f"{float(v)!r}f" for v in np.asarray(raw, dtype=np.float32).ravel())
     (tmp_path / "windows.c").write_text(f"const float windows[] = {{{body}}};\nconst int window_count = {len(raw)};\n")
     library = [p for p in sorted(out.glob("*.c")) if p.name != "main.c"]
-    sources = [tmp_path / "harness.c", tmp_path / "windows.c", *library]
-    elf = tmp_path / "impulse.elf"
-    subprocess.run(["arm-none-eabi-gcc", *ARM_FLAGS, "-ffp-contract=off", "-I", str(out), "-nostartfiles",
-                    "--specs=nosys.specs", "-T", str(tmp_path / "link.ld"), *map(str, sources), "-o", str(elf),
-                    "-lm"], check=True, capture_output=True, text=True)
-    run = subprocess.run(["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none", "-serial",
-                          "null", "-semihosting-config", "enable=on,target=native", "-kernel", str(elf)],
-                         check=True, capture_output=True, text=True, timeout=120)
-    lines = [ln.split() for ln in (run.stdout + run.stderr).splitlines() if ln[:2] in ("o ", "x ")]
+    elf = armrun.link_harness(_QEMU_RUN, [tmp_path / "windows.c", *library], tmp_path / "arm",
+                              ("-ffp-contract=off", "-I", str(out)))
+    lines = [ln.split() for ln in armrun.run_harness(elf, timeout=120) if ln[:2] in ("o ", "x ")]
     assert [ln[0] for ln in lines] == ["o"] * len(raw)
     scores = np.array([np.frombuffer(bytes.fromhex(ln[1]), dtype=np.int8) for ln in lines])
     reference = Int8Reference(project.variant_tflite(trained.variant_id))
