@@ -371,7 +371,7 @@ class DataPage(QWidget):
             unit = f" [{info.units[i]}]" if info.units[i] else ""
             self.plot.plot(t, signal[::step, i], pen=pen, name=f"{name}{unit}")
         self.preview_title.setText(
-            f"<b>#{info.id} {info.label or '(unlabelled)'}</b> — {info.frames} frames, "
+            f"<b>#{info.id} {escape(info.label or '(unlabelled)', quote=False)}</b> — {info.frames} frames, "
             f"{info.rate_hz:g} Hz, {info.duration_s:.2f} s, {info.axes} axes"
         )
 

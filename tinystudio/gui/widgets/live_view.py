@@ -9,11 +9,12 @@ Stopping, switching project, model or board ends the run; what was received stay
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -115,6 +116,9 @@ class LiveView(QWidget):
         self.legend_label.setWordWrap(True)
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it repeats labels as typed: '<' is no markup
+        for rich in (self.window_label, self.legend_label):
+            rich.setTextFormat(Qt.TextFormat.RichText)
 
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(current().plot_background)
@@ -318,9 +322,9 @@ class LiveView(QWidget):
                 self._signal_curves.append(curve)
         if not self._score_curves:
             self.legend_label.setText("Classes (band and scores): " + " ".join(
-                f'<span style="color:{theme.series_colour(i)}">■</span>&nbsp;{name}'
+                f'<span style="color:{theme.series_colour(i)}">■</span>&nbsp;{escape(name, quote=False)}'
                 for i, name in enumerate(plan.labels)) + " &nbsp;·&nbsp; Signal: " + " ".join(
-                f'<span style="color:{theme.series_colour(i)}">━</span>&nbsp;{name}'
+                f'<span style="color:{theme.series_colour(i)}">━</span>&nbsp;{escape(name, quote=False)}'
                 for i, name in enumerate(plan.axis_names)))
             for i, name in enumerate(plan.labels):
                 self._score_curves.append(self.score_plot.plot(
@@ -377,12 +381,12 @@ class LiveView(QWidget):
         def ms(value: float | None) -> str:
             return "-" if value is None else f"{'≈' if w.ms_estimate else ''}{value:.3g} ms"
 
-        text = (f"Window {w.index + 1} at {w.end_s:.1f} s: <b>{w.label}</b> ({w.score:.2f}) · "
+        text = (f"Window {w.index + 1} at {w.end_s:.1f} s: <b>{escape(w.label, quote=False)}</b> ({w.score:.2f}) · "
                 f"DSP {ms(w.dsp_ms)} · NN {ms(w.nn_ms)}")
         if w.ms_estimate:
             text += " (emulated instructions at the board's clock: an estimate)"
         if w.truth:
-            text += f" · playing a <i>{w.truth}</i> recording"
+            text += f" · playing a <i>{escape(w.truth, quote=False)}</i> recording"
         if w.host_top is not None and w.host_top != w.top:
             text += " · the host's model differs here"
         return text
