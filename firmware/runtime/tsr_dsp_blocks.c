@@ -85,6 +85,96 @@ static int odd_log2(uint32_t m)
     return (int)(bits & 1u);
 }
 
+#if defined(__arm__) && defined(__ARM_FP) && (__ARM_FP & 4)
+#define TSR_VFP_ASM 1
+/* One group of a radix-4 stage on a single-precision FPU, in assembly so that each complex point moves with one
+   two-register load or store (the compiler moves floats one at a time) and the pointers advance as they store:
+   the butterfly j = 0 (u = 1), then j = 1 .. h-1 with the twiddles u, u^2, u^3 of tw (6 floats per j). The
+   float32 operations are those of the C loop below, one for one and with the same operands, so the results
+   are the same bits. p0..p3: the group's four quarters. */
+static void radix4_group(float *p0, float *p1, float *p2, float *p3, const float *tw, uint32_t h)
+{
+    __asm__ volatile(
+        "vldmia %[p0], {s0-s1}\n\t"
+        "vldmia %[p1], {s2-s3}\n\t"
+        "vldmia %[p2], {s4-s5}\n\t"
+        "vldmia %[p3], {s6-s7}\n\t"
+        "vadd.f32 s8, s0, s2\n\t" /* s0 = x0 + x1 */
+        "vadd.f32 s9, s1, s3\n\t"
+        "vsub.f32 s10, s0, s2\n\t" /* d0 = x0 - x1 */
+        "vsub.f32 s11, s1, s3\n\t"
+        "vadd.f32 s12, s4, s6\n\t" /* s1 = x2 + x3 */
+        "vadd.f32 s13, s5, s7\n\t"
+        "vsub.f32 s14, s4, s6\n\t" /* d1 = x2 - x3 */
+        "vsub.f32 s15, s5, s7\n\t"
+        "vadd.f32 s0, s8, s12\n\t" /* y0 = s0 + s1 */
+        "vadd.f32 s1, s9, s13\n\t"
+        "vadd.f32 s2, s10, s15\n\t" /* y1 = (d0r + d1i, d0i - d1r) */
+        "vsub.f32 s3, s11, s14\n\t"
+        "vsub.f32 s4, s8, s12\n\t" /* y2 = s0 - s1 */
+        "vsub.f32 s5, s9, s13\n\t"
+        "vsub.f32 s6, s10, s15\n\t" /* y3 = (d0r - d1i, d0i + d1r) */
+        "vadd.f32 s7, s11, s14\n\t"
+        "vstmia %[p0]!, {s0-s1}\n\t"
+        "vstmia %[p1]!, {s2-s3}\n\t"
+        "vstmia %[p2]!, {s4-s5}\n\t"
+        "vstmia %[p3]!, {s6-s7}\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "beq 2f\n"
+        "1:\n\t"
+        "vldmia %[tw]!, {s8-s13}\n\t" /* ur ui u2r u2i u3r u3i */
+        "vldmia %[p0], {s0-s1}\n\t"
+        "vldmia %[p1], {s2-s3}\n\t"
+        "vldmia %[p2], {s4-s5}\n\t"
+        "vldmia %[p3], {s6-s7}\n\t"
+        "vmul.f32 s14, s10, s2\n\t" /* b1 = u^2 x1 */
+        "vmul.f32 s15, s11, s3\n\t"
+        "vmul.f32 s16, s10, s3\n\t"
+        "vmul.f32 s17, s11, s2\n\t"
+        "vsub.f32 s14, s14, s15\n\t"
+        "vadd.f32 s15, s16, s17\n\t"
+        "vmul.f32 s16, s8, s4\n\t" /* b2 = u x2 */
+        "vmul.f32 s17, s9, s5\n\t"
+        "vmul.f32 s18, s8, s5\n\t"
+        "vmul.f32 s19, s9, s4\n\t"
+        "vsub.f32 s16, s16, s17\n\t"
+        "vadd.f32 s17, s18, s19\n\t"
+        "vmul.f32 s18, s12, s6\n\t" /* b3 = u^3 x3 */
+        "vmul.f32 s19, s13, s7\n\t"
+        "vmul.f32 s20, s12, s7\n\t"
+        "vmul.f32 s21, s13, s6\n\t"
+        "vsub.f32 s18, s18, s19\n\t"
+        "vadd.f32 s19, s20, s21\n\t"
+        "vadd.f32 s2, s0, s14\n\t" /* s0 = x0 + b1 */
+        "vadd.f32 s3, s1, s15\n\t"
+        "vsub.f32 s0, s0, s14\n\t" /* d0 = x0 - b1 */
+        "vsub.f32 s1, s1, s15\n\t"
+        "vadd.f32 s4, s16, s18\n\t" /* s1 = b2 + b3 */
+        "vadd.f32 s5, s17, s19\n\t"
+        "vsub.f32 s6, s16, s18\n\t" /* d1 = b2 - b3 */
+        "vsub.f32 s7, s17, s19\n\t"
+        "vadd.f32 s8, s2, s4\n\t" /* y0 = s0 + s1 */
+        "vadd.f32 s9, s3, s5\n\t"
+        "vsub.f32 s10, s2, s4\n\t" /* y2 = s0 - s1 */
+        "vsub.f32 s11, s3, s5\n\t"
+        "vadd.f32 s12, s0, s7\n\t" /* y1 = (d0r + d1i, d0i - d1r) */
+        "vsub.f32 s13, s1, s6\n\t"
+        "vsub.f32 s14, s0, s7\n\t" /* y3 = (d0r - d1i, d0i + d1r) */
+        "vadd.f32 s15, s1, s6\n\t"
+        "vstmia %[p0]!, {s8-s9}\n\t"
+        "vstmia %[p1]!, {s12-s13}\n\t"
+        "vstmia %[p2]!, {s10-s11}\n\t"
+        "vstmia %[p3]!, {s14-s15}\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "bne 1b\n"
+        "2:\n"
+        : [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3), [tw] "+r"(tw), [n] "+r"(h)
+        :
+        : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15",
+          "s16", "s17", "s18", "s19", "s20", "s21", "cc", "memory");
+}
+#endif
+
 /* The radix-4 stages of quarter h, 4h, ... < m (h = 1, or 2 after a radix-2 stage) of total / m FFTs of m
    points one after the other in z: groups never straddle two of them, so one pass serves them all. */
 static void radix4_stages(uint32_t m, uint32_t total, const float *stages, float *z, uint32_t h)
@@ -93,8 +183,13 @@ static void radix4_stages(uint32_t m, uint32_t total, const float *stages, float
     for (; h < m; h *= 4u) {
         uint32_t q = 2u * h;  /* floats from one quarter to the next */
         uint32_t span = 4u * q; /* floats per group */
-        uint32_t j;
         float *p;
+#ifdef TSR_VFP_ASM
+        for (p = z; p < end; p += span) {
+            radix4_group(p, p + q, p + 2u * q, p + 3u * q, stages + 6, h);
+        }
+#else
+        uint32_t j;
         for (p = z; p < end; p += span) { /* j = 0: u = 1 */
             float *p1 = p + q, *p2 = p1 + q, *p3 = p2 + q;
             TSR_RADIX4(p, p1, p2, p3, p[0], p[1], p1[0], p1[1], p2[0], p2[1], p3[0], p3[1]);
@@ -123,6 +218,7 @@ static void radix4_stages(uint32_t m, uint32_t total, const float *stages, float
                 }
             }
         }
+#endif
         stages += 6u * h;
     }
 }

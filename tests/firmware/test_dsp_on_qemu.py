@@ -26,7 +26,10 @@ CASES = {
     "mfe_kws": ("mfe", KWS, 16000.0, 16000, 1, 2),
     "mfcc_kws": ("mfcc", {**KWS, "n_coeffs": 10}, 16000.0, 16000, 1, 2),
     "mfcc_defaults_8k": ("mfcc", {}, 8000.0, 8000, 1, 2),
+    "mfcc_defaults": ("mfcc", {}, 16000.0, 16000, 1, 1),
 }
+FPU_BOARDS = ("mps2-an500", "mps2-an505", "mps3-an547")
+"""Other cores with a single-precision FPU (M7, M33, M55): they run the FFT's assembly radix-4 stages too."""
 
 
 def quantize(features: np.ndarray, scale: float, zero_point: int) -> np.ndarray:
@@ -50,10 +53,21 @@ def model_for(features: int, folder) -> object:
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_board_features_equal_the_host_block(fw_cache, tmp_path, name):
+    check_board(fw_cache, tmp_path, "mps2-an386", name)
+
+
+@pytest.mark.parametrize("board", FPU_BOARDS)
+@pytest.mark.parametrize("name", ["spectral_lowpass_fft32", "mfcc_defaults_8k"])
+def test_other_fpu_cores_give_the_host_features_too(fw_cache, tmp_path, board, name):
+    """N 32 starts the radix-4 stages after a fused radix-4 one, N 256 after a radix-2 one."""
+    check_board(fw_cache, tmp_path, board, name)
+
+
+def check_board(fw_cache, tmp_path, board_name: str, name: str) -> None:
     block_name, params, rate, frames, axes, windows = CASES[name]
     block = make_block(block_name, params, rate, frames, axes)
     features = int(np.prod(block.output_shape))
-    board = get_target("mps2-an386")
+    board = get_target(board_name)
     artifact = board.build(model_for(features, tmp_path / "model"), fw_cache, dsp=block)
     with board.launch(artifact) as link:
         info = link.client.hello()
