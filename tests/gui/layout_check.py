@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
     QLineEdit,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QWidget,
 )
 
@@ -62,3 +65,46 @@ def field_problems(page: QWidget, window: QWidget) -> list[str]:
             problems.append(f"scroll area {area.objectName() or area.widget().__class__.__name__} scrolls "
                             f"sideways by {bar.maximum()} px")
     return problems
+
+
+def hidden_part(widget: QWidget, window: QWidget) -> int:
+    """Pixels of ``widget``'s height that the user cannot see without scrolling: cut off by an enclosing
+    scroll area's view or by the window (0 when the whole widget is in view)."""
+    top = widget.mapTo(window, QPoint(0, 0)).y()
+    bottom = top + widget.height()
+    low, high = 0, window.height()
+    p = widget.parentWidget()
+    while p is not None and p is not window:
+        if isinstance(p, QScrollArea):
+            view_top = p.viewport().mapTo(window, QPoint(0, 0)).y()
+            low, high = max(low, view_top), min(high, view_top + p.viewport().height())
+        p = p.parentWidget()
+    return max(0, low - top) + max(0, bottom - high) if bottom > low and top < high else widget.height()
+
+
+def columns_out_of_view(table: QAbstractItemView, names: list[str]) -> list[str]:
+    """Each column named in ``names`` that is not wholly inside the table's view as it opens (scrolled to
+    the left): the user would have to scroll sideways to read it."""
+    model = table.model()
+    heads = {str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)): c
+             for c in range(model.columnCount())}
+    width = table.viewport().width()
+    out = []
+    for name in names:
+        column = heads[name]
+        left = table.horizontalHeader().sectionPosition(column)
+        right = left + table.horizontalHeader().sectionSize(column)
+        if right > width:
+            out.append(f"{name}: {left}..{right} px of a {width} px view")
+    return out
+
+
+def clipped_cells(table: QAbstractItemView, column: int) -> list[str]:
+    """Texts of ``column`` that do not fit their cell (shown with an ellipsis)."""
+    model = table.model()
+    metrics = QFontMetrics(table.font())
+    room = table.horizontalHeader().sectionSize(column) - 2 * table.style().pixelMetric(
+        QStyle.PixelMetric.PM_FocusFrameHMargin) - 2
+    texts = [str(model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole))
+             for row in range(model.rowCount())]
+    return [t for t in texts if metrics.horizontalAdvance(t) > room]

@@ -46,8 +46,10 @@ _ALL = "(all)"
 
 
 LABEL_COLUMN = _COLUMNS.index("Label")
-_COLUMN_WIDTHS = {"ID": 44, "Name": 120, "Label": 110, "Split": 96}
-"""Starting widths: the label is what people look for, the id and name need little room."""
+_FITTED = tuple(_COLUMNS.index(name) for name in ("ID", "Name", "Label", "Split", "Group"))
+"""Columns as wide as their content (up to ``_FITTED_MAX``), so on a laptop screen the whole label and the
+group (what the split keeps together) are in view, not hidden behind an empty name column."""
+_FITTED_MAX = 180
 
 
 
@@ -145,8 +147,6 @@ class DataPage(QWidget):
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for name, width in _COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(_COLUMNS.index(name), width)
         self.table.verticalHeader().setVisible(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
@@ -254,6 +254,7 @@ class DataPage(QWidget):
         self.message.setText("")
         self.clear_preview()
         self.refresh()
+        self._fit_columns(shrink=True)
 
     # -- state -------------------------------------------------------------------------------
 
@@ -280,8 +281,18 @@ class DataPage(QWidget):
         split_name = self.split_filter.currentText()
         self.model.set_rows(samples.select(project, label=None if label == _ALL else label,
                                            split=None if split_name == _ALL else split_name))
+        self._fit_columns()
         self._update_summary()
         self._refresh_preview()
+
+    def _fit_columns(self, shrink: bool = False) -> None:
+        """Widen a fitted column its content no longer fits (a new, longer label or group); ``shrink``
+        (another project) also narrows them, so a width the user chose stays until then."""
+        for column in _FITTED:
+            need = min(_FITTED_MAX, max(self.table.sizeHintForColumn(column),
+                                        self.table.horizontalHeader().sectionSizeHint(column)))
+            if shrink or self.table.columnWidth(column) < need:
+                self.table.setColumnWidth(column, need)
 
     def _refresh_preview(self) -> None:
         """Redraw the previewed sample from the project (its label or signal may have changed), or clear
