@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.layout_check import clipped_cells, columns_out_of_view
+from tests.gui.layout_check import clipped_cells, columns_out_of_view, hidden_part
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.main_window import MainWindow
@@ -51,15 +51,19 @@ def window(qtbot) -> Iterator[MainWindow]:
     win.context.close()
 
 
-def people_project(path: Path) -> Path:
-    """Recordings as the simulated board makes them: long exercise names, one group per person."""
+SPLIT_OF = {"anna": "train", "bob": "train", "carl": "validation", "dora": "test"}
+
+
+def people_project(path: Path, split: bool = False) -> Path:
+    """Recordings as the simulated board makes them: long exercise names, one group per person; ``split``
+    puts each person on one side as the split does."""
     rng = np.random.default_rng(0)
     with Project.create(path) as project:
         for person in ("anna", "bob", "carl", "dora"):
             for label in ("pendulum", "abduction", "forward_elevation"):
                 signal = rng.standard_normal((200, 6)).astype(np.float32)
                 project.add_sample(signal, 50.0, ["accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ"], label,
-                                   group=person)
+                                   group=person, split=SPLIT_OF[person] if split else None)
     return path
 
 
@@ -71,3 +75,63 @@ def test_data_table_shows_whole_labels_and_the_group_column(window, tmp_path):
     _settle()
     assert columns_out_of_view(page.table, ["Label", "Split", "Group"]) == []
     assert clipped_cells(page.table, 2) == []
+
+
+def _wait_idle(qtbot, page) -> None:
+    if page.worker is not None:
+        page.worker.cancel()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=120_000)
+
+
+@pytest.mark.slow
+def test_training_curves_stay_in_view_through_a_run_at_1024x640(window, qtbot, tmp_path):
+    """On a 1024x640 screen the loss and accuracy plots, axis titles included, are in view while the run
+    trains and when it has finished (before, the finished run's confusion-matrix legend of long class
+    names and the two-line result pushed their lower part below the fold)."""
+    window.open_project(str(people_project(tmp_path / "people.tsproj", split=True)))
+    page = window.show_step("Impulse / Train")
+    _settle()
+    page.form.epochs.setValue(2)
+    page.start_training()
+    _settle()
+    for name, plot in page.curves.plots.items():
+        assert hidden_part(plot, window) == 0, f"{name} while training"
+    qtbot.waitUntil(lambda: page.worker is None, timeout=300_000)
+    _settle()
+    assert "Run 1 done" in page.status.text()
+    for name, plot in page.curves.plots.items():
+        assert hidden_part(plot, window) == 0, f"{name} after the run"
+
+
+@pytest.mark.parametrize("tab", ["Cross-validation", "Tune"])
+def test_an_opened_results_tab_is_readable_at_1024x640(window, tmp_path, tab):
+    """Choosing the Cross-validation or Tune tab shows its table and chart at a readable height, in view
+    (before, they sat under the fold in a strip under 90 px high, the Tune tab scrolling inside it)."""
+    window.open_project(str(people_project(tmp_path / "people.tsproj")))
+    page = window.show_step("Impulse / Train")
+    _settle()
+    index = [page.results_tabs.tabText(i) for i in range(page.results_tabs.count())].index(tab)
+    page.results_tabs.setCurrentIndex(index)
+    _settle()
+    shown = page.results_tabs.currentWidget()
+    table = shown.table
+    chart = shown.chart
+    assert hidden_part(table, window) == 0
+    assert hidden_part(chart, window) == 0
+    assert chart.height() >= 140
+    assert table.viewport().height() >= 3 * table.verticalHeader().defaultSectionSize()
+
+
+def test_cross_validate_shows_its_results_tab_at_1024x640(window, qtbot, tmp_path):
+    """Pressing Cross-validate at the top of the results column brings the tab its folds will fill into
+    view, not the previous run's curves."""
+    window.open_project(str(people_project(tmp_path / "people.tsproj")))
+    page = window.show_step("Impulse / Train")
+    _settle()
+    page.start_crossval()
+    _settle()
+    try:
+        assert page.results_tabs.currentWidget() is page.crossval
+        assert hidden_part(page.crossval, window) == 0
+    finally:
+        _wait_idle(qtbot, page)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -38,6 +39,9 @@ from tinystudio.gui.widgets.tune_panel import TunePanel
 
 CURVES_MIN_HEIGHT = 170
 """px: the loss and accuracy plots keep their axis labels and a readable curve."""
+OPEN_TAB_MIN_HEIGHT = 440
+"""px: the Cross-validation and Tune tabs, once chosen, keep room for their table and chart (on a short
+screen the results column scrolls to them rather than squeezing them under the tab bar)."""
 
 class _EpochBridge(QObject):
     """Carries per-epoch stats from the training thread to the GUI thread."""
@@ -126,7 +130,8 @@ class TrainPage(JobPage):
         self.results_tabs.currentChanged.connect(self._results_tab_changed)
         layout = QHBoxLayout(self)
         # on a short screen the results column scrolls rather than squashing the curves to a few pixels
-        layout.addWidget(panes(Qt.Orientation.Horizontal, left, FormScrollArea(right), grow=1))
+        self._column = FormScrollArea(right)
+        layout.addWidget(panes(Qt.Orientation.Horizontal, left, self._column, grow=1))
 
         self._shown_run: Any = None
         self._job_kind = "train"
@@ -279,6 +284,7 @@ class TrainPage(JobPage):
             return
         self.curves.clear()
         self.matrix.clear("Training…")
+        self.bring_into_view(self.curves)
         self.start_job(train_app.train, self.context.project, impulse, on_epoch=self._bridge.epoch.emit, int8=True,
                        starting="Starting…")
 
@@ -288,6 +294,7 @@ class TrainPage(JobPage):
         if impulse is None:
             return
         self.results_tabs.setCurrentWidget(self.crossval)
+        self.bring_into_view(self.results_tabs)
         self.crossval.clear("Cross-validating…")
         self.start_job(crossval_app.cross_validate, self.context.project, impulse, starting="Cross-validating…")
 
@@ -315,6 +322,7 @@ class TrainPage(JobPage):
         self.context.runs_changed.emit()  # refreshes this page's run list and the other steps' run choices
         self.runs.select_run(result.run_id)
         self.show_run(result.run_id)
+        self.bring_into_view(self.curves)  # the longer status line must not push the finished curves away
         self.training_finished.emit(result.run_id)
 
     def job_failed(self, message: str) -> None:
@@ -333,11 +341,24 @@ class TrainPage(JobPage):
         self.status.setText("Training cancelled; no run was stored. Showing the last completed run.")
         self._show_last_completed("Cancelled")
 
+    def bring_into_view(self, widget: QWidget) -> None:
+        """Scroll the results column so ``widget`` is wholly in view (its top first when it is taller), once
+        the layout has taken in what just changed: on a short screen what the current action shows (the
+        curves while training, the table while cross-validating) must not sit below the fold."""
+        def scroll() -> None:
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # sizes as they will be drawn
+            self._column.ensureWidgetVisible(widget, 0, 0)
+
+        QTimer.singleShot(0, self, scroll)
+
     def _results_tab_changed(self, _index: int) -> None:
-        """Opening the Cross-validation tab gives it at least 45 % of the column (from the panes above), so
-        its table and bars can be read without dragging the splitter."""
-        if self.results_tabs.currentWidget() is not self.crossval:
+        """Opening the Cross-validation or Tune tab gives it room for its table and chart: at least 45 % of
+        the column (from the panes above) and never less than ``OPEN_TAB_MIN_HEIGHT``, scrolled into view."""
+        opened = self.results_tabs.currentWidget() is not self.runs
+        self.results_tabs.setMinimumHeight(OPEN_TAB_MIN_HEIGHT if opened else 0)
+        if not opened:
             return
+        self.bring_into_view(self.results_tabs)
         sizes = self._right.sizes()
         total = sum(sizes)
         want = int(0.45 * total)

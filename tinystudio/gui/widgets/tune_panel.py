@@ -49,7 +49,8 @@ class TunePanel(JobPage):
         self.picked: tune_app.Picked | None = None
         self.board = QComboBox()
         self.board.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.board.setMinimumContentsLength(14)
+        self.board.setMinimumContentsLength(10)  # the full name is in the tooltip
+        self.board.currentTextChanged.connect(self.board.setToolTip)
         for choice in board_choices(attached=set()):
             self.board.addItem(choice.title, choice.name)
         self.trials = _spin(1, 10_000, 20)
@@ -84,20 +85,22 @@ class TunePanel(JobPage):
         self.points: list[tuple[float, float]] = []  # (x, accuracy %) of the front as drawn
 
         form = QGridLayout()
-        row = [("Board", self.board), ("Trials", self.trials), ("Epochs", self.epochs)]
-        row2 = [("Flash", self.flash_kb), ("RAM", self.ram_kb), ("Latency", self.latency)]
-        for r, items in enumerate((row, row2)):
-            for c, (label, widget) in enumerate(items):
-                form.addWidget(QLabel(label), r, 2 * c)
-                form.addWidget(widget, r, 2 * c + 1)
+        fields = [("Board", self.board), ("Trials", self.trials), ("Epochs", self.epochs),
+                  ("Flash", self.flash_kb), ("RAM", self.ram_kb), ("Latency", self.latency)]
+        for i, (label, widget) in enumerate(fields):  # two per row: the tab fits a laptop screen's column
+            form.addWidget(QLabel(label), i // 2, 2 * (i % 2))
+            form.addWidget(widget, i // 2, 2 * (i % 2) + 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
         fams = QHBoxLayout()
         fams.addWidget(QLabel("Families"))
         for box in self.families.values():
             fams.addWidget(box)
         fams.addStretch(1)
         buttons = QHBoxLayout()
-        for w in (self.start_button, self.cancel_button, self.progress, self.train_button):
-            buttons.addWidget(w, 1 if w is self.progress else 0)
+        for w in (self.start_button, self.cancel_button, self.train_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
         split = panes(Qt.Orientation.Horizontal, self.table, column(self.x_axis, self.chart))
         inner = QWidget()
         layout = QVBoxLayout(inner)
@@ -105,7 +108,7 @@ class TunePanel(JobPage):
         layout.addLayout(form)
         layout.addLayout(fams)
         layout.addLayout(buttons)
-        layout.addWidget(self.status)
+        layout.addWidget(self.progress)  # a row of its own: the buttons fit a laptop screen's column
         layout.addWidget(split, 1)
         inner.setMinimumHeight(260)  # the table and chart stay readable: the tab scrolls on a small window
         scroll = QScrollArea()  # the tab shares the runs table's room: it must not grow the page
@@ -115,7 +118,10 @@ class TunePanel(JobPage):
         scroll.setMinimumSize(36, 36)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        # the wrapped status line stays outside the scrolled part: a word-wrapped label inside would make the
+        # scroll area size it at its preferred height, so the table and chart would scroll off in the tab
+        outer.addWidget(self.status)
+        outer.addWidget(scroll, 1)
 
         self.start_button.clicked.connect(self.start)
         self.train_button.clicked.connect(self.train_selected)
