@@ -54,7 +54,9 @@
 #error "the B-L475E-IOT01A clock setup below gives 80 MHz: the registry's clock_hz must say so"
 #endif
 
-static tsr_board_info_t g_board;
+#define TSR_BOARD_UART_POLL() tsr_uart_stm32_v2_poll(UART)
+#define TSR_BOARD_UART_WRITE(data, len) tsr_uart_stm32_v2_write(UART, (data), (len))
+#include "tsr_board_hal.h"
 static int g_imu_ok;
 
 static void clock_init(void)
@@ -92,25 +94,8 @@ void tsr_hal_init(void)
     RCC_APB1ENR1 |= APB1ENR1_I2C2; /* I2C2's kernel clock is PCLK1 = 80 MHz (CCIPR reset value) */
     (void)RCC_APB1ENR1;
     g_imu_ok = lsm6dsl_init() == 0;
-    g_board.name = "b-l475e-iot01a";
-    g_board.clock_hz = TSR_CLOCK_HZ;
-    g_board.counter_kind = TSR_COUNTER_CYCLES;
-    tsr_cortexm_memory_info(&g_board);
+    tsr_board_describe("b-l475e-iot01a", TSR_COUNTER_CYCLES);
 }
-
-const tsr_board_info_t *tsr_hal_board(void) { return &g_board; }
-
-int tsr_hal_uart_poll(void) { return tsr_uart_stm32_v2_poll(UART); }
-
-int tsr_hal_uart_getc(void)
-{
-    int c;
-    while ((c = tsr_uart_stm32_v2_poll(UART)) < 0) {
-    }
-    return c;
-}
-
-void tsr_hal_uart_write(const uint8_t *data, size_t len) { tsr_uart_stm32_v2_write(UART, data, len); }
 
 uint32_t tsr_hal_sensor_read(float *values, uint32_t max_values)
 {

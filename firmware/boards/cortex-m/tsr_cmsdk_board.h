@@ -18,31 +18,16 @@
 #error "define TSR_BOARD_NAME and TSR_CMSDK_UART0_BASE before including tsr_cmsdk_board.h"
 #endif
 
-static tsr_board_info_t g_board;
+#define TSR_BOARD_UART_POLL() tsr_uart_cmsdk_poll(TSR_CMSDK_UART0_BASE)
+#define TSR_BOARD_UART_WRITE(data, len) tsr_uart_cmsdk_write(TSR_CMSDK_UART0_BASE, (data), (len))
+#include "tsr_board_hal.h"
 
 void tsr_hal_init(void)
 {
     tsr_uart_cmsdk_init(TSR_CMSDK_UART0_BASE, 16u);
     tsr_systick_start();
-    g_board.name = TSR_BOARD_NAME;
-    g_board.clock_hz = TSR_CLOCK_HZ;
-    g_board.counter_kind = TSR_COUNTER_INSTRUCTIONS;
-    tsr_cortexm_memory_info(&g_board);
+    tsr_board_describe(TSR_BOARD_NAME, TSR_COUNTER_INSTRUCTIONS);
 }
-
-const tsr_board_info_t *tsr_hal_board(void) { return &g_board; }
-
-int tsr_hal_uart_poll(void) { return tsr_uart_cmsdk_poll(TSR_CMSDK_UART0_BASE); }
-
-int tsr_hal_uart_getc(void)
-{
-    int c;
-    while ((c = tsr_uart_cmsdk_poll(TSR_CMSDK_UART0_BASE)) < 0) {
-    }
-    return c;
-}
-
-void tsr_hal_uart_write(const uint8_t *data, size_t len) { tsr_uart_cmsdk_write(TSR_CMSDK_UART0_BASE, data, len); }
 
 uint32_t tsr_hal_sensor_read(float *values, uint32_t max_values)
 {

@@ -14,31 +14,16 @@
 #define UART_TX_PIN 24u
 #define UART_RX_PIN 25u
 
-static tsr_board_info_t g_board;
+#define TSR_BOARD_UART_POLL() tsr_uart_nrf_poll(TSR_NRF_UART0)
+#define TSR_BOARD_UART_WRITE(data, len) tsr_uart_nrf_write(TSR_NRF_UART0, (data), (len))
+#include "tsr_board_hal.h"
 
 void tsr_hal_init(void)
 {
     tsr_uart_nrf_init(TSR_NRF_UART0, UART_TX_PIN, UART_RX_PIN, TSR_NRF_BAUD_115200);
     tsr_systick_start();
-    g_board.name = "microbit";
-    g_board.clock_hz = TSR_CLOCK_HZ;
-    g_board.counter_kind = TSR_COUNTER_INSTRUCTIONS;
-    tsr_cortexm_memory_info(&g_board);
+    tsr_board_describe("microbit", TSR_COUNTER_INSTRUCTIONS);
 }
-
-const tsr_board_info_t *tsr_hal_board(void) { return &g_board; }
-
-int tsr_hal_uart_poll(void) { return tsr_uart_nrf_poll(TSR_NRF_UART0); }
-
-int tsr_hal_uart_getc(void)
-{
-    int c;
-    while ((c = tsr_uart_nrf_poll(TSR_NRF_UART0)) < 0) {
-    }
-    return c;
-}
-
-void tsr_hal_uart_write(const uint8_t *data, size_t len) { tsr_uart_nrf_write(TSR_NRF_UART0, data, len); }
 
 uint32_t tsr_hal_sensor_read(float *values, uint32_t max_values)
 {

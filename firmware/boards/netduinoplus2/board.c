@@ -15,31 +15,16 @@
 #define APB2_HZ (TSR_CLOCK_HZ / 2u)
 #define BAUD 115200u
 
-static tsr_board_info_t g_board;
+#define TSR_BOARD_UART_POLL() tsr_uart_stm32f4_poll(UART)
+#define TSR_BOARD_UART_WRITE(data, len) tsr_uart_stm32f4_write(UART, (data), (len))
+#include "tsr_board_hal.h"
 
 void tsr_hal_init(void)
 {
     tsr_uart_stm32f4_init(UART, tsr_uart_stm32f4_brr(APB2_HZ, BAUD));
     tsr_systick_start();
-    g_board.name = "netduinoplus2";
-    g_board.clock_hz = TSR_CLOCK_HZ;
-    g_board.counter_kind = TSR_COUNTER_INSTRUCTIONS;
-    tsr_cortexm_memory_info(&g_board);
+    tsr_board_describe("netduinoplus2", TSR_COUNTER_INSTRUCTIONS);
 }
-
-const tsr_board_info_t *tsr_hal_board(void) { return &g_board; }
-
-int tsr_hal_uart_poll(void) { return tsr_uart_stm32f4_poll(UART); }
-
-int tsr_hal_uart_getc(void)
-{
-    int c;
-    while ((c = tsr_uart_stm32f4_poll(UART)) < 0) {
-    }
-    return c;
-}
-
-void tsr_hal_uart_write(const uint8_t *data, size_t len) { tsr_uart_stm32f4_write(UART, data, len); }
 
 uint32_t tsr_hal_sensor_read(float *values, uint32_t max_values)
 {

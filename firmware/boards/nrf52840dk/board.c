@@ -27,7 +27,9 @@
 #error "the nRF52840 runs at 64 MHz: the registry's clock_hz must say so"
 #endif
 
-static tsr_board_info_t g_board;
+#define TSR_BOARD_UART_POLL() tsr_uart_nrf_poll(TSR_NRF_UART0)
+#define TSR_BOARD_UART_WRITE(data, len) tsr_uart_nrf_write(TSR_NRF_UART0, (data), (len))
+#include "tsr_board_hal.h"
 
 void tsr_hal_init(void)
 {
@@ -40,25 +42,8 @@ void tsr_hal_init(void)
     P0_PIN_CNF(UART_RX_PIN) = PIN_CNF_INPUT_PULLUP;
     tsr_uart_nrf_init(TSR_NRF_UART0, UART_TX_PIN, UART_RX_PIN, TSR_NRF_BAUD_115200);
     tsr_dwt_start();
-    g_board.name = "nrf52840dk";
-    g_board.clock_hz = TSR_CLOCK_HZ;
-    g_board.counter_kind = TSR_COUNTER_CYCLES;
-    tsr_cortexm_memory_info(&g_board);
+    tsr_board_describe("nrf52840dk", TSR_COUNTER_CYCLES);
 }
-
-const tsr_board_info_t *tsr_hal_board(void) { return &g_board; }
-
-int tsr_hal_uart_poll(void) { return tsr_uart_nrf_poll(TSR_NRF_UART0); }
-
-int tsr_hal_uart_getc(void)
-{
-    int c;
-    while ((c = tsr_uart_nrf_poll(TSR_NRF_UART0)) < 0) {
-    }
-    return c;
-}
-
-void tsr_hal_uart_write(const uint8_t *data, size_t len) { tsr_uart_nrf_write(TSR_NRF_UART0, data, len); }
 
 uint32_t tsr_hal_sensor_read(float *values, uint32_t max_values)
 {

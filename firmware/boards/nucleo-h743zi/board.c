@@ -82,7 +82,9 @@
 #error "the NUCLEO-H743ZI clock setup below gives 400 MHz: the registry's clock_hz must say so"
 #endif
 
-static tsr_board_info_t g_board;
+#define TSR_BOARD_UART_POLL() tsr_uart_stm32_v2_poll(UART)
+#define TSR_BOARD_UART_WRITE(data, len) tsr_uart_stm32_v2_write(UART, (data), (len))
+#include "tsr_board_hal.h"
 
 static void barrier(void) { __asm__ volatile("dsb\n\tisb" ::: "memory"); }
 
@@ -161,25 +163,8 @@ void tsr_hal_init(void)
     uart_pins_init();
     tsr_uart_stm32_v2_init(UART, tsr_uart_stm32_v2_brr(APB1_HZ, BAUD));
     tsr_dwt_start();
-    g_board.name = "nucleo-h743zi";
-    g_board.clock_hz = TSR_CLOCK_HZ;
-    g_board.counter_kind = TSR_COUNTER_CYCLES;
-    tsr_cortexm_memory_info(&g_board);
+    tsr_board_describe("nucleo-h743zi", TSR_COUNTER_CYCLES);
 }
-
-const tsr_board_info_t *tsr_hal_board(void) { return &g_board; }
-
-int tsr_hal_uart_poll(void) { return tsr_uart_stm32_v2_poll(UART); }
-
-int tsr_hal_uart_getc(void)
-{
-    int c;
-    while ((c = tsr_uart_stm32_v2_poll(UART)) < 0) {
-    }
-    return c;
-}
-
-void tsr_hal_uart_write(const uint8_t *data, size_t len) { tsr_uart_stm32_v2_write(UART, data, len); }
 
 uint32_t tsr_hal_sensor_read(float *values, uint32_t max_values)
 {

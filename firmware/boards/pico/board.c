@@ -69,7 +69,9 @@
 #error "the Pico clock setup below gives 125 MHz: the registry's clock_hz must say so"
 #endif
 
-static tsr_board_info_t g_board;
+#define TSR_BOARD_UART_POLL() tsr_uart_pl011_poll(UART)
+#define TSR_BOARD_UART_WRITE(data, len) tsr_uart_pl011_write(UART, (data), (len))
+#include "tsr_board_hal.h"
 
 static void unreset(uint32_t bits)
 {
@@ -115,25 +117,8 @@ void tsr_hal_init(void)
     IO_BANK0_GPIO_CTRL(0) = GPIO_FUNC_UART;          /* GP0: UART0 TX */
     IO_BANK0_GPIO_CTRL(1) = GPIO_FUNC_UART;          /* GP1: UART0 RX */
     tsr_systick_start();
-    g_board.name = "pico";
-    g_board.clock_hz = TSR_CLOCK_HZ;
-    g_board.counter_kind = TSR_COUNTER_CYCLES;
-    tsr_cortexm_memory_info(&g_board);
+    tsr_board_describe("pico", TSR_COUNTER_CYCLES);
 }
-
-const tsr_board_info_t *tsr_hal_board(void) { return &g_board; }
-
-int tsr_hal_uart_poll(void) { return tsr_uart_pl011_poll(UART); }
-
-int tsr_hal_uart_getc(void)
-{
-    int c;
-    while ((c = tsr_uart_pl011_poll(UART)) < 0) {
-    }
-    return c;
-}
-
-void tsr_hal_uart_write(const uint8_t *data, size_t len) { tsr_uart_pl011_write(UART, data, len); }
 
 uint32_t tsr_hal_sensor_read(float *values, uint32_t max_values)
 {
