@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from trained_projects import private_copy
 
 from tinystudio.core.store import Project
 
@@ -63,9 +64,7 @@ def compressed(trained_run: TrainedRun, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture
 def trained_copy(trained_run: TrainedRun, tmp_path: Path) -> Path:
-    dest = tmp_path / "copy.tsproj"
-    shutil.copy(trained_run.path, dest)
-    return dest
+    return private_copy(trained_run.path, tmp_path)
 
 
 @pytest.fixture

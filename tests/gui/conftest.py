@@ -3,46 +3,28 @@ each test working on its own copy of the file."""
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from trained_projects import TrainedProject, private_copy, train_and_quantize
 
 from tinystudio.core.store import Project
 
 EPOCHS = 4
 
 
-@dataclass(frozen=True)
-class TrainedProject:
-    path: Path
-    run_id: int
-    variant_id: int
-
-
 @pytest.fixture(scope="session")
 def gui_trained(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) -> TrainedProject:
-    """BasicMotions split 70/15/15, one short training run and its int8 variant."""
-    from tinystudio.app import train as train_app
-    from tinystudio.core.compress import compress
-
-    path = tmp_path_factory.mktemp("gui_trained") / "bm.tsproj"
-    shutil.copy(bm_split_project, path)
-    with Project.open(path) as project:
-        impulse = train_app.default_impulse(project)
-        impulse.model.epochs = EPOCHS
-        run_id = train_app.train(project, impulse).run_id
-        variant_id = compress(project, run_id, "ptq")
-    return TrainedProject(path, run_id, variant_id)
+    """BasicMotions split 70/15/15, one short training run (the impulse as the app sizes it) and its int8
+    variant."""
+    return train_and_quantize(bm_split_project, tmp_path_factory.mktemp("gui_trained") / "bm.tsproj", EPOCHS,
+                              sized=True)
 
 
 @pytest.fixture
 def trained_copy(gui_trained: TrainedProject, tmp_path: Path) -> Path:
-    dest = tmp_path / "trained.tsproj"
-    shutil.copy(gui_trained.path, dest)
-    return dest
+    return private_copy(gui_trained.path, tmp_path, "trained.tsproj")
 
 
 def make_project(path: Path, labels: list[str], seconds: float = 2.0, rate_hz: float = 50.0) -> Path:
