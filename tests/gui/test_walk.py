@@ -135,3 +135,27 @@ def test_cross_validate_shows_its_results_tab_at_1024x640(window, qtbot, tmp_pat
         assert hidden_part(page.crossval, window) == 0
     finally:
         _wait_idle(qtbot, page)
+
+
+def _legend_boxes(plot) -> list[str]:
+    """Legend boxes drawn inside ``plot``'s area, by the names they list."""
+    import pyqtgraph as pg
+
+    return [", ".join(label.text for _, label in item.items) for item in plot.scene().items()
+            if isinstance(item, pg.LegendItem) and item.isVisible() and item.items]
+
+
+def test_curve_keys_sit_beside_the_plots_and_name_every_curve(window, tmp_path):
+    """At 1024x640 the training curves and the feature preview name their curves in a key line above the
+    plot, every name readable, instead of a legend box that covered the curves (and, in the preview,
+    showed four of six axis names)."""
+    window.open_project(str(people_project(tmp_path / "people.tsproj", split=True)))
+    page = window.show_step("Impulse / Train")
+    _settle()
+    for plot in (*page.curves.plots.values(), page.preview.plot):
+        assert _legend_boxes(plot) == []
+    for key, names in ((page.curves.key, ["train", "validation"]),
+                       (page.preview.key, ["accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ"])):
+        assert key.names() == names
+        assert key.isVisibleTo(window)
+        assert key.height() >= key.heightForWidth(key.width()), "the key's second line is cut off"

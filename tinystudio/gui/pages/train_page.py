@@ -85,7 +85,8 @@ class TrainPage(JobPage):
                                         "mean and spread of the held-out accuracy")
         self.crossval = CrossValView()
         self.curves = TrainCurvesWidget()
-        self.curves.setMinimumHeight(CURVES_MIN_HEIGHT)
+        for plot in self.curves.plots.values():  # the key line above them comes on top
+            plot.setMinimumHeight(CURVES_MIN_HEIGHT)
         self.split_combo = QComboBox()
         self.split_combo.addItems(["test", "validation"])
         self.matrix = ConfusionMatrixWidget()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from tinystudio.gui.theme import current, on_change
+from tinystudio.gui.widgets.plot_key import PlotKey
 
 SERIES = (("loss", "loss", 0), ("val_loss", "loss", 3), ("accuracy", "accuracy", 0), ("val_accuracy", "accuracy", 3))
 """(history key, plot, index of the theme's series colour)."""
@@ -23,16 +24,21 @@ def _pen(key: str, colour: int) -> Any:
 
 
 class TrainCurvesWidget(QWidget):
-    """Two plots (loss, accuracy) with a train and a validation curve each."""
+    """Two plots (loss, accuracy) with a train and a validation curve each, under one key naming both
+    (a legend box in each plot covered the curves on a laptop screen)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        self.key = PlotKey()
+        outer.addWidget(self.key)
+        layout = QHBoxLayout()
+        outer.addLayout(layout, 1)
         self.plots: dict[str, pg.PlotWidget] = {}
         for name in ("loss", "accuracy"):
             plot = pg.PlotWidget(title=name)
-            plot.addLegend(offset=(-10, 10))
             plot.setLabel("bottom", "epoch")
             plot.setLabel("left", AXIS_UNITS[name])
             plot.getAxis("left").enableAutoSIPrefix(False)  # a loss of 0.9 reads 0.9, not 900 (x0.001)
@@ -45,12 +51,18 @@ class TrainCurvesWidget(QWidget):
             style = _pen(key, colour)
             label = "validation" if key.startswith("val") else "train"
             self.lines[key] = self.plots[plot_name].plot([], [], pen=style, name=label)
+        self._show_key()
         on_change(self, self._retheme)
+
+    def _show_key(self) -> None:
+        theme = current()
+        self.key.set_entries([("train", theme.series_colour(0), False), ("validation", theme.series_colour(3), True)])
 
     def _retheme(self) -> None:
         """Curves in the new theme's series colours (dashed for validation, as before)."""
         for key, _, colour in SERIES:
             self.lines[key].setPen(_pen(key, colour))
+        self._show_key()
 
     def clear(self) -> None:
         self.set_curves({})

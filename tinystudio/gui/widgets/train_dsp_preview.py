@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.dsp.spectral import STATS
-from tinystudio.gui.theme import current, on_change, style_legend
+from tinystudio.gui.theme import current, on_change
+from tinystudio.gui.widgets.plot_key import PlotKey
 
 
 class DspPreviewWidget(QWidget):
@@ -19,6 +20,8 @@ class DspPreviewWidget(QWidget):
         super().__init__(parent)
         self.caption = QLabel("Select a sample to preview its features")
         self.caption.setWordWrap(True)  # a long caption must not widen the page
+        self.key = PlotKey()  # the axes' colours: a legend box inside the small plot hid curves and names
+        self.key.setVisible(False)
         self.plot = pg.PlotWidget()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.image = pg.ImageItem()
@@ -29,30 +32,31 @@ class DspPreviewWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
+        layout.addWidget(self.key)
         layout.addWidget(self.plot, 1)
 
     def show_message(self, text: str) -> None:
         self.features = None
         self._shown = None
         self.plot.clear()
+        self.key.set_entries([])
         self.caption.setText(text)
 
     def show_features(self, block: DspBlock, features: np.ndarray, axis_names: list[str]) -> None:
         self.features = features
         self._shown = (block, features, axis_names)
         self.plot.clear()
-        legend = self.plot.addLegend(offset=(-10, 10))
-        legend.clear()
-        style_legend(legend)
+        self.key.set_entries([])
         shape = "x".join(map(str, features.shape))
         self.caption.setText(f"{block.title}: {shape} features, about {block.ops():,} operations per window")
         if block.name == "spectral":
             per_axis = features.reshape(block.axes, -1)[:, len(STATS):]
             n = block.params["fft_length"]
             freqs = np.arange(1, n // 2 + 1) * block.rate_hz / n
-            for a in range(block.axes):
-                name = axis_names[a] if a < len(axis_names) else f"axis {a}"
+            names = [axis_names[a] if a < len(axis_names) else f"axis {a}" for a in range(block.axes)]
+            for a, name in enumerate(names):
                 self.plot.plot(freqs, per_axis[a], pen=pg.mkPen(current().series_colour(a), width=2), name=name)
+            self.key.set_entries([(name, current().series_colour(a), False) for a, name in enumerate(names)])
             self.plot.setLabel("bottom", "frequency", units="Hz")
             self.plot.setLabel("left", "log10 power" if block.params["log"] else "power")
             return
