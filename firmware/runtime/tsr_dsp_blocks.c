@@ -260,6 +260,47 @@ static void split_power4(const tsr_rfft_t *fft, const float *z, float *power)
         power[q] = (zr * zr + zi * zi) * 4.0f;
     }
     a = z + 2;
+#ifdef TSR_VFP_ASM
+    (void)k;
+    if (q > 1u) { /* the loop below in assembly: A walks up, B down (each point one load), the powers out both ends */
+        float *lo = power + 1;
+        float *hi = power + m;
+        uint32_t n = q - 1u;
+        b = z + 2u * m;
+        __asm__ volatile(
+            "1:\n\t"
+            "vldmia %[a]!, {s0-s1}\n\t"
+            "vldmdb %[b]!, {s2-s3}\n\t"
+            "vldmia %[w]!, {s4-s5}\n\t"
+            "vadd.f32 s6, s0, s2\n\t" /* er */
+            "vsub.f32 s7, s1, s3\n\t" /* ei */
+            "vsub.f32 s8, s0, s2\n\t" /* o_r */
+            "vadd.f32 s9, s1, s3\n\t" /* oi */
+            "vmul.f32 s10, s4, s8\n\t"
+            "vmul.f32 s11, s5, s9\n\t"
+            "vsub.f32 s10, s10, s11\n\t" /* tr */
+            "vmul.f32 s11, s4, s9\n\t"
+            "vmul.f32 s12, s5, s8\n\t"
+            "vadd.f32 s11, s11, s12\n\t" /* ti */
+            "vadd.f32 s0, s6, s11\n\t"
+            "vsub.f32 s1, s7, s10\n\t"
+            "vmul.f32 s0, s0, s0\n\t"
+            "vmul.f32 s1, s1, s1\n\t"
+            "vadd.f32 s0, s0, s1\n\t"
+            "vsub.f32 s2, s6, s11\n\t"
+            "vadd.f32 s3, s7, s10\n\t"
+            "vmul.f32 s2, s2, s2\n\t"
+            "vmul.f32 s3, s3, s3\n\t"
+            "vadd.f32 s2, s2, s3\n\t"
+            "vstmia %[lo]!, {s0}\n\t"
+            "vstmdb %[hi]!, {s2}\n\t"
+            "subs %[n], %[n], #1\n\t"
+            "bne 1b\n"
+            : [a] "+r"(a), [b] "+r"(b), [w] "+r"(w), [lo] "+r"(lo), [hi] "+r"(hi), [n] "+r"(n)
+            :
+            : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "cc", "memory");
+    }
+#else
     b = z + 2u * (m - 1u);
     for (k = 1u; k < q; k++, a += 2, b -= 2, w += 2) {
         float er = a[0] + b[0], ei = a[1] - b[1], o_r = a[0] - b[0], oi = a[1] + b[1];
@@ -271,6 +312,7 @@ static void split_power4(const tsr_rfft_t *fft, const float *z, float *power)
         yi = ei + tr;
         power[m - k] = yr * yr + yi * yi;
     }
+#endif
 }
 
 /* split_power4 for bins 1..N/2 added to acc[k - 1] (the spectral block's running sum over segments). */
@@ -595,6 +637,41 @@ void tsr_mel_energies(const tsr_framer_t *cfg, const float *x, uint32_t f, float
         const float *p = power + cfg->mel_start[b];
         uint32_t len = cfg->mel_len[b];
         float e = 0.0f;
+#ifdef TSR_VFP_ASM
+        uint32_t n4 = len / 4u;
+        uint32_t n1 = len % 4u;
+        (void)k;
+        __asm__ volatile( /* the loop below in assembly: four weights and four powers a load */
+            "cmp %[n4], #0\n\t"
+            "beq 2f\n"
+            "1:\n\t"
+            "vldmia %[w]!, {s0-s3}\n\t"
+            "vldmia %[p]!, {s4-s7}\n\t"
+            "vmul.f32 s0, s0, s4\n\t"
+            "vadd.f32 %[e], %[e], s0\n\t"
+            "vmul.f32 s1, s1, s5\n\t"
+            "vadd.f32 %[e], %[e], s1\n\t"
+            "vmul.f32 s2, s2, s6\n\t"
+            "vadd.f32 %[e], %[e], s2\n\t"
+            "vmul.f32 s3, s3, s7\n\t"
+            "vadd.f32 %[e], %[e], s3\n\t"
+            "subs %[n4], %[n4], #1\n\t"
+            "bne 1b\n"
+            "2:\n\t"
+            "cmp %[n1], #0\n\t"
+            "beq 4f\n"
+            "3:\n\t"
+            "vldmia %[w]!, {s0}\n\t"
+            "vldmia %[p]!, {s4}\n\t"
+            "vmul.f32 s0, s0, s4\n\t"
+            "vadd.f32 %[e], %[e], s0\n\t"
+            "subs %[n1], %[n1], #1\n\t"
+            "bne 3b\n"
+            "4:\n"
+            : [e] "+t"(e), [w] "+r"(wt), [p] "+r"(p), [n4] "+r"(n4), [n1] "+r"(n1)
+            :
+            : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "cc", "memory");
+#else
         for (k = 0; k + 3u < len; k += 4u) { /* four taps a turn, still summed in order */
             e += wt[k] * p[k];
             e += wt[k + 1u] * p[k + 1u];
@@ -605,6 +682,7 @@ void tsr_mel_energies(const tsr_framer_t *cfg, const float *x, uint32_t f, float
             e += wt[k] * p[k];
         }
         wt += len;
+#endif
         out[b] = e;
     }
 }
@@ -640,6 +718,50 @@ static void dct(const float *dct_t, uint32_t n_coeffs, uint32_t n_mels, const fl
 {
     uint32_t j = 0u;
     uint32_t m;
+#ifdef TSR_VFP_ASM
+    for (; j + 8u <= n_coeffs; j += 8u) { /* the C block below in assembly: a mel's 8 entries in one load */
+        const float *d = dct_t + j;
+        const float *e = mel;
+        float *o = out + j;
+        uint32_t n = n_mels;
+        __asm__ volatile(
+            "vmov s16, %[zero]\n\t"
+            "vmov s17, %[zero]\n\t"
+            "vmov s18, %[zero]\n\t"
+            "vmov s19, %[zero]\n\t"
+            "vmov s20, %[zero]\n\t"
+            "vmov s21, %[zero]\n\t"
+            "vmov s22, %[zero]\n\t"
+            "vmov s23, %[zero]\n"
+            "1:\n\t"
+            "vldmia %[e]!, {s8}\n\t"
+            "vldmia %[d], {s0-s7}\n\t"
+            "add %[d], %[d], %[stride]\n\t"
+            "vmul.f32 s0, s0, s8\n\t"
+            "vadd.f32 s16, s16, s0\n\t"
+            "vmul.f32 s1, s1, s8\n\t"
+            "vadd.f32 s17, s17, s1\n\t"
+            "vmul.f32 s2, s2, s8\n\t"
+            "vadd.f32 s18, s18, s2\n\t"
+            "vmul.f32 s3, s3, s8\n\t"
+            "vadd.f32 s19, s19, s3\n\t"
+            "vmul.f32 s4, s4, s8\n\t"
+            "vadd.f32 s20, s20, s4\n\t"
+            "vmul.f32 s5, s5, s8\n\t"
+            "vadd.f32 s21, s21, s5\n\t"
+            "vmul.f32 s6, s6, s8\n\t"
+            "vadd.f32 s22, s22, s6\n\t"
+            "vmul.f32 s7, s7, s8\n\t"
+            "vadd.f32 s23, s23, s7\n\t"
+            "subs %[n], %[n], #1\n\t"
+            "bne 1b\n\t"
+            "vstmia %[o], {s16-s23}\n"
+            : [d] "+r"(d), [e] "+r"(e), [n] "+r"(n)
+            : [o] "r"(o), [zero] "r"(0u), [stride] "r"(4u * n_coeffs)
+            : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s16", "s17", "s18", "s19", "s20", "s21",
+              "s22", "s23", "cc", "memory");
+    }
+#endif
     for (; j + 8u <= n_coeffs; j += 8u) {
         const float *d = dct_t + j;
         float c0 = 0.0f, c1 = 0.0f, c2 = 0.0f, c3 = 0.0f, c4 = 0.0f, c5 = 0.0f, c6 = 0.0f, c7 = 0.0f;
