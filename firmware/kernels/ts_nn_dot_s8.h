@@ -28,6 +28,29 @@ static inline uint32_t ts_sxtab16_ror8(uint32_t a, uint32_t v)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
     return r;
 }
+
+/* One step of a 2 x 2 block: four int8 weights of each row w0, w1 against two inputs already widened to
+   int16 pairs (x0e, x0o: the even and odd lanes of input 0; x1e, x1o: of input 1):
+   a[0] += x0.w0, a[1] += x0.w1, a[2] += x1.w0, a[3] += x1.w1. */
+TS_ALWAYS_INLINE void ts_mac_2x2_widened(uint32_t x0e, uint32_t x0o, uint32_t x1e, uint32_t x1o, const int8_t *w0,
+                                         const int8_t *w1, int32_t *a)
+{
+    uint32_t v, we, wo;
+    memcpy(&v, w0, 4);
+    we = __sxtb16(v);
+    wo = ts_sxtb16_ror8(v);
+    a[0] = (int32_t)__smlad(x0e, we, (uint32_t)a[0]);
+    a[0] = (int32_t)__smlad(x0o, wo, (uint32_t)a[0]);
+    a[2] = (int32_t)__smlad(x1e, we, (uint32_t)a[2]);
+    a[2] = (int32_t)__smlad(x1o, wo, (uint32_t)a[2]);
+    memcpy(&v, w1, 4);
+    we = __sxtb16(v);
+    wo = ts_sxtb16_ror8(v);
+    a[1] = (int32_t)__smlad(x0e, we, (uint32_t)a[1]);
+    a[1] = (int32_t)__smlad(x0o, wo, (uint32_t)a[1]);
+    a[3] = (int32_t)__smlad(x1e, we, (uint32_t)a[3]);
+    a[3] = (int32_t)__smlad(x1o, wo, (uint32_t)a[3]);
+}
 #endif
 
 /* acc0 += sum((x[i] + off) * w0[i]), acc1 += sum((x[i] + off) * w1[i]): one input load feeds two rows. */
@@ -84,7 +107,7 @@ static inline void ts_dot_s8_1x2(const int8_t *x, const int8_t *w0, const int8_t
    acc[0] += x0.w0, acc[1] += x0.w1, acc[2] += x1.w0, acc[3] += x1.w1 (inputs offset by off). */
 static inline void ts_dot_s8_2x2(const int8_t *x, const int8_t *w, int32_t n, int32_t off, int32_t *acc)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a[4] = {acc[0], acc[1], acc[2], acc[3]};
     int32_t i = 0;
 #if TS_USE_MVE
     int32_t s0 = 0, s1 = 0;
@@ -94,57 +117,38 @@ static inline void ts_dot_s8_2x2(const int8_t *x, const int8_t *w, int32_t n, in
         const int8x16_t vx1 = vldrbq_z_s8(x + n + i, p);
         const int8x16_t vw0 = vldrbq_z_s8(w + i, p);
         const int8x16_t vw1 = vldrbq_z_s8(w + n + i, p);
-        a0 = vmladavaq_s8(a0, vx0, vw0);
-        a1 = vmladavaq_s8(a1, vx0, vw1);
-        a2 = vmladavaq_s8(a2, vx1, vw0);
-        a3 = vmladavaq_s8(a3, vx1, vw1);
+        a[0] = vmladavaq_s8(a[0], vx0, vw0);
+        a[1] = vmladavaq_s8(a[1], vx0, vw1);
+        a[2] = vmladavaq_s8(a[2], vx1, vw0);
+        a[3] = vmladavaq_s8(a[3], vx1, vw1);
         s0 = vaddvaq_s8(s0, vw0);
         s1 = vaddvaq_s8(s1, vw1);
     }
     s0 = (int32_t)((uint32_t)off * (uint32_t)s0);
     s1 = (int32_t)((uint32_t)off * (uint32_t)s1);
-    a0 = ts_wrapping_add(a0, s0);
-    a2 = ts_wrapping_add(a2, s0);
-    a1 = ts_wrapping_add(a1, s1);
-    a3 = ts_wrapping_add(a3, s1);
+    a[0] = ts_wrapping_add(a[0], s0);
+    a[2] = ts_wrapping_add(a[2], s0);
+    a[1] = ts_wrapping_add(a[1], s1);
+    a[3] = ts_wrapping_add(a[3], s1);
 #elif TS_USE_DSP
     const uint32_t offs = ((uint32_t)(uint16_t)off << 16) | (uint32_t)(uint16_t)off;
     for (; i + 4 <= n; i += 4) {
-        uint32_t v, x0e, x0o, x1e, x1o, we, wo;
-        memcpy(&v, x + i, 4);
-        x0e = __sxtab16(offs, v);
-        x0o = ts_sxtab16_ror8(offs, v);
-        memcpy(&v, x + n + i, 4);
-        x1e = __sxtab16(offs, v);
-        x1o = ts_sxtab16_ror8(offs, v);
-        memcpy(&v, w + i, 4);
-        we = __sxtb16(v);
-        wo = ts_sxtb16_ror8(v);
-        a0 = (int32_t)__smlad(x0e, we, (uint32_t)a0);
-        a0 = (int32_t)__smlad(x0o, wo, (uint32_t)a0);
-        a2 = (int32_t)__smlad(x1e, we, (uint32_t)a2);
-        a2 = (int32_t)__smlad(x1o, wo, (uint32_t)a2);
-        memcpy(&v, w + n + i, 4);
-        we = __sxtb16(v);
-        wo = ts_sxtb16_ror8(v);
-        a1 = (int32_t)__smlad(x0e, we, (uint32_t)a1);
-        a1 = (int32_t)__smlad(x0o, wo, (uint32_t)a1);
-        a3 = (int32_t)__smlad(x1e, we, (uint32_t)a3);
-        a3 = (int32_t)__smlad(x1o, wo, (uint32_t)a3);
+        uint32_t v0, v1;
+        memcpy(&v0, x + i, 4);
+        memcpy(&v1, x + n + i, 4);
+        ts_mac_2x2_widened(__sxtab16(offs, v0), ts_sxtab16_ror8(offs, v0), __sxtab16(offs, v1),
+                           ts_sxtab16_ror8(offs, v1), w + i, w + n + i, a);
     }
 #endif
     for (; i < n; ++i) {
         const int32_t v0 = (int32_t)x[i] + off;
         const int32_t v1 = (int32_t)x[n + i] + off;
-        a0 += v0 * (int32_t)w[i];
-        a1 += v0 * (int32_t)w[n + i];
-        a2 += v1 * (int32_t)w[i];
-        a3 += v1 * (int32_t)w[n + i];
+        a[0] += v0 * (int32_t)w[i];
+        a[1] += v0 * (int32_t)w[n + i];
+        a[2] += v1 * (int32_t)w[i];
+        a[3] += v1 * (int32_t)w[n + i];
     }
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
+    memcpy(acc, a, sizeof(a));
 }
 
 #if TS_USE_DSP
@@ -164,30 +168,12 @@ static inline void ts_widen_s8_to_s16(const int8_t *x, int32_t n, uint32_t offs,
    extension is done once per pixel instead of once per output channel pair. */
 static inline void ts_dot_s8_2x2_widened(const uint32_t *x, const int8_t *w, int32_t n, int32_t *acc)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a[4] = {acc[0], acc[1], acc[2], acc[3]};
     int32_t i;
     for (i = 0; i < n; i += 4, x += 2) {
-        uint32_t v, we, wo;
-        const uint32_t x0e = x[0], x0o = x[1], x1e = x[n / 2], x1o = x[n / 2 + 1];
-        memcpy(&v, w + i, 4);
-        we = __sxtb16(v);
-        wo = ts_sxtb16_ror8(v);
-        a0 = (int32_t)__smlad(x0e, we, (uint32_t)a0);
-        a0 = (int32_t)__smlad(x0o, wo, (uint32_t)a0);
-        a2 = (int32_t)__smlad(x1e, we, (uint32_t)a2);
-        a2 = (int32_t)__smlad(x1o, wo, (uint32_t)a2);
-        memcpy(&v, w + n + i, 4);
-        we = __sxtb16(v);
-        wo = ts_sxtb16_ror8(v);
-        a1 = (int32_t)__smlad(x0e, we, (uint32_t)a1);
-        a1 = (int32_t)__smlad(x0o, wo, (uint32_t)a1);
-        a3 = (int32_t)__smlad(x1e, we, (uint32_t)a3);
-        a3 = (int32_t)__smlad(x1o, wo, (uint32_t)a3);
+        ts_mac_2x2_widened(x[0], x[1], x[n / 2], x[n / 2 + 1], w + i, w + n + i, a);
     }
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
+    memcpy(acc, a, sizeof(a));
 }
 #endif
 
