@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinystudio.core.dsp import DspBlock, make_block
+from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.windows import SPLIT_NAMES, WindowedProject, window_project
@@ -66,13 +67,21 @@ class PreparedData:
 
 
 def dsp_transform(block: DspBlock, windows: np.ndarray, cancel: CancelToken | None = None) -> np.ndarray:
-    """Run ``block`` over many windows in batches (bounded memory, cancellable between batches)."""
+    """Run ``block`` over many windows in batches (bounded memory, cancellable between batches).
+
+    Raises UserError when the features overflow float32 (recordings of huge values): nan features made the
+    int8 conversion crash the process and a network train on nothing."""
     out = np.zeros((len(windows), *block.output_shape), dtype=np.float32)
     batch = max(1, min(512, BATCH_VALUES // max(1, block.window_frames * block.axes)))
-    for start in range(0, len(windows), batch):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        out[start : start + batch] = block.transform(windows[start : start + batch])
+    with np.errstate(over="ignore", invalid="ignore"):  # checked once below, not warned per batch
+        for start in range(0, len(windows), batch):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            out[start : start + batch] = block.transform(windows[start : start + batch])
+    if not np.isfinite(out).all():
+        peak = float(np.abs(windows).max()) if len(windows) else 0.0
+        raise UserError(f"the {block.name} features overflow (the windows reach {peak:.3g}, too large for float32 "
+                        "arithmetic): scale the recordings down, e.g. to the sensor's units")
     return out
 
 
