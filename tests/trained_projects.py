@@ -6,8 +6,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tinystudio.core.store import Project
+
+if TYPE_CHECKING:
+    from tinystudio.core.training import TrainResult
 
 
 @dataclass(frozen=True)
@@ -17,12 +21,10 @@ class TrainedProject:
     variant_id: int
 
 
-def train_and_quantize(source: Path, dest: Path, epochs: int, *, sized: bool = False) -> TrainedProject:
-    """``source`` copied to ``dest``, one training run of ``epochs`` and its int8 variant. The impulse is the
-    one the data suggests; ``sized=True`` takes it as the app does (every parameter written out, the
-    model's widths sized to the data) and trains through the app."""
-    from tinystudio.core.compress import compress
-
+def train_copy(source: Path, dest: Path, epochs: int, *, sized: bool = False) -> TrainResult:
+    """``source`` copied to ``dest`` and trained once for ``epochs`` (the TrainResult). The impulse is the one
+    the data suggests; ``sized=True`` takes it as the app does (every parameter written out, the model's
+    widths sized to the data) and trains through the app."""
     shutil.copy(source, dest)
     with Project.open(dest) as project:
         if sized:
@@ -30,14 +32,21 @@ def train_and_quantize(source: Path, dest: Path, epochs: int, *, sized: bool = F
 
             impulse = train_app.default_impulse(project)
             impulse.model.epochs = epochs
-            run_id = train_app.train(project, impulse).run_id
-        else:
-            from tinystudio.core.features import suggest_for_project
-            from tinystudio.core.training import train
+            return train_app.train(project, impulse)
+        from tinystudio.core.features import suggest_for_project
+        from tinystudio.core.training import train
 
-            impulse = suggest_for_project(project)
-            impulse.model.epochs = epochs
-            run_id = train(project, impulse).run_id
+        impulse = suggest_for_project(project)
+        impulse.model.epochs = epochs
+        return train(project, impulse)
+
+
+def train_and_quantize(source: Path, dest: Path, epochs: int, *, sized: bool = False) -> TrainedProject:
+    """``train_copy`` and the run's int8 variant."""
+    from tinystudio.core.compress import compress
+
+    run_id = train_copy(source, dest, epochs, sized=sized).run_id
+    with Project.open(dest) as project:
         variant_id = compress(project, run_id, "ptq")
     return TrainedProject(dest, run_id, variant_id)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from trained_projects import private_copy
+from trained_projects import private_copy, train_copy
 
 from tinystudio.core.store import Project
 
@@ -34,15 +34,8 @@ class Compressed:
 
 @pytest.fixture(scope="session")
 def trained_run(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) -> TrainedRun:
-    from tinystudio.core.features import suggest_for_project
-    from tinystudio.core.training import train
-
     path = tmp_path_factory.mktemp("compress") / "bm.tsproj"
-    shutil.copy(bm_split_project, path)
-    with Project.open(path) as project:
-        impulse = suggest_for_project(project)
-        impulse.model.epochs = EPOCHS
-        result = train(project, impulse)
+    result = train_copy(bm_split_project, path, EPOCHS)
     assert result.test is not None
     return TrainedRun(path, result.run_id, result.test.accuracy, int(result.metrics["params"]))
 

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from trained_projects import private_copy
 
 from cli_helpers import run_cli
 from tinystudio.core.store import Project
@@ -28,9 +29,7 @@ def deployed(trained, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def copy(deployed: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "p.tsproj"
-    shutil.copy(deployed, dest)
-    return dest
+    return private_copy(deployed, tmp_path, "p.tsproj")
 
 
 def _sql(path: Path, statement: str) -> None:
