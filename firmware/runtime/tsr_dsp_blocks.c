@@ -425,6 +425,85 @@ static void pack_radix2(const tsr_rfft_t *fft, const float *v, uint32_t count, c
         (im) = v[2u * (r) + 1u] * win[2u * (r) + 1u];                                                       \
     } while (0)
 
+#ifdef TSR_VFP_ASM
+/* The two fast cases of pack_radix4 below in assembly, the same float32 operations: the points r, r + 2q, r + q
+   (and r + 3q when full, else it is zero padding) at vr (v + 2r) and wr (win + 2r), windowed, through the
+   butterfly into p[0..7]; qb = 8q, the bytes of q points. */
+#define TSR_PACK_LOAD3                                                                                      \
+    "vldmia %[vr], {s0-s1}\n\t"                                                                             \
+    "vldmia %[wr], {s8-s9}\n\t"                                                                             \
+    "vmul.f32 s0, s0, s8\n\t" /* x0 = point r */                                                            \
+    "vmul.f32 s1, s1, s9\n\t"                                                                               \
+    "add %[tv], %[vr], %[qb], lsl #1\n\t"                                                                   \
+    "add %[tw], %[wr], %[qb], lsl #1\n\t"                                                                   \
+    "vldmia %[tv], {s2-s3}\n\t"                                                                             \
+    "vldmia %[tw], {s10-s11}\n\t"                                                                           \
+    "vmul.f32 s2, s2, s10\n\t" /* x1 = point r + 2q */                                                      \
+    "vmul.f32 s3, s3, s11\n\t"                                                                              \
+    "add %[tv], %[vr], %[qb]\n\t"                                                                           \
+    "add %[tw], %[wr], %[qb]\n\t"                                                                           \
+    "vldmia %[tv], {s4-s5}\n\t"                                                                             \
+    "vldmia %[tw], {s12-s13}\n\t"                                                                           \
+    "vmul.f32 s4, s4, s12\n\t" /* x2 = point r + q */                                                       \
+    "vmul.f32 s5, s5, s13\n\t"
+
+static void pack4_group(const float *vr, const float *wr, uint32_t qb, float *p, int full)
+{
+    const float *tv;
+    const float *tw;
+    if (full) {
+        __asm__ volatile(
+            TSR_PACK_LOAD3
+            "add %[tv], %[tv], %[qb], lsl #1\n\t" /* x3 = point r + 3q */
+            "add %[tw], %[tw], %[qb], lsl #1\n\t"
+            "vldmia %[tv], {s6-s7}\n\t"
+            "vldmia %[tw], {s14-s15}\n\t"
+            "vmul.f32 s6, s6, s14\n\t"
+            "vmul.f32 s7, s7, s15\n\t"
+            "vadd.f32 s8, s0, s2\n\t" /* s0 = x0 + x1 */
+            "vadd.f32 s9, s1, s3\n\t"
+            "vsub.f32 s10, s0, s2\n\t" /* d0 = x0 - x1 */
+            "vsub.f32 s11, s1, s3\n\t"
+            "vadd.f32 s12, s4, s6\n\t" /* s1 = x2 + x3 */
+            "vadd.f32 s13, s5, s7\n\t"
+            "vsub.f32 s14, s4, s6\n\t" /* d1 = x2 - x3 */
+            "vsub.f32 s15, s5, s7\n\t"
+            "vadd.f32 s0, s8, s12\n\t"
+            "vadd.f32 s1, s9, s13\n\t"
+            "vadd.f32 s2, s10, s15\n\t"
+            "vsub.f32 s3, s11, s14\n\t"
+            "vsub.f32 s4, s8, s12\n\t"
+            "vsub.f32 s5, s9, s13\n\t"
+            "vsub.f32 s6, s10, s15\n\t"
+            "vadd.f32 s7, s11, s14\n\t"
+            "vstmia %[p], {s0-s7}\n"
+            : [tv] "=&r"(tv), [tw] "=&r"(tw)
+            : [vr] "r"(vr), [wr] "r"(wr), [qb] "r"(qb), [p] "r"(p)
+            : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15",
+              "memory");
+    } else {
+        __asm__ volatile(
+            TSR_PACK_LOAD3
+            "vadd.f32 s8, s0, s2\n\t" /* x3 = 0: s1 = d1 = x2 */
+            "vadd.f32 s9, s1, s3\n\t"
+            "vsub.f32 s10, s0, s2\n\t"
+            "vsub.f32 s11, s1, s3\n\t"
+            "vadd.f32 s0, s8, s4\n\t"
+            "vadd.f32 s1, s9, s5\n\t"
+            "vadd.f32 s2, s10, s5\n\t"
+            "vsub.f32 s3, s11, s4\n\t"
+            "vsub.f32 s6, s10, s5\n\t"
+            "vadd.f32 s7, s11, s4\n\t"
+            "vsub.f32 s4, s8, s4\n\t"
+            "vsub.f32 s5, s9, s5\n\t"
+            "vstmia %[p], {s0-s7}\n"
+            : [tv] "=&r"(tv), [tw] "=&r"(tw)
+            : [vr] "r"(vr), [wr] "r"(wr), [qb] "r"(qb), [p] "r"(p)
+            : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "memory");
+    }
+}
+#endif
+
 /* pack() followed by the FFT's first radix-4 stage (log2(N/2) even: quarter 1, every twiddle 1), done on the
    way. Position 4g + t of the bit-reversed array holds the natural point r + rev(t) with r = rev[4g] and
    rev(1) = M/2, rev(2) = M/4, rev(3) = 3M/4, so the stage combines the points r, r + M/2, r + M/4 and r + 3M/4
@@ -442,6 +521,12 @@ static void pack_radix4(const tsr_rfft_t *fft, const float *v, uint32_t count, c
     for (g = 0; g < q; g++, p += 8) {
         uint32_t r = rev[4u * g];
         float x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i;
+#ifdef TSR_VFP_ASM
+        if (r + 2u * q < full && (r + 3u * q < full || r + 3u * q >= used)) {
+            pack4_group(v + 2u * r, win + 2u * r, 8u * q, p, r + 3u * q < full);
+            continue;
+        }
+#endif
         if (r + 3u * q < full) {
             TSR_POINT(r, x0r, x0i);
             TSR_POINT(r + 2u * q, x1r, x1i);
