@@ -20,7 +20,8 @@ people, int8 by the point's own compression. Networks train as the Train step do
 epochs, cosine schedule and augmentation) unless --epochs says otherwise.
 
 Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--folds K] [--cv-folds K]
-     [--data basicmotions simboard simboard-few] [--few-classes N] [--families dense cnn1d rf gbt]
+     [--data basicmotions simboard simboard-few] [--few-classes N] [--presets dense cnn1d rf gbt]
+     [--families dense cnn1d rf gbt]
 """
 
 from __future__ import annotations
@@ -164,12 +165,13 @@ def row(name: str, cv: CrossValResult, seconds: float, extra: str = "") -> dict[
     return out
 
 
-def bench(name: str, project: Project, args: argparse.Namespace) -> list[dict[str, Any]]:
+def bench(name: str, project: Project, args: argparse.Namespace, one_by_one: bool = False) -> list[dict[str, Any]]:
+    """The table's rows for one data set (``one_by_one``: leave one person out, whatever --folds says)."""
     rows = []
     base = default_impulse(project)
     groups = len({s.group for s in project.samples() if s.group})
-    if groups:  # never more folds than people: a few people are left out one at a time
-        args = argparse.Namespace(**{**vars(args), "folds": min(args.folds, groups)})
+    if groups and (one_by_one or args.folds > groups):  # never more folds than people
+        args = argparse.Namespace(**{**vars(args), "folds": groups})
     print(f"\n== {name}: {len(project.samples())} recordings, {groups or 'no'} groups "
           f"({'leave people out' if groups else 'leave recordings out'}), {args.folds} folds, window "
           f"{base.window.window_ms:g} ms", flush=True)
@@ -182,7 +184,8 @@ def bench(name: str, project: Project, args: argparse.Namespace) -> list[dict[st
     result, secs = cv(base, fit_stats_forest)
     rows.append(row("baseline: RF on window stats", result, secs))
     epochs = args.epochs or base.model.epochs
-    for preset, dsp in (() if args.skip_presets else PRESETS[::2] if args.quick else PRESETS):
+    presets = [(p, d) for p, d in PRESETS if not args.presets or p in args.presets]
+    for preset, dsp in (() if args.skip_presets else presets[::2] if args.quick else presets):
         impulse = with_changes(base, dsp=dsp, model=preset, epochs=epochs)
         result, secs = cv(impulse, fit_with_compression("ptq", max(1, epochs // 3)))
         rows.append(row(f"preset {preset} ({dsp})", result, secs,
@@ -301,6 +304,8 @@ def main() -> int:
     parser.add_argument("--evaluation", choices=("auto", "grouped", "validation"), default="auto",
                         help="how the search scores points (auto: grouped cross-validation with 3 groups or more)")
     parser.add_argument("--skip-presets", action="store_true", help="only the baseline and the tuned result")
+    parser.add_argument("--presets", nargs="+", choices=[p for p, _ in PRESETS],
+                        help="preset rows to measure (default: all)")
     parser.add_argument("--families", nargs="+", choices=list(FAMILIES), help="families to tune (default: all)")
     args = parser.parse_args()
     if not 2 <= args.few_classes <= 7:
@@ -322,7 +327,7 @@ def main() -> int:
             title, make = makers[key]
             project = make(Path(tmp) / f"{key}.tsproj", args.quick)
             try:
-                tables.append((title, bench(title, project, args)))
+                tables.append((title, bench(title, project, args, one_by_one=key == "simboard-few")))
             finally:
                 project.close()
         for title, rows in tables:

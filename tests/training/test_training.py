@@ -213,3 +213,24 @@ def test_audio_gets_mfcc_and_a_depthwise_cnn_that_learns_tones(tmp_path):
         result = train(p, impulse)
     assert result.config["dsp"]["output_shape"] == [98, 13]
     assert result.test.accuracy >= 0.9
+
+
+def test_dense_regularisation_trains_the_plain_network(bm_copy):
+    """The dense preset's input noise, weight decay and label smoothing act while training only: the stored
+    model has the preset's layers alone (no noise layer, the parameter count shown before training), and
+    training without them gives another model."""
+    from tinystudio.core.training import load_run_model, train
+
+    impulse = ImpulseConfig(WindowConfig(2000.0, 500.0), DspConfig("spectral", {}),
+                            ModelConfig("dense", epochs=4, seed=3))
+    plain = ImpulseConfig.from_dict(impulse.to_dict())
+    plain.model.params = {"l2": 0.0, "input_noise": 0.0, "label_smoothing": 0.0}
+    with Project.open(bm_copy) as p:
+        regularised = train(p, impulse)
+        unregularised = train(p, plain)
+        model = load_run_model(p, regularised.run_id)
+        other = load_run_model(p, unregularised.run_id)
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "InputLayer", "Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert model.count_params() == regularised.metrics["params"]
+    assert any(not np.allclose(a, b) for a, b in zip(model.get_weights(), other.get_weights(), strict=True))

@@ -27,6 +27,7 @@ from tinystudio.core.models.keras_builder import (
     quiet_native_stderr,
     seeded_keras,
 )
+from tinystudio.core.models.presets import resolve_model_params
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 
 if TYPE_CHECKING:
@@ -85,6 +86,22 @@ def augmented_train(data: PreparedData, impulse: ImpulseConfig,
     info = {"enabled": True, "strength": float(m.augment_strength), "copies": COPIES,
             "kind": "audio" if is_audio(w.rate_hz, len(w.axis_names)) else "motion", "windows_added": len(raw)}
     return np.concatenate([data.x["train"], extra]), np.concatenate([data.y["train"], labels]), info
+
+
+def with_input_noise(keras: Any, model: Any, stddev: float, seed: int) -> Any:
+    """What ``fit`` trains: ``model`` behind a gaussian-noise layer on its (standardised) inputs when
+    ``stddev`` > 0, else ``model`` itself. The two share their weights, so the model stored and deployed
+    is ``model``, without the layer (noise is a training-time regulariser only)."""
+    if stddev <= 0:
+        return model
+    inputs = keras.Input(shape=model.input_shape[1:], name="training_features")
+    noisy = keras.layers.GaussianNoise(stddev, seed=seed, name="input_noise")(inputs)
+    return keras.Model(inputs, model(noisy), name="tinystudio_training")
+
+
+def one_hot(classes: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Label indices -> one-hot float32 rows (what a loss with label smoothing takes)."""
+    return lambda y: np.eye(classes, dtype=np.float32)[np.asarray(y, dtype=np.int64)]
 
 
 def learning_rate_at(epoch: int, base: float, epochs: int, schedule: str, warmup: int) -> float:
@@ -168,8 +185,13 @@ def train(
     cancel.raise_if_cancelled()
     keras = seeded_keras(m.seed)
     model = build_keras(spec, m.seed)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=m.learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    resolved = resolve_model_params(m.preset, m.params)
+    fitted = with_input_noise(keras, model, float(resolved.get("input_noise") or 0.0), m.seed)
+    smoothing = float(resolved.get("label_smoothing") or 0.0)
+    targets = one_hot(classes) if smoothing > 0 else (lambda y: y)
+    fitted.compile(optimizer=keras.optimizers.Adam(learning_rate=m.learning_rate),
+                   loss=keras.losses.CategoricalCrossentropy(label_smoothing=smoothing) if smoothing > 0
+                   else "sparse_categorical_crossentropy", metrics=["accuracy"])
     has_val = len(data.x["validation"]) > 0
     curves: dict[str, list[float]] = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
 
@@ -206,9 +228,9 @@ def train(
     weights = class_weights(data.y["train"], classes, m.class_weights, data.labels)
     progress(0.11, "augmenting the train windows" if m.augment else "preparing the train split")
     x_train, y_train, augmentation = augmented_train(data, impulse, cancel)
-    model.fit(
-        x_train, y_train,
-        validation_data=(data.x["validation"], data.y["validation"]) if has_val else None,
+    fitted.fit(
+        x_train, targets(y_train),
+        validation_data=(data.x["validation"], targets(data.y["validation"])) if has_val else None,
         epochs=m.epochs, batch_size=m.batch_size, shuffle=True, class_weight=weights,
         callbacks=callbacks, verbose=0,
     )

@@ -15,7 +15,7 @@ from tinystudio.core.models import ModelSpec, model_spec
 EPS = 1e-7
 # Small starting points for each student preset; shrunk further until smaller than the teacher.
 STUDENT_PARAMS: dict[str, dict[str, Any]] = {
-    "dense": {"hidden": [8], "dropout": 0.0},
+    "dense": {"hidden": [8], "dropout": 0.0, "l2": 0.0, "input_noise": 0.0, "label_smoothing": 0.0},
     "cnn1d": {"filters": [4, 8], "kernel": 3, "pool": 2, "dropout": 0.1},
     "dscnn": {"filters": 8, "blocks": 1, "dropout": 0.1},
 }

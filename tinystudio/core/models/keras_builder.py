@@ -117,5 +117,7 @@ def build_keras(spec: ModelSpec, seed: int = 1) -> Any:
         elif t == "dropout":
             x = L.Dropout(a["rate"], seed=seed + i, name=name)(x)
         elif t == "dense":
-            x = L.Dense(a["units"], activation=a.get("activation"), kernel_initializer=kinit(), name=name)(x)
+            decay = keras.regularizers.l2(float(a["l2"])) if a.get("l2") else None
+            x = L.Dense(a["units"], activation=a.get("activation"), kernel_initializer=kinit(),
+                        kernel_regularizer=decay, name=name)(x)
     return keras.Model(inputs, x, name="tinystudio_model")

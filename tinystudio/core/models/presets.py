@@ -40,8 +40,9 @@ def _as_list(value: Any) -> list[int]:
 
 def _dense(shape: tuple[int, ...], classes: int, p: dict[str, Any]) -> list[Layer]:
     layers = [Layer("flatten")] if len(shape) > 1 else []
+    decay = {"l2": float(p["l2"])} if p["l2"] > 0 else {}
     for units in _as_list(p["hidden"]):
-        layers.append(Layer("dense", {"units": units, "activation": "relu"}))
+        layers.append(Layer("dense", {"units": units, "activation": "relu", **decay}))
         if p["dropout"] > 0:
             layers.append(Layer("dropout", {"rate": float(p["dropout"])}))
     layers.append(Layer("dense", {"units": classes, "activation": "softmax"}))
@@ -89,8 +90,15 @@ def _dscnn(shape: tuple[int, ...], classes: int, p: dict[str, Any]) -> list[Laye
     return layers
 
 
+# The dense preset's ``l2`` (weight decay on its hidden layers' weights), ``input_noise`` (gaussian noise of this
+# standard deviation added to the standardised features while training) and ``label_smoothing`` (targets of
+# 1 - s + s/classes instead of 1) help it generalise to people it never saw: in leave-people-out evaluation on
+# motion data they gained about a point with ten people and several with four. None changes the deployed
+# model's layers.
 PRESETS: dict[str, Preset] = {
-    "dense": Preset("dense", "Dense network (features)", {"hidden": [20, 10], "dropout": 0.1}, _dense),
+    "dense": Preset("dense", "Dense network (features)",
+                    {"hidden": [20, 10], "dropout": 0.1, "l2": 0.001, "input_noise": 0.3, "label_smoothing": 0.1},
+                    _dense),
     "cnn1d": Preset("cnn1d", "1D CNN (raw windows)",
                     {"filters": [8, 16], "kernel": 3, "pool": 2, "dropout": 0.25}, _cnn1d),
     "dscnn": Preset("dscnn", "Depthwise-separable CNN (MFE/MFCC)",

@@ -75,10 +75,18 @@ def _widths(preset: str, factor: float) -> dict[str, Any]:
     return scaled(resolve_model_params(preset, None), factor)
 
 
+L2S = (0.0, 0.001, 0.01)
+INPUT_NOISES = (0.0, 0.1, 0.3)
+SMOOTHINGS = (0.0, 0.1)
+
+
 def _dense(t: Any) -> dict[str, Any]:
     hidden = _widths("dense", t.suggest_categorical("dense_scale", list(SCALES)))["hidden"]
     depth = t.suggest_int("dense_layers", 1, len(hidden))
-    return {"hidden": hidden[:depth], "dropout": t.suggest_categorical("dense_dropout", list(DROPOUTS))}
+    return {"hidden": hidden[:depth], "dropout": t.suggest_categorical("dense_dropout", list(DROPOUTS)),
+            "l2": t.suggest_categorical("dense_l2", list(L2S)),
+            "input_noise": t.suggest_categorical("dense_noise", list(INPUT_NOISES)),
+            "label_smoothing": t.suggest_categorical("dense_smoothing", list(SMOOTHINGS))}
 
 
 def _cnn1d(t: Any) -> dict[str, Any]:
@@ -212,7 +220,10 @@ def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str
         params = base.model.params if base.model.preset == family.preset else resolve_model_params(family.preset, None)
         if name == "dense":
             point.update(dense_scale=_scale_of("dense", params, "hidden"), dense_layers=min(2, len(params["hidden"])),
-                         dense_dropout=min(DROPOUTS, key=lambda d: abs(d - float(params["dropout"]))))
+                         dense_dropout=min(DROPOUTS, key=lambda d: abs(d - float(params["dropout"]))),
+                         dense_l2=min(L2S, key=lambda v: abs(v - float(params["l2"]))),
+                         dense_noise=min(INPUT_NOISES, key=lambda v: abs(v - float(params["input_noise"]))),
+                         dense_smoothing=min(SMOOTHINGS, key=lambda v: abs(v - float(params["label_smoothing"]))))
         elif name == "cnn1d":
             point.update(cnn_scale=_scale_of("cnn1d", params, "filters"), cnn_kernel=int(params["kernel"]))
         elif name == "dscnn":
