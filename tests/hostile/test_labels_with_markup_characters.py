@@ -42,7 +42,8 @@ def _relabelled(source: Path, dest: Path) -> tuple[Path, list[int]]:
     return dest, ids
 
 
-def test_the_data_steps_preview_title_shows_the_label_as_typed(bm_split_project: Path, tmp_path: Path, qtbot):
+def test_the_data_steps_preview_title_and_summary_show_the_label_as_typed(bm_split_project: Path, tmp_path: Path,
+                                                                          qtbot):
     path, ids = _relabelled(bm_split_project, tmp_path / "odd.tsproj")
     context = AppContext()
     context.set_project(Project.open(path))
@@ -50,6 +51,7 @@ def test_the_data_steps_preview_title_shows_the_label_as_typed(bm_split_project:
     qtbot.addWidget(page)
     page.show_sample(ids[0])
     assert ODD in shown(page.preview_title)
+    assert ODD in shown(page.summary)  # the table of labels by split
     context.close()
 
 

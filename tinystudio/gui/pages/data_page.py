@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyqtgraph as pg
@@ -50,6 +51,28 @@ _FITTED = tuple(_COLUMNS.index(name) for name in ("ID", "Name", "Label", "Split"
 """Columns as wide as their content (up to ``_FITTED_MAX``), so on a laptop screen the whole label and the
 group (what the split keeps together) are in view, not hidden behind an empty name column."""
 _FITTED_MAX = 180
+
+_Action = TypeVar("_Action", bound=Callable[..., Any])
+
+
+def _shown_on_page(action: _Action) -> _Action:
+    """A user's action on the project whose UserError (a read-only file, a sample another program deleted) is a
+    line on the page and a fresh listing, not an exception escaping a click into the crash dialog."""
+    @functools.wraps(action)
+    def run(self: DataPage, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return action(self, *args, **kwargs)
+        except UserError as exc:
+            self.message.setText(span(escape(str(exc), quote=False), "error"))
+            if self.context.project is not None and not self._recovering:
+                self._recovering = True  # the listing's own redraw of the preview may fail alike
+                try:
+                    self.refresh()  # what the file holds now
+                finally:
+                    self._recovering = False
+            return None
+
+    return run  # type: ignore[return-value]
 
 
 
@@ -134,6 +157,7 @@ class DataPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.worker: Worker | None = None
+        self._recovering = False  # a failed action is re-reading the listing (see _shown_on_page)
         self.last_split: SplitReport | None = None
         self.setAcceptDrops(True)
 
@@ -185,8 +209,8 @@ class DataPage(QWidget):
         self.import_button.clicked.connect(self.choose_import)
         self.relabel_button.clicked.connect(self.ask_relabel)
         self.move_combo.activated.connect(self._on_move)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.split_button.clicked.connect(self.run_split)
+        self.delete_button.clicked.connect(lambda: self.delete_selected())  # not clicked's bool as `confirm`
+        self.split_button.clicked.connect(lambda: self.run_split())
         self.export_button.clicked.connect(self.choose_export)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
 
@@ -326,13 +350,14 @@ class DataPage(QWidget):
             tds = "".join(
                 f"<td align=right>{v} ({100 * v / total:.0f}%)</td>" if total else "<td>0</td>" for v in row.values()
             )
-            html.append(f"<tr><td>{label}</td>{tds}</tr>")
+            html.append(f"<tr><td>{escape(label, quote=False)}</td>{tds}</tr>")
         html.append("</table>")
         if self.last_split and self.last_split.warnings:
             shown = "<br>".join(escape(w, quote=False) for w in self.last_split.warnings)
             html.append(f"<p>{span(shown, 'warning')}</p>")
         self.summary.setText("".join(html))
 
+    @_shown_on_page
     def select_sample(self, sample_id: int) -> None:
         """Select and show ``sample_id`` (the filters are reset when they hide it)."""
         ids = [r.id for r in self.model.rows]
@@ -356,6 +381,7 @@ class DataPage(QWidget):
         if ids:
             self.show_sample(ids[0])
 
+    @_shown_on_page
     def show_sample(self, sample_id: int, keep_band: bool = False) -> None:
         """Draw one curve per axis, decimated for display only (``keep_band``: leave the shaded band where
         the user put it, when the same sample is redrawn)."""
@@ -412,6 +438,7 @@ class DataPage(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.crop_shown(lo, hi)
 
+    @_shown_on_page
     def crop_shown(self, start_s: float, end_s: float) -> None:
         if self.context.project is None or self.shown_id is None:
             return
@@ -429,6 +456,7 @@ class DataPage(QWidget):
         if ok and label.strip():
             self.cut_shown(*self.selection(), label.strip())
 
+    @_shown_on_page
     def cut_shown(self, start_s: float, end_s: float, label: str) -> int | None:
         if self.context.project is None or self.shown_id is None:
             return None
@@ -454,6 +482,7 @@ class DataPage(QWidget):
         if ok and label.strip():
             self.relabel(ids, label.strip())
 
+    @_shown_on_page
     def relabel(self, ids: list[int], label: str) -> None:
         assert self.context.project is not None
         samples.relabel(self.context.project, ids, label)
@@ -487,6 +516,7 @@ class DataPage(QWidget):
             self.move_to_split(self.selected_ids(), SPLITS[index - 1])
         self.move_combo.setCurrentIndex(0)
 
+    @_shown_on_page
     def move_to_split(self, ids: list[int], target: str) -> None:
         """A manual move: later automatic splits keep it."""
         if self.context.project is None or not ids:
@@ -494,6 +524,7 @@ class DataPage(QWidget):
         samples.move(self.context.project, ids, target)
         self.context.samples_changed.emit()
 
+    @_shown_on_page
     def delete_selected(self, confirm: bool = True) -> None:
         ids = self.selected_ids()
         if not ids or self.context.project is None:
@@ -505,6 +536,7 @@ class DataPage(QWidget):
         samples.delete(self.context.project, ids)
         self.context.samples_changed.emit()
 
+    @_shown_on_page
     def run_split(self) -> SplitReport | None:
         if self.context.project is None:
             return None
