@@ -4,7 +4,9 @@
  * MFE and MFCC, plus the int8 quantization of features. Tables (bit reversal, twiddles, windows, filters, DCT)
  * are computed by the Python side and compiled in, and every float32 step runs in the order the Python
  * block documents (sums left to right, no fused multiply-add, the same logf), so the board's features
- * match the host's.
+ * match the host's. On cores with a single-precision FPU (M4F, M7, M33, M55) the hot loops (windowing with the
+ * FFT's first stage, the radix-4 stages, the split step, the mel filterbank, the DCT) run in inline assembly
+ * that performs the same float32 operations with multi-register loads and stores; other cores run the C.
  */
 #ifndef TSR_DSP_BLOCKS_H
 #define TSR_DSP_BLOCKS_H
@@ -18,7 +20,7 @@ typedef struct {
     const float *split;    /* (cos, -sin)(2*pi*k/N) for k = 1 .. N/4 - 1 */
 } tsr_rfft_t;
 
-/* Natural logarithm (musl's logf algorithm, float32 steps; mirrored by tinystudio/core/dsp/logf.py). */
+/* Natural logarithm in float32 steps (mirrored by tinystudio/core/dsp/logf.py). */
 float tsr_logf(float x);
 
 /* In-place complex FFT of m points, interleaved (re, im), bit-reversed input, natural-order output. */
