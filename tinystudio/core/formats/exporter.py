@@ -7,6 +7,7 @@ comma, a quote, a line break, an escape code or edge blanks are quoted as CSV re
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,13 +52,18 @@ def export_samples(
             cancel.raise_if_cancelled()
         progress(i / max(len(infos), 1), f"exporting sample {info.id}")
         signal = project.load_signal(info.id)
-        if fmt == "csv":
-            path = out / f"{_file_label(info.label) or 'unlabelled'}.{info.id}.csv"
-            _write_csv(path, info, signal)
-        else:
-            path = out / f"{_file_label(info.label) or 'unlabelled'}.{info.id}.json"
-            doc = edge_impulse_document(signal, info.rate_hz, list(info.axis_names), list(info.units))
-            write_edge_impulse(path, doc)
+        path = out / f"{_file_label(info.label) or 'unlabelled'}.{info.id}.{'csv' if fmt == 'csv' else 'json'}"
+        try:
+            if fmt == "csv":
+                _write_csv(path, info, signal)
+            else:
+                doc = edge_impulse_document(signal, info.rate_hz, list(info.axis_names), list(info.units))
+                write_edge_impulse(path, doc)
+        except OSError as exc:  # a full disk, a name too long, a folder that became read-only
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)  # no half-written sample left to import later
+            raise UserError(f"cannot write {path} ({len(written)} of {len(infos)} sample(s) written): "
+                            f"{exc.strerror or exc}") from None
         written.append(path)
     progress(1.0, f"exported {len(written)} sample(s)")
     return written
