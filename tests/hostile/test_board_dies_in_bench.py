@@ -4,29 +4,14 @@ again to continue from window 109", a window that does not exist."""
 
 from __future__ import annotations
 
-import os
-import signal
 from pathlib import Path
 
 import pytest
 
+from hostile.processes import kill_children
 from tinystudio.app.deploy import deploy
 from tinystudio.core.errors import UserError
 from tinystudio.core.store import Project
-
-
-def _kill_children() -> None:
-    """Kill this process's own child processes (the board process), as a pulled cable ends a board."""
-    me = str(os.getpid())
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[1] == me:
-            os.kill(int(entry.name), signal.SIGKILL)
 
 
 def test_a_board_that_dies_in_the_bench_run_is_not_told_to_continue_from_a_window_past_the_end(forest_copy: Path):
@@ -35,7 +20,7 @@ def test_a_board_that_dies_in_the_bench_run_is_not_told_to_continue_from_a_windo
     def progress(_fraction: float, message: str) -> None:
         if message.startswith("benchmarking") and not killed:
             killed.append(message)
-            _kill_children()
+            kill_children()
 
     with Project.open(forest_copy) as project:
         variant = project.variants()[-1]["id"]

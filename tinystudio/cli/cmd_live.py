@@ -123,8 +123,16 @@ def run(args: argparse.Namespace) -> int:
                   f"NN {_ms(w.nn_ms, w.ms_estimate):>11}{host}{truth}", flush=True)
 
         with _ctrl_c_stops(cancel):
-            summary = run_live(plan, history, seconds=args.seconds, paced=not args.fast,
-                               check_host=not args.no_host_check, on_window=on_window, cancel=cancel)
+            try:
+                summary = run_live(plan, history, seconds=args.seconds, paced=not args.fast,
+                                   check_host=not args.no_host_check, on_window=on_window, cancel=cancel)
+            except UserError as exc:  # the board stopped (cable pulled): keep what it sent, as asked
+                if args.save_last is None or not len(history.last(args.save_last)[0]):
+                    raise
+                kept = save_last(project, plan, history, args.save_last, args.label)
+                saved = next(s for s in project.samples() if s.id == kept)
+                raise UserError(f"{exc}; the last {saved.frames / plan.rate_hz:g} s it sent were saved as sample "
+                                f"{kept} ({args.label})") from None
         out = summary.to_json()
         if args.save_last is not None:
             out["saved_sample"] = save_last(project, plan, history, args.save_last, args.label)
