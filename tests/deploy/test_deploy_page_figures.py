@@ -138,6 +138,9 @@ def test_page_shows_how_the_test_set_travelled_and_the_time_split(qtbot, window,
     r = _deploy(qtbot, page, "mps2-an386")
     QApplication.processEvents()
     label = page.figures.transfer_label
+    page.result_tabs.setCurrentIndex(next(i for i in range(page.result_tabs.count())  # the figures' tab
+                                          if page.result_tabs.widget(i).isAncestorOf(label)))
+    QApplication.processEvents()
     text, how, t = label.text(), r["transfer"], r["timing"]
     assert label.isVisible() and text.startswith(f"Test set: {r['windows']:,} windows ")
     where = "in the board's memory" if how["test_set"] == "in memory at launch" else "streamed over the link"
@@ -148,8 +151,8 @@ def test_page_shows_how_the_test_set_travelled_and_the_time_split(qtbot, window,
     scroll = label.parent()
     while not isinstance(scroll, QScrollArea):
         scroll = scroll.parent()
-    # the figures' top at the top of the column, as a person scrolls to read them
-    scroll.verticalScrollBar().setValue(page.figures.mapTo(scroll.widget(), QPoint(0, 0)).y())
+    # the line at the bottom of its tab's view, as a person scrolls down to read it
+    scroll.ensureWidgetVisible(label, 0, 0)
     QApplication.processEvents()
     shown = QRect(label.mapTo(scroll.viewport(), QPoint(0, 0)), label.size())
     assert scroll.viewport().rect().contains(shown)  # the whole line in view, neither edge cut off

@@ -67,11 +67,11 @@ def field_problems(page: QWidget, window: QWidget) -> list[str]:
     return problems
 
 
-def hidden_part(widget: QWidget, window: QWidget) -> int:
-    """Pixels of ``widget``'s height that the user cannot see without scrolling: cut off by an enclosing
-    scroll area's view or by the window (0 when the whole widget is in view)."""
-    top = widget.mapTo(window, QPoint(0, 0)).y()
-    bottom = top + widget.height()
+def hidden_part(widget: QWidget, window: QWidget, top_px: int = 0, height: int | None = None) -> int:
+    """Pixels of ``widget``'s height (or of its band ``top_px`` .. ``top_px + height``) that the user cannot
+    see without scrolling: cut off by an enclosing scroll area's view or by the window (0: all in view)."""
+    top = widget.mapTo(window, QPoint(0, top_px)).y()
+    bottom = top + (widget.height() - top_px if height is None else height)
     low, high = 0, window.height()
     p = widget.parentWidget()
     while p is not None and p is not window:
@@ -79,7 +79,7 @@ def hidden_part(widget: QWidget, window: QWidget) -> int:
             view_top = p.viewport().mapTo(window, QPoint(0, 0)).y()
             low, high = max(low, view_top), min(high, view_top + p.viewport().height())
         p = p.parentWidget()
-    return max(0, low - top) + max(0, bottom - high) if bottom > low and top < high else widget.height()
+    return max(0, low - top) + max(0, bottom - high) if bottom > low and top < high else bottom - top
 
 
 def columns_out_of_view(table: QAbstractItemView, names: list[str]) -> list[str]:
@@ -108,3 +108,16 @@ def clipped_cells(table: QAbstractItemView, column: int) -> list[str]:
     texts = [str(model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole))
              for row in range(model.rowCount())]
     return [t for t in texts if metrics.horizontalAdvance(t) > room]
+
+
+def rows_hidden(table: QAbstractItemView, window: QWidget) -> list[int]:
+    """The rows of ``table`` (and -1 for its header) that are not wholly in view: scrolled out of the table
+    or of an enclosing scroll area, or cut off by the window."""
+    hidden = [-1] if hidden_part(table.horizontalHeader(), window) else []
+    for row in range(table.model().rowCount()):
+        top = table.rowViewportPosition(row)
+        height = table.rowHeight(row)
+        if top < 0 or top + height > table.viewport().height() or \
+                hidden_part(table.viewport(), window, top, height):
+            hidden.append(row)
+    return hidden

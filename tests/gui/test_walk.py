@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.layout_check import clipped_cells, columns_out_of_view, hidden_part
+from tests.gui.layout_check import clipped_cells, columns_out_of_view, hidden_part, rows_hidden
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.main_window import MainWindow
@@ -159,3 +159,28 @@ def test_curve_keys_sit_beside_the_plots_and_name_every_curve(window, tmp_path):
         assert key.names() == names
         assert key.isVisibleTo(window)
         assert key.height() >= key.heightForWidth(key.width()), "the key's second line is cut off"
+
+
+@pytest.mark.slow
+def test_device_figures_are_one_tab_away_and_in_view_at_1024x640(window, qtbot, trained_copy):
+    """After a deploy on a 1024x640 screen the latency percentiles and the per-class table each sit in a
+    tab beside the confusion matrix and are in view when it is chosen (before, they were more than a
+    screen down the settings column, under the controls and the summary)."""
+    window.open_project(str(trained_copy))
+    page = window.show_step("Deploy")
+    page.target_combo.setCurrentIndex(page.target_combo.findData("host"))
+    with qtbot.waitSignal(page.deploy_finished, timeout=300_000):
+        page.start_deploy()
+    assert page.last_error == ""
+    _settle()
+    figures = page.figures
+    assert figures.per_class.rowCount() > 0 and "p95" in figures.percentiles.text()
+    for widget, check in ((figures.percentiles, lambda: hidden_part(figures.percentiles, window) == 0),
+                          (figures.per_class, lambda: rows_hidden(figures.per_class, window) == [])):
+        tab = next((i for i in range(page.result_tabs.count())
+                    if page.result_tabs.widget(i).isAncestorOf(widget)), None)
+        if tab is not None:
+            page.result_tabs.setCurrentIndex(tab)
+        _settle()
+        assert check(), f"{type(widget).__name__} in tab {tab}"
+    assert "Result" in figures.classes_caption.text()  # the page says whose classes these are

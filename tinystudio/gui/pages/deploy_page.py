@@ -200,15 +200,24 @@ class DeployPage(QWidget):
         left_layout.addWidget(results_box)
         self.figures = DeviceFiguresPanel()
         self.figures.window_requested.connect(self.open_window)
-        left_layout.addWidget(self.figures)
         left_layout.addStretch(1)
         right = QSplitter(Qt.Orientation.Vertical)
         self.layer_table = LayerTable()
         self.arena_chart = ArenaPlanChart()
         self.result_tabs = QTabWidget()
-        self.result_tabs.addTab(self.matrix, "Confusion matrix")
-        self.result_tabs.addTab(self.layer_table, "Per layer")
-        self.result_tabs.addTab(self.arena_chart, "Arena plan")
+        # short titles, so all five fit a laptop screen's column; the detailed figures are one click away
+        # beside the matrix, not screens down the settings column
+        for widget, title, tip in (
+                (self.matrix, "Matrix", "Confusion matrix of the board's predictions on the test windows"),
+                (FormScrollArea(self.figures), "Latency", "Latency percentiles (DSP and NN), inference rate, duty "
+                                                          "cycle and the energy and battery estimate"),
+                (FormScrollArea(self.figures.classes_page), "Classes", "Precision, recall and F1 per class on the "
+                                                                       "board, and the windows board and host "
+                                                                       "disagree on"),
+                (self.layer_table, "Layers", "Time, MACs and cycles per MAC of each layer (Time each layer)"),
+                (self.arena_chart, "Arena", "Which tensors live in the arena when, against the RAM budget")):
+            self.result_tabs.addTab(widget, title)
+            self.result_tabs.setTabToolTip(self.result_tabs.count() - 1, tip)
         right.addWidget(self.result_tabs)
         history_box = QGroupBox("History of device results")
         QVBoxLayout(history_box).addWidget(self.history)

@@ -36,6 +36,7 @@ from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
 from tinystudio.gui.widgets.tune_panel import TunePanel
+from tinystudio.gui.widgets.wrap_label import WrapLabel
 
 CURVES_MIN_HEIGHT = 170
 """px: the loss and accuracy plots keep their axis labels and a readable curve."""
@@ -108,6 +109,9 @@ class TrainPage(JobPage):
         row.addWidget(self.cancel_button)
         row.addWidget(self.progress, 1)
         tl.addLayout(row)
+        # every line of the status (a finished run's result takes two) gets its room from the pane, never
+        # from the curves under it; an empty status line is as tall as one with text, so nothing jumps
+        self.status = WrapLabel()
         tl.addWidget(self.status)
         tl.addWidget(self.curves, 1)
 
@@ -285,9 +289,9 @@ class TrainPage(JobPage):
             return
         self.curves.clear()
         self.matrix.clear("Training…")
-        self.bring_into_view(self.curves)
         self.start_job(train_app.train, self.context.project, impulse, on_epoch=self._bridge.epoch.emit, int8=True,
                        starting="Starting…")
+        self.bring_into_view(self.curves)  # after the status line took its text: it may change the height
 
     def start_crossval(self) -> None:
         """Cross-validate the impulse the form shows; the result is stored and shown in its tab."""
@@ -295,9 +299,9 @@ class TrainPage(JobPage):
         if impulse is None:
             return
         self.results_tabs.setCurrentWidget(self.crossval)
-        self.bring_into_view(self.results_tabs)
         self.crossval.clear("Cross-validating…")
         self.start_job(crossval_app.cross_validate, self.context.project, impulse, starting="Cross-validating…")
+        self.bring_into_view(self.results_tabs)
 
     def _on_epoch(self, stats: EpochStats) -> None:
         self.curves.add_epoch({"loss": stats.loss, "accuracy": stats.accuracy,
@@ -346,11 +350,13 @@ class TrainPage(JobPage):
         """Scroll the results column so ``widget`` is wholly in view (its top first when it is taller), once
         the layout has taken in what just changed: on a short screen what the current action shows (the
         curves while training, the table while cross-validating) must not sit below the fold."""
-        def scroll() -> None:
+        def scroll(again: bool) -> None:
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # sizes as they will be drawn
             self._column.ensureWidgetVisible(widget, 0, 0)
+            if again:  # a change of size in one pane lays out the others a turn later
+                QTimer.singleShot(0, self, lambda: scroll(False))
 
-        QTimer.singleShot(0, self, scroll)
+        QTimer.singleShot(0, self, lambda: scroll(True))
 
     def _results_tab_changed(self, _index: int) -> None:
         """Opening the Cross-validation or Tune tab gives it room for its table and chart: at least 45 % of

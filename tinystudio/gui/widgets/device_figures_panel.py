@@ -2,7 +2,10 @@
 time went (build, boot, transfer, compute), latency percentiles (DSP and NN, counter
 units and ms), inference rate and duty cycle at the rate the user sets, the energy estimate for the
 sleep current and battery the user sets, per-class precision/recall/F1, and the windows where board and
-host disagree (a double click asks to show that window of its sample on the Data step)."""
+host disagree (a double click asks to show that window of its sample on the Data step).
+
+The latency part is this widget; the per-class and disagreement part is ``classes_page``, a second widget
+the page shows in a tab of its own, each headed by the same caption so neither can pass for another result."""
 
 from __future__ import annotations
 
@@ -92,6 +95,8 @@ class DeviceFiguresPanel(QWidget):
         self.battery_spin = _spin(DEFAULT_BATTERY_MAH, MIN_BATTERY_MAH, MAX_BATTERY_MAH, 0, " mAh")
         self.caption = QLabel(NO_RESULT)
         self.caption.setWordWrap(True)
+        self.classes_caption = QLabel(NO_RESULT)  # the same words over the per-class page
+        self.classes_caption.setWordWrap(True)
         self.transfer_label = QLabel()  # hidden for results stored before the deploy recorded it
         self.transfer_label.setTextFormat(Qt.TextFormat.PlainText)
         self.transfer_label.setWordWrap(True)
@@ -129,8 +134,15 @@ class DeviceFiguresPanel(QWidget):
         d.addWidget(self.disagreements)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.caption, self.transfer_label, box, classes, disagree):
+        for w in (self.caption, box, self.transfer_label):  # the percentiles first: they fit a short tab
             layout.addWidget(w)
+        layout.addStretch(1)
+        self.classes_page = QWidget()
+        classes_layout = QVBoxLayout(self.classes_page)
+        classes_layout.setContentsMargins(0, 0, 0, 0)
+        for w in (self.classes_caption, classes, disagree):
+            classes_layout.addWidget(w)
+        classes_layout.addStretch(1)
 
         for spin in (self.rate_spin, self.sleep_spin, self.battery_spin):
             spin.valueChanged.connect(self._recompute)
@@ -146,6 +158,7 @@ class DeviceFiguresPanel(QWidget):
         """Empty every figure; ``caption`` says why (no result yet for the chosen board and model, ...)."""
         self.result = self.figures = None
         self.caption.setText(caption)
+        self.classes_caption.setText(caption)
         self.transfer_label.clear()
         self.transfer_label.setVisible(False)
         for label in (self.percentiles, self.rate_label, self.energy_label):
@@ -161,6 +174,7 @@ class DeviceFiguresPanel(QWidget):
         named = f"Result {result_id}: " if result_id is not None else ""
         self.caption.setText(f"<b>{named}variant {r.get('variant_id')} on {r.get('target_title', r.get('target'))}"
                              "</b>")
+        self.classes_caption.setText(self.caption.text())
         travelled = fmt_test_transfer(r)
         self.transfer_label.setText(travelled or "")
         self.transfer_label.setVisible(travelled is not None)
