@@ -53,6 +53,15 @@ def _is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.strip()))
 
 
+def _decimal_commas(line: str) -> bool:
+    """A row of a spreadsheet saved the European way: values between ';' with ',' as the decimal mark
+    ('0;1,5;-2,25'), which read with ',' as the separator would split every value in two."""
+    parts = line.split(";")
+    marked = [p for p in parts if "," in p]
+    return len(parts) >= 2 and bool(marked) and all(p.count(",") == 1 and _is_number(p.replace(",", "."))
+                                                    for p in marked)
+
+
 def _fast_parse(lines: list[str], sep: str | None, ncols: int) -> np.ndarray | None:
     """Parse a batch of clean numeric lines in one numpy call; None when any line needs a closer look."""
     joined = (sep or " ").join(lines)
@@ -111,6 +120,7 @@ class _Reader:
         self.skipped = {"noise": 0, "truncated": 0, nonfinite.SKIP_KEY: 0}
         self.notes: list[str] = []
         self.batch_meta: list[_Row] = []
+        self.decimal_comma = False
 
     def run(self, records: Records) -> tuple[list[Recording], dict[str, int]]:
         pending_ragged: tuple[int, int] | None = None
@@ -127,6 +137,11 @@ class _Reader:
                         line = clean(raw)
                 else:
                     line = clean(raw)
+                if fields is None and self.layout is None and not self.decimal_comma and _decimal_commas(line):
+                    self.decimal_comma = True
+                    self.notes.append("',' read as the decimal mark (values separated by ';')")
+                if fields is None and self.decimal_comma:
+                    line = line.replace(",", ".")
                 if not line or (fields is None and is_separator_line(line)):
                     self._flush_batch()
                     self.current = None  # a blank or dashed line ends a recording
