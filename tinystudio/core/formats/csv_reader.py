@@ -401,8 +401,11 @@ class _Reader:
     def _rate(self, seg: _Segment) -> float | None:
         lay = self.layout
         assert lay is not None
-        if lay.time_col is None or seg.t_first is None or seg.t_last is None or seg.timed < 2:
+        if lay.time_col is None or seg.t_first is None or seg.t_last is None:
             return None
+        if seg.timed < 2 and not self.options.rate_hz:
+            raise UserError(f"{self.path.name}: one timed row cannot give a sample rate from its "
+                            f"{lay.columns[lay.time_col]!r} column: record longer, or pass --rate HZ")
         if seg.backwards:
             raise UserError(
                 f"{self.path.name}: the {lay.columns[lay.time_col]!r} column does not increase; "
