@@ -184,3 +184,25 @@ def test_device_figures_are_one_tab_away_and_in_view_at_1024x640(window, qtbot, 
         _settle()
         assert check(), f"{type(widget).__name__} in tab {tab}"
     assert "Result" in figures.classes_caption.text()  # the page says whose classes these are
+
+
+@pytest.mark.parametrize("view_height", [150, 240])
+def test_live_view_value_labels_never_touch_at_1024x640(window, tmp_path, view_height):
+    """The Live on board view's signal and score strips label only as many values as fit apart: at
+    1024x640, with the board's text lines above, the score strip is a few dozen pixels high and its six
+    labels 0 to 1.0 were drawn on top of each other."""
+    from tinystudio.gui.widgets.capture_plot import TICK_PX
+
+    window.open_project(str(people_project(tmp_path / "people.tsproj", split=True)))
+    page = window.show_step("Deploy")
+    page.tabs.setCurrentWidget(page.live)
+    live = page.live
+    live.view.setFixedHeight(view_height)  # what the running view's text lines leave it
+    live.signal_plot.setYRange(-10, 6, padding=0)
+    _settle()
+    for plot in (live.signal_plot, live.score_plot):
+        axis = plot.getAxis("left")
+        low, high = plot.viewRange()[1]
+        pixels = axis.geometry().height()
+        for spacing, _offset in axis.tickSpacing(low, high, pixels):
+            assert (high - low) / spacing * TICK_PX <= pixels + TICK_PX, (pixels, low, high, spacing)

@@ -41,7 +41,7 @@ from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.theme import current, on_change, set_tone
-from tinystudio.gui.widgets.capture_plot import decimate
+from tinystudio.gui.widgets.capture_plot import StripAxis, decimate
 from tinystudio.gui.worker import Worker, run_in_thread
 
 VIEW_S = 20.0  # seconds of signal drawn
@@ -122,9 +122,10 @@ class LiveView(QWidget):
 
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(current().plot_background)
-        self.signal_plot = self.view.addPlot(row=0, col=0)
+        # value axes that label only as many ticks as fit: on a laptop screen the strips are a few dozen px
+        self.signal_plot = self.view.addPlot(row=0, col=0, axisItems={"left": StripAxis("left")})
         self.band_plot = self.view.addPlot(row=1, col=0)
-        self.score_plot = self.view.addPlot(row=2, col=0)
+        self.score_plot = self.view.addPlot(row=2, col=0, axisItems={"left": StripAxis("left")})
         self.view.ci.layout.setRowStretchFactor(0, 5)
         self.view.ci.layout.setRowStretchFactor(1, 1)
         self.view.ci.layout.setRowStretchFactor(2, 3)
