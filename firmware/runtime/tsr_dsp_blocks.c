@@ -589,6 +589,89 @@ static void windowed_power4(const tsr_rfft_t *fft, const float *v, uint32_t coun
     split_power4(fft, z, power);
 }
 
+/* The spectral block's Welch sum for N = 16 (the default), every segment full: per segment of 16 samples at
+   hop 8, the windowing, the FFT of 8 points (pack with the radix-2 stage, the radix-4 stage of quarter 2) and
+   the split step added to acc[0..7] (bins 1..8), all in locals, so that no point goes through memory between
+   the stages and the twiddles are read once. The float32 operations are those of pack_radix2,
+   radix4_stages and split_add4 for these sizes, one for one with the same operands. */
+static void welch16(const float *v, uint32_t segments, const float *win, const float *stages, const float *split,
+                    float *acc)
+{
+    const float ur = stages[6], ui = stages[7], u2r = stages[8], u2i = stages[9], u3r = stages[10],
+                u3i = stages[11];
+    const float w1r = split[0], w1i = split[1], w2r = split[2], w2i = split[3], w3r = split[4], w3i = split[5];
+    float a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6],
+          a7 = acc[7];
+    uint32_t s;
+    for (s = 0; s < segments; s++, v += 8) {
+        float p0r = v[0] * win[0], p0i = v[1] * win[1], p1r = v[2] * win[2], p1i = v[3] * win[3];
+        float p2r = v[4] * win[4], p2i = v[5] * win[5], p3r = v[6] * win[6], p3i = v[7] * win[7];
+        float p4r = v[8] * win[8], p4i = v[9] * win[9], p5r = v[10] * win[10], p5i = v[11] * win[11];
+        float p6r = v[12] * win[12], p6i = v[13] * win[13], p7r = v[14] * win[14], p7i = v[15] * win[15];
+        /* radix-2 on the natural points r and r + 4, into bit-reversed places */
+        float z0r = p0r + p4r, z0i = p0i + p4i, z1r = p0r - p4r, z1i = p0i - p4i;
+        float z4r = p1r + p5r, z4i = p1i + p5i, z5r = p1r - p5r, z5i = p1i - p5i;
+        float z2r = p2r + p6r, z2i = p2i + p6i, z3r = p2r - p6r, z3i = p2i - p6i;
+        float z6r = p3r + p7r, z6i = p3i + p7i, z7r = p3r - p7r, z7i = p3i - p7i;
+        float y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i, y4r, y4i, y5r, y5i, y6r, y6i, y7r, y7i;
+        { /* radix-4, j = 0: z0, z2, z4, z6 */
+            float s0r = z0r + z2r, s0i = z0i + z2i, d0r = z0r - z2r, d0i = z0i - z2i;
+            float s1r = z4r + z6r, s1i = z4i + z6i, d1r = z4r - z6r, d1i = z4i - z6i;
+            y0r = s0r + s1r;
+            y0i = s0i + s1i;
+            y2r = d0r + d1i;
+            y2i = d0i - d1r;
+            y4r = s0r - s1r;
+            y4i = s0i - s1i;
+            y6r = d0r - d1i;
+            y6i = d0i + d1r;
+        }
+        { /* radix-4, j = 1: z1, z3 (u^2), z5 (u), z7 (u^3) */
+            float b1r = u2r * z3r - u2i * z3i, b1i = u2r * z3i + u2i * z3r;
+            float b2r = ur * z5r - ui * z5i, b2i = ur * z5i + ui * z5r;
+            float b3r = u3r * z7r - u3i * z7i, b3i = u3r * z7i + u3i * z7r;
+            float s0r = z1r + b1r, s0i = z1i + b1i, d0r = z1r - b1r, d0i = z1i - b1i;
+            float s1r = b2r + b3r, s1i = b2i + b3i, d1r = b2r - b3r, d1i = b2i - b3i;
+            y1r = s0r + s1r;
+            y1i = s0i + s1i;
+            y3r = d0r + d1i;
+            y3i = d0i - d1r;
+            y5r = s0r - s1r;
+            y5i = s0i - s1i;
+            y7r = d0r - d1i;
+            y7i = d0i + d1r;
+        }
+        { /* split step: bins 8 and 4, then k = 1, 2, 3 with 7, 6, 5 */
+            float d = y0r - y0i;
+            a7 += d * d * 4.0f;
+            a3 += (y4r * y4r + y4i * y4i) * 4.0f;
+        }
+#define TSR_SPLIT16(ar, ai, br, bi, wr, wi, lo, hi)                                                          \
+    do {                                                                                                    \
+        float er = (ar) + (br), ei = (ai) - (bi), o_r = (ar) - (br), oi = (ai) + (bi);                      \
+        float tr = (wr) * o_r - (wi) * oi;                                                                  \
+        float ti = (wr) * oi + (wi) * o_r;                                                                  \
+        float yr = er + ti, yi = ei - tr;                                                                   \
+        lo += yr * yr + yi * yi;                                                                            \
+        yr = er - ti;                                                                                       \
+        yi = ei + tr;                                                                                       \
+        hi += yr * yr + yi * yi;                                                                            \
+    } while (0)
+        TSR_SPLIT16(y1r, y1i, y7r, y7i, w1r, w1i, a0, a6);
+        TSR_SPLIT16(y2r, y2i, y6r, y6i, w2r, w2i, a1, a5);
+        TSR_SPLIT16(y3r, y3i, y5r, y5i, w3r, w3i, a2, a4);
+#undef TSR_SPLIT16
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+    acc[4] = a4;
+    acc[5] = a5;
+    acc[6] = a6;
+    acc[7] = a7;
+}
+
 void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, float *out)
 {
     uint32_t n = cfg->fft->n;
@@ -662,7 +745,13 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
         for (k = 0; k < half; k++) {
             o[5u + k] = 0.0f;
         }
-        for (s = 0; s < cfg->segments; s += cfg->batch) { /* a batch of segments through each FFT stage */
+        if (n == 16u && frames >= n) { /* the default size, every segment full */
+            s = cfg->segments;
+            welch16(d, s, cfg->hann, cfg->fft->stages, cfg->fft->split, o + 5u);
+        } else {
+            s = 0u;
+        }
+        for (; s < cfg->segments; s += cfg->batch) { /* a batch of segments through each FFT stage */
             uint32_t nb = cfg->segments - s < cfg->batch ? cfg->segments - s : cfg->batch;
             uint32_t h = 1u;
             uint32_t b;

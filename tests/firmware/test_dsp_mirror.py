@@ -36,6 +36,11 @@ CASES = {
     "spectral_fft8": ("spectral", {"fft_length": 8}, 50.0, 64, 2),
     "spectral_fft128_padded": ("spectral", {"fft_length": 128, "filter": "highpass", "cutoff_hz": 5.0}, 50.0, 100, 1),
     "spectral_fft64_batches": ("spectral", {"fft_length": 64, "log": False}, 100.0, 992, 1),
+    # N 16 runs a kernel of its own when every segment is full: one segment and a remainder (23 frames,
+    # filtered and scaled), and the general path when the window is shorter than N (12 frames)
+    "spectral_fft16_one_segment": ("spectral", {"fft_length": 16, "filter": "highpass", "cutoff_hz": 1.0,
+                                                "scale": 2.0}, 10.0, 23, 2),
+    "spectral_fft16_padded": ("spectral", {"fft_length": 16}, 10.0, 12, 3),
     "mfe_many_bands": ("mfe", {"n_mels": 128, "fft_length": 256}, 8000.0, 2000, 1),
     "mfcc_fft4096": ("mfcc", {"frame_length_ms": 200.0, "frame_stride_ms": 100.0, "fft_length": 4096}, 16000.0,
                      8000, 1),
