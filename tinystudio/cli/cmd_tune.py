@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 
 from tinystudio.app import tune as tune_app
+from tinystudio.app.formatting import fmt_bytes
 from tinystudio.cli.common import open_project, print_progress
 from tinystudio.core.limits import arg, finite_positive, positive_int, seed
 
@@ -88,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
     if picked is None:
         print("\n".join(tune_app.table_lines(result)))
     else:
+        b = result.budget
+        limits = [f"flash {fmt_bytes(b.flash_bytes)}" if b.flash_bytes is not None else "no flash limit",
+                  f"RAM {fmt_bytes(b.ram_bytes)}" if b.ram_bytes is not None else "no RAM limit",
+                  f"latency {b.latency_ms:g} ms" if b.latency_ms is not None else "no latency limit"]
         print(f"run {picked.run_id} trained; variant {picked.variant_id} is marked for deploy "
-              f"(budget {asdict(result.budget)})")
+              f"(budget: {', '.join(limits)})")
     return 0
