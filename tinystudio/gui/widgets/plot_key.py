@@ -3,17 +3,40 @@ legend box covers the curves it names and clips the names that do not fit; a key
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
-SOLID = "━━"
-DASHED = "╍╍"
+STROKE_PX = (22, 10)
+"""Width and height of the line sample drawn before each name."""
+
+
+@lru_cache(maxsize=64)
+def stroke_image(colour: str, dashed: bool, ratio: float = 1.0) -> str:
+    """A short line in ``colour`` (dashed or solid) as an inline PNG for rich text: the sample is a picture,
+    so the name beside it keeps the text colour (a coloured glyph would be text of too low a contrast)."""
+    width, height = STROKE_PX
+    pixmap = QPixmap(round(width * ratio), round(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    pen = QPen(QColor(colour), 2.5)
+    pen.setStyle(Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+    painter.setPen(pen)
+    painter.drawLine(QPointF(1, height / 2), QPointF(width - 1, height / 2))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    return f"data:image/png;base64,{bytes(data.toBase64()).decode('ascii')}"
 
 
 class PlotKey(QLabel):
-    """Names each curve with a short stroke in its colour (dashed for dashed curves)."""
+    """Names each curve after a short line in its colour (dashed for dashed curves)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,8 +47,9 @@ class PlotKey(QLabel):
     def set_entries(self, entries: list[tuple[str, str, bool]]) -> None:
         """``(name, colour, dashed)`` per curve, in drawing order."""
         self.entries = list(entries)
+        width, height = STROKE_PX
         self.setText("&nbsp;&nbsp; ".join(
-            f"<span style='color:{colour}'>{DASHED if dashed else SOLID}</span>&nbsp;{escape(name)}"
+            f"<img src='{stroke_image(colour, dashed)}' width={width} height={height}>&nbsp;{escape(name)}"
             for name, colour, dashed in self.entries))
         self.setVisible(bool(self.entries))
 
