@@ -206,3 +206,25 @@ def test_live_view_value_labels_never_touch_at_1024x640(window, tmp_path, view_h
         pixels = axis.geometry().height()
         for spacing, _offset in axis.tickSpacing(low, high, pixels):
             assert (high - low) / spacing * TICK_PX <= pixels + TICK_PX, (pixels, low, high, spacing)
+
+
+@pytest.mark.slow
+def test_a_live_run_says_why_build_is_greyed_out_and_offers_no_dead_cancel(window, qtbot, trained_copy):
+    """While the board classifies live, Build, flash and test is disabled and the page says why (Stop it on
+    the Live on board tab); Cancel, which would not stop the live run, is disabled too. After Stop both
+    return to normal."""
+    window.open_project(str(trained_copy))
+    page = window.show_step("Deploy")
+    page.target_combo.setCurrentIndex(page.target_combo.findData("host"))
+    page.tabs.setCurrentWidget(page.live)
+    page.live.start()
+    try:
+        qtbot.waitUntil(lambda: not page.live.start_button.isEnabled(), timeout=120_000)
+        assert not page.deploy_button.isEnabled()
+        why = page.status.text()
+        assert "Stop" in why and "Live on board" in why and page.deploy_button.toolTip() == why
+        assert not page.cancel_button.isEnabled()
+    finally:
+        page.live.stop()
+    qtbot.waitUntil(lambda: page.live.start_button.isEnabled(), timeout=120_000)
+    assert page.deploy_button.isEnabled() and page.status.text() == ""

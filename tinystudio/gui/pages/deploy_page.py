@@ -81,6 +81,11 @@ def _latency_text(figures: dict[str, Any], clock_hz: float | None) -> str:
     return text
 
 
+DEPLOY_TIP = "Build the firmware for the chosen board and model, flash it and test it on the test split"
+LIVE_BUSY = ("Live classification is running on the board: press Stop on the Live on board tab to build, "
+             "flash and test again")
+
+
 class DeployPage(QWidget):
     """One-click on-device test (see module docstring)."""
 
@@ -113,6 +118,7 @@ class DeployPage(QWidget):
         self.bench_spin.setToolTip("Repetitions of the BENCH run on the last test window after the test "
                                    "(min / mean / max latency)")
         self.deploy_button = QPushButton("Build, flash and test")
+        self.deploy_button.setToolTip(DEPLOY_TIP)
         font = self.deploy_button.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -407,7 +413,10 @@ class DeployPage(QWidget):
         if not live:  # a deploy or export: no live run meanwhile (a real board serves one at a time)
             self.live.start_button.setEnabled(not busy)
         self.deploy_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
+        self.cancel_button.setEnabled(busy and not live)  # a live run has its own Stop; Cancel did nothing
+        self.deploy_button.setToolTip(LIVE_BUSY if busy and live else DEPLOY_TIP)
+        if live:  # say why Build, flash and test is greyed out
+            self.status.setText(LIVE_BUSY if busy else "")
         self.target_combo.setEnabled(not busy)
         self.model_combo.setEnabled(not busy)
         self.dsp_check.setEnabled(not busy)
