@@ -604,10 +604,42 @@ static void welch16(const float *v, uint32_t segments, const float *win, const f
           a7 = acc[7];
     uint32_t s;
     for (s = 0; s < segments; s++, v += 8) {
+#ifdef TSR_VFP_ASM
+        /* the products v[i] * win[i] below, the 16 samples in one load and the window in two */
+        register float p0r __asm__("s0"), p0i __asm__("s1"), p1r __asm__("s2"), p1i __asm__("s3");
+        register float p2r __asm__("s4"), p2i __asm__("s5"), p3r __asm__("s6"), p3i __asm__("s7");
+        register float p4r __asm__("s8"), p4i __asm__("s9"), p5r __asm__("s10"), p5i __asm__("s11");
+        register float p6r __asm__("s12"), p6i __asm__("s13"), p7r __asm__("s14"), p7i __asm__("s15");
+        __asm__ volatile(
+            "vldmia %[v], {s0-s15}\n\t"
+            "vldmia %[w], {s16-s23}\n\t"
+            "vmul.f32 s0, s0, s16\n\t"
+            "vmul.f32 s1, s1, s17\n\t"
+            "vmul.f32 s2, s2, s18\n\t"
+            "vmul.f32 s3, s3, s19\n\t"
+            "vmul.f32 s4, s4, s20\n\t"
+            "vmul.f32 s5, s5, s21\n\t"
+            "vmul.f32 s6, s6, s22\n\t"
+            "vmul.f32 s7, s7, s23\n\t"
+            "vldmia %[w2], {s16-s23}\n\t"
+            "vmul.f32 s8, s8, s16\n\t"
+            "vmul.f32 s9, s9, s17\n\t"
+            "vmul.f32 s10, s10, s18\n\t"
+            "vmul.f32 s11, s11, s19\n\t"
+            "vmul.f32 s12, s12, s20\n\t"
+            "vmul.f32 s13, s13, s21\n\t"
+            "vmul.f32 s14, s14, s22\n\t"
+            "vmul.f32 s15, s15, s23\n"
+            : "=t"(p0r), "=t"(p0i), "=t"(p1r), "=t"(p1i), "=t"(p2r), "=t"(p2i), "=t"(p3r), "=t"(p3i), "=t"(p4r),
+              "=t"(p4i), "=t"(p5r), "=t"(p5i), "=t"(p6r), "=t"(p6i), "=t"(p7r), "=t"(p7i)
+            : [v] "r"(v), [w] "r"(win), [w2] "r"(win + 8)
+            : "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory");
+#else
         float p0r = v[0] * win[0], p0i = v[1] * win[1], p1r = v[2] * win[2], p1i = v[3] * win[3];
         float p2r = v[4] * win[4], p2i = v[5] * win[5], p3r = v[6] * win[6], p3i = v[7] * win[7];
         float p4r = v[8] * win[8], p4i = v[9] * win[9], p5r = v[10] * win[10], p5i = v[11] * win[11];
         float p6r = v[12] * win[12], p6i = v[13] * win[13], p7r = v[14] * win[14], p7i = v[15] * win[15];
+#endif
         /* radix-2 on the natural points r and r + 4, into bit-reversed places */
         float z0r = p0r + p4r, z0i = p0i + p4i, z1r = p0r - p4r, z1i = p0i - p4i;
         float z4r = p1r + p5r, z4i = p1i + p5i, z5r = p1r - p5r, z5i = p1i - p5i;
@@ -704,23 +736,62 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
                 sum += y;
                 sum_sq += y * y;
             }
-        } else if (cfg->scale == 1.0f) { /* x * 1 is x */
-            for (t = 0; t < frames; t++) {
-                float v = x[t * cfg->axes + axis];
-                d[t] = v;
-                sum += v;
-                sum_sq += v * v;
+        } else { /* four frames a turn (x * 1 is x: the common scale skips the multiply), sums still in order */
+            const float *xp = x + axis;
+            uint32_t stride = cfg->axes;
+            float scale = cfg->scale;
+            int scaled = scale != 1.0f;
+            for (t = 0; t + 4u <= frames; t += 4u) {
+                float v0 = xp[0], v1 = xp[stride], v2 = xp[2u * stride], v3 = xp[3u * stride];
+                xp += 4u * stride;
+                if (scaled) {
+                    v0 = v0 * scale;
+                    v1 = v1 * scale;
+                    v2 = v2 * scale;
+                    v3 = v3 * scale;
+                }
+                d[t] = v0;
+                d[t + 1u] = v1;
+                d[t + 2u] = v2;
+                d[t + 3u] = v3;
+                sum += v0;
+                sum_sq += v0 * v0;
+                sum += v1;
+                sum_sq += v1 * v1;
+                sum += v2;
+                sum_sq += v2 * v2;
+                sum += v3;
+                sum_sq += v3 * v3;
             }
-        } else {
-            for (t = 0; t < frames; t++) {
-                float v = x[t * cfg->axes + axis] * cfg->scale;
+            for (; t < frames; t++, xp += stride) {
+                float v = scaled ? *xp * scale : *xp;
                 d[t] = v;
                 sum += v;
                 sum_sq += v * v;
             }
         }
         mean = sum * cfg->inv_frames;
-        for (t = 0; t < frames; t++) {
+        for (t = 0; t + 4u <= frames; t += 4u) { /* four frames a turn, each sum still in order */
+            float e0 = d[t] - mean, e1 = d[t + 1u] - mean, e2 = d[t + 2u] - mean, e3 = d[t + 3u] - mean;
+            float q0 = e0 * e0, q1 = e1 * e1, q2 = e2 * e2, q3 = e3 * e3;
+            d[t] = e0;
+            d[t + 1u] = e1;
+            d[t + 2u] = e2;
+            d[t + 3u] = e3;
+            var_sum += q0;
+            m3_sum += q0 * e0;
+            m4_sum += q0 * q0;
+            var_sum += q1;
+            m3_sum += q1 * e1;
+            m4_sum += q1 * q1;
+            var_sum += q2;
+            m3_sum += q2 * e2;
+            m4_sum += q2 * q2;
+            var_sum += q3;
+            m3_sum += q3 * e3;
+            m4_sum += q3 * q3;
+        }
+        for (; t < frames; t++) {
             float dv = d[t] - mean;
             float d2 = dv * dv;
             d[t] = dv;
