@@ -218,13 +218,14 @@ def test_audio_gets_mfcc_and_a_depthwise_cnn_that_learns_tones(tmp_path):
 def test_dense_regularisation_trains_the_plain_network(bm_copy):
     """The dense preset's input noise, weight decay and label smoothing act while training only: the stored
     model has the preset's layers alone (no noise layer, the parameter count shown before training), and
-    training without them gives another model."""
+    training without them (the defaults) gives another model."""
     from tinystudio.core.training import load_run_model, train
 
     impulse = ImpulseConfig(WindowConfig(2000.0, 500.0), DspConfig("spectral", {}),
-                            ModelConfig("dense", epochs=4, seed=3))
+                            ModelConfig("dense", {"l2": 0.001, "input_noise": 0.3, "label_smoothing": 0.1},
+                                        epochs=4, seed=3))
     plain = ImpulseConfig.from_dict(impulse.to_dict())
-    plain.model.params = {"l2": 0.0, "input_noise": 0.0, "label_smoothing": 0.0}
+    plain.model.params = {}
     with Project.open(bm_copy) as p:
         regularised = train(p, impulse)
         unregularised = train(p, plain)
