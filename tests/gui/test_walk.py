@@ -228,3 +228,25 @@ def test_a_live_run_says_why_build_is_greyed_out_and_offers_no_dead_cancel(windo
         page.live.stop()
     qtbot.waitUntil(lambda: page.live.start_button.isEnabled(), timeout=120_000)
     assert page.deploy_button.isEnabled() and page.status.text() == ""
+
+
+@pytest.mark.slow
+def test_compress_note_never_overlaps_the_variants_table_at_1024x640(window, trained_copy):
+    """The note under the variants table (what flash and RAM count) wraps to several lines in a laptop
+    screen's column; it takes its room from the pane instead of being drawn over the table's bottom."""
+    from PySide6.QtCore import QPoint
+
+    from PySide6.QtWidgets import QSplitter
+
+    window.open_project(str(trained_copy))
+    page = window.show_step("Compress")
+    _settle()
+    note, table = page.note, page.table
+    panes = table.parentWidget().parentWidget()
+    assert isinstance(panes, QSplitter)
+    panes.setSizes([1, 10_000])  # the chart dragged up as far as it goes (or restored so)
+    _settle()
+    assert note.text() and note.isVisibleTo(window)
+    assert note.height() >= note.heightForWidth(note.width()), "the note's last lines are cut off"
+    table_bottom = table.mapTo(window, QPoint(0, table.height())).y()
+    assert note.mapTo(window, QPoint(0, 0)).y() >= table_bottom, "the note is drawn over the table"

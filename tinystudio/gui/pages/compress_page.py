@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QTableWidgetItem,
@@ -33,6 +32,7 @@ from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.widgets.panes import panes, titled
 from tinystudio.gui.widgets.tables import results_table, show_rows
 from tinystudio.gui.widgets.variant_chart import VariantChart
+from tinystudio.gui.widgets.wrap_label import WrapLabel
 
 TREE_METHODS = ("rf", "gbt")
 """Variants that are tree models (stored when trained; no compression method makes them)."""
@@ -108,8 +108,7 @@ class CompressPage(JobPage):
         self.use_button = QPushButton("Use for deploy")
         self.use_button.setEnabled(False)
         self.use_button.setToolTip("The Deploy step starts from the marked variant")
-        self.note = QLabel("")
-        self.note.setWordWrap(True)
+        self.note = WrapLabel()  # its wrapped lines take room from the table's pane, never overlap the table
         self.chart = VariantChart()
 
         table_box = QWidget()
