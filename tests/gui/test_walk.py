@@ -235,7 +235,6 @@ def test_compress_note_never_overlaps_the_variants_table_at_1024x640(window, tra
     """The note under the variants table (what flash and RAM count) wraps to several lines in a laptop
     screen's column; it takes its room from the pane instead of being drawn over the table's bottom."""
     from PySide6.QtCore import QPoint
-
     from PySide6.QtWidgets import QSplitter
 
     window.open_project(str(trained_copy))
