@@ -704,6 +704,25 @@ static void welch16(const float *v, uint32_t segments, const float *win, const f
     acc[7] = a7;
 }
 
+/* p[k] = p[k] * norm4 * inv_segments, then log10(p[k] + 1e-10) if log, for k < count: a function of its own so
+   that the logarithm's constants stay in registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void band_powers(float *p, uint32_t count, float norm4, float inv_segments, int log)
+{
+    uint32_t k;
+    if (log) {
+        for (k = 0; k < count; k++) {
+            p[k] = log_inline(p[k] * norm4 * inv_segments + TSR_EPS) * TSR_ONE_OVER_LN10;
+        }
+    } else {
+        for (k = 0; k < count; k++) {
+            p[k] = p[k] * norm4 * inv_segments;
+        }
+    }
+}
+
 void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, float *out)
 {
     uint32_t n = cfg->fft->n;
@@ -741,7 +760,57 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
             uint32_t stride = cfg->axes;
             float scale = cfg->scale;
             int scaled = scale != 1.0f;
-            for (t = 0; t + 4u <= frames; t += 4u) {
+            t = 0u;
+#ifdef TSR_VFP_ASM
+            if (frames >= 4u) { /* the C loop below in assembly: the four frames' values stored with one store */
+                float *dp = d;
+                uint32_t n4 = frames / 4u;
+                t = 4u * n4;
+#define TSR_STATS1_LOAD                                                                                     \
+    "vldr s0, [%[xp]]\n\t"                                                                                  \
+    "add %[xp], %[xp], %[sb]\n\t"                                                                           \
+    "vldr s1, [%[xp]]\n\t"                                                                                  \
+    "add %[xp], %[xp], %[sb]\n\t"                                                                           \
+    "vldr s2, [%[xp]]\n\t"                                                                                  \
+    "add %[xp], %[xp], %[sb]\n\t"                                                                           \
+    "vldr s3, [%[xp]]\n\t"                                                                                  \
+    "add %[xp], %[xp], %[sb]\n\t"
+#define TSR_STATS1_SUMS                                                                                     \
+    "vstmia %[dp]!, {s0-s3}\n\t"                                                                            \
+    "vadd.f32 %[sum], %[sum], s0\n\t"                                                                       \
+    "vmul.f32 s4, s0, s0\n\t"                                                                               \
+    "vadd.f32 %[sq], %[sq], s4\n\t"                                                                         \
+    "vadd.f32 %[sum], %[sum], s1\n\t"                                                                       \
+    "vmul.f32 s5, s1, s1\n\t"                                                                               \
+    "vadd.f32 %[sq], %[sq], s5\n\t"                                                                         \
+    "vadd.f32 %[sum], %[sum], s2\n\t"                                                                       \
+    "vmul.f32 s6, s2, s2\n\t"                                                                               \
+    "vadd.f32 %[sq], %[sq], s6\n\t"                                                                         \
+    "vadd.f32 %[sum], %[sum], s3\n\t"                                                                       \
+    "vmul.f32 s7, s3, s3\n\t"                                                                               \
+    "vadd.f32 %[sq], %[sq], s7\n\t"                                                                         \
+    "subs %[n], %[n], #1\n\t"                                                                               \
+    "bne 1b\n"
+                if (scaled) {
+                    __asm__ volatile("1:\n\t" TSR_STATS1_LOAD
+                                     "vmul.f32 s0, s0, %[scale]\n\t"
+                                     "vmul.f32 s1, s1, %[scale]\n\t"
+                                     "vmul.f32 s2, s2, %[scale]\n\t"
+                                     "vmul.f32 s3, s3, %[scale]\n\t" TSR_STATS1_SUMS
+                                     : [xp] "+r"(xp), [dp] "+r"(dp), [n] "+r"(n4), [sum] "+t"(sum), [sq] "+t"(sum_sq)
+                                     : [sb] "r"(4u * stride), [scale] "t"(scale)
+                                     : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "cc", "memory");
+                } else {
+                    __asm__ volatile("1:\n\t" TSR_STATS1_LOAD TSR_STATS1_SUMS
+                                     : [xp] "+r"(xp), [dp] "+r"(dp), [n] "+r"(n4), [sum] "+t"(sum), [sq] "+t"(sum_sq)
+                                     : [sb] "r"(4u * stride)
+                                     : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "cc", "memory");
+                }
+#undef TSR_STATS1_LOAD
+#undef TSR_STATS1_SUMS
+            }
+#endif
+            for (; t + 4u <= frames; t += 4u) {
                 float v0 = xp[0], v1 = xp[stride], v2 = xp[2u * stride], v3 = xp[3u * stride];
                 xp += 4u * stride;
                 if (scaled) {
@@ -771,7 +840,52 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
             }
         }
         mean = sum * cfg->inv_frames;
-        for (t = 0; t + 4u <= frames; t += 4u) { /* four frames a turn, each sum still in order */
+        t = 0u;
+#ifdef TSR_VFP_ASM
+        if (frames >= 4u) { /* the C loop below in assembly: four frames a load and a store */
+            float *dp = d;
+            uint32_t n4 = frames / 4u;
+            t = 4u * n4;
+            __asm__ volatile(
+                "1:\n\t"
+                "vldmia %[dp], {s0-s3}\n\t"
+                "vsub.f32 s0, s0, %[mean]\n\t"
+                "vsub.f32 s1, s1, %[mean]\n\t"
+                "vsub.f32 s2, s2, %[mean]\n\t"
+                "vsub.f32 s3, s3, %[mean]\n\t"
+                "vmul.f32 s4, s0, s0\n\t"
+                "vmul.f32 s5, s1, s1\n\t"
+                "vmul.f32 s6, s2, s2\n\t"
+                "vmul.f32 s7, s3, s3\n\t"
+                "vstmia %[dp]!, {s0-s3}\n\t"
+                "vadd.f32 %[v2], %[v2], s4\n\t"
+                "vmul.f32 s8, s4, s0\n\t"
+                "vadd.f32 %[v3], %[v3], s8\n\t"
+                "vmul.f32 s9, s4, s4\n\t"
+                "vadd.f32 %[v4], %[v4], s9\n\t"
+                "vadd.f32 %[v2], %[v2], s5\n\t"
+                "vmul.f32 s8, s5, s1\n\t"
+                "vadd.f32 %[v3], %[v3], s8\n\t"
+                "vmul.f32 s9, s5, s5\n\t"
+                "vadd.f32 %[v4], %[v4], s9\n\t"
+                "vadd.f32 %[v2], %[v2], s6\n\t"
+                "vmul.f32 s8, s6, s2\n\t"
+                "vadd.f32 %[v3], %[v3], s8\n\t"
+                "vmul.f32 s9, s6, s6\n\t"
+                "vadd.f32 %[v4], %[v4], s9\n\t"
+                "vadd.f32 %[v2], %[v2], s7\n\t"
+                "vmul.f32 s8, s7, s3\n\t"
+                "vadd.f32 %[v3], %[v3], s8\n\t"
+                "vmul.f32 s9, s7, s7\n\t"
+                "vadd.f32 %[v4], %[v4], s9\n\t"
+                "subs %[n], %[n], #1\n\t"
+                "bne 1b\n"
+                : [dp] "+r"(dp), [n] "+r"(n4), [v2] "+t"(var_sum), [v3] "+t"(m3_sum), [v4] "+t"(m4_sum)
+                : [mean] "t"(mean)
+                : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "cc", "memory");
+        }
+#endif
+        for (; t + 4u <= frames; t += 4u) { /* four frames a turn, each sum still in order */
             float e0 = d[t] - mean, e1 = d[t + 1u] - mean, e2 = d[t + 2u] - mean, e3 = d[t + 3u] - mean;
             float q0 = e0 * e0, q1 = e1 * e1, q2 = e2 * e2, q3 = e3 * e3;
             d[t] = e0;
@@ -835,10 +949,7 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
                 split_add4(cfg->fft, z + b * n, o + 5u);
             }
         }
-        for (k = 0; k < half; k++) {
-            float p = o[5u + k] * cfg->norm4 * cfg->inv_segments;
-            o[5u + k] = cfg->log ? log_inline(p + TSR_EPS) * TSR_ONE_OVER_LN10 : p;
-        }
+        band_powers(o + 5u, half, cfg->norm4, cfg->inv_segments, cfg->log);
     }
 }
 

@@ -23,6 +23,8 @@ CASES = {
     "raw": ("raw", {"scale": 0.5}, 10.0, 100, 6, 3),
     "spectral": ("spectral", {}, 10.0, 100, 6, 3),
     "spectral_lowpass_fft32": ("spectral", {"filter": "lowpass", "cutoff_hz": 2.0, "fft_length": 32}, 10.0, 100, 3, 3),
+    # scaled statistics in fours with a remainder of three frames, N 16's fused loop on one segment
+    "spectral_scaled_23_frames": ("spectral", {"scale": 3.0}, 10.0, 23, 2, 2),
     "mfe_kws": ("mfe", KWS, 16000.0, 16000, 1, 2),
     "mfcc_kws": ("mfcc", {**KWS, "n_coeffs": 10}, 16000.0, 16000, 1, 2),
     "mfcc_defaults_8k": ("mfcc", {}, 8000.0, 8000, 1, 2),
@@ -57,9 +59,10 @@ def test_board_features_equal_the_host_block(fw_cache, tmp_path, name):
 
 
 @pytest.mark.parametrize("board", FPU_BOARDS)
-@pytest.mark.parametrize("name", ["spectral_lowpass_fft32", "mfcc_defaults_8k"])
+@pytest.mark.parametrize("name", ["spectral", "spectral_lowpass_fft32", "mfcc_defaults_8k"])
 def test_other_fpu_cores_give_the_host_features_too(fw_cache, tmp_path, board, name):
-    """N 32 starts the radix-4 stages after a fused radix-4 one, N 256 after a radix-2 one."""
+    """N 16 runs its fused Welch loop and the statistics in assembly, N 32 starts the radix-4 stages after a
+    fused radix-4 one, N 256 after a radix-2 one."""
     check_board(fw_cache, tmp_path, board, name)
 
 
