@@ -7,8 +7,9 @@
  * match the host's. On cores with a single-precision FPU (M4F, M7, M33, M55) the hot loops (windowing with the
  * FFT's first stage, the radix-4 stages, the split step, the mel filterbank, the DCT) run in inline assembly
  * that performs the same float32 operations with multi-register loads and stores; other cores run the C.
- * The spectral block's default FFT length (16) has a fused per-segment loop of its own (windowing, FFT,
- * split step and running sum in registers; its windowing in assembly on those cores).
+ * The spectral block's statistics passes run in assembly on those cores too, and its default FFT length (16)
+ * has a fused per-segment loop of its own (windowing, FFT, split step and running sum in registers; its
+ * windowing in assembly on those cores).
  */
 #ifndef TSR_DSP_BLOCKS_H
 #define TSR_DSP_BLOCKS_H
