@@ -249,3 +249,36 @@ def test_compress_note_never_overlaps_the_variants_table_at_1024x640(window, tra
     assert note.height() >= note.heightForWidth(note.width()), "the note's last lines are cut off"
     table_bottom = table.mapTo(window, QPoint(0, table.height())).y()
     assert note.mapTo(window, QPoint(0, 0)).y() >= table_bottom, "the note is drawn over the table"
+
+
+@pytest.mark.slow
+def test_cross_validation_chart_names_its_mean_in_full(qtbot, tmp_path):
+    """In a narrow Cross-validation tab the mean of the folds is named in full above the chart (its label
+    on the dashed line was cut off at the chart's left edge and drawn over the first bar), and clearing
+    the view removes it."""
+    import pyqtgraph as pg
+
+    from tinystudio.app import crossval as crossval_app
+    from tinystudio.app import train as train_app
+    from tinystudio.gui.widgets.crossval_view import CrossValView
+
+    path = people_project(tmp_path / "people.tsproj", split=True)
+    with Project.open(path) as project:
+        impulse = train_app.default_impulse(project)
+        impulse.model.epochs = 1
+        result = crossval_app.cross_validate(project, impulse)
+    view = CrossValView()
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    view.show()
+    view.set_result(result)
+    _settle()
+    box = view.chart.getViewBox().sceneBoundingRect()
+    for item in view.chart.getPlotItem().items:
+        label = getattr(item, "label", None) if isinstance(item, pg.InfiniteLine) else None
+        if label is not None and label.isVisible():
+            assert box.contains(label.mapRectToScene(label.boundingRect())), "the mean's label is cut off"
+    title = view.chart.getPlotItem().titleLabel
+    assert title.isVisible() and f"mean {100 * result.summary()['mean']:.1f} %" in title.text
+    view.clear()
+    assert not view.chart.getPlotItem().titleLabel.isVisible() or not view.chart.getPlotItem().titleLabel.text

@@ -52,6 +52,7 @@ class CrossValView(QWidget):
         self.summary.setText(message)
         self.table.setRowCount(0)
         self.chart.clear()
+        self.chart.setTitle(None)  # no mean of a cross-validation no longer shown
         self.bars, self.mean_line = [], None
         self._result: Any = None
 
@@ -87,9 +88,10 @@ class CrossValView(QWidget):
         self.chart.addItem(pg.BarGraphItem(x=xs, height=self.bars, width=0.6, brush=theme.series[0]))
         self.mean_line = 100 * acc["mean"]
         self.chart.addItem(pg.InfiniteLine(pos=self.mean_line, angle=0,
-                                           pen=pg.mkPen(theme.series[1], width=2, style=Qt.PenStyle.DashLine),
-                                           label=f"mean {self.mean_line:.1f} %",
-                                           labelOpts={"position": 0.15, "color": theme.series[1]}))
+                                           pen=pg.mkPen(theme.series[1], width=2, style=Qt.PenStyle.DashLine)))
+        # named above the plot: a label on the line itself was cut off at the left edge of a narrow chart
+        # and drawn over the first bar
+        self.chart.setTitle(f"dashed line: mean {self.mean_line:.1f} %", size="9pt")
         self.chart.setXRange(0.4, len(xs) + 0.6)
         self.chart.setYRange(0, 100)
         self.chart.getAxis("bottom").setTicks([[(x, str(x)) for x in xs]])
