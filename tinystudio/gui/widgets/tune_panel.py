@@ -30,6 +30,7 @@ from tinystudio.app.boards import board_choices
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.theme import current, on_change
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.panes import column, panes
 from tinystudio.gui.widgets.tables import make_read_only
 
@@ -43,6 +44,9 @@ class TunePanel(JobPage):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        # a trial line holds a model's settings joined by commas: one long word that a plain wrapped label
+        # would ask the results column, and so the window, to be wide enough for
+        self.status = FlowLabel()
         self._on_result: Any = None
         self.result: tune_app.TuneResult | None = None
         self.base_impulse: dict[str, Any] | None = None
