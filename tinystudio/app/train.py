@@ -18,7 +18,7 @@ from tinystudio.core.features import suggest_for_project
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import is_classical, model_spec
 from tinystudio.core.models.presets import resolve_model_params
-from tinystudio.core.models.sizing import size_for_data
+from tinystudio.core.models.sizing import regularised_for_groups, size_for_data
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project
 from tinystudio.core.training import RUN_KIND, EpochStats, TrainResult
@@ -37,8 +37,8 @@ MODEL_FOR_DSP = {"raw": "cnn1d", "spectral": "dense", "mfe": "dscnn", "mfcc": "d
 
 def default_impulse(project: Project) -> ImpulseConfig:
     """The impulse the data suggests (window from the recordings' length and rate, DSP and model from the
-    kind of signal, the model's widths from the number of training windows), with every parameter written
-    out."""
+    kind of signal, the model's widths from the number of training windows and its regularisation from the
+    number of people in the training split), with every parameter written out."""
     return size_to_data(project, complete(suggest_for_project(project)))
 
 
@@ -55,9 +55,18 @@ def train_window_count(project: Project, impulse: ImpulseConfig) -> int:
     return total if train_part else int(total * 0.7)
 
 
+def train_group_count(project: Project) -> int:
+    """How many groups (people, sessions) the train split holds, an ungrouped recording counting as one
+    (all labelled recordings when nothing is split yet)."""
+    labelled = [s for s in project.samples() if s.label]
+    infos = [s for s in labelled if s.split == "train"] or labelled
+    return len({s.group for s in infos if s.group}) + sum(1 for s in infos if not s.group)
+
+
 def size_to_data(project: Project, impulse: ImpulseConfig) -> ImpulseConfig:
-    """``impulse`` with its model preset's widths sized by the data (``core.models.sizing``) and a
-    learning-rate warm-up for the larger results; unchanged without samples or when it cannot work."""
+    """``impulse`` with its model preset's widths sized by the data (``core.models.sizing``), a
+    learning-rate warm-up for the larger results and regularisation when the training split holds few
+    people; unchanged without samples or when it cannot work."""
     shape = data_shape(project)
     if shape is None:
         return impulse
@@ -69,7 +78,7 @@ def size_to_data(project: Project, impulse: ImpulseConfig) -> ImpulseConfig:
                                train_window_count(project, out))
     except UserError:
         return impulse
-    out.model.params = sizing.params
+    out.model.params = regularised_for_groups(out.model.preset, sizing.params, train_group_count(project))
     out.model.warmup_epochs = sizing.warmup_epochs
     return complete(out)
 
