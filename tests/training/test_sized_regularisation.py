@@ -52,3 +52,22 @@ def test_many_people_get_the_plain_dense_preset(tmp_path, grouped):
     assert impulse.model.params["l2"] == 0.0
     assert impulse.model.params["input_noise"] == 0.0
     assert impulse.model.params["label_smoothing"] == 0.0
+
+
+def test_train_page_shows_the_few_people_regularisation_in_the_suggested_settings(qtbot, tmp_path):
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.pages.train_page import TrainPage
+
+    context = AppContext()
+    context.set_project(Project.open(_motion_project(tmp_path / "few.tsproj", 4)))
+    page = TrainPage(context)
+    qtbot.addWidget(page)
+    try:
+        page.form.model_editors["l2"].setText("0")  # the user's own setting, then "Suggest from data"
+        page.suggest_button.click()
+        for key, value in FEW_GROUP_REGULARISATION["dense"].items():
+            assert float(page.form.model_editors[key].text()) == pytest.approx(value)
+        assert page.form.impulse().model.params == train_app.default_impulse(context.project).model.params
+    finally:
+        page.shutdown()
+        context.close()

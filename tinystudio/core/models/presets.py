@@ -93,8 +93,9 @@ def _dscnn(shape: tuple[int, ...], classes: int, p: dict[str, Any]) -> list[Laye
 # The dense preset's ``l2`` (weight decay on its hidden layers' weights), ``input_noise`` (gaussian noise of this
 # standard deviation added to the standardised features while training) and ``label_smoothing`` (targets of
 # 1 - s + s/classes instead of 1) regularise training only; none changes the deployed model's layers. They are
-# off by default: in leave-people-out evaluation on motion data (l2 0.001, noise 0.3, smoothing 0.1) gained
-# two points with four people but lost two and a half with ten, so the search tries them instead.
+# off in the preset: in leave-people-out evaluation on motion data (l2 0.001, noise 0.3, smoothing 0.1) gained
+# with four people but lost two and a half points with ten, so the suggested impulse turns l2 and smoothing on
+# only for a training split of few people (``sizing.regularised_for_groups``) and the search tries them.
 PRESETS: dict[str, Preset] = {
     "dense": Preset("dense", "Dense network (features)",
                     {"hidden": [20, 10], "dropout": 0.1, "l2": 0.0, "input_noise": 0.0, "label_smoothing": 0.0},
