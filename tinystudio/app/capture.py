@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.labels import check_label
 from tinystudio.core.limits import MAX_SECONDS, finite_positive
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project
@@ -182,8 +183,7 @@ def record(
     """
     seconds = finite_positive("the recording length (s)", seconds, MAX_SECONDS)
     timeout = finite_positive("the time to wait for the board (s)", timeout, MAX_SECONDS)
-    if not label:
-        raise UserError("a recording needs a label")
+    label = check_label(label)
     notice = on_notice or (lambda _msg: None)
     session = open_session(port, baud=baud, activity=activity)
     saved: list[Event] = []

@@ -24,6 +24,7 @@ import numpy as np
 from tinystudio.app.deploy import resolve_variant
 from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES
 from tinystudio.core.errors import UserError
+from tinystudio.core.labels import check_label
 from tinystudio.core.pipeline_data import run_impulse
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import TFLITE_KIND
@@ -477,17 +478,6 @@ def check_saveable(plan: LivePlan) -> None:
     if plan.built_in_waves:
         raise UserError(f"the board plays its built-in waves, not recordings of this project ({plan.no_tape}): "
                         "they would teach the model nothing, so they are not saved")
-
-
-def check_label(label: str) -> str:
-    """The label a saved stretch gets, stripped; a UserError for one that is empty or spans lines (checked
-    before a live run, so a long run is not lost to a typo at its end)."""
-    label = label.strip()
-    if not label:
-        raise UserError("give the saved stretch a label")
-    if not label.isprintable():
-        raise UserError(f"a label is one line of text without control characters: {label!r}")
-    return label
 
 
 def save_last(project: Project, plan: LivePlan, history: LiveHistory, seconds: float, label: str,

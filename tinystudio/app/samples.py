@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from tinystudio.app.project import UNASSIGNED
 from tinystudio.core.errors import UserError
+from tinystudio.core.labels import check_label
 from tinystudio.core.segments import crop as _crop
 from tinystudio.core.segments import cut_segment
 from tinystudio.core.store import SPLITS, Project, SampleInfo
@@ -38,7 +39,8 @@ def select(
 
 
 def relabel(project: Project, ids: Sequence[int], label: str) -> None:
-    project.relabel(list(ids), label)
+    """Give the samples ``label``, refused when blank or spanning lines (as every label a user names)."""
+    project.relabel(list(ids), check_label(label))
 
 
 def move(project: Project, ids: Sequence[int], split: str) -> None:
@@ -62,4 +64,4 @@ def crop(project: Project, sample_id: int, start_s: float, end_s: float) -> int:
 
 def cut(project: Project, sample_id: int, start_s: float, end_s: float, label: str | None) -> int:
     """Copy ``start_s``-``end_s`` into a new sample with ``label`` (same split group); the new id."""
-    return cut_segment(project, sample_id, start_s, end_s, label)
+    return cut_segment(project, sample_id, start_s, end_s, None if label is None else check_label(label))

@@ -11,6 +11,7 @@ from tinystudio.app.capture import DEFAULT_BAUD, DEFAULT_TIMEOUT_S, SIMULATED_PO
 from tinystudio.app.collect import DEFAULT_RATE_HZ as COLLECT_RATE_HZ
 from tinystudio.cli.common import open_project, print_progress
 from tinystudio.core.errors import UserError
+from tinystudio.core.labels import check_label
 from tinystudio.core.limits import MAX_RATE_HZ, MAX_SECONDS, arg, finite_positive, positive_int
 
 MAX_BAUD = 20_000_000
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give the recording length with --seconds S (a positive number)")
     if not args.label:
         raise UserError("give the sample's label with --label L")
+    args.label = check_label(args.label)
     def announce(status: Status) -> None:
         if not args.json:
             print(

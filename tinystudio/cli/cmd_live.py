@@ -86,13 +86,13 @@ def run(args: argparse.Namespace) -> int:
         Connection,
         LiveHistory,
         LiveWindow,
-        check_label,
         check_saveable,
         prepare_live,
         run_live,
         save_last,
     )
     from tinystudio.core.errors import UserError
+    from tinystudio.core.labels import check_label
 
     if (args.save_last is None) != (args.label is None):
         raise UserError("--save-last and --label go together")

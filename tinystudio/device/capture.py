@@ -13,6 +13,7 @@ import numpy as np
 import serial
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.labels import optional_label
 from tinystudio.core.store import Project, RecordingWriter
 from tinystudio.device.linestream import Layout, LineStream, StreamStats
 from tinystudio.device.ports import SIMULATED_PORT, PortInfo, find_by_identity, list_boards, open_port
@@ -291,6 +292,7 @@ class CaptureSession:
             raise UserError("already recording")
         if seconds is not None and not (seconds > 0):
             raise UserError(f"recording length must be positive, got {seconds}")
+        label = optional_label(label)
         rate = self.stream.rate.rate
         if rate is None:
             raise UserError("the sample rate is not detected yet: wait a second and try again")

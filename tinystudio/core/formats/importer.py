@@ -18,6 +18,7 @@ from tinystudio.core.formats.csv_reader import CsvOptions, read_csv
 from tinystudio.core.formats.edge_impulse import read_edge_impulse
 from tinystudio.core.formats.recording import Recording
 from tinystudio.core.formats.wav import read_wav
+from tinystudio.core.labels import optional_label
 from tinystudio.core.limits import sample_rate
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 from tinystudio.core.store import Project
@@ -74,6 +75,14 @@ def label_from_name(path: Path) -> str | None:
     """Edge Impulse's convention: the label is the file name up to its first dot ('idle.01.csv')."""
     stem = path.name.split(".", 1)[0].strip()
     return stem or None
+
+
+def _named(path: Path, name: str | None) -> str | None:
+    """A label taken from a file or folder name, checked as a typed one; the error names the file."""
+    try:
+        return optional_label(name)
+    except UserError as exc:
+        raise UserError(f"{path.name}: {exc}") from None
 
 
 def parse_axes(text: str | None) -> list[str] | None:
@@ -191,12 +200,12 @@ def _settle(
     rec: Recording, path: Path, label: str | None, group: str | None, rate_hz: float | None, label_from: str
 ) -> None:
     if label is not None:
-        rec.label = label or None
+        rec.label = optional_label(label)
     elif rec.label is None:
         if label_from in ("auto", "filename"):
-            rec.label = label_from_name(path)
+            rec.label = _named(path, label_from_name(path))
         elif label_from == "folder":
-            rec.label = path.parent.name or None
+            rec.label = _named(path, path.parent.name)
     if rec.label == "":  # an empty cell in a label column: the sample has no label
         rec.label = None
     if group is not None:
