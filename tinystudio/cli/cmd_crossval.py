@@ -9,7 +9,7 @@ import json
 from tinystudio.app import crossval as crossval_app
 from tinystudio.cli.cmd_train import add_impulse_arguments, impulse_from_arguments
 from tinystudio.cli.common import open_project, print_progress
-from tinystudio.core.limits import arg, positive_int
+from tinystudio.core.limits import arg, whole_number
 
 MAX_FOLDS = 1000
 
@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "crossval", help="grouped k-fold cross-validation: each person or session held out in turn")
     p.add_argument("project")
-    p.add_argument("--folds", type=arg(positive_int, "--folds", MAX_FOLDS), metavar="K",
+    p.add_argument("--folds", type=arg(whole_number, "--folds", 2, MAX_FOLDS), metavar="K",
                    help="number of folds (default: one per group up to 5 groups, else 5)")
     p.add_argument("--int8", action="store_true",
                    help="also quantize each fold's model to int8 (post-training) and score it")

@@ -69,12 +69,17 @@ def sample_rate(name: str, value: object, maximum: float = MAX_RATE_HZ) -> float
 
 def positive_int(name: str, value: object, maximum: int) -> int:
     """A whole number in [1, maximum]."""
+    return whole_number(name, value, 1, maximum)
+
+
+def whole_number(name: str, value: object, minimum: int, maximum: int) -> int:
+    """A whole number in [minimum, maximum]."""
     try:
         number = int(str(value), 10) if isinstance(value, str) else int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
         raise UserError(f"{name} must be a whole number, got {str(value)[:40]!r}") from None
-    if not 1 <= number <= maximum:
-        raise UserError(f"{name} must be between 1 and {maximum}, got {number}")
+    if not minimum <= number <= maximum:
+        raise UserError(f"{name} must be between {minimum} and {maximum}, got {number}")
     return number
 
 
