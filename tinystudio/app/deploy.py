@@ -25,6 +25,7 @@ import numpy as np
 from tinystudio.app.arena_plan import arena_plan
 from tinystudio.app.board_test import BoardStopped, Measured, Session, stream
 from tinystudio.app.device_figures import BENCH_RUNS, check_bench_runs
+from tinystudio.app.figure_text import TREE_MODEL
 from tinystudio.app.variants import marked_variant
 from tinystudio.app.window_encoding import EncodedWindows, encode_windows
 from tinystudio.core.classical import TreeModel, emit_c
@@ -311,6 +312,7 @@ def deploy(
         "windows": len(raw),
         "accuracy": device_eval.accuracy,
         "host_accuracy": host_eval.accuracy,
+        "model_kind": "int8" if codegen is not None else TREE_MODEL,
         "agreement": float(np.mean(np.asarray(device_pred) == np.asarray(host_pred))),
         "scores_identical": out["scores_identical"],
         "nn_bit_exact": out["nn_bit_exact"],

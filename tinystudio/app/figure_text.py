@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+TREE_MODEL = "tree"
+"""A result's ``model_kind`` when the board ran a random forest or boosted trees (else ``int8``)."""
+
 HOURS_PER_DAY = 24.0
 DAYS_PER_YEAR = 365.0
+
+
+def host_model(result: dict[str, Any]) -> str:
+    """What the host scored the test windows with: "host int8" for a network, "host" for a tree model,
+    which runs as the tree itself (no int8 copy exists to name)."""
+    return "host" if result.get("model_kind") == TREE_MODEL else "host int8"
 
 
 def battery_life(hours: float | None) -> str:

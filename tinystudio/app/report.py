@@ -26,7 +26,7 @@ from tinystudio.app.device_figures import (
     DEFAULT_SLEEP_UA,
     device_figures,
 )
-from tinystudio.app.figure_text import battery_life, rate_sentence
+from tinystudio.app.figure_text import battery_life, host_model, rate_sentence
 from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
 from tinystudio.app.impulse_table import impulse_rows, side_by_side
 from tinystudio.app.layer_report import arena_html, per_layer_html
@@ -279,7 +279,7 @@ def _impulse_and_variant(project: Project, r: dict[str, Any]) -> str:
 def _accuracy(r: dict[str, Any], f: dict[str, Any]) -> str:
     cm = r["confusion_matrix"]
     summary = (f"<p>On-device accuracy <b>{fmt_percent(r['accuracy'])}</b> on {r['windows']} test windows "
-               f"(host int8 {fmt_percent(r['host_accuracy'])}); agreement with the host "
+               f"({host_model(r)} {fmt_percent(r['host_accuracy'])}); agreement with the host "
                f"{fmt_percent(r['agreement'])}.</p>")
     matrix = _table(["true \\ predicted", *cm["labels"]],
                     [[label, *row] for label, row in zip(cm["labels"], cm["counts"], strict=True)], "confusion")

@@ -22,7 +22,7 @@ from tinystudio.app.device_figures import (
     bench_runs_problem,
     device_figures,
 )
-from tinystudio.app.figure_text import energy_sentence, rate_sentence
+from tinystudio.app.figure_text import energy_sentence, host_model, rate_sentence
 from tinystudio.app.formatting import (
     fmt_bytes,
     fmt_count,
@@ -198,7 +198,7 @@ def _print_summary(result_id: int, r: dict[str, Any]) -> None:
     print(f"board {h['board']}, firmware {h['firmware']}, model {h['model_hash']}, "
           f"arena {fmt_bytes(h['arena_bytes'])}")
     print(f"on-device accuracy {fmt_percent(r['accuracy'])} on {r['windows']} test windows "
-          f"(host int8 {fmt_percent(r['host_accuracy'])}); agreement with the host {fmt_percent(r['agreement'])}")
+          f"({host_model(r)} {fmt_percent(r['host_accuracy'])}); agreement with the host {fmt_percent(r['agreement'])}")
     travelled = fmt_test_transfer(r)
     if travelled:
         print(travelled)

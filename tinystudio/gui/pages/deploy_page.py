@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from tinystudio.app.boards import board_choices
 from tinystudio.app.device_figures import BENCH_RUNS, MAX_BENCH_RUNS
 from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS
+from tinystudio.app.figure_text import host_model
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.result_choice import newest_result_for
 from tinystudio.app.variants import deploy_choices, marked_variant
@@ -104,7 +105,8 @@ class DeployPage(QWidget):
         for board in board_choices():
             self.target_combo.addItem(board.title, board.name)
         self.model_combo = compact_combo(QComboBox(), 24)
-        self.model_combo.setToolTip("An int8 model variant, or a training run (quantized to int8 first)")
+        self.model_combo.setToolTip("A model variant (an int8 network or a tree model), or a training run "
+                                    "(a network is quantized to int8 first)")
         self.dsp_check = QCheckBox("Run the DSP block on the board")
         self.dsp_check.setToolTip("Otherwise the host computes the features and sends them to the board")
         self.dsp_check.setChecked(True)
@@ -564,7 +566,7 @@ class DeployPage(QWidget):
                 f"{'x'.join(map(str, h['input_shape']))} int8, arena {fmt_bytes(h['arena_bytes'])}\n{where}"
             )
             self.accuracy_label.setText(f"{r['accuracy']:.1%} on {r['windows']} test windows "
-                                        f"(host int8: {r['host_accuracy']:.1%})")
+                                        f"({host_model(r)}: {r['host_accuracy']:.1%})")
             agree = f"{r['agreement']:.1%} of windows predict the same class"
             fe = r.get("feature_error")
             if fe:
