@@ -12,6 +12,7 @@ through the project's sample store, with a group and split that keep the split h
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -460,6 +461,16 @@ def run_live(
         agreement=(reader.agree / checked) if checked else None, source=plan.source, late=reader.late,
         gaps=history.gaps,
     )
+
+
+def too_short(plan: LivePlan, summary: LiveSummary) -> str | None:
+    """Why a run classified no window, when the board read less than one window of signal (the first
+    window needs a whole one); None otherwise, so "0 windows" never stands unexplained."""
+    if summary.windows or summary.samples >= plan.window_frames:
+        return None
+    window_s = plan.window_frames / plan.rate_hz
+    return (f"the run was shorter than one window ({1000.0 * window_s:g} ms), so nothing was classified: "
+            f"run it for at least {math.ceil(window_s) + 1} s")
 
 
 def _played(plan: LivePlan, first: int, frames: int) -> list[TapeSegment]:

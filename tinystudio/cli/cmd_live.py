@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         prepare_live,
         run_live,
         save_last,
+        too_short,
     )
     from tinystudio.core.errors import UserError
     from tinystudio.core.labels import check_label
@@ -144,6 +145,9 @@ def run(args: argparse.Namespace) -> int:
     agreement = "" if summary.agreement is None else f", host agreement {summary.agreement:.1%}"
     print(f"{summary.windows} windows in {summary.seconds:.1f} s ({summary.windows_per_s:.3g} windows/s)"
           f"{agreement}")
+    short = too_short(plan, summary)
+    if short:
+        print(short)
     if "saved_sample" in out:
         print(f"saved the last {out['saved_seconds']:g} s as sample {out['saved_sample']} ({args.label})")
     return 0

@@ -35,6 +35,7 @@ from tinystudio.app.live import (
     prepare_live,
     run_live,
     save_last,
+    too_short,
 )
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress
@@ -258,8 +259,10 @@ class LiveView(QWidget):
         self.summary = summary
         self._ended()
         agreement = "" if summary.agreement is None else f"; the host's model agrees on {summary.agreement:.1%}"
+        short = too_short(self.shared.plan, summary) if self.shared.plan is not None else None
         self.status.setText(f"Stopped: {summary.windows} windows in {summary.seconds:.1f} s "
-                            f"({summary.windows_per_s:.3g} windows/s){agreement}.")
+                            f"({summary.windows_per_s:.3g} windows/s){agreement}."
+                            + (f" {short[0].upper()}{short[1:]}." if short else ""))
 
     def _on_error(self, message: str) -> None:
         self.last_error = message
