@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.formats import export_folder
 from tinystudio.core.formats.csv_layout import Cell, header_cell
 from tinystudio.core.formats.edge_impulse import edge_impulse_document, write_edge_impulse
 from tinystudio.core.progress import CancelToken, Progress, no_progress
@@ -37,7 +38,8 @@ def export_samples(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> list[Path]:
-    """Write each sample to its own file in ``out_dir`` (created if needed)."""
+    """Write each sample to its own file in ``out_dir`` (created if needed); a file of the same name that no
+    earlier export wrote is refused before anything is written (see export_folder.py)."""
     if fmt not in EXPORT_FORMATS:
         raise UserError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
     out = Path(out_dir)
@@ -46,25 +48,37 @@ def export_samples(
     except OSError as exc:
         raise UserError(f"cannot create {out}: {exc.strerror}") from exc
     infos = project.samples() if sample_ids is None else [project.sample_info(i) for i in sample_ids]
-    written = []
-    for i, info in enumerate(infos):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        progress(i / max(len(infos), 1), f"exporting sample {info.id}")
-        signal = project.load_signal(info.id)
-        path = out / f"{_file_label(info.label) or 'unlabelled'}.{info.id}.{'csv' if fmt == 'csv' else 'json'}"
-        try:
-            if fmt == "csv":
-                _write_csv(path, info, signal)
-            else:
-                doc = edge_impulse_document(signal, info.rate_hz, list(info.axis_names), list(info.units))
-                write_edge_impulse(path, doc)
-        except OSError as exc:  # a full disk, a name too long, a folder that became read-only
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)  # no half-written sample left to import later
-            raise UserError(f"cannot write {path} ({len(written)} of {len(infos)} sample(s) written): "
-                            f"{exc.strerror or exc}") from None
-        written.append(path)
+    names = [f"{_file_label(info.label) or 'unlabelled'}.{info.id}.{'csv' if fmt == 'csv' else 'json'}"
+             for info in infos]
+    listed = export_folder.written_before(out)
+    export_folder.check_clashes(out, names, listed)
+    written: list[Path] = []
+    try:
+        # listed first, so an export that stops half-way can still replace what it wrote
+        export_folder.record(out, listed | set(names))
+        for i, (info, name) in enumerate(zip(infos, names, strict=True)):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            progress(i / max(len(infos), 1), f"exporting sample {info.id}")
+            signal = project.load_signal(info.id)
+            path = out / name
+            try:
+                if fmt == "csv":
+                    _write_csv(path, info, signal)
+                else:
+                    doc = edge_impulse_document(signal, info.rate_hz, list(info.axis_names), list(info.units))
+                    write_edge_impulse(path, doc)
+            except OSError as exc:  # a full disk, a name too long, a folder that became read-only
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)  # no half-written sample left to import later
+                raise UserError(f"cannot write {path} ({len(written)} of {len(infos)} sample(s) written): "
+                                f"{exc.strerror or exc}") from None
+            written.append(path)
+    except OSError as exc:
+        raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            export_folder.record(out, listed | {p.name for p in written})
     progress(1.0, f"exported {len(written)} sample(s)")
     return written
 
