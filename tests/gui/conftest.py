@@ -3,7 +3,9 @@ each test working on its own copy of the file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,3 +40,26 @@ def make_project(path: Path, labels: list[str], seconds: float = 2.0, rate_hz: f
             project.add_sample(signal.astype(np.float32), rate_hz, ["x", "y", "z"], label, units=["g"] * 3,
                                name=f"rec{i}")
     return path
+
+
+@pytest.fixture
+def light_app_theme(qapp: Any) -> Iterator[None]:
+    """The app's own style sheet, fonts and spacing (as ``tinystudio gui`` starts), undone afterwards."""
+    from tinystudio.gui import theme
+
+    style, palette, font, sheet = qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet()
+    theme.apply_theme(qapp, theme.LIGHT)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+
+
+def close_main_window(win: Any) -> None:
+    """End what a test's main window started: each page's background work, then the app context."""
+    for page in win.pages.values():
+        shutdown = getattr(page, "shutdown", None)
+        if callable(shutdown):
+            shutdown()
+    win.context.close()

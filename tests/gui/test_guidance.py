@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from cli_helpers import run_cli
-from tests.gui.conftest import make_project
+from tests.gui.conftest import close_main_window, make_project
 from tinystudio import __version__
 from tinystudio.app.guidance import next_step
 from tinystudio.app.trust import data_warnings
@@ -26,11 +26,7 @@ def window(qtbot):
     win = MainWindow(AppContext())
     qtbot.addWidget(win)
     yield win
-    for page in win.pages.values():
-        shutdown = getattr(page, "shutdown", None)
-        if callable(shutdown):
-            shutdown()
-    win.context.close()
+    close_main_window(win)
 
 
 def test_next_step_follows_the_loop(tmp_path, gui_trained):

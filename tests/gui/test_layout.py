@@ -14,18 +14,7 @@ from tinystudio.gui.main_window import STEPS, MainWindow
 SIZES = ((1366, 768), (1280, 720), (1024, 640))
 
 
-@pytest.fixture(autouse=True)
-def app_theme(qapp):
-    """The app's own style sheet, fonts and spacing (as ``tinystudio gui`` starts), undone afterwards."""
-    from tinystudio.gui import theme
-
-    style, palette, font, sheet = qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet()
-    theme.apply_theme(qapp, theme.LIGHT)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
+pytestmark = pytest.mark.usefixtures("light_app_theme")
 
 
 def _check_every_page(qtbot, project_path: str, size: tuple[int, int]) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.conftest import make_project
+from tests.gui.conftest import close_main_window, make_project
 from tinystudio.gui.context import AppContext
 
 
@@ -17,11 +17,7 @@ def window(qtbot):
     win = MainWindow(AppContext())
     qtbot.addWidget(win)
     yield win
-    for page in win.pages.values():
-        shutdown = getattr(page, "shutdown", None)
-        if callable(shutdown):
-            shutdown()
-    win.context.close()
+    close_main_window(win)
 
 
 def _curve_points(page) -> int:

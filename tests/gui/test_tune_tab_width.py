@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.test_walk import SMALL, app_theme, people_project, window  # noqa: F401 - fixtures
+from tests.gui.test_walk import SMALL, people_project, window  # noqa: F401 - fixtures
 from tinystudio.gui.widgets.tune_panel import TunePanel
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("light_app_theme")]
 
 LONG_WORD = 40
 """Characters: a trial line's word this long is wider than a line of the tab at 1024x640."""

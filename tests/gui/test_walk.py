@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.gui.conftest import close_main_window
 from tests.gui.layout_check import clipped_cells, columns_out_of_view, hidden_part, rows_hidden
 from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
@@ -18,18 +19,7 @@ from tinystudio.gui.main_window import MainWindow
 SMALL = (1024, 640)
 
 
-@pytest.fixture(autouse=True)
-def app_theme(qapp):
-    """The app's own style sheet, fonts and spacing (as ``tinystudio gui`` starts), undone afterwards."""
-    from tinystudio.gui import theme
-
-    style, palette, font, sheet = qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet()
-    theme.apply_theme(qapp, theme.LIGHT)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
+pytestmark = pytest.mark.usefixtures("light_app_theme")
 
 
 def _settle(rounds: int = 4) -> None:
@@ -44,11 +34,7 @@ def window(qtbot) -> Iterator[MainWindow]:
     win.resize(*SMALL)
     win.show()
     yield win
-    for page in win.pages.values():
-        shutdown = getattr(page, "shutdown", None)
-        if callable(shutdown):
-            shutdown()
-    win.context.close()
+    close_main_window(win)
 
 
 SPLIT_OF = {"anna": "train", "bob": "train", "carl": "validation", "dora": "test"}
