@@ -20,7 +20,7 @@ people, int8 by the point's own compression. Networks train as the Train step do
 epochs, cosine schedule and augmentation) unless --epochs says otherwise.
 
 Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--folds K] [--cv-folds K]
-     [--data basicmotions simboard simboard-few] [--few-classes N] [--presets dense cnn1d rf gbt]
+     [--data basicmotions simboard simboard-few] [--few-classes N] [--presets dense cnn1d rf gbt dense-statistics]
      [--families dense cnn1d rf gbt]
 """
 
@@ -51,7 +51,9 @@ from tinystudio.core.store import Project  # noqa: E402
 from tinystudio.core.windows import window_project  # noqa: E402
 
 PERCENTILES = (10, 25, 50, 75, 90)
-PRESETS = (("dense", "spectral"), ("cnn1d", "raw"), ("rf", "spectral"), ("gbt", "spectral"))
+PRESETS = {"dense": ("dense", "spectral"), "cnn1d": ("cnn1d", "raw"), "rf": ("rf", "spectral"),
+           "gbt": ("gbt", "spectral"), "dense-statistics": ("dense", "statistics")}
+"""Preset rows by name: a model preset and the DSP block it runs on."""
 
 
 def basicmotions_project(path: Path, quick: bool) -> Project:
@@ -184,7 +186,7 @@ def bench(name: str, project: Project, args: argparse.Namespace, one_by_one: boo
     result, secs = cv(base, fit_stats_forest)
     rows.append(row("baseline: RF on window stats", result, secs))
     epochs = args.epochs or base.model.epochs
-    presets = [(p, d) for p, d in PRESETS if not args.presets or p in args.presets]
+    presets = [pd for name, pd in PRESETS.items() if not args.presets or name in args.presets]
     for preset, dsp in (() if args.skip_presets else presets[::2] if args.quick else presets):
         impulse = with_changes(base, dsp=dsp, model=preset, epochs=epochs)
         result, secs = cv(impulse, fit_with_compression("ptq", max(1, epochs // 3)))
@@ -308,7 +310,7 @@ def main() -> int:
     parser.add_argument("--evaluation", choices=("auto", "grouped", "validation"), default="auto",
                         help="how the search scores points (auto: grouped cross-validation with 3 groups or more)")
     parser.add_argument("--skip-presets", action="store_true", help="only the baseline and the tuned result")
-    parser.add_argument("--presets", nargs="+", choices=[p for p, _ in PRESETS],
+    parser.add_argument("--presets", nargs="+", choices=list(PRESETS),
                         help="preset rows to measure (default: all)")
     parser.add_argument("--families", nargs="+", choices=list(FAMILIES), help="families to tune (default: all)")
     args = parser.parse_args()

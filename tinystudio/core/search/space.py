@@ -101,9 +101,9 @@ def _dscnn(t: Any) -> dict[str, Any]:
 
 RF_TREES = (10, 30, 60, 100)
 RF_DEPTHS = (8, 12, 16)
-STRONG_FOREST = {"rf_trees": 100, "rf_depth": 16}
-"""A forest the size of the usual random-forest baseline (100 trees): run early, so the tuned result is
-measured against that family's best before anything smaller."""
+STRONG_FOREST = {"dsp": "statistics", "family_statistics": "rf", "rf_trees": 100, "rf_depth": 16}
+"""The usual random-forest baseline itself (window statistics into 100 trees): run early, so the tuned result
+starts from what that baseline reaches before anything smaller."""
 
 
 def _rf(t: Any) -> dict[str, Any]:
@@ -118,11 +118,11 @@ def _gbt(t: Any) -> dict[str, Any]:
 
 FAMILIES: dict[str, Family] = {
     f.name: f for f in (
-        Family("dense", "dense", ("spectral", "raw", "mfe", "mfcc"), _dense, True, _flash_floor_nn),
+        Family("dense", "dense", ("spectral", "statistics", "raw", "mfe", "mfcc"), _dense, True, _flash_floor_nn),
         Family("cnn1d", "cnn1d", ("raw", "spectral"), _cnn1d, True, _flash_floor_nn),
         Family("dscnn", "dscnn", ("mfe", "mfcc"), _dscnn, True, _flash_floor_nn),
-        Family("rf", "rf", ("spectral", "raw", "mfe", "mfcc"), _rf, False, _no_floor),
-        Family("gbt", "gbt", ("spectral", "raw", "mfe", "mfcc"), _gbt, False, _no_floor),
+        Family("rf", "rf", ("spectral", "statistics", "raw", "mfe", "mfcc"), _rf, False, _no_floor),
+        Family("gbt", "gbt", ("spectral", "statistics", "raw", "mfe", "mfcc"), _gbt, False, _no_floor),
     ) if f.preset in PRESETS
 }
 """Every family whose preset this build knows."""
@@ -130,7 +130,7 @@ DEFAULT_FAMILIES = tuple(name for name in FAMILIES if name != "gbt")
 """What the search tries unless told otherwise: gradient-boosted trees train slowly (one tree per class and
 stage) and did not beat the forest in the tune benchmark, so they are searched only when asked for."""
 
-MOTION_BLOCKS = ("spectral", "raw")
+MOTION_BLOCKS = ("spectral", "statistics", "raw")
 AUDIO_BLOCKS = ("mfcc", "mfe")
 COMPRESSIONS = ("ptq", "qat")
 WINDOW_FACTORS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -198,9 +198,9 @@ def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str
                   ) -> list[dict[str, Any]]:
     """The presets as Optuna parameters, to run first (``study.enqueue_trial``): each family's preset on
     the suggested window with its DSP block, the suggested impulse's own model (sized by the data) where
-    it is that family's preset, int8 by post-training quantization; then, with the forest family, a forest
-    the size of the usual baseline (``STRONG_FOREST``). The search then starts from what the Train step's
-    defaults and that baseline already reach."""
+    it is that family's preset, int8 by post-training quantization; then, with the forest family on motion
+    data, the usual baseline itself (``STRONG_FOREST``: window statistics into 100 trees). The search then
+    starts from what the Train step's defaults and that baseline already reach."""
     base = facts.base
     blocks = AUDIO_BLOCKS if facts.audio else MOTION_BLOCKS
     compression = "ptq" if "ptq" in compressions else compressions[0]
@@ -236,8 +236,9 @@ def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str
             point["compression"] = compression
         out.append(point)
     forests = [p for p in out if p.get(f"family_{p['dsp']}") == "rf"]
-    if forests:
-        out.append({**forests[0], **STRONG_FOREST})
+    if forests and "statistics" in blocks:
+        baseline = {k: v for k, v in forests[0].items() if not k.startswith("family_") and k != "fft_length"}
+        out.append({**baseline, **STRONG_FOREST})
     return out
 
 
