@@ -14,6 +14,7 @@
 #define TSR_DSP_SPECTRAL 2u
 #define TSR_DSP_MFE 3u
 #define TSR_DSP_MFCC 4u
+#define TSR_DSP_STATISTICS 5u
 
 #ifndef TSR_DSP_KIND
 #define TSR_DSP_KIND TSR_DSP_NONE

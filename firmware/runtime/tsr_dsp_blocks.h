@@ -1,8 +1,9 @@
 /*
  * tsr_dsp_blocks.h - float32 C mirrors of the Python DSP blocks (tinystudio/core/dsp): raw scaling, a
- * radix-4 real-input FFT, spectral statistics with Welch band powers, mel energies from a sparse filterbank,
- * MFE and MFCC, plus the int8 quantization of features. Tables (bit reversal, twiddles, windows, filters, DCT)
- * are computed by the Python side and compiled in, and every float32 step runs in the order the Python
+ * radix-4 real-input FFT, spectral statistics with Welch band powers, window statistics (mean, std, min, max,
+ * percentiles), mel energies from a sparse filterbank, MFE and MFCC, plus the int8 quantization of features.
+ * Tables (bit reversal, twiddles, windows, filters, DCT, percentile positions) are computed by the Python side
+ * and compiled in, and every float32 step runs in the order the Python
  * block documents (sums left to right, no fused multiply-add, the same logf), so the board's features
  * match the host's. On cores with a single-precision FPU (M4F, M7, M33, M55) the hot loops (windowing with the
  * FFT's first stage, the radix-4 stages, the split step, the mel filterbank, the DCT) run in inline assembly
@@ -55,6 +56,24 @@ typedef struct {
 
 /* work: frames + fft->n * batch floats. out: axes * (5 + n/2) floats. */
 void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, float *out);
+
+typedef struct {
+    uint32_t frames;
+    uint32_t axes;
+    float scale;
+    int filter;           /* 0 none, 1 biquad b/a below */
+    float b[3];           /* b0, b1, b2 */
+    float a[2];           /* a1, a2 */
+    float inv_frames;     /* float32(1/frames) */
+    uint32_t taps;        /* percentiles per axis: 0 (min and max by comparison) or the count of the arrays below */
+    const uint32_t *lo;   /* per percentile: i, the sorted index at or below its position */
+    const uint32_t *hi;   /* j = min(i + 1, frames - 1) */
+    const float *frac;    /* f = float32(position - i) */
+} tsr_statistics_t;
+
+/* Per axis [mean, std, min, max, percentiles...] (see tinystudio/core/dsp/statistics.py); the percentiles by
+   a Shell sort of the axis in work. work: frames floats. out: axes * (4 + taps) floats. */
+void tsr_dsp_statistics(const tsr_statistics_t *cfg, const float *x, float *work, float *out);
 
 typedef struct {
     uint32_t axes;

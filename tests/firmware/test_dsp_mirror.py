@@ -42,6 +42,14 @@ CASES = {
                                                 "scale": 2.0}, 10.0, 23, 2),
     "spectral_fft16_padded": ("spectral", {"fft_length": 16}, 10.0, 12, 3),
     "mfe_many_bands": ("mfe", {"n_mels": 128, "fft_length": 256}, 8000.0, 2000, 1),
+    # window statistics: percentiles by a sort, with a filter and scale, without percentiles, one frame, and a
+    # window longer than the sort's largest gaps but one
+    "statistics": ("statistics", {}, 50.0, 100, 6),
+    "statistics_lowpass_scaled": ("statistics", {"filter": "lowpass", "cutoff_hz": 5.0, "scale": 0.5}, 50.0, 128, 3),
+    "statistics_min_max_only": ("statistics", {"percentiles": False, "filter": "highpass", "cutoff_hz": 1.0},
+                                10.0, 37, 2),
+    "statistics_one_frame": ("statistics", {}, 10.0, 1, 3),
+    "statistics_long": ("statistics", {}, 100.0, 4000, 1),
     "mfcc_fft4096": ("mfcc", {"frame_length_ms": 200.0, "frame_stride_ms": 100.0, "fft_length": 4096}, 16000.0,
                      8000, 1),
 }
@@ -94,6 +102,21 @@ def test_c_block_matches_numpy(compiled, name):
         got = np.zeros(expected.size, dtype=np.float32)
         assert fn(x.ctypes.data, got.ctypes.data) == 0
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("name", ["statistics", "statistics_min_max_only"])
+def test_c_statistics_match_numpy_on_ties_and_signed_zeros(compiled, name):
+    """Whole-number samples with many ties and both zeros (-0 and +0 compare equal, so the two sorts may
+    order them differently): min, max and every percentile still come out bit for bit the host's."""
+    block, fn = compiled[name]
+    rng = np.random.default_rng(4)
+    x = np.round(rng.normal(0, 1.5, (block.window_frames, block.axes))).astype(np.float32)
+    x[rng.random(x.shape) < 0.3] = np.float32(-0.0)
+    x[:, 0] = np.float32(-0.0)  # an axis of zeros only
+    expected = block(x).ravel()
+    got = np.zeros(expected.size, dtype=np.float32)
+    assert fn(x.ctypes.data, got.ctypes.data) == 0
+    np.testing.assert_array_equal(got.view(np.uint32), expected.view(np.uint32))  # the bits, zeros' signs too
 
 
 def test_dsp_block_must_match_model_input(fw_cache):

@@ -199,3 +199,25 @@ def test_mfcc_block_follows_its_documented_math_within_the_stated_tolerance():
     ref = _mfcc_reference(sig.astype(np.float32).astype(np.float64), rate, 32, 13)
     assert out.shape == ref.shape
     np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-3 * np.abs(ref).max())
+
+
+def test_statistics_block_gives_the_window_statistics_baseline_features():
+    """Per axis mean, std, min, max and the 10/25/50/75/90th percentiles as numpy computes them (its
+    default linear interpolation): the features of the usual random-forest baseline, axis after axis."""
+    x = np.random.default_rng(6).normal(0.5, 2.0, (4, 101, 3)).astype(np.float32)
+    out = make_block("statistics", {}, 50.0, 101, 3).transform(x).reshape(4, 3, 9)
+    x64 = x.astype(np.float64)
+    ref = np.stack([x64.mean(1), x64.std(1), x64.min(1), x64.max(1)]
+                   + [np.percentile(x64, p, axis=1) for p in (10, 25, 50, 75, 90)], axis=2)
+    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
+    short = make_block("statistics", {"percentiles": False, "scale": 2.0}, 50.0, 101, 3).transform(x)
+    np.testing.assert_array_equal(short.reshape(4, 3, 4), (out * 2).reshape(4, 3, 9)[:, :, :4])
+
+
+def test_statistics_block_filters_and_checks_its_cut_off():
+    x = np.cumsum(np.random.default_rng(7).normal(size=(1, 200, 1)), axis=1).astype(np.float32)
+    plain = make_block("statistics", {}, 50.0, 200, 1).transform(x)[0]
+    high = make_block("statistics", {"filter": "highpass", "cutoff_hz": 2.0}, 50.0, 200, 1).transform(x)[0]
+    assert abs(high[0]) < abs(plain[0]) and high[1] < plain[1]  # the drift (mean, spread) is filtered out
+    with pytest.raises(UserError, match="cut-off must be between 0 and 25 Hz"):
+        make_block("statistics", {"filter": "lowpass", "cutoff_hz": 30.0}, 50.0, 200, 1)

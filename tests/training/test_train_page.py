@@ -35,6 +35,24 @@ def test_defaults_sizes_and_preview_come_from_the_data(page):
     assert page.preview.features.shape == (int(imp.window.window_ms / 100), 6)
 
 
+def test_statistics_block_is_offered_with_its_parameters_and_preview(page):
+    """The impulse editor lists the statistics block; choosing it shows its parameters, puts it in the
+    impulse, and previews one line per axis over the named statistics (names gone again for spectral)."""
+    form = page.form
+    form.dsp_block.setCurrentIndex(form.dsp_block.findData("statistics"))
+    assert form.dsp_block.currentText() == "Window statistics"
+    assert set(form.dsp_editors) == {"scale", "filter", "cutoff_hz", "percentiles"}
+    form.dsp_editors["percentiles"].setChecked(False)
+    imp = form.impulse()
+    assert imp.dsp.block == "statistics" and imp.dsp.params["percentiles"] is False
+    assert page.preview.features is not None and page.preview.features.shape == (6 * 4,)
+    bottom = page.preview.plot.getAxis("bottom")
+    assert [name for _, name in bottom._tickLevels[0]] == ["mean", "std", "min", "max"]
+    assert "Window statistics: 24 features" in page.preview.caption.text()
+    form.dsp_block.setCurrentIndex(form.dsp_block.findData("spectral"))
+    assert page.preview.plot.getAxis("bottom")._tickLevels is None
+
+
 def test_train_shows_curves_matrix_and_run_history(qtbot, page):
     page.form.epochs.setValue(30)
     qtbot.mouseClick(page.train_button, Qt.MouseButton.LeftButton)

@@ -1,6 +1,6 @@
 """Emit tsr_dsp_config.c: a DSP block's parameters and float32 tables (bit reversal, radix-4 and split
-twiddles of the real FFT, windows, the mel filterbank stored sparse, DCT, biquad) as C constants, so the
-firmware's tsr_dsp_blocks.c mirrors the Python block.
+twiddles of the real FFT, windows, the mel filterbank stored sparse, DCT, biquad, percentile positions) as C
+constants, so the firmware's tsr_dsp_blocks.c mirrors the Python block.
 
 The tables come from the same functions tinystudio/core/dsp computes with, so both sides use identical
 float32 constants and the same order of float32 operations.
@@ -18,9 +18,10 @@ from tinystudio.core.dsp.fft import bit_reversal, split_twiddles, stage_twiddles
 from tinystudio.core.dsp.mel import Framer, sparse_filters
 from tinystudio.core.dsp.mfcc import dct_matrix
 from tinystudio.core.dsp.spectral import biquad_coefficients
+from tinystudio.core.dsp.statistics import percentile_taps
 from tinystudio.core.errors import UserError
 
-DSP_KINDS = {"raw": 1, "spectral": 2, "mfe": 3, "mfcc": 4}
+DSP_KINDS = {"raw": 1, "spectral": 2, "mfe": 3, "mfcc": 4, "statistics": 5}
 SEGMENT_BATCH_FLOATS = 256
 """Work floats the spectral block may spend on running several Welch segments through the FFT at once."""
 
@@ -65,6 +66,33 @@ def _fft_tables(name: str, n: int) -> str:
     )
 
 
+def _filter(block: DspBlock) -> str:
+    """The biquad fields of a config struct: ``filter, {b0, b1, b2}, {a1, a2}`` (zeros without a filter)."""
+    p = block.params
+    if p["filter"] == "none":
+        return "0, {0.0f, 0.0f, 0.0f}, {0.0f, 0.0f}"
+    b, a = biquad_coefficients(p["filter"], p["cutoff_hz"], block.rate_hz)
+    return f"1, {{{_f(b[0])}, {_f(b[1])}, {_f(b[2])}}}, {{{_f(a[0])}, {_f(a[1])}}}"
+
+
+def _statistics_source(block: DspBlock) -> str:
+    """Config, percentile positions and the sort's scratch of the statistics block."""
+    frames, p = block.window_frames, block.params
+    taps = percentile_taps(frames) if p["percentiles"] else [(0, 0, 0.0)]  # C has no empty arrays
+    count = len(taps) if p["percentiles"] else 0
+    return (
+        _array("uint32_t", "g_lo", [t[0] for t in taps], floats=False)
+        + _array("uint32_t", "g_hi", [t[1] for t in taps], floats=False)
+        + _array("float", "g_frac", [t[2] for t in taps])
+        + "static const tsr_statistics_t g_cfg = {"
+        f"{frames}u, {block.axes}u, {_f(p['scale'])}, {_filter(block)}, {_f(np.float32(1.0 / frames))}, "
+        f"{count}u, g_lo, g_hi, g_frac}};\n"
+        f"static float g_work[{frames}];\n\n"
+        "int tsr_dsp_features(const float *raw, float *features)\n{\n"
+        "    tsr_dsp_statistics(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
+    )
+
+
 def _framer_source(block: DspBlock) -> tuple[str, Framer, int]:
     fr = Framer(block.params, block.rate_hz, block.window_frames)
     text = _fft_tables("g_fft", fr.n_fft)
@@ -106,11 +134,7 @@ def dsp_config(block: DspBlock) -> DspConfig:
         norm = np.float32(1.0) / (hann * hann).sum(dtype=np.float32)
         segments = 1 if frames < n else 1 + (frames - n) // (n // 2)
         batch = max(1, min(segments, SEGMENT_BATCH_FLOATS // n))  # short FFTs share their stage loops
-        if p["filter"] != "none":
-            b, a = biquad_coefficients(p["filter"], p["cutoff_hz"], block.rate_hz)
-            filt = f"1, {{{_f(b[0])}, {_f(b[1])}, {_f(b[2])}}}, {{{_f(a[0])}, {_f(a[1])}}}"
-        else:
-            filt = "0, {0.0f, 0.0f, 0.0f}, {0.0f, 0.0f}"
+        filt = _filter(block)
         body = _fft_tables("g_fft", n) + _array("float", "g_hann", hann)
         body += (
             "static const tsr_spectral_t g_cfg = {"
@@ -121,6 +145,8 @@ def dsp_config(block: DspBlock) -> DspConfig:
             "int tsr_dsp_features(const float *raw, float *features)\n{\n"
             "    tsr_dsp_spectral(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
         )
+    elif block.name == "statistics":
+        body = _statistics_source(block)
     elif block.name == "mfe":
         text, _fr, work = _framer_source(block)
         body = text + (

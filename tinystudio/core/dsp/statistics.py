@@ -35,7 +35,7 @@ class StatisticsBlock(DspBlock):
     """Per axis, on x = scale * window (optionally filtered by one biquad, ``spectral.biquad``), L frames:
 
     mean = sum(x) * float32(1/L); d = x - mean; std = sqrt(sum(d*d) * float32(1/L)) (each sum in float32 from
-    t = 0 up); s = x sorted ascending (a copy); min = s[0] + 0 and max = s[L-1] + 0 (+0 so that -0 reads +0
+    +0, adding t = 0 up); s = x sorted ascending (a copy); min = s[0] + 0 and max = s[L-1] + 0 (+0 so that -0 reads +0
     whichever zero the sort put first); percentile p = s[i] + f * (s[j] - s[i]) in float32 with (i, j, f) from
     ``percentile_taps`` (linear interpolation at p/100*(L-1), as numpy's default).
     Output, flat, axis after axis: [mean, std, min, max] then, if ``percentiles``, [p10, p25, p50, p75, p90]:
@@ -86,10 +86,10 @@ class StatisticsBlock(DspBlock):
         if self._filter is not None:
             x = biquad(x, *self._filter)
         inv_l = np.float32(1.0 / x.shape[1])
-        mean = np.cumsum(x, axis=1, dtype=np.float32)[:, -1] * inv_l
+        zero = np.float32(0.0)
+        mean = (np.cumsum(x, axis=1, dtype=np.float32)[:, -1] + zero) * inv_l  # + 0: a sum of -0s is +0, as in C
         d = x - mean[:, None, :]
         std = np.sqrt(np.cumsum(d * d, axis=1, dtype=np.float32)[:, -1] * inv_l)
-        zero = np.float32(0.0)
         if self._taps:
             s = np.sort(x, axis=1)
             lo, hi = s[:, 0] + zero, s[:, -1] + zero

@@ -1,5 +1,5 @@
 """Picture of one window's DSP output: an image for 2-D features (raw, MFE, MFCC), band-power curves per
-axis for spectral features."""
+axis for spectral features, one line of values per axis over the statistics for window statistics."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.dsp.spectral import STATS
+from tinystudio.core.dsp.statistics import BASIC, PERCENTILES
 from tinystudio.gui.theme import current, on_change
 from tinystudio.gui.widgets.plot_key import PlotKey
 
@@ -46,6 +47,7 @@ class DspPreviewWidget(QWidget):
         self.features = features
         self._shown = (block, features, axis_names)
         self.plot.clear()
+        self.plot.getAxis("bottom").setTicks(None)  # the statistics' names only under their own picture
         self.key.set_entries([])
         shape = "x".join(map(str, features.shape))
         self.caption.setText(f"{block.title}: {shape} features, about {block.ops():,} operations per window")
@@ -60,12 +62,30 @@ class DspPreviewWidget(QWidget):
             self.plot.setLabel("bottom", "frequency", units="Hz")
             self.plot.setLabel("left", "log10 power" if block.params["log"] else "power")
             return
+        if block.name == "statistics":
+            self._show_statistics(block, features, axis_names)
+            return
         # 2-D: time runs along x, bands / coefficients / axes along y
         self.image.setImage(np.asarray(features, dtype=np.float32))
         self.plot.addItem(self.image)
         self.plot.setLabel("bottom", "frame" if block.name != "raw" else "sample")
         self.plot.setLabel("left", {"raw": "axis", "mfe": "mel band", "mfcc": "coefficient"}.get(block.name, ""))
         self.plot.autoRange()
+
+    def _show_statistics(self, block: DspBlock, features: np.ndarray, axis_names: list[str]) -> None:
+        """Each axis's statistics as points joined by a line, the statistics named along x."""
+        per_axis = features.reshape(block.axes, -1)
+        names = [f"p{p}" for p in PERCENTILES] if block.params["percentiles"] else []
+        names = [*BASIC, *names]
+        axes = [axis_names[a] if a < len(axis_names) else f"axis {a}" for a in range(block.axes)]
+        for a, name in enumerate(axes):
+            colour = current().series_colour(a)
+            self.plot.plot(np.arange(len(names)), per_axis[a], pen=pg.mkPen(colour, width=2), symbol="o",
+                           symbolSize=6, symbolBrush=colour, name=name)
+        self.key.set_entries([(name, current().series_colour(a), False) for a, name in enumerate(axes)])
+        self.plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        self.plot.setLabel("bottom", "statistic")
+        self.plot.setLabel("left", "value")
 
     def _retheme(self) -> None:
         """Band-power curves in the new theme's series colours."""
