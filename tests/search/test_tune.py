@@ -177,9 +177,10 @@ def test_cli_tune_trains_the_best_point_and_deploy_tests_it(bm_copy: Path):
 
 
 def test_search_trains_each_point_once_with_the_baseline_forest_early(bm_copy: Path):
-    """Forests only, ten trials: the presets come first (the Train step's forest, then the usual baseline
-    itself: window statistics into 100 trees), and no point of the space is trained twice (a repeat
-    proposed by the sampler hears the figures already measured, and the trial goes to a new point)."""
+    """Forests only, ten trials: the presets come first (the Train step's forest, the usual baseline
+    itself: window statistics into 100 trees, then 100 trees on the forest's own spectral features), and no
+    point of the space is trained twice (a repeat proposed by the sampler hears the figures already
+    measured, and the trial goes to a new point)."""
     from tinystudio.core.search.study import point_key
 
     with Project.open(bm_copy) as project:
@@ -189,6 +190,9 @@ def test_search_trains_each_point_once_with_the_baseline_forest_early(bm_copy: P
     assert by_number[0].params["model_params"] == {"trees": 10, "max_depth": 8}
     assert by_number[1].params["model_params"] == {"trees": 100, "max_depth": 16}
     assert by_number[1].params["dsp"] == "statistics" and by_number[1].params["dsp_params"] == {}
+    assert by_number[2].params["model_params"] == {"trees": 100, "max_depth": 16}
+    assert by_number[2].params["dsp"] == by_number[0].params["dsp"] == "spectral"
+    assert by_number[2].params["dsp_params"] == by_number[0].params["dsp_params"]
     assert by_number[1].params["window_ms"] == by_number[0].params["window_ms"]
     keys = [point_key(t.params) for t in result.trials]
     assert len(result.trials) == 10 and len(set(keys)) == len(keys)
