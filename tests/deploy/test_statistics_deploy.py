@@ -1,32 +1,44 @@
 """The window-statistics block end to end: trained from the command line with a random forest and with the
-dense network (int8), deployed on the emulated Cortex-M4F with the statistics computed by the board's own C, and
-every window's features and scores identical to the host's."""
+dense network (int8), deployed on the emulated Cortex-M4F with the statistics computed by the board's own C,
+and every window's features and scores identical to the host's; the dense one exported as a C library
+gives the host's scores too."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cli_helpers import run_cli
+from tinystudio.app.export_model import export_model
+from tinystudio.core.int8_reference import Int8Reference
+from tinystudio.core.pipeline_data import pipeline_data
 from tinystudio.core.store import Project
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("qemu_available")]
+pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("model", ["rf", "dense"])
-def test_statistics_pipeline_on_the_emulated_board_agrees_with_the_host(bm_split_project: Path, tmp_path: Path,
-                                                                        model: str) -> None:
-    path = tmp_path / "bm.tsproj"
-    shutil.copy(bm_split_project, path)
+def _train(source: Path, folder: Path, model: str) -> tuple[Path, int, int]:
+    """A copy of ``source`` with a statistics + ``model`` run: (project, run id, its deployable variant)."""
+    path = folder / "bm.tsproj"
+    shutil.copy(source, path)
     code, out, err = run_cli("train", str(path), "--dsp", "statistics", "--model", model, "--epochs", "3", "--json")
     assert code == 0, err
     run_id = json.loads(out)["run_id"]
     with Project.open(path) as project:
-        variant = project.variants(run_id)[-1]["id"]  # the network's int8 variant, or the forest itself
         assert project.runs()[-1].config["impulse"]["dsp"]["block"] == "statistics"
+        return path, run_id, project.variants(run_id)[-1]["id"]  # the network's int8 variant, or the forest
+
+
+@pytest.mark.usefixtures("qemu_available")
+@pytest.mark.parametrize("model", ["rf", "dense"])
+def test_statistics_pipeline_on_the_emulated_board_agrees_with_the_host(bm_split_project: Path, tmp_path: Path,
+                                                                        model: str) -> None:
+    path, _, variant = _train(bm_split_project, tmp_path, model)
     code, out, err = run_cli("deploy", str(path), "--target", "mps2-an386", "--variant", str(variant), "--json")
     assert code == 0, err
     report = json.loads(out)
@@ -37,3 +49,24 @@ def test_statistics_pipeline_on_the_emulated_board_agrees_with_the_host(bm_split
     assert result["feature_error"]["max_abs"] == 0.0  # the board's statistics are the host's, bit for bit
     assert result["scores_identical"] == 1.0  # every window's scores, byte for byte
     assert result["latency"]["dsp"]["mean"] > 0
+
+
+def test_statistics_c_library_gives_the_host_scores(bm_split_project: Path, tmp_path: Path) -> None:
+    if shutil.which("cc") is None:
+        pytest.skip("no host C compiler")
+    path, run_id, variant = _train(bm_split_project, tmp_path, "dense")
+    out = tmp_path / "lib"
+    with Project.open(path) as project:
+        export_model(project, variant, "c-library", out)
+        data = pipeline_data(project, run_id)
+        host_scores = Int8Reference(project.variant_tflite(variant)).outputs(data.features("test"))
+        raw = data.raw("test")
+    exe = tmp_path / "impulse"
+    subprocess.run(["cc", "-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror",
+                    *sorted(str(p) for p in out.glob("*.c")), "-lm", "-o", str(exe)], check=True, timeout=300)
+    windows = tmp_path / "windows.csv"
+    windows.write_text("\n".join(",".join(repr(float(v)) for v in w.ravel()) for w in raw) + "\n")
+    lines = subprocess.run([str(exe), str(windows), "-v"], check=True, capture_output=True, text=True,
+                           timeout=300).stdout.splitlines()
+    scores = np.array([[int(v) for v in ln.split()[1:]] for ln in lines[1::2]], dtype=np.int8)
+    assert len(raw) > 0 and np.array_equal(scores, host_scores)  # raw windows in, the host's int8 scores out
