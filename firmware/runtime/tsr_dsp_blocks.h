@@ -72,7 +72,8 @@ typedef struct {
 } tsr_statistics_t;
 
 /* Per axis [mean, std, min, max, percentiles...] (see tinystudio/core/dsp/statistics.py); the percentiles by
-   a Shell sort of the axis in work. work: frames floats. out: axes * (4 + taps) floats. */
+   a merge sort of the axis in work. work: 2 * frames floats (frames without percentiles). out: axes * (4 + taps)
+   floats. */
 void tsr_dsp_statistics(const tsr_statistics_t *cfg, const float *x, float *work, float *out);
 
 typedef struct {

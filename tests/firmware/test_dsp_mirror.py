@@ -42,9 +42,10 @@ CASES = {
                                                 "scale": 2.0}, 10.0, 23, 2),
     "spectral_fft16_padded": ("spectral", {"fft_length": 16}, 10.0, 12, 3),
     "mfe_many_bands": ("mfe", {"n_mels": 128, "fft_length": 256}, 8000.0, 2000, 1),
-    # window statistics: percentiles by a sort, with a filter and scale, without percentiles, one frame, and a
-    # window longer than the sort's largest gaps but one
+    # window statistics: percentiles by a sort (runs of 8 merged, the last run short), with a filter and scale,
+    # without percentiles, one frame, a run and a half, and a long window (many merge passes)
     "statistics": ("statistics", {}, 50.0, 100, 6),
+    "statistics_12_frames": ("statistics", {}, 50.0, 12, 2),
     "statistics_lowpass_scaled": ("statistics", {"filter": "lowpass", "cutoff_hz": 5.0, "scale": 0.5}, 50.0, 128, 3),
     "statistics_min_max_only": ("statistics", {"percentiles": False, "filter": "highpass", "cutoff_hz": 1.0},
                                 10.0, 37, 2),

@@ -25,7 +25,7 @@ CASES = {
     "spectral_lowpass_fft32": ("spectral", {"filter": "lowpass", "cutoff_hz": 2.0, "fft_length": 32}, 10.0, 100, 3, 3),
     # scaled statistics in fours with a remainder of three frames, N 16's fused loop on one segment
     "spectral_scaled_23_frames": ("spectral", {"scale": 3.0}, 10.0, 23, 2, 2),
-    # window statistics: the Shell sort and interpolated percentiles; min and max by comparison after a filter
+    # window statistics: the merge sort and interpolated percentiles; min and max by comparison after a filter
     "statistics": ("statistics", {}, 50.0, 100, 6, 3),
     "statistics_highpass_min_max": ("statistics", {"percentiles": False, "filter": "highpass", "cutoff_hz": 1.0,
                                                    "scale": 9.81}, 50.0, 128, 3, 2),

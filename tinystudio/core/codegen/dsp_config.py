@@ -87,7 +87,7 @@ def _statistics_source(block: DspBlock) -> str:
         + "static const tsr_statistics_t g_cfg = {"
         f"{frames}u, {block.axes}u, {_f(p['scale'])}, {_filter(block)}, {_f(np.float32(1.0 / frames))}, "
         f"{count}u, g_lo, g_hi, g_frac}};\n"
-        f"static float g_work[{frames}];\n\n"
+        f"static float g_work[{2 * frames if count else frames}];\n\n"
         "int tsr_dsp_features(const float *raw, float *features)\n{\n"
         "    tsr_dsp_statistics(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
     )

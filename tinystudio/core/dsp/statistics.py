@@ -75,7 +75,7 @@ class StatisticsBlock(DspBlock):
         per_axis = 2 * frames + 4 * frames + 4  # scale, mean and std
         if self._filter is not None:
             per_axis += 9 * frames
-        if self._taps:  # a Shell sort: about L log2 L comparisons and moves
+        if self._taps:  # a merge sort: about L log2 L comparisons and moves
             per_axis += 2 * frames * max(1, frames.bit_length()) + 3 * len(self._taps)
         else:
             per_axis += 2 * frames
