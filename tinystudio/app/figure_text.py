@@ -4,10 +4,18 @@ it is one and "typical, unverified" where the board's current was not checked ag
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from tinystudio.core.errors import UserError
+from tinystudio.core.store import TFLITE_KIND
+
+if TYPE_CHECKING:
+    from tinystudio.core.store import Project
 
 TREE_MODEL = "tree"
 """A result's ``model_kind`` when the board ran a random forest or boosted trees (else ``int8``)."""
+TREE_INPUT_QUANT = [1.0, 0]
+"""What a tree model's board declares as its input quantization: float32 features, passed as they are."""
 
 HOURS_PER_DAY = 24.0
 DAYS_PER_YEAR = 365.0
@@ -17,6 +25,29 @@ def host_model(result: dict[str, Any]) -> str:
     """What the host scored the test windows with: "host int8" for a network, "host" for a tree model,
     which runs as the tree itself (no int8 copy exists to name)."""
     return "host" if result.get("model_kind") == TREE_MODEL else "host int8"
+
+
+def input_type(result: dict[str, Any]) -> str:
+    """The type of the model's input on the board: float32 features for a tree model, int8 for a network."""
+    return "float32" if result.get("model_kind") == TREE_MODEL else "int8"
+
+
+def with_model_kind(result: dict[str, Any], project: Project | None) -> dict[str, Any]:
+    """``result`` with its ``model_kind``: a result stored before deploys recorded it takes it from its variant
+    in ``project`` or, when that variant is gone, from the input the board declared (a tree model's board
+    declares float input, scale 1 and zero point 0)."""
+    if "model_kind" in result:
+        return result
+    kind = None
+    if project is not None and result.get("variant_id") is not None:
+        try:
+            kind = TREE_MODEL if project.variant_kind(int(result["variant_id"])) != TFLITE_KIND else "int8"
+        except (UserError, TypeError, ValueError):
+            kind = None
+    if kind is None:
+        quant = result.get("hello", {}).get("input_quant")
+        kind = TREE_MODEL if quant is not None and list(quant) == TREE_INPUT_QUANT else "int8"
+    return {**result, "model_kind": kind}
 
 
 def battery_life(hours: float | None) -> str:

@@ -26,7 +26,7 @@ from tinystudio.app.device_figures import (
     DEFAULT_SLEEP_UA,
     device_figures,
 )
-from tinystudio.app.figure_text import battery_life, host_model, rate_sentence
+from tinystudio.app.figure_text import battery_life, host_model, rate_sentence, with_model_kind
 from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
 from tinystudio.app.impulse_table import impulse_rows, side_by_side
 from tinystudio.app.layer_report import arena_html, per_layer_html
@@ -233,7 +233,7 @@ def _impulse_comparison(project: Project, rows: list[dict[str, Any]]) -> str:
 
 
 def _result_section(project: Project, row: dict[str, Any], f: dict[str, Any]) -> str:
-    r = row["results"]
+    r = with_model_kind(row["results"], project)
     h = r["hello"]
     out = [f'<section class="result" id="result-{row["id"]}">',
            f"<h2>Result {row['id']}: variant {r['variant_id']} on {escape(r['target_title'])}</h2>",

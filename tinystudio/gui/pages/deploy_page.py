@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from tinystudio.app.boards import board_choices
 from tinystudio.app.device_figures import BENCH_RUNS, MAX_BENCH_RUNS
 from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS
-from tinystudio.app.figure_text import host_model
+from tinystudio.app.figure_text import TREE_MODEL, host_model, input_type, with_model_kind
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.result_choice import newest_result_for
 from tinystudio.app.variants import deploy_choices, marked_variant
@@ -49,6 +49,8 @@ from tinystudio.gui.widgets.tables import show_rows
 from tinystudio.gui.worker import Worker, run_in_thread
 
 NO_BOARD = "No board contacted yet"
+HISTORY_ROWS = 2
+"""Rows of the history always in view: on a short screen the rest of the height goes to the figures' tabs."""
 HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", "NN mean", "Flash", "RAM")
 
 
@@ -199,7 +201,7 @@ class DeployPage(QWidget):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
-        show_rows(self.history, 3)  # a short screen still shows a few results to pick from
+        show_rows(self.history, HISTORY_ROWS)  # a short screen still shows a few results to pick from
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -230,7 +232,9 @@ class DeployPage(QWidget):
         history_box = QGroupBox("History of device results")
         QVBoxLayout(history_box).addWidget(self.history)
         right.addWidget(history_box)
-        right.setStretchFactor(0, 3)
+        # the figures take most of the height (a splitter shares it by size hint times stretch); the history
+        # keeps its few rows
+        right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
         self.live = LiveView(context, self.model_combo, self.target_combo)
         self.tabs = QTabWidget()
@@ -552,6 +556,7 @@ class DeployPage(QWidget):
     def show_result(self, r: dict[str, Any], result_id: int | None = None) -> None:
         """Fill the board facts, matrix, agreement, latency and memory from one stored result."""
         self.shown_result = r
+        r = with_model_kind(r, self.context.project)  # a tree model's result stored before deploys named it
         try:
             cm = r["confusion_matrix"]
             self.matrix.set_matrix(cm["labels"], cm["counts"], f"On the board ({r['target']}):")
@@ -559,11 +564,13 @@ class DeployPage(QWidget):
             self.arena_chart.set_plan(r.get("arena_plan"))
             h = r["hello"]
             where = "DSP on the board" if r["mode"] == "dsp_on_board" else "features sent from the host"
+            arena = (f"arena {fmt_bytes(h['arena_bytes'])}" if r["model_kind"] != TREE_MODEL
+                     else "a tree model: no tensor arena")
             self.board_label.setText(
                 f"{h['board']} · firmware {h['firmware']} (protocol {h['protocol']})"
                 f" · clock {h['clock_hz'] / 1e6:g} MHz"
                 f"\ncounter: {h['counter']}\nmodel {h['model_name']} ({h['model_hash']}), input "
-                f"{'x'.join(map(str, h['input_shape']))} int8, arena {fmt_bytes(h['arena_bytes'])}\n{where}"
+                f"{'x'.join(map(str, h['input_shape']))} {input_type(r)}, {arena}\n{where}"
             )
             self.accuracy_label.setText(f"{r['accuracy']:.1%} on {r['windows']} test windows "
                                         f"({host_model(r)}: {r['host_accuracy']:.1%})")

@@ -13,7 +13,9 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -40,6 +42,9 @@ from tinystudio.app.formatting import fmt_count, fmt_percent, fmt_test_transfer
 from tinystudio.gui.widgets.tables import results_table, show_rows
 
 PREFERRED_WIDTH = 440
+SIDE_BY_SIDE_WIDTH = 720
+"""From this width on, the percentiles and the rate and energy figures stand side by side (one above the
+other below it, so a laptop screen's narrow tab shows the percentiles and the rate without scrolling)."""
 NO_RESULT = "No result shown: pick one in the history or deploy"
 PER_CLASS_COLUMNS = ("Class", "Precision", "Recall", "F1", "n")
 DISAGREE_COLUMNS = ("Sample", "Window", "Host", "Board")
@@ -118,25 +123,37 @@ class DeviceFiguresPanel(QWidget):
         show_rows(self.disagreements, 3)
         self.disagree_title = QLabel("Board and host disagree on -")
 
-        box = QGroupBox("Latency, rate and energy")
-        form = QFormLayout(box)
-        form.addRow(self.percentiles)  # the whole width: a table of four columns
-        form.addRow("Inference rate", self.rate_spin)
-        form.addRow("", self.rate_label)
-        form.addRow("Sleep current", self.sleep_spin)
-        form.addRow("Battery", self.battery_spin)
-        form.addRow("Energy", self.energy_label)
+        inputs = QFormLayout()
+        inputs.addRow("Inference rate", self.rate_spin)
+        inputs.addRow("Sleep current", self.sleep_spin)
+        inputs.addRow("Battery", self.battery_spin)
+        timing = QWidget()
+        t = QVBoxLayout(timing)
+        t.setContentsMargins(0, 0, 0, 0)
+        t.addWidget(self.percentiles)
+        t.addStretch(1)
+        rate = QWidget()
+        r = QVBoxLayout(rate)
+        r.setContentsMargins(0, 0, 0, 0)
+        r.addWidget(self.rate_label)
+        r.addWidget(self.energy_label)
+        r.addLayout(inputs)
+        r.addWidget(self.transfer_label)
+        r.addStretch(1)
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.columns.addWidget(timing, 1)
+        self.columns.addWidget(rate, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)  # then the figures: percentiles first, they fit a short tab
+        layout.addLayout(self.columns)
+        layout.addStretch(1)
         classes = QGroupBox("Per class on the board")
         QVBoxLayout(classes).addWidget(self.per_class)
         disagree = QGroupBox("Windows where board and host disagree")
         d = QVBoxLayout(disagree)
         d.addWidget(self.disagree_title)
         d.addWidget(self.disagreements)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.caption, box, self.transfer_label):  # the percentiles first: they fit a short tab
-            layout.addWidget(w)
-        layout.addStretch(1)
         self.classes_page = QWidget()
         classes_layout = QVBoxLayout(self.classes_page)
         classes_layout.setContentsMargins(0, 0, 0, 0)
@@ -153,6 +170,17 @@ class DeviceFiguresPanel(QWidget):
         positions starts the figures' column at this width instead of squeezing it to its minimum."""
         hint = super().sizeHint()
         return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+
+    def side_by_side(self) -> bool:
+        """True when the percentiles and the rate and energy figures stand side by side."""
+        return self.columns.direction() == QBoxLayout.Direction.LeftToRight
 
     def clear(self, caption: str = NO_RESULT) -> None:
         """Empty every figure; ``caption`` says why (no result yet for the chosen board and model, ...)."""

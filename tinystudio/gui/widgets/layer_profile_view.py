@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,8 +27,12 @@ from tinystudio.app.layer_report import op_label, op_span, short_kind
 from tinystudio.gui.theme import current, on_change
 
 COLUMNS = ("Op", "Layer", "Share of time", "Time", "ms", "MACs", "per MAC", "Output")
+LAYER_COLUMN = 1
 SHARE_COLUMN = 2
-SHARE_WIDTH = 130  # px: the bar stays in view on a narrow screen; the other columns scroll
+SHARE_WIDTH = 130  # px: the bar's least width; a wide table gives it the spare width
+LAYER_MIN_WIDTH = 70  # px: below its names' width the layer column elides them (the row's tooltip has all)
+DROP_ORDER = ("Output", "per MAC", "Op", "ms")
+"""The columns a narrow table leaves out first, least useful first (each row's tooltip still names them)."""
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_PROFILE = ("No per-layer profile in this result: tick \"Time each layer\" and deploy again "
               "(a second, profiling build runs a few test windows).")
@@ -64,17 +68,15 @@ class LayerTable(QWidget):
         super().__init__(parent)
         self.note = QLabel(NO_PROFILE)
         self.note.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = _FittedTable(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setItemDelegateForColumn(SHARE_COLUMN, _ShareBar(self.table))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(SHARE_COLUMN, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(SHARE_COLUMN, SHARE_WIDTH)
-        header.setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns fit instead
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
@@ -83,6 +85,11 @@ class LayerTable(QWidget):
     def clear(self) -> None:
         self.table.setRowCount(0)
         self.note.setText(NO_PROFILE)
+        self.table.fit()
+
+    def hidden_columns(self) -> list[str]:
+        """The columns left out because the table is too narrow for them."""
+        return [COLUMNS[c] for c in range(len(COLUMNS)) if self.table.isColumnHidden(c)]
 
     def show_result(self, r: dict[str, Any]) -> None:
         rows, p = r.get("per_layer"), r.get("profile")
@@ -94,7 +101,8 @@ class LayerTable(QWidget):
         est = " ms: an estimate at the board's clock." if p["ms_estimate"] else ""
         share = p["sum"] / p["whole"] if p["whole"] else None
         self.note.setText(f"Time in {p['unit']} (median of {p['windows']} windows x {p['runs']} runs, profiling "
-                          f"build); the layers add up to {fmt_percent(share)} of the whole inference.{est}")
+                          f"build); the layers add up to {fmt_percent(share)} of the whole inference.{est} "
+                          "Point at a layer for all its figures.")
         time_header = QTableWidgetItem("Time")
         time_header.setToolTip(p["unit"])
         self.table.setHorizontalHeaderItem(3, time_header)
@@ -108,14 +116,62 @@ class LayerTable(QWidget):
                      MISSING if row["ms"] is None else f"{row['ms']:.3g}", fmt_count(row["macs"]),
                      MISSING if row["per_mac"] is None else f"{row['per_mac']:.2f}",
                      "x".join(map(str, row["output_shape"]))]
+            tip = (f"op {row['op_index']} {row['op']} -> {row['output']} ({cells[7]})\n{cells[3]} {p['unit']}"
+                   f" ({cells[2]} of the time), {cells[4]} ms, {cells[5]} MACs, {cells[6]} per MAC")
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j not in (1, 7):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                item.setToolTip(f"{row['op']} -> {row['output']}")
+                item.setToolTip(tip)
                 if j == SHARE_COLUMN:
                     item.setData(SHARE_ROLE, row["share"] / top)
                 self.table.setItem(i, j, item)
+        self.table.fit()
+
+
+class _FittedTable(QTableWidget):
+    """The layer table, fitted to its view's width whenever that changes: every shown column as wide as its
+    texts, the least useful columns left out (DROP_ORDER) while they do not fit, then the layer names
+    elided; spare width lengthens the share bars. Never a sideways scroll."""
+
+    def __init__(self, rows: int, columns: int) -> None:
+        super().__init__(rows, columns)
+        self._fitted_width = -1
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.viewport().width() != self._fitted_width:
+            self.fit()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """The view narrows without the table resizing when a vertical scroll bar appears: fit again."""
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize and self.viewport().width() != self._fitted_width:
+            self.fit()
+        return handled
+
+    def fit(self) -> None:
+        room = self.viewport().width()
+        self._fitted_width = room
+        header = self.horizontalHeader()
+        for c in range(self.columnCount()):  # a hidden column reports no width of its texts
+            self.setColumnHidden(c, False)
+        need = {c: max(self.sizeHintForColumn(c), header.sectionSizeHint(c), header.minimumSectionSize())
+                for c in range(self.columnCount())}
+        need[SHARE_COLUMN] = SHARE_WIDTH
+        shown = list(range(self.columnCount()))
+        for name in DROP_ORDER:
+            if sum(need[c] for c in shown) <= room:
+                break
+            shown.remove(COLUMNS.index(name))
+        layer = max(LAYER_MIN_WIDTH, min(need[LAYER_COLUMN], room - sum(need[c] for c in shown if c != LAYER_COLUMN)))
+        need[LAYER_COLUMN] = layer
+        spare = max(0, room - sum(need[c] for c in shown))
+        need[SHARE_COLUMN] += spare
+        for c in range(self.columnCount()):
+            self.setColumnHidden(c, c not in shown)
+            if c in shown:
+                header.resizeSection(c, need[c])
 
 
 class ArenaPlanChart(QWidget):
