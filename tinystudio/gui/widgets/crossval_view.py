@@ -1,6 +1,6 @@
 """A cross-validation's result: one table row per fold (groups held out, accuracy, windows), the mean and
-spread in a line above, and a bar per fold with a dashed line at the mean, so a fold far below the others
-(a person the model does not generalise to) shows at a glance."""
+spread in a line above, and a bar per fold, named by the groups it held out, with a dashed line at the
+mean, so a fold far below the others (a person the model does not generalise to) shows at a glance."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from html import escape
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from tinystudio.app.crossval import warnings
@@ -17,6 +18,9 @@ from tinystudio.gui.theme import current, on_change, span
 from tinystudio.gui.widgets.tables import make_read_only
 
 COLUMNS = ("Fold", "Held out", "Accuracy", "int8", "Windows")
+BAR_WIDTH = 0.6
+"""Of the room each fold has on the chart."""
+CHART_HINT = "Each bar is one fold, named by the people or sessions it held out; point at a bar for its figures"
 
 
 class CrossValView(QWidget):
@@ -30,11 +34,15 @@ class CrossValView(QWidget):
         make_read_only(self.table, COLUMNS)
         self.chart = pg.PlotWidget()
         self.chart.setLabel("left", "accuracy", units="%")
-        self.chart.setLabel("bottom", "fold")
+        self.chart.setLabel("bottom", "held out")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
+        self.chart.setToolTip(CHART_HINT)
+        self.chart.scene().sigMouseMoved.connect(self._hover)
+        self.chart.getViewBox().sigResized.connect(lambda _vb: self._fit_names())
         for w in (self.table, self.chart):  # the tab shares the runs table's room: it must not grow the page
             w.setMinimumHeight(36)
         self.bars: list[float] = []  # accuracy % per fold as drawn
+        self.names: list[str] = []  # the groups each fold held out, as the table names them
         self.mean_line: float | None = None
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
@@ -53,7 +61,7 @@ class CrossValView(QWidget):
         self.table.setRowCount(0)
         self.chart.clear()
         self.chart.setTitle(None)  # no mean of a cross-validation no longer shown
-        self.bars, self.mean_line = [], None
+        self.bars, self.mean_line, self.names = [], None, []
         self._result: Any = None
 
     def set_result(self, result: Any) -> None:
@@ -84,8 +92,9 @@ class CrossValView(QWidget):
         self._result = result
         theme = current()
         self.bars = [100 * a for a in result.accuracies()]
+        self.names = [", ".join(fold.held_out) or f"fold {fold.index + 1}" for fold in result.folds]
         xs = list(range(1, len(self.bars) + 1))
-        self.chart.addItem(pg.BarGraphItem(x=xs, height=self.bars, width=0.6, brush=theme.series[0]))
+        self.chart.addItem(pg.BarGraphItem(x=xs, height=self.bars, width=BAR_WIDTH, brush=theme.series[0]))
         self.mean_line = 100 * acc["mean"]
         self.chart.addItem(pg.InfiniteLine(pos=self.mean_line, angle=0,
                                            pen=pg.mkPen(theme.series[1], width=2, style=Qt.PenStyle.DashLine)))
@@ -94,4 +103,33 @@ class CrossValView(QWidget):
         self.chart.setTitle(f"dashed line: mean {self.mean_line:.1f} %", size="9pt")
         self.chart.setXRange(0.4, len(xs) + 0.6)
         self.chart.setYRange(0, 100)
-        self.chart.getAxis("bottom").setTicks([[(x, str(x)) for x in xs]])
+        self._fit_names()
+
+    def tick_names(self) -> list[str]:
+        """Each bar's name as the axis shows it at the current size: the held-out groups, shortened at the end
+        with an ellipsis to the room between bars (the tooltip over a bar names them in full)."""
+        if not self.names:
+            return []
+        px = self.chart.getViewBox().viewPixelSize()[0]
+        room = int(1 / px) - 6 if px > 0 else 60
+        metrics = QFontMetrics(self.chart.getAxis("bottom").font())
+        return [metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(room, metrics.horizontalAdvance("…")))
+                for name in self.names]
+
+    def _fit_names(self) -> None:
+        axis = self.chart.getAxis("bottom")
+        axis.setStyle(hideOverlappingLabels=False)
+        axis.setTicks([[(k + 1, name) for k, name in enumerate(self.tick_names())]])
+
+    def bar_tip(self, index: int) -> str:
+        """The tooltip over bar ``index``: the fold, the groups it held out in full and its accuracy."""
+        score = self._result.scores[index] if self._result is not None else None
+        int8 = f", int8 {fmt_percent(score.int8_accuracy)}" if score is not None and score.int8_accuracy is not None \
+            else ""
+        return f"fold {index + 1}: held out {self.names[index]}\naccuracy {self.bars[index]:.1f} %{int8}"
+
+    def _hover(self, pos: QPointF) -> None:
+        point = self.chart.getViewBox().mapSceneToView(pos)
+        index = round(point.x()) - 1
+        inside = 0 <= index < len(self.bars) and abs(point.x() - (index + 1)) <= BAR_WIDTH / 2
+        self.chart.setToolTip(self.bar_tip(index) if inside else CHART_HINT)
