@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from tinystudio.gui.context import AppContext
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.worker import Worker, run_in_thread
 
 STEPS = 1000  # progress bar resolution
@@ -31,8 +32,7 @@ class JobPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel_job)
         self.progress = QProgressBar()
         self.progress.setRange(0, STEPS)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
+        self.status = FlowLabel()  # an error naming a long path breaks, never widens the window
 
     # -- what subclasses override ----------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.models import NN_PRESETS
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
-from tinystudio.gui.widgets.form_scroll import compact_combo
+from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.panes import panes, titled
 from tinystudio.gui.widgets.tables import results_table, show_rows
 from tinystudio.gui.widgets.variant_chart import VariantChart
@@ -120,7 +120,8 @@ class CompressPage(JobPage):
         row.addWidget(self.use_button)
         tl.addLayout(row)
         right = panes(Qt.Orientation.Vertical, table_box, self.chart, grow=1)
-        titled(self, "Compress", panes(Qt.Orientation.Horizontal, left, right, grow=1))
+        # the settings column scrolls on a short screen: a long error under it never makes the window taller
+        titled(self, "Compress", panes(Qt.Orientation.Horizontal, FormScrollArea(left), right, grow=1))
 
         self.compress_button.clicked.connect(self.start_compress)
         self.use_button.clicked.connect(self.use_selected_for_deploy)

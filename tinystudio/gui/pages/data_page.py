@@ -39,6 +39,7 @@ from tinystudio.core.store import SampleInfo
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.file_dialogs import choose_folder, open_files
 from tinystudio.gui.theme import current, on_change, span
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
 
@@ -179,7 +180,7 @@ class DataPage(QWidget):
         self.plot.setLabel("bottom", "time", units="s")
         self.plot.setLabel("left", "value (units in the legend)")
         self.legend = self.plot.addLegend(offset=(10, 10))
-        self.preview_title = QLabel("Select a sample to see its waveform")
+        self.preview_title = FlowLabel("Select a sample to see its waveform", text_format=Qt.TextFormat.AutoText)
         self.region = pg.LinearRegionItem(brush=_band_brush())
         self.region.setZValue(10)
         self.region.setVisible(False)
@@ -221,8 +222,7 @@ class DataPage(QWidget):
         self.drop_nonfinite_button.clicked.connect(self.import_dropping_nonfinite)
         self._last_import: list[str] = []
         self._last_axes: list[str] | None = None
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = FlowLabel(text_format=Qt.TextFormat.AutoText)  # a long path in an error breaks
         self.summary = QLabel("")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 

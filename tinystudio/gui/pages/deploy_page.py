@@ -42,6 +42,7 @@ from tinystudio.gui.context import AppContext
 from tinystudio.gui.file_dialogs import choose_folder, save_file
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.device_figures_panel import DeviceFiguresPanel
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.layer_profile_view import ArenaPlanChart, LayerTable
 from tinystudio.gui.widgets.live_view import LiveView
@@ -142,8 +143,7 @@ class DeployPage(QWidget):
         self.report_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
+        self.status = FlowLabel()  # an error naming a long path breaks, never widens the window
 
         form = QFormLayout()
         form.addRow("Board", self.target_combo)

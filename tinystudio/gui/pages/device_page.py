@@ -41,6 +41,7 @@ from tinystudio.core.progress import CancelToken, Progress
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.theme import span
 from tinystudio.gui.widgets.capture_plot import CapturePlot
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.worker import Worker, run_in_thread
 
@@ -131,8 +132,7 @@ class DevicePage(QWidget):
         firmware_row.addWidget(self.collector_button)
         root.addLayout(firmware_row)
 
-        self.state_label = QLabel("Not connected")
-        self.state_label.setWordWrap(True)
+        self.state_label = FlowLabel("Not connected", text_format=Qt.TextFormat.AutoText)  # a port's path breaks
         root.addWidget(self.state_label)
 
         info = QHBoxLayout()
@@ -192,15 +192,13 @@ class DevicePage(QWidget):
         counts_layout = QVBoxLayout(counts_box)
         self.counts_label = QLabel("–")
         self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.balance_label = QLabel("")
-        self.balance_label.setWordWrap(True)
+        self.balance_label = FlowLabel()  # it names labels as typed
         counts_layout.addWidget(self.counts_label)
         counts_layout.addWidget(self.balance_label)
         bottom.addWidget(counts_box, 1)
         root.addLayout(bottom)
 
-        self.message_label = QLabel("")
-        self.message_label.setWordWrap(True)
+        self.message_label = FlowLabel(text_format=Qt.TextFormat.AutoText)  # a long path in an error breaks
         root.addWidget(self.message_label)
         self._update_controls()
 

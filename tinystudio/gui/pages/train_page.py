@@ -29,6 +29,7 @@ from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.theme import set_tone, span
 from tinystudio.gui.widgets.confusion_matrix import ConfusionMatrixWidget
 from tinystudio.gui.widgets.crossval_view import CrossValView
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.form_scroll import FormScrollArea, compact_combo
 from tinystudio.gui.widgets.panes import column, panes
 from tinystudio.gui.widgets.train_curves import TrainCurvesWidget
@@ -36,7 +37,6 @@ from tinystudio.gui.widgets.train_dsp_preview import DspPreviewWidget
 from tinystudio.gui.widgets.train_runs import RunHistoryWidget
 from tinystudio.gui.widgets.train_settings import ImpulseForm
 from tinystudio.gui.widgets.tune_panel import TunePanel
-from tinystudio.gui.widgets.wrap_label import WrapLabel
 
 CURVES_MIN_HEIGHT = 170
 """px: the loss and accuracy plots keep their axis labels and a readable curve."""
@@ -111,7 +111,7 @@ class TrainPage(JobPage):
         tl.addLayout(row)
         # every line of the status (a finished run's result takes two) gets its room from the pane, never
         # from the curves under it; an empty status line is as tall as one with text, so nothing jumps
-        self.status = WrapLabel()
+        self.status = FlowLabel(text_format=Qt.TextFormat.AutoText)  # a long path in an error breaks
         tl.addWidget(self.status)
         tl.addWidget(self.curves, 1)
 

@@ -10,11 +10,12 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from tinystudio.app.crossval import warnings
 from tinystudio.app.formatting import fmt_percent
 from tinystudio.gui.theme import current, on_change, span
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.tables import make_read_only
 
 COLUMNS = ("Fold", "Held out", "Accuracy", "int8", "Windows")
@@ -28,8 +29,7 @@ class CrossValView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = QLabel("")
-        self.summary.setWordWrap(True)
+        self.summary = FlowLabel(text_format=Qt.TextFormat.AutoText)  # its warnings name people as typed
         self.table = QTableWidget(0, len(COLUMNS))
         make_read_only(self.table, COLUMNS)
         self.chart = pg.PlotWidget()

@@ -43,6 +43,7 @@ from tinystudio.core.store import Project
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.theme import current, on_change, set_tone
 from tinystudio.gui.widgets.capture_plot import StripAxis, decimate
+from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.worker import Worker, run_in_thread
 
 VIEW_S = 20.0  # seconds of signal drawn
@@ -109,15 +110,12 @@ class LiveView(QWidget):
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
 
-        self.source_label = QLabel(IDLE)
-        self.source_label.setWordWrap(True)
+        self.source_label = FlowLabel(IDLE)
         self.window_label = QLabel("")
         self.window_label.setWordWrap(True)
         self.legend_label = QLabel("")  # class colours of the band and the score curves
         self.legend_label.setWordWrap(True)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it repeats labels as typed: '<' is no markup
+        self.status = FlowLabel()  # plain: it repeats labels as typed ('<' is no markup) and paths break
         for rich in (self.window_label, self.legend_label):
             rich.setTextFormat(Qt.TextFormat.RichText)
 
@@ -159,8 +157,11 @@ class LiveView(QWidget):
         layout.addWidget(self.window_label)
         layout.addWidget(self.legend_label)
         layout.addWidget(self.view, 1)
-        bottom = QHBoxLayout()  # saving sits beside the status line: it reports what was saved
-        bottom.addWidget(self.status, 1)
+        # the status line the whole width (an error naming a long path takes a few lines, not a narrow column),
+        # right above saving: it reports what was saved
+        layout.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
         bottom.addWidget(self.save_seconds)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
