@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -49,6 +50,32 @@ from tinystudio.gui.worker import Worker, run_in_thread
 VIEW_S = 20.0  # seconds of signal drawn
 REDRAW_MS = 100
 IDLE = ("Start live classification: the board runs the chosen model on its own sensor, window after window.")
+
+
+SIGNAL = "signal"
+
+
+def _units(plan: LivePlan) -> list[str]:
+    """One unit per axis ("" where the recordings declare none)."""
+    return [str(u or "") for u in (list(plan.units) + [""] * len(plan.axis_names))[:len(plan.axis_names)]]
+
+
+def _veil(background: str) -> QColor:
+    """The plot's background, mostly opaque: behind a title drawn inside a strip."""
+    colour = QColor(background)
+    colour.setAlpha(210)
+    return colour
+
+
+def axis_title(name: str, unit: str) -> str:
+    """An axis named with its unit, as the Data step's waveform names it: "accX [g]"."""
+    return f"{name} [{unit}]" if unit else name
+
+
+def signal_title(units: list[str]) -> str:
+    """The signal strip's axis title: the sensor units of its curves, each once ("signal [g, dps]")."""
+    shown = list(dict.fromkeys(u for u in units if u))
+    return f"{SIGNAL} [{', '.join(shown)}]" if shown else SIGNAL
 
 
 @dataclass
@@ -133,7 +160,14 @@ class LiveView(QWidget):
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.getAxis("left").setWidth(48)
-        self.signal_plot.setLabel("left", "signal")
+        # the strip is a few dozen pixels high on a laptop: a rotated title ran into the strips below, so the
+        # title with the sensor units sits inside the strip's top-left corner, as on the Device step
+        self.signal_plot.getAxis("left").showLabel(False)
+        self.signal_title = pg.TextItem(SIGNAL, color=current().plot_foreground, anchor=(0, 0),
+                                        fill=_veil(current().plot_background))  # readable over the curves
+        self.signal_title.setZValue(10)
+        self.signal_title.setParentItem(self.signal_plot.vb)
+        self.signal_title.setPos(2, -2)
         self.signal_plot.hideAxis("bottom")
         self.band_plot.setLabel("left", "class")
         self.band_plot.hideAxis("bottom")
@@ -210,6 +244,7 @@ class LiveView(QWidget):
         self.source_label.setText(IDLE)
         self.window_label.setText("")
         self.legend_label.setText("")
+        self.signal_title.setText(SIGNAL)  # no units until a board's stream says which
         self.save_button.setEnabled(False)
 
     # -- running ---------------------------------------------------------------------------------
@@ -311,6 +346,8 @@ class LiveView(QWidget):
 
     def _retheme(self) -> None:
         self.view.setBackground(current().plot_background)
+        self.signal_title.setColor(current().plot_foreground)
+        self.signal_title.fill = pg.mkBrush(_veil(current().plot_background))
         self._signal_curves, self._score_curves, self._band = [], [], None
         self.signal_plot.clear()
         self.score_plot.clear()
@@ -321,6 +358,7 @@ class LiveView(QWidget):
     def _prepare_curves(self, plan: LivePlan) -> None:
         theme = current()
         if not self._signal_curves:
+            self.signal_title.setText(signal_title(plan.units))
             for i, name in enumerate(plan.axis_names):
                 curve = self.signal_plot.plot(pen=pg.mkPen(theme.series_colour(i), width=1), name=name)
                 curve.setSkipFiniteCheck(True)
@@ -329,8 +367,9 @@ class LiveView(QWidget):
             self.legend_label.setText("Classes (band and scores): " + " ".join(
                 f'<span style="color:{theme.series_colour(i)}">■</span>&nbsp;{escape(name, quote=False)}'
                 for i, name in enumerate(plan.labels)) + " &nbsp;·&nbsp; Signal: " + " ".join(
-                f'<span style="color:{theme.series_colour(i)}">━</span>&nbsp;{escape(name, quote=False)}'
-                for i, name in enumerate(plan.axis_names)))
+                f'<span style="color:{theme.series_colour(i)}">━</span>&nbsp;'
+                f'{escape(axis_title(name, unit), quote=False)}'
+                for i, (name, unit) in enumerate(zip(plan.axis_names, _units(plan), strict=True))))
             for i, name in enumerate(plan.labels):
                 self._score_curves.append(self.score_plot.plot(
                     pen=pg.mkPen(theme.series_colour(i), width=2), symbol="o", symbolSize=4,
