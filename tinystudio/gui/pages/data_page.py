@@ -41,6 +41,7 @@ from tinystudio.gui.file_dialogs import choose_folder, open_files
 from tinystudio.gui.theme import current, on_change, span
 from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.form_scroll import compact_combo
+from tinystudio.gui.widgets.key_box import add_key_box
 from tinystudio.gui.worker import Worker, run_in_thread
 
 _COLUMNS = ("ID", "Name", "Label", "Split", "Group", "Length (s)", "Rate (Hz)", "Axes", "Source")
@@ -179,7 +180,7 @@ class DataPage(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.plot.setLabel("bottom", "time", units="s")
         self.plot.setLabel("left", "value (units in the legend)")
-        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.legend = add_key_box(self.plot, offset=(10, 10))  # shown while it names a curve
         self.preview_title = FlowLabel("Select a sample to see its waveform", text_format=Qt.TextFormat.AutoText)
         self.region = pg.LinearRegionItem(brush=_band_brush())
         self.region.setZValue(10)

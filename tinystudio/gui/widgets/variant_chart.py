@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from tinystudio.gui.theme import current, on_change, style_legend
+from tinystudio.gui.widgets.key_box import add_key_box
 
 METHOD_SERIES = {"ptq": 0, "qat": 2, "prune": 1, "distill": 4}
 """Which of the theme's series colours each compression method takes."""
@@ -24,7 +25,7 @@ class VariantChart(pg.PlotWidget):
         self.setLabel("bottom", "flash: weights + code", units="KB")
         self.setMinimumHeight(220)
         # bottom left: good variants sit at the top, big ones on the right
-        style_legend(self.addLegend(offset=(10, -10)))
+        style_legend(add_key_box(self, offset=(10, -10)))  # shown while it names a method
         for side in ("left", "bottom"):
             self.getAxis(side).enableAutoSIPrefix(False)  # "KB" stays KB, never "kKB" or "(x1000)"
         self.points: list[tuple[int, str, float, float]] = []  # (variant id, method, flash KB, accuracy %)
