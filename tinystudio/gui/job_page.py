@@ -97,6 +97,7 @@ class JobPage(QWidget):
 
     def _on_error(self, message: str) -> None:
         self._end()
+        self.progress.setValue(0)  # a full or part-full bar beside "Failed" would say the job got that far
         self.last_error = message
         self.job_failed(message)
 

@@ -459,6 +459,7 @@ class DeployPage(QWidget):
 
     def _on_error(self, message: str) -> None:
         self._finish()
+        self.progress.setValue(0)  # a part-full bar beside "Failed" would say the job got that far
         self.refresh_history()  # a board that stopped mid-test leaves a partial result
         self.last_error = message
         self.status.setText(f"Failed: {message}")

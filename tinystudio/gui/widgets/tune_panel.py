@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from tinystudio.app import tune as tune_app
 from tinystudio.app.boards import board_choices
+from tinystudio.core.errors import UserError
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.theme import current, on_change
@@ -157,10 +158,17 @@ class TunePanel(JobPage):
                      f"{t.latency_ms or 0.0:.3f}", t.describe())
             for c, text in enumerate(cells):
                 self.table.setItem(i, c, QTableWidgetItem(text))
-        if result is not None:
+        if result is not None and front:
             self.status.setText(f"{len(front)} points on the Pareto front of {len(result.trials)} trials on "
                                 f"{result.board} ({result.evaluation} accuracy). Choose a row and press Train "
                                 "selected.")
+        elif result is not None:  # nothing to choose: say why, the words the command line uses
+            try:
+                tune_app.pick_point(result)
+                why = "no point on the Pareto front"
+            except UserError as exc:
+                why = str(exc)
+            self.status.setText(f"None of the {len(result.trials)} trials on {result.board} can be trained: {why}.")
         self._draw()
         self._selection_changed()
 
