@@ -50,6 +50,13 @@ class _EpochBridge(QObject):
     epoch = Signal(object)
 
 
+def _no_top_bottom_margin(layout: QVBoxLayout) -> None:
+    """Panes of the results column sit between splitter handles: their layouts' top and bottom margins only
+    pushed the curves below the fold of a 1024x640 screen (by about 10 px once a run was shown)."""
+    m = layout.contentsMargins()
+    layout.setContentsMargins(m.left(), 0, m.right(), 0)
+
+
 class TrainPage(JobPage):
     """Impulse design and training (see module docstring)."""
 
@@ -95,6 +102,7 @@ class TrainPage(JobPage):
 
         preview_box = QWidget()
         pl = QVBoxLayout(preview_box)
+        _no_top_bottom_margin(pl)
         row = QHBoxLayout()
         row.addWidget(QLabel("Features of"))
         row.addWidget(self.sample_combo, 1)
@@ -103,6 +111,7 @@ class TrainPage(JobPage):
 
         train_box = QWidget()
         tl = QVBoxLayout(train_box)
+        _no_top_bottom_margin(tl)
         row = QHBoxLayout()
         row.addWidget(self.train_button)
         row.addWidget(self.crossval_button)
@@ -117,6 +126,7 @@ class TrainPage(JobPage):
 
         matrix_box = QWidget()
         ml = QVBoxLayout(matrix_box)
+        _no_top_bottom_margin(ml)
         row = QHBoxLayout()
         row.addWidget(QLabel("Matrix on"))
         row.addWidget(self.split_combo)
