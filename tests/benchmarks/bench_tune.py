@@ -339,7 +339,8 @@ def main() -> int:
         for title, rows in tables:
             print_table(title, rows)
     load = os.getloadavg()
-    print(f"\nrun: {time.perf_counter() - started:.0f} s; {args.folds} outer folds, search {args.trials} trials "
+    print(f"\nrun: {time.perf_counter() - started:.0f} s; outer folds as each table says (--folds {args.folds}, "
+          f"at most one per person; simboard-few: one per person), search {args.trials} trials "
           f"on each ({args.cv_folds} grouped folds per point, {args.workers} at a time), epochs "
           f"{args.epochs or 'as the suggested impulse'}, families {' '.join(args.families or ['all'])}; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores", flush=True)
