@@ -5,6 +5,11 @@ as the compiler's cc1 and as), with Linux's parent-death signal set to SIGKILL (
 TinyStudio takes its children with it), and listed until it is stopped, so ``stop_all`` can end them all
 when the command line receives SIGTERM. Linux delivers the parent-death signal when the *thread* that
 spawned the child ends: spawn from the thread that also waits for the child or closes it.
+
+The signal is armed by util-linux's ``setpriv --pdeathsig`` in front of the command, not by Python code run
+between fork and exec (``preexec_fn``): that forces a full fork(), which runs every library's fork handlers in
+a process full of threads, and gRPC's (loaded once a search has used Ray) can block the fork, and the whole
+program with it, for ever. Without setpriv (not Linux, or an old util-linux) the pre-exec step remains.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import atexit
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,11 +42,50 @@ def _die_with(parent: int) -> Callable[[], None]:
     return preexec
 
 
+def _find_setpriv() -> str | None:
+    """util-linux's setpriv if it can set the parent-death signal (2.33 and newer), else None."""
+    path = shutil.which("setpriv") if _libc is not None else None
+    if path is None:
+        return None
+    try:
+        probe = subprocess.run([path, "--pdeathsig", "KILL", "--", "true"], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return path if probe.returncode == 0 else None
+
+
+_setpriv: list[str | None] = []  # found on first use, then kept
+
+
+def _program(args: list[str], popen: dict[str, Any]) -> str:
+    """The full path of the program ``args`` names, as Popen would find it: setpriv starts it, so a missing
+    program must still raise FileNotFoundError here, in the parent, as Popen does."""
+    name = str(args[0])
+    env = popen.get("env")
+    path = os.get_exec_path(env) if env is not None else None
+    if os.sep in name:
+        base = popen.get("cwd")
+        found = name if base is None or os.path.isabs(name) else os.path.join(str(base), name)
+        if not (os.path.isfile(found) and os.access(found, os.X_OK)):
+            raise FileNotFoundError(2, "No such file or directory", name)
+        return found
+    found = shutil.which(name, path=os.pathsep.join(path) if path is not None else None)
+    if found is None:
+        raise FileNotFoundError(2, "No such file or directory", name)
+    return found
+
+
 def spawn(args: list[str], **popen: Any) -> subprocess.Popen[Any]:
     """``subprocess.Popen(args, **popen)`` as a child that dies with this process (see module docstring)."""
-    proc: subprocess.Popen[Any] = subprocess.Popen(
-        args, start_new_session=True, preexec_fn=_die_with(os.getpid()), **popen
-    )
+    if not _setpriv:
+        _setpriv.append(_find_setpriv())
+    setpriv = _setpriv[0]
+    if setpriv is not None and "executable" not in popen:
+        command = [setpriv, "--pdeathsig", "KILL", "--", _program(args, popen), *map(str, args[1:])]
+        proc: subprocess.Popen[Any] = subprocess.Popen(command, start_new_session=True, **popen)
+    else:
+        proc = subprocess.Popen(args, start_new_session=True, preexec_fn=_die_with(os.getpid()), **popen)
     _live.add(proc)
     return proc
 

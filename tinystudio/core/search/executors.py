@@ -138,6 +138,9 @@ class RayExecutor:
     """Trials as Ray tasks on the cluster at ``address`` (one CPU each); ``workers`` in flight at once."""
 
     def __init__(self, project_path: str, address: str, workers: int | None = None) -> None:
+        # gRPC's fork handlers (registered for the life of the process) can block a fork for ever; children
+        # start without a fork (core.children), and this keeps any other fork clear of them too
+        os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
         try:
             import ray
         except ImportError:
