@@ -12,6 +12,7 @@ import time
 import numpy as np
 import pytest
 
+from process_helpers import killed_after
 from tinystudio.cli.main import main
 from tinystudio.core.store import Project
 
@@ -69,7 +70,8 @@ def test_simboard_command_streams_on_the_printed_port_until_stopped():
         text=True,
     )
     try:
-        path = proc.stdout.readline().strip()
+        with killed_after(proc):
+            path = proc.stdout.readline().strip()
         assert path.startswith("/dev/")
         port = serial.Serial(path, 115200, timeout=0.2)
         data = b""

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from process_helpers import killed_after
 from tinystudio.core.store import Project
 
 pytestmark = pytest.mark.slow
@@ -29,7 +30,8 @@ def start_capture(project, seconds: float) -> subprocess.Popen[str]:
          "--label", "swing", "--seconds", str(seconds)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    line = proc.stderr.readline()
+    with killed_after(proc):
+        line = proc.stderr.readline()
     assert line.startswith("recording"), line + proc.stderr.read()
     return proc
 

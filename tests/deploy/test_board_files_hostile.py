@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from process_helpers import killed_after
 from tinystudio.targets.board_files import board_file, sweep
 
 pytestmark = pytest.mark.slow
@@ -23,9 +24,12 @@ def test_the_tape_of_a_killed_live_run_is_removed_by_the_next_run(project_copy: 
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None
-        for line in proc.stdout:  # the first classified window: the board runs on its tape
-            if line.rstrip().endswith("]"):
-                break
+        with killed_after(proc):
+            for line in proc.stdout:  # the first classified window: the board runs on its tape
+                if line.rstrip().endswith("]"):
+                    break
+            else:
+                pytest.fail("live ended (or was stopped after a while) before its first classified window")
         tapes = list(Path(str(project_copy) + "-cache").rglob("tape-*.bin"))
         assert len(tapes) == 1
         proc.send_signal(signal.SIGKILL)

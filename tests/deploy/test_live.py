@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from cli_helpers import run_cli
+from process_helpers import killed_after
 from tinystudio.app.live import LiveHistory, LiveWindow, _launch, prepare_live, run_live, save_last
 from tinystudio.core.progress import CancelToken
 from tinystudio.core.store import Project, content_hash
@@ -226,10 +227,11 @@ def test_cli_live_ends_on_sigterm_or_ctrl_c_with_no_board_left(project_copy, sig
     try:
         assert proc.stdout is not None
         lines = []
-        while len(lines) < 2:  # the start line and the first window: the board is running
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-            lines.append(json.loads(line))
+        with killed_after(proc):
+            while len(lines) < 2:  # the start line and the first window: the board is running
+                line = proc.stdout.readline()
+                assert line, proc.stderr.read() if proc.stderr else ""
+                lines.append(json.loads(line))
         assert lines[1]["type"] == "window"
         assert _board_processes(project_copy)
         proc.send_signal(sig)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from process_helpers import killed_after
+
 
 def test_a_listing_into_a_closed_pipe_ends_without_a_traceback(bm_split_project: Path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -15,6 +17,7 @@ def test_a_listing_into_a_closed_pipe_ends_without_a_traceback(bm_split_project:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # like `head` after its lines: nothing the command writes can arrive
-    err = proc.stderr.read().decode()
+    with killed_after(proc):
+        err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipe" not in err, err

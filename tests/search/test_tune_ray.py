@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run_cli
+from process_helpers import killed_after
 
 pytestmark = pytest.mark.slow
 
@@ -42,12 +43,13 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         seen = []
         assert proc.stdout is not None
-        for line in proc.stdout:
-            seen.append(line)
-            if "Ray runtime started" in line:
-                break
-        else:
-            pytest.fail("ray start ended: " + "".join(seen[-5:]))
+        with killed_after(proc, group=True):  # a head that never says it started fails instead of hanging
+            for line in proc.stdout:
+                seen.append(line)
+                if "Ray runtime started" in line:
+                    break
+            else:
+                pytest.fail("ray start ended: " + "".join(seen[-5:]))
         yield f"127.0.0.1:{port}"
     finally:
         try:
