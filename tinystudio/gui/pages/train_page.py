@@ -24,6 +24,7 @@ from tinystudio.app.train import RUN_KIND, EpochStats, TrainResult
 from tinystudio.app.trust import data_warnings
 from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
+from tinystudio.core.models import is_classical
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.theme import set_tone, span
@@ -422,7 +423,13 @@ class TrainPage(JobPage):
         if project is None:
             return
         self._shown_run = project.run(run_id)
-        self.curves.set_curves(self._shown_run.curves)
+        curves = self._shown_run.curves
+        preset = str(((self._shown_run.config.get("impulse") or {}).get("model") or {}).get("preset", ""))
+        note = ""
+        if not any(curves.get(key) for key in ("loss", "accuracy")):
+            note = ("A tree model is fitted in one pass: no loss or accuracy per epoch" if is_classical(preset)
+                    else f"Run {run_id} stored no curves")
+        self.curves.set_curves(curves, note)
         self._show_matrix()
 
     def _show_matrix(self) -> None:

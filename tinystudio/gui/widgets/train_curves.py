@@ -47,6 +47,13 @@ class TrainCurvesWidget(QWidget):
             layout.addWidget(plot)
         self.data: dict[str, list[float]] = {key: [] for key, _, _ in SERIES}
         self.lines: dict[str, pg.PlotDataItem] = {}
+        self.notes: dict[str, pg.TextItem] = {}  # why a plot is empty, in its middle
+        for name, plot in self.plots.items():
+            note = pg.TextItem("", color=current().muted, anchor=(0.5, 0.5))
+            note.setParentItem(plot.getPlotItem().vb)
+            note.setVisible(False)
+            self.notes[name] = note
+            plot.getPlotItem().vb.sigResized.connect(lambda _vb, n=name: self._place_note(n))
         for key, plot_name, colour in SERIES:
             style = _pen(key, colour)
             label = "validation" if key.startswith("val") else "train"
@@ -62,6 +69,8 @@ class TrainCurvesWidget(QWidget):
         """Curves in the new theme's series colours (dashed for validation, as before)."""
         for key, _, colour in SERIES:
             self.lines[key].setPen(_pen(key, colour))
+        for note in self.notes.values():
+            note.setColor(current().muted)
         self._show_key()
 
     def clear(self) -> None:
@@ -75,10 +84,25 @@ class TrainCurvesWidget(QWidget):
                 self.data[key].append(float(v))
         self._redraw()
 
-    def set_curves(self, curves: dict[str, Any]) -> None:
-        """Show stored curves (a run's ``curves`` dict)."""
+    def set_curves(self, curves: dict[str, Any], note: str = "") -> None:
+        """Show stored curves (a run's ``curves`` dict); ``note`` says in each empty plot why it is empty."""
         self.data = {key: [float(v) for v in curves.get(key, [])] for key, _, _ in SERIES}
+        for name, item in self.notes.items():
+            item.setText(note)
+            item.setVisible(bool(note))
+            self._place_note(name)
         self._redraw()
+
+    def note(self) -> str:
+        """What the empty plots say ("" when they say nothing)."""
+        return next((n.toPlainText() for n in self.notes.values() if n.isVisible()), "")
+
+    def _place_note(self, name: str) -> None:
+        """In the middle of the plot's view, wrapped to its width."""
+        box = self.plots[name].getPlotItem().vb.boundingRect()
+        note = self.notes[name]
+        note.setTextWidth(max(40.0, box.width() - 16))
+        note.setPos(box.center())
 
     def _redraw(self) -> None:
         for key, values in self.data.items():
