@@ -1,6 +1,7 @@
 """A tree model's stored result names what ran: the host figure is the tree itself ("host", not "host int8")
 and the board takes float32 features (not an int8 input), for results stored before deploys recorded the
-model's kind too; the Train step's empty curve plots of a forest's run say why they are empty."""
+model's kind too; the Compress step does not call its accuracy int8, and the Train step's empty curve plots
+of a forest's run say why they are empty."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def test_old_stored_forest_results_name_the_tree_and_its_float_input(qtbot, tmp_
         window.open_project(str(path))
         train = window.show_step("Impulse / Train")  # the forest's run: its empty curve plots say why
         assert "tree model" in train.curves.note() and not any(train.curves.data.values())
+        compress = window.show_step("Compress")  # the forest's variant: no figure called int8
+        assert compress.table.rowCount() == 1
+        heads = [compress.table.horizontalHeaderItem(j).text() for j in range(compress.table.columnCount())]
+        assert not [h for h in heads if "int8" in h]
+        assert "int8" not in compress.chart.getAxis("left").labelText
         page = window.show_step("Deploy")
         page.target_combo.setCurrentIndex(page.target_combo.findData("host"))
         with qtbot.waitSignal(page.deploy_finished, timeout=180_000):

@@ -36,7 +36,7 @@ from tinystudio.gui.widgets.wrap_label import WrapLabel
 
 TREE_METHODS = ("rf", "gbt")
 """Variants that are tree models (stored when trained; no compression method makes them)."""
-COLUMNS = ("Variant", "Method", "int8 test acc", "vs float", "Val acc", "Sparsity", "Params (non-zero)",
+COLUMNS = ("Variant", "Method", "Test acc", "vs float", "Val acc", "Sparsity", "Params (non-zero)",
            "MACs", "Flash", "RAM (arena)", "Latency on device", "Deploy")
 
 
@@ -104,6 +104,8 @@ class CompressPage(JobPage):
         left_layout.addStretch(1)
 
         self.table = results_table(COLUMNS)
+        self.table.horizontalHeaderItem(2).setToolTip(  # a tree model has no int8 copy to name
+            "Accuracy on the test split: the int8 network's, or the tree model's own (random forest, boosted trees)")
         show_rows(self.table, 4)  # at least four variants in view, even at 1024x640
         self.use_button = QPushButton("Use for deploy")
         self.use_button.setEnabled(False)

@@ -17,11 +17,12 @@ METHOD_SERIES = {"ptq": 0, "qat": 2, "prune": 1, "distill": 4}
 
 
 class VariantChart(pg.PlotWidget):
-    """Scatter of int8 test accuracy (%) against flash (KB); ``points`` holds what is drawn."""
+    """Scatter of test accuracy (%: the int8 network's, or a tree model's own) against flash (KB); ``points``
+    holds what is drawn."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent, title="Accuracy vs flash (up and left is better)")
-        self.setLabel("left", "int8 test accuracy", units="%")
+        self.setLabel("left", "test accuracy", units="%")  # int8 for a network, the tree itself for a tree model
         self.setLabel("bottom", "flash: weights + code", units="KB")
         self.setMinimumHeight(220)
         # bottom left: good variants sit at the top, big ones on the right
