@@ -7,7 +7,7 @@ from functools import lru_cache
 from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 STROKE_PX = (22, 10)
@@ -36,22 +36,50 @@ def stroke_image(colour: str, dashed: bool, ratio: float = 1.0) -> str:
 
 
 class PlotKey(QLabel):
-    """Names each curve after a short line in its colour (dashed for dashed curves)."""
+    """Names each curve after a short line in its colour (dashed for dashed curves). Many curves wrap onto
+    further lines, always between two entries: rich text may break a line right after an image, which left
+    a line's sample at the end of one line and its name at the start of the next."""
+
+    GAP = "&nbsp;&nbsp; "
+    """Between two entries on a line."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)  # many curves wrap onto a second line, never widen the page
+        self.setWordWrap(True)  # never widens the page; lines are broken by ``_layout_lines`` before it
         self.setTextFormat(Qt.TextFormat.RichText)
         self.entries: list[tuple[str, str, bool]] = []
+        self._laid_for = -1
 
     def set_entries(self, entries: list[tuple[str, str, bool]]) -> None:
         """``(name, colour, dashed)`` per curve, in drawing order."""
         self.entries = list(entries)
-        width, height = STROKE_PX
-        self.setText("&nbsp;&nbsp; ".join(
-            f"<img src='{stroke_image(colour, dashed)}' width={width} height={height}>&nbsp;{escape(name)}"
-            for name, colour, dashed in self.entries))
+        self._layout_lines()
         self.setVisible(bool(self.entries))
 
     def names(self) -> list[str]:
         return [name for name, _, _ in self.entries]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.contentsRect().width() != self._laid_for:
+            self._layout_lines()
+
+    def _layout_lines(self) -> None:
+        """The entries as lines that fit the label's width, each entry's sample and name kept together."""
+        room = self.contentsRect().width() - 2 * self.margin() - 4  # a little slack for rounding
+        self._laid_for = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        width, height = STROKE_PX
+        gap = metrics.horizontalAdvance("\u00a0\u00a0 ")
+        lines: list[list[str]] = [[]]
+        used = 0
+        for name, colour, dashed in self.entries:
+            shown = name.replace(" ", "\u00a0")
+            need = width + metrics.horizontalAdvance("\u00a0" + shown)
+            if lines[-1] and used + gap + need > room:
+                lines.append([])
+                used = 0
+            used += need + (gap if lines[-1] else 0)
+            lines[-1].append(f"<img src='{stroke_image(colour, dashed)}' width={width} height={height}>"
+                             f"&nbsp;{escape(shown)}")
+        self.setText("<br>".join(self.GAP.join(line) for line in lines if line))
