@@ -43,10 +43,10 @@ def test_no_plot_shows_an_empty_legend_box(qtbot, tmp_path):
         first = data.context.project.samples()[0].id
         data.show_sample(first)
         QApplication.processEvents()
-        empty, shown = _legends(window)
-        assert empty == [] and ["x [g]", "y [g]", "z [g]"] in shown  # a drawn sample names its axes
+        assert _legends(window)[0] == []
+        assert data.key.isVisible() and data.key.names() == ["x [g]", "y [g]", "z [g]"]  # in its key row
         data.clear_preview()
         QApplication.processEvents()
-        assert _legends(window) == ([], [])
+        assert _legends(window) == ([], []) and not data.key.isVisible()
     finally:
         close_main_window(window)

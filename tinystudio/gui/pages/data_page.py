@@ -41,7 +41,8 @@ from tinystudio.gui.file_dialogs import choose_folder, open_files
 from tinystudio.gui.theme import current, on_change, span
 from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.form_scroll import compact_combo
-from tinystudio.gui.widgets.key_box import add_key_box
+from tinystudio.gui.widgets.live_view import axis_title
+from tinystudio.gui.widgets.plot_key import PlotKey
 from tinystudio.gui.worker import Worker, run_in_thread
 
 _COLUMNS = ("ID", "Name", "Label", "Split", "Group", "Length (s)", "Rate (Hz)", "Axes", "Source")
@@ -55,6 +56,13 @@ group (what the split keeps together) are in view, not hidden behind an empty na
 _FITTED_MAX = 180
 
 _Action = TypeVar("_Action", bound=Callable[..., Any])
+
+
+def value_title(units: list[str]) -> str:
+    """The waveform's y-axis title: the recording's units, each once ("value [g]", "value [g, dps]"), or
+    just "value" when it declares none (the key then names none either)."""
+    shown = list(dict.fromkeys(u for u in units if u))
+    return f"value [{', '.join(shown)}]" if shown else "value"
 
 
 def _shown_on_page(action: _Action) -> _Action:
@@ -179,8 +187,8 @@ class DataPage(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.plot.setLabel("bottom", "time", units="s")
-        self.plot.setLabel("left", "value (units in the legend)")
-        self.legend = add_key_box(self.plot, offset=(10, 10))  # shown while it names a curve
+        self.plot.setLabel("left", value_title([]))
+        self.key = PlotKey()  # above the plot, never over the curves; hidden while it names nothing
         self.preview_title = FlowLabel("Select a sample to see its waveform", text_format=Qt.TextFormat.AutoText)
         self.region = pg.LinearRegionItem(brush=_band_brush())
         self.region.setZValue(10)
@@ -243,6 +251,7 @@ class DataPage(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.preview_title)
+        rl.addWidget(self.key)
         rl.addWidget(self.plot, 3)
         segment_tools = QHBoxLayout()
         segment_tools.addWidget(self.crop_button)
@@ -334,7 +343,8 @@ class DataPage(QWidget):
 
     def clear_preview(self) -> None:
         self.plot.clear()
-        self.legend.clear()
+        self.key.set_entries([])
+        self.plot.setLabel("left", value_title([]))
         self.plot.addItem(self.region)
         self.region.setVisible(False)
         self.shown_id = None
@@ -393,7 +403,6 @@ class DataPage(QWidget):
         signal = project.load_signal(sample_id).astype(np.float32)
         band = self.selection() if keep_band and sample_id == self.shown_id else None
         self.plot.clear()
-        self.legend.clear()
         self.plot.addItem(self.region)
         self.region.setBounds((0.0, info.duration_s))
         if band is not None and band[1] <= info.duration_s:
@@ -404,10 +413,13 @@ class DataPage(QWidget):
         self.shown_id = sample_id
         step = max(1, signal.shape[0] // 20000)
         t = np.arange(0, signal.shape[0], step) / info.rate_hz
-        for i, name in enumerate(info.axis_names):
-            pen = pg.mkPen(current().series_colour(i), width=1.5)
-            unit = f" [{info.units[i]}]" if info.units[i] else ""
-            self.plot.plot(t, signal[::step, i], pen=pen, name=f"{name}{unit}")
+        entries = []
+        for i, (name, unit) in enumerate(zip(info.axis_names, info.units, strict=True)):
+            colour = current().series_colour(i)
+            self.plot.plot(t, signal[::step, i], pen=pg.mkPen(colour, width=1.5))
+            entries.append((axis_title(name, unit), colour, False))
+        self.key.set_entries(entries)
+        self.plot.setLabel("left", value_title(list(info.units)))
         self.preview_title.setText(
             f"<b>#{info.id} {escape(info.label or '(unlabelled)', quote=False)}</b> — {info.frames} frames, "
             f"{info.rate_hz:g} Hz, {info.duration_s:.2f} s, {info.axes} axes"
