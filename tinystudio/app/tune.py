@@ -133,7 +133,7 @@ def tune(
 ) -> TuneResult:
     """Search (see module docstring) and store the result as a ``tune`` run; returns it."""
     from tinystudio.core.search.executors import LocalExecutor, RayExecutor
-    from tinystudio.core.search.study import search
+    from tinystudio.core.search.study import SearchCancelled, search
 
     progress = progress or no_progress
     if options.epochs is not None and options.epochs < 1:
@@ -153,15 +153,27 @@ def tune(
         executor: Any = RayExecutor(path, options.ray_address, options.workers)
     else:
         executor = LocalExecutor(path, options.workers or default_workers())
-    result = search(facts, executor, settings, budget, latency, trials=options.trials, families=families,
-                    compressions=tuple(options.compressions), seed=options.seed, progress=progress, cancel=cancel,
-                    on_trial=on_trial)
+    try:
+        result = search(facts, executor, settings, budget, latency, trials=options.trials, families=families,
+                        compressions=tuple(options.compressions), seed=options.seed, progress=progress,
+                        cancel=cancel, on_trial=on_trial)
+    except SearchCancelled as exc:
+        if exc.result.trials:  # the trials that finished cost time: they are kept
+            _store(project, spec.name, options, settings, exc.result, cancelled=True)
+        raise
+    _store(project, spec.name, options, settings, result)
+    return result
+
+
+def _store(project: Project, board: str, options: TuneOptions, settings: dict[str, Any], result: TuneResult,
+           cancelled: bool = False) -> None:
+    """Keep ``result`` as a ``tune`` run (a cancelled search: the trials that finished, named so)."""
     data = result.to_dict()
     data["settings"] = {k: v for k, v in settings.items() if k != "base_impulse"}
     data["base_impulse"] = settings["base_impulse"]
-    project.add_run(RUN_KIND, {"target": spec.name, "trials": options.trials}, data, {}, None,
-                    name=f"tune on {spec.name}")
-    return result
+    data["cancelled"] = cancelled
+    project.add_run(RUN_KIND, {"target": board, "trials": options.trials}, data, {}, None,
+                    name=f"tune on {board}" + (" (cancelled)" if cancelled else ""))
 
 
 def latest(project: Project) -> tuple[TuneResult, dict[str, Any]] | None:
@@ -203,17 +215,20 @@ def train_point(
     epochs: int,
     *,
     qat_epochs: int | None = None,
-    seed: int = 1,
+    seed: int | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> Picked:
     """Train ``point`` on the project's own split as the newest run, make its variant with the point's
-    compression and mark it for deploy, so ``tinystudio deploy PROJECT`` tests exactly this model."""
+    compression and mark it for deploy, so ``tinystudio deploy PROJECT`` tests exactly this model. ``seed``
+    None: the seed the point's trial trained with, so the run is the model the search measured."""
     from tinystudio.core.compress import compress
     from tinystudio.core.compress.options import CompressOptions
     from tinystudio.core.impulse import ImpulseConfig
 
     progress = progress or no_progress
+    if seed is None:
+        seed = point.seed if point.seed is not None else 1
     impulse = impulse_for(point.params, ImpulseConfig.from_dict(base_impulse), epochs, seed)
     result = train_impulse(project, impulse, name=f"tuned: {point.describe()}",
                            progress=lambda f, m: progress(0.7 * f, m), cancel=cancel)

@@ -56,6 +56,9 @@ class TrialOutcome:
     note: str = ""
     seconds: float = 0.0
     details: dict[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    """The seed the point trained with (None in searches stored before trials had their own), so training
+    the point again gives the model that was measured."""
 
     @property
     def measured(self) -> bool:

@@ -11,13 +11,22 @@ A point already measured (or running) is not trained again: the sampler hears th
 trial budget goes to new points. A point whose flash is over the budget before training (its int8 weights
 alone) is pruned without training; a measured point over the budget is kept as infeasible (Optuna's
 constraints), so the sampler learns to avoid it and the Pareto front holds only points within the budget.
+
+The same seed gives the same search whatever the workers and whichever trial finishes first: the sampler
+hears results in trial order (a trial that finishes early waits until every earlier one is told) and asks
+for point k only once the training points before k - ``LOOKAHEAD`` are told, so what it knows at each ask
+is fixed. Up to ``LOOKAHEAD`` points train at once (more workers wait); each trains with its own seed,
+derived from the search's seed and its number (``trial_seed``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
 from typing import Any
 
 from tinystudio.core.errors import Cancelled, UserError
@@ -42,6 +51,9 @@ ACCURACY_FIRST = 0.5
 MAX_REPEATS = 200
 """Repeated points the sampler may propose in a row before the search ends (a small space is exhausted)."""
 OBJECTIVES = ("accuracy", "flash", "ram", "latency")
+LOOKAHEAD = 4
+"""Points training while the sampler has not heard them, whatever the workers: four keeps the local default
+(half the cores) busy on most machines while each ask still sees all but the last few results."""
 
 
 def make_study(seed: int, first: list[dict[str, Any]] | None = None, multi: bool = True) -> Any:
@@ -102,6 +114,33 @@ class Sampling:
             system_attrs={f"constraints:{k}": v for k, v in (constraints or {}).items()}))
 
 
+class SearchCancelled(Cancelled):
+    """Cancel during a search, carrying what finished before it (``result``) so it can still be stored."""
+
+    def __init__(self, result: TuneResult) -> None:
+        super().__init__("search cancelled")
+        self.result = result
+
+
+def trial_seed(seed: int, number: int) -> int:
+    """The training seed of trial ``number``: derived from the search's seed, so a trial trains alike on every
+    run whichever worker takes it, and trials differ from each other (31 bits suit every library's seed)."""
+    digest = hashlib.blake2b(f"{int(seed)}/{int(number)}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") & 0x7FFF_FFFF
+
+
+@dataclass
+class _Untold:
+    """A sampler trial waiting to be told: the figures of search trial ``number`` (its own or, for a repeat
+    of a point not yet told, its twin's)."""
+
+    trial: Any
+    number: int
+    key: str
+    trains: bool
+    """Whether this trial is the one training the point (it holds a place of the look-ahead)."""
+
+
 def search(
     facts: DataFacts,
     executor: TrialExecutor,
@@ -113,29 +152,39 @@ def search(
     families: list[str],
     compressions: tuple[str, ...] = COMPRESSIONS,
     seed: int = 0,
+    ahead: int = LOOKAHEAD,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     on_trial: Callable[[TrialOutcome], None] | None = None,
 ) -> TuneResult:
     """Run ``trials`` points of the space on ``executor``; the outcomes and their Pareto front.
 
-    ``settings`` is sent to every trial (epochs, evaluation, base impulse); the budget and latency model are
-    added here. ``on_trial`` hears each outcome as it arrives. Cancel stops running trials and raises
-    Cancelled."""
+    ``settings`` is sent to every trial (epochs, evaluation, base impulse) with the trial's own seed; the
+    budget and latency model are added here. Results are told to the sampler in trial order, at most
+    ``ahead`` points training untold (see module docstring), so the same seed gives the same search on any
+    number of workers. ``on_trial`` hears each outcome as it finishes. Cancel stops running trials and
+    raises SearchCancelled with the trials finished so far."""
     from optuna.trial import TrialState
 
     if not 1 <= trials <= MAX_TRIALS:
         raise UserError(f"the number of trials must be between 1 and {MAX_TRIALS}, got {trials}")
     progress = progress or no_progress
     cancel = cancel or CancelToken()
+    ahead = max(1, int(ahead))
     settings = {**settings, "budget": {"flash_bytes": budget.flash_bytes, "ram_bytes": budget.ram_bytes,
                                        "latency_ms": budget.latency_ms}, "latency": latency.to_dict()}
     sampling = Sampling(seed, preset_trials(facts, families, compressions), int(trials * ACCURACY_FIRST + 0.5))
     outcomes: list[TrialOutcome] = []
-    pending: dict[Future[TrialOutcome], tuple[Any, str]] = {}
-    waiting: dict[str, list[Any]] = {}  # repeats of a running point, told when it finishes
-    known: dict[str, TrialOutcome] = {}
-    asked = repeats = 0
+    running: dict[Future[TrialOutcome], int] = {}
+    finished: dict[int, TrialOutcome] = {}  # by trial number, told or not
+    untold: deque[_Untold] = deque()  # in the order asked: told in that order
+    training: dict[str, int] = {}  # points training or trained but not yet told: their trial number
+    told: dict[str, TrialOutcome] = {}  # points the sampler has heard
+    asked = repeats = training_untold = 0
+
+    def result() -> TuneResult:
+        return TuneResult(latency.board, budget, sorted(outcomes, key=lambda o: o.number),
+                          str(settings.get("evaluation", "")), latency.to_dict())
 
     def record(outcome: TrialOutcome) -> None:
         outcomes.append(outcome)
@@ -160,52 +209,69 @@ def search(
         else:
             sampling.tell(trial, None, state=TrialState.FAIL)
 
+    def ask() -> None:
+        """One ask of the sampler: a pruned point or a repeat of a told one is told at once; a new point
+        starts training and a repeat of an untold one waits for it, both told in turn."""
+        nonlocal asked, repeats, trials, training_untold
+        trial = sampling.ask()
+        params = suggest(trial, facts, families, compressions)
+        key = point_key(params)
+        if key in told or key in training:  # measured or training already: not trained twice
+            repeats += 1
+            if key in told:
+                tell(trial, told[key])
+            else:
+                untold.append(_Untold(trial, training[key], key, trains=False))
+            if repeats >= MAX_REPEATS:
+                trials = asked
+                progress(1.0, f"the space holds no new point after {asked} trials")
+            return
+        repeats = 0
+        number, asked = asked, asked + 1
+        impulse = impulse_for(params, facts.base, int(settings["epochs"]))
+        floor = flash_floor(params, facts, impulse)
+        if budget.flash_bytes is not None and floor > budget.flash_bytes:
+            outcome = TrialOutcome(number, params, PRUNED,
+                                   note=f"int8 weights alone {floor} B > flash budget {budget.flash_bytes} B")
+            told[key] = outcome
+            tell(trial, outcome)
+            record(outcome)
+            return
+        training[key] = number
+        training_untold += 1
+        untold.append(_Untold(trial, number, key, trains=True))
+        running[executor.submit(number, params, {**settings, "seed": trial_seed(seed, number)})] = number
+
     try:
-        progress(0.0, f"searching {trials} points on {latency.board}, {executor.workers} at a time")
-        while asked < trials or pending:
-            while asked < trials and len(pending) < executor.workers:
+        progress(0.0, f"searching {trials} points on {latency.board}, {min(executor.workers, ahead)} at a time")
+        while True:
+            while asked < trials and training_untold < ahead:
                 cancel.raise_if_cancelled()
-                trial = sampling.ask()
-                params = suggest(trial, facts, families, compressions)
-                key = point_key(params)
-                if key in known or key in waiting:  # measured or running already: not trained twice
-                    repeats += 1
-                    if key in known:
-                        tell(trial, known[key])
-                    else:
-                        waiting[key].append(trial)
-                    if repeats >= MAX_REPEATS:
-                        trials = asked
-                        progress(1.0, f"the space holds no new point after {asked} trials")
-                        break
-                    continue
-                repeats = 0
-                number, asked = asked, asked + 1
-                impulse = impulse_for(params, facts.base, int(settings["epochs"]))
-                floor = flash_floor(params, facts, impulse)
-                if budget.flash_bytes is not None and floor > budget.flash_bytes:
-                    outcome = TrialOutcome(number, params, PRUNED,
-                                           note=f"int8 weights alone {floor} B > flash budget {budget.flash_bytes} B")
-                    known[key] = outcome
-                    tell(trial, outcome)
+                ask()
+            if not untold:  # every point asked and told
+                break
+            head = untold[0]
+            while head.number not in finished:  # later trials that finish first wait in ``finished``
+                done, _ = wait(list(running), timeout=0.25, return_when=FIRST_COMPLETED)
+                if cancel.cancelled:
+                    executor.cancel()
+                    raise SearchCancelled(result())
+                for future in done:
+                    outcome = future.result()
+                    finished[running.pop(future)] = outcome
                     record(outcome)
-                    continue
-                waiting[key] = []
-                pending[executor.submit(number, params, settings)] = (trial, key)
-            if not pending:
-                continue
-            done, _ = wait(list(pending), timeout=0.25, return_when=FIRST_COMPLETED)
-            if cancel.cancelled:
-                executor.cancel()
-                raise Cancelled("search cancelled")
-            for future in done:
-                trial, key = pending.pop(future)
-                outcome = future.result()
-                known[key] = outcome
-                for t in [trial, *waiting.pop(key, [])]:
-                    tell(t, outcome)
-                record(outcome)
+            untold.popleft()  # one at a time: the next ask must not depend on how many others finished
+            outcome = finished[head.number]
+            tell(head.trial, outcome)
+            if head.trains:
+                training_untold -= 1
+                told[head.key] = outcome
+                training.pop(head.key, None)
+    except Cancelled as exc:
+        if isinstance(exc, SearchCancelled):
+            raise
+        executor.cancel()
+        raise SearchCancelled(result()) from None
     finally:
         executor.close()
-    outcomes.sort(key=lambda o: o.number)
-    return TuneResult(latency.board, budget, outcomes, str(settings.get("evaluation", "")), latency.to_dict())
+    return result()

@@ -53,7 +53,8 @@ def int8_loss(float_accuracy: float | None, int8_accuracy: float | None) -> floa
 def run_trial(project_path: str, number: int, params: dict[str, Any], settings: dict[str, Any]) -> TrialOutcome:
     """Train and measure one point (see module docstring); failures become a FAILED outcome with one line."""
     started = time.perf_counter()
-    outcome = TrialOutcome(number, params, FAILED, evaluation=str(settings.get("evaluation", "")))
+    outcome = TrialOutcome(number, params, FAILED, evaluation=str(settings.get("evaluation", "")),
+                           seed=int(settings.get("seed", 1)))
     try:
         _run(project_path, params, settings, outcome)
     except Cancelled:
