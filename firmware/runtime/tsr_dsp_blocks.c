@@ -704,6 +704,26 @@ static void welch16(const float *v, uint32_t segments, const float *win, const f
     acc[7] = a7;
 }
 
+/* The optional filter of the spectral and statistics blocks: one direct-form-I step in the float32 operations
+   and order the host mirror (core/dsp/spectral.py biquad) uses. */
+typedef struct {
+    float x1, x2, y1, y2;
+} biquad_state_t;
+
+static inline float biquad_step(const float b[3], const float a[2], biquad_state_t *s, float v)
+{
+    float y = b[0] * v;
+    y = y + b[1] * s->x1;
+    y = y + b[2] * s->x2;
+    y = y - a[0] * s->y1;
+    y = y - a[1] * s->y2;
+    s->x2 = s->x1;
+    s->x1 = v;
+    s->y2 = s->y1;
+    s->y1 = y;
+    return y;
+}
+
 /* p[k] = p[k] * norm4 * inv_segments, then log10(p[k] + 1e-10) if log, for k < count: a function of its own so
    that the logarithm's constants stay in registers. */
 #if defined(__GNUC__)
@@ -732,7 +752,6 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
     float *z = work + frames;
     uint32_t axis;
     for (axis = 0; axis < cfg->axes; axis++) {
-        float x1 = 0.0f, x2 = 0.0f, y1 = 0.0f, y2 = 0.0f;
         float sum = 0.0f, sum_sq = 0.0f, var_sum = 0.0f, m3_sum = 0.0f, m4_sum = 0.0f;
         float mean, var, std, rms, m3, m4, skew = 0.0f, kurt = 0.0f;
         float *o = out + axis * (5u + half);
@@ -740,17 +759,9 @@ void tsr_dsp_spectral(const tsr_spectral_t *cfg, const float *x, float *work, fl
         uint32_t s;
         uint32_t k;
         if (cfg->filter) {
+            biquad_state_t state = {0.0f, 0.0f, 0.0f, 0.0f};
             for (t = 0; t < frames; t++) {
-                float v = x[t * cfg->axes + axis] * cfg->scale;
-                float y = cfg->b[0] * v;
-                y = y + cfg->b[1] * x1;
-                y = y + cfg->b[2] * x2;
-                y = y - cfg->a[0] * y1;
-                y = y - cfg->a[1] * y2;
-                x2 = x1;
-                x1 = v;
-                y2 = y1;
-                y1 = y;
+                float y = biquad_step(cfg->b, cfg->a, &state, x[t * cfg->axes + axis] * cfg->scale);
                 d[t] = y;
                 sum += y;
                 sum_sq += y * y;
@@ -1017,18 +1028,9 @@ void tsr_dsp_statistics(const tsr_statistics_t *cfg, const float *x, float *work
         uint32_t t;
         uint32_t k;
         if (cfg->filter) {
-            float x1 = 0.0f, x2 = 0.0f, y1 = 0.0f, y2 = 0.0f;
+            biquad_state_t state = {0.0f, 0.0f, 0.0f, 0.0f};
             for (t = 0; t < frames; t++, xp += stride) {
-                float v = *xp * cfg->scale;
-                float y = cfg->b[0] * v;
-                y = y + cfg->b[1] * x1;
-                y = y + cfg->b[2] * x2;
-                y = y - cfg->a[0] * y1;
-                y = y - cfg->a[1] * y2;
-                x2 = x1;
-                x1 = v;
-                y2 = y1;
-                y1 = y;
+                float y = biquad_step(cfg->b, cfg->a, &state, *xp * cfg->scale);
                 d[t] = y;
                 sum += y;
             }

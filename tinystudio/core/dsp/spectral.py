@@ -33,6 +33,24 @@ def biquad_coefficients(kind: str, cutoff_hz: float, rate_hz: float) -> tuple[np
     return (np.array([v / a0 for v in b], dtype=np.float32), np.array([a1 / a0, a2 / a0], dtype=np.float32))
 
 
+SCALE_AND_FILTER = {  # the parameters every block that may filter its axes first shares
+    "scale": ParamSpec(1.0, "Multiply every value by this factor first"),
+    "filter": ParamSpec("none", "Optional 2nd-order Butterworth filter", ("none", "lowpass", "highpass")),
+    "cutoff_hz": ParamSpec(3.0, "Filter cut-off frequency (Hz), below half the sample rate", minimum=0.0),
+}
+
+
+def filter_of(params: dict, rate_hz: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The coefficients of the filter ``params`` choose (None for no filter); a cut-off at or beyond half the
+    sample rate is one clear line, since the filter would not be one."""
+    if params["filter"] == "none":
+        return None
+    fc = params["cutoff_hz"]
+    if not 0 < fc < rate_hz / 2:
+        raise UserError(f"filter cut-off must be between 0 and {rate_hz / 2:g} Hz, got {fc:g}")
+    return biquad_coefficients(params["filter"], fc, rate_hz)
+
+
 def biquad(x: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Direct form I over axis 1 of (n, frames, axes), zero initial state, float32:
     y[t] = b0*x[t] + b1*x[t-1] + b2*x[t-2] - a1*y[t-1] - a2*y[t-2], summed left to right."""
@@ -67,9 +85,7 @@ class SpectralBlock(DspBlock):
     version = 1
     title = "Spectral features"
     PARAMS = {
-        "scale": ParamSpec(1.0, "Multiply every value by this factor first"),
-        "filter": ParamSpec("none", "Optional 2nd-order Butterworth filter", ("none", "lowpass", "highpass")),
-        "cutoff_hz": ParamSpec(3.0, "Filter cut-off frequency (Hz), below half the sample rate", minimum=0.0),
+        **SCALE_AND_FILTER,
         "fft_length": ParamSpec(16, "FFT length (power of two): N/2 band powers per axis", minimum=4,
                                 maximum=4096),
         "log": ParamSpec(True, "Take log10 of the band powers"),
@@ -79,12 +95,7 @@ class SpectralBlock(DspBlock):
         n = self.params["fft_length"]
         if not is_power_of_two(n):
             raise UserError(f"FFT length must be a power of two, got {n}")
-        self._filter: tuple[np.ndarray, np.ndarray] | None = None
-        if self.params["filter"] != "none":
-            fc = self.params["cutoff_hz"]
-            if not 0 < fc < self.rate_hz / 2:
-                raise UserError(f"filter cut-off must be between 0 and {self.rate_hz / 2:g} Hz, got {fc:g}")
-            self._filter = biquad_coefficients(self.params["filter"], fc, self.rate_hz)
+        self._filter = filter_of(self.params, self.rate_hz)
         self._hann = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)).astype(np.float32)
         self._segments = 1 if self.window_frames < n else 1 + (self.window_frames - n) // (n // 2)
 

@@ -11,8 +11,7 @@ import math
 import numpy as np
 
 from tinystudio.core.dsp.base import DspBlock, ParamSpec, as_batch
-from tinystudio.core.dsp.spectral import biquad, biquad_coefficients
-from tinystudio.core.errors import UserError
+from tinystudio.core.dsp.spectral import SCALE_AND_FILTER, biquad, filter_of
 
 BASIC = ("mean", "std", "min", "max")
 PERCENTILES = (10, 25, 50, 75, 90)
@@ -46,19 +45,12 @@ class StatisticsBlock(DspBlock):
     version = 1
     title = "Window statistics"
     PARAMS = {
-        "scale": ParamSpec(1.0, "Multiply every value by this factor first"),
-        "filter": ParamSpec("none", "Optional 2nd-order Butterworth filter", ("none", "lowpass", "highpass")),
-        "cutoff_hz": ParamSpec(3.0, "Filter cut-off frequency (Hz), below half the sample rate", minimum=0.0),
+        **SCALE_AND_FILTER,
         "percentiles": ParamSpec(True, "Add the 10th, 25th, 50th, 75th and 90th percentiles of each axis"),
     }
 
     def _setup(self) -> None:
-        self._filter: tuple[np.ndarray, np.ndarray] | None = None
-        if self.params["filter"] != "none":
-            fc = self.params["cutoff_hz"]
-            if not 0 < fc < self.rate_hz / 2:
-                raise UserError(f"filter cut-off must be between 0 and {self.rate_hz / 2:g} Hz, got {fc:g}")
-            self._filter = biquad_coefficients(self.params["filter"], fc, self.rate_hz)
+        self._filter = filter_of(self.params, self.rate_hz)
         self._taps = percentile_taps(self.window_frames) if self.params["percentiles"] else []
 
     @property
