@@ -19,6 +19,10 @@ from tinystudio.device.runner_protocol import RUN_END, RUN_FEATURES, RUN_PART_HE
 
 RUN_CHUNK = 32  # windows per INFER_RUN request
 STREAM_DEPTH = 2  # windows sent before the oldest answer is read
+MAX_IN_FLIGHT = 64
+"""Requests sent and not yet answered while windows stream: the board answers each UPLOAD at once, and a window
+of a megabyte (2,000 UPLOADs) sent in one write filled the link with answers nobody read, so the board waited
+to write, the host to write, for ever. 64 short answers fit any serial buffer, and seqs stay unambiguous."""
 
 
 @dataclass(frozen=True)
@@ -105,13 +109,22 @@ def run_streamed(client: RunnerClient, windows: Iterable[tuple[int, bytes]], *, 
     parts = _feature_parts(client, features)
     step = client.info.max_payload - 4
     inline = client.window_bytes + 1 <= client.info.max_payload
-    pending: deque[tuple[int, list[int]]] = deque()  # (window index, seqs: uploads..., INFER_ALL)
+    pending: deque[tuple[int, deque[int]]] = deque()  # (window index, unanswered seqs: uploads..., INFER_ALL)
+    in_flight = 0
+
+    def read_upload() -> None:
+        """Read the oldest window's oldest UPLOAD answer (its INFER_ALL is read by ``collect``)."""
+        nonlocal in_flight
+        client.receive(pending[0][1].popleft(), Msg.UPLOAD, timeout)
+        in_flight -= 1
 
     def collect() -> WindowAnswer:
+        nonlocal in_flight
+        while len(pending[0][1]) > 1:
+            read_upload()
         index, seqs = pending.popleft()
-        for seq in seqs[:-1]:
-            client.receive(seq, Msg.UPLOAD, timeout)
-        answer = _answer(client, seqs[-1], Msg.INFER_ALL, timeout, parts)
+        answer = _answer(client, seqs[0], Msg.INFER_ALL, timeout, parts)
+        in_flight -= 1
         assert answer is not None
         return WindowAnswer(index, answer.result, answer.features)
 
@@ -124,7 +137,17 @@ def run_streamed(client: RunnerClient, windows: Iterable[tuple[int, bytes]], *, 
             requests = [(int(Msg.UPLOAD), struct.pack("<I", o) + window[o : o + step])
                         for o in range(0, len(window), step)]
             requests.append((int(Msg.INFER_ALL), flags))
-        pending.append((index, client.send_many(requests)))
+        seqs: deque[int] = deque()
+        pending.append((index, seqs))
+        for start in range(0, len(requests), MAX_IN_FLIGHT // 2):
+            batch = requests[start : start + MAX_IN_FLIGHT // 2]
+            while in_flight + len(batch) > MAX_IN_FLIGHT:
+                if len(pending[0][1]) > 1:
+                    read_upload()
+                else:  # the oldest window has only its answer left: it is due first
+                    yield collect()
+            seqs.extend(client.send_many(batch))
+            in_flight += len(batch)
         if len(pending) >= depth:
             yield collect()
     while pending:
