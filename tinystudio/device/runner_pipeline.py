@@ -20,9 +20,13 @@ from tinystudio.device.runner_protocol import RUN_END, RUN_FEATURES, RUN_PART_HE
 RUN_CHUNK = 32  # windows per INFER_RUN request
 STREAM_DEPTH = 2  # windows sent before the oldest answer is read
 MAX_IN_FLIGHT = 64
-"""Requests sent and not yet answered while windows stream: the board answers each UPLOAD at once, and a window
-of a megabyte (2,000 UPLOADs) sent in one write filled the link with answers nobody read, so the board waited
-to write, the host to write, for ever. 64 short answers fit any serial buffer, and seqs stay unambiguous."""
+"""UPLOADs sent and not yet answered: the board answers each one at once, and a window of a megabyte (2,000
+UPLOADs) written in one go filled the link with answers nobody read, so the board waited to write, the host to
+write, for ever. 64 short answers fit any serial buffer, and their seqs stay unambiguous."""
+ACK_BYTES = 16  # an UPLOAD answer on the wire (COBS frame of a 4-byte payload and its delimiter), rounded up
+FRAME_OVERHEAD = 16  # header, CRC, COBS and delimiter around a payload, rounded up
+LINK_ROOM = 4096
+"""Bytes a serial link surely buffers each way (a Linux pseudo-terminal holds about 16 KB)."""
 
 
 @dataclass(frozen=True)
@@ -109,22 +113,14 @@ def run_streamed(client: RunnerClient, windows: Iterable[tuple[int, bytes]], *, 
     parts = _feature_parts(client, features)
     step = client.info.max_payload - 4
     inline = client.window_bytes + 1 <= client.info.max_payload
+    answer_bytes = (1 + parts) * (client.info.max_payload + FRAME_OVERHEAD)
     pending: deque[tuple[int, deque[int]]] = deque()  # (window index, unanswered seqs: uploads..., INFER_ALL)
-    in_flight = 0
-
-    def read_upload() -> None:
-        """Read the oldest window's oldest UPLOAD answer (its INFER_ALL is read by ``collect``)."""
-        nonlocal in_flight
-        client.receive(pending[0][1].popleft(), Msg.UPLOAD, timeout)
-        in_flight -= 1
 
     def collect() -> WindowAnswer:
-        nonlocal in_flight
-        while len(pending[0][1]) > 1:
-            read_upload()
         index, seqs = pending.popleft()
+        while len(seqs) > 1:
+            client.receive(seqs.popleft(), Msg.UPLOAD, timeout)
         answer = _answer(client, seqs[0], Msg.INFER_ALL, timeout, parts)
-        in_flight -= 1
         assert answer is not None
         return WindowAnswer(index, answer.result, answer.features)
 
@@ -132,22 +128,28 @@ def run_streamed(client: RunnerClient, windows: Iterable[tuple[int, bytes]], *, 
         if len(window) != client.window_bytes:
             raise RunnerError(f"the window has {len(window)} bytes but the board expects {client.window_bytes}")
         if inline:
-            requests = [(int(Msg.INFER_ALL), flags + window)]
-        else:
-            requests = [(int(Msg.UPLOAD), struct.pack("<I", o) + window[o : o + step])
-                        for o in range(0, len(window), step)]
-            requests.append((int(Msg.INFER_ALL), flags))
+            pending.append((index, deque(client.send_many([(int(Msg.INFER_ALL), flags + window)]))))
+            if len(pending) >= depth:
+                yield collect()
+            continue
+        # A window in parts. While the board writes an answer it reads nothing: when the answers it may still
+        # write (features can be many frames) outgrow the link, read them before writing on.
+        if len(pending) * answer_bytes + MAX_IN_FLIGHT * ACK_BYTES > LINK_ROOM:
+            while pending:
+                yield collect()
+        requests = [(int(Msg.UPLOAD), struct.pack("<I", o) + window[o : o + step])
+                    for o in range(0, len(window), step)]
+        requests.append((int(Msg.INFER_ALL), flags))
         seqs: deque[int] = deque()
         pending.append((index, seqs))
         for start in range(0, len(requests), MAX_IN_FLIGHT // 2):
             batch = requests[start : start + MAX_IN_FLIGHT // 2]
-            while in_flight + len(batch) > MAX_IN_FLIGHT:
-                if len(pending[0][1]) > 1:
-                    read_upload()
-                else:  # the oldest window has only its answer left: it is due first
+            while sum(len(q) for _i, q in pending) + len(batch) > MAX_IN_FLIGHT:
+                if pending[0][1] is not seqs:  # an earlier window's answers come first on the link
                     yield collect()
+                else:
+                    client.receive(seqs.popleft(), Msg.UPLOAD, timeout)
             seqs.extend(client.send_many(batch))
-            in_flight += len(batch)
         if len(pending) >= depth:
             yield collect()
     while pending:
