@@ -86,11 +86,11 @@ def size_to_data(project: Project, impulse: ImpulseConfig) -> ImpulseConfig:
 def saved_impulse(project: Project) -> ImpulseConfig | None:
     """The impulse remembered in the project, or None when there is none (or it no longer reads)."""
     saved = project.get_setting(SETTING_KEY)
-    if not saved:
+    if not saved or not isinstance(saved, dict):
         return None
-    try:
-        return ImpulseConfig.from_dict(saved)
-    except UserError:
+    try:  # every value checked, so the Train page never shows (or trains) one it cannot hold
+        return complete(ImpulseConfig.from_dict(saved).validate())
+    except (UserError, TypeError, ValueError, AttributeError):
         return None
 
 

@@ -8,6 +8,7 @@ tinystudio/core/codegen/dsp_config.py emits the tables both sides share.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -67,6 +68,8 @@ class DspBlock(ABC):
                     value = str(value)
             except (TypeError, ValueError):
                 raise UserError(f"DSP parameter '{key}' has an invalid value: {value!r}") from None
+            if isinstance(value, float) and not math.isfinite(value):  # nan passes every limit below
+                raise UserError(f"DSP parameter '{key}' must be a finite number, got {value}")
             if spec.choices is not None and value not in spec.choices:
                 allowed = ", ".join(map(str, spec.choices))
                 raise UserError(f"DSP parameter '{key}' must be one of {allowed}, got {value}")
