@@ -69,7 +69,7 @@ def _program(args: list[str], popen: dict[str, Any]) -> str:
         found = name if base is None or os.path.isabs(name) else os.path.join(str(base), name)
         if not (os.path.isfile(found) and os.access(found, os.X_OK)):
             raise FileNotFoundError(2, "No such file or directory", name)
-        return found
+        return os.path.abspath(found)  # setpriv runs in ``cwd``: a relative cwd must not count twice
     found = shutil.which(name, path=os.pathsep.join(path) if path is not None else None)
     if found is None:
         raise FileNotFoundError(2, "No such file or directory", name)
