@@ -60,15 +60,18 @@ _setpriv: list[str | None] = []  # found on first use, then kept
 
 def _program(args: list[str], popen: dict[str, Any]) -> str:
     """The full path of the program ``args`` names, as Popen would find it: setpriv starts it, so a missing
-    program must still raise FileNotFoundError here, in the parent, as Popen does."""
+    program must still raise FileNotFoundError here, in the parent, as Popen does (PermissionError for a file
+that cannot be run)."""
     name = str(args[0])
     env = popen.get("env")
     path = os.get_exec_path(env) if env is not None else None
     if os.sep in name:
         base = popen.get("cwd")
         found = name if base is None or os.path.isabs(name) else os.path.join(str(base), name)
-        if not (os.path.isfile(found) and os.access(found, os.X_OK)):
+        if not os.path.exists(found):
             raise FileNotFoundError(2, "No such file or directory", name)
+        if not (os.path.isfile(found) and os.access(found, os.X_OK)):  # Popen's word for it, not "missing"
+            raise PermissionError(13, "Permission denied", name)
         return os.path.abspath(found)  # setpriv runs in ``cwd``: a relative cwd must not count twice
     found = shutil.which(name, path=os.pathsep.join(path) if path is not None else None)
     if found is None:
