@@ -44,7 +44,7 @@ def prepare_app() -> QApplication:
 
     from tinystudio import __version__
     from tinystudio.app.logs import setup_logging
-    from tinystudio.gui import crash, theme
+    from tinystudio.gui import crash, gc_guard, theme
     from tinystudio.gui.icon import app_icon
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -59,6 +59,7 @@ def prepare_app() -> QApplication:
     theme.apply_theme(app)
     theme.follow_system(app)
     app.setWindowIcon(app_icon())
+    gc_guard.acquire()  # for good: reader threads (capture, live) allocate too; collect on this thread only
     return app
 
 

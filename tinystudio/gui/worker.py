@@ -11,10 +11,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from tinystudio.core.errors import Cancelled, UserError
 from tinystudio.core.progress import CancelToken
+from tinystudio.gui import gc_guard
 
 log = logging.getLogger("tinystudio.worker")
 
@@ -83,6 +84,22 @@ def run_in_thread(
     if on_cancelled:
         worker.was_cancelled.connect(on_cancelled)
     _running.add(worker)
-    worker.finished.connect(lambda: _running.discard(worker))
+    gc_guard.acquire()  # no collection in the worker: it could delete widgets off the GUI thread
+    ended = _Ended(worker)  # lives on this (the GUI) thread, so its slot runs here when the thread ends
+    worker.finished.connect(ended.release)
     worker.start()
     return worker
+
+
+class _Ended(QObject):
+    """Forgets a finished worker and gives its collection guard back, on the GUI thread."""
+
+    def __init__(self, worker: Worker) -> None:
+        super().__init__(worker)
+        self._worker = worker
+
+    @Slot()
+    def release(self) -> None:
+        if self._worker in _running:
+            _running.discard(self._worker)
+            gc_guard.release()
