@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -42,6 +43,7 @@ def _die_with(parent: int) -> Callable[[], None]:
     return preexec
 
 
+@functools.cache
 def _find_setpriv() -> str | None:
     """util-linux's setpriv if it can set the parent-death signal (2.33 and newer), else None."""
     path = shutil.which("setpriv") if _libc is not None else None
@@ -55,13 +57,10 @@ def _find_setpriv() -> str | None:
     return path if probe.returncode == 0 else None
 
 
-_setpriv: list[str | None] = []  # found on first use, then kept
-
-
 def _program(args: list[str], popen: dict[str, Any]) -> str:
     """The full path of the program ``args`` names, as Popen would find it: setpriv starts it, so a missing
     program must still raise FileNotFoundError here, in the parent, as Popen does (PermissionError for a file
-that cannot be run)."""
+    that cannot be run)."""
     name = str(args[0])
     env = popen.get("env")
     path = os.get_exec_path(env) if env is not None else None
@@ -81,9 +80,7 @@ that cannot be run)."""
 
 def spawn(args: list[str], **popen: Any) -> subprocess.Popen[Any]:
     """``subprocess.Popen(args, **popen)`` as a child that dies with this process (see module docstring)."""
-    if not _setpriv:
-        _setpriv.append(_find_setpriv())
-    setpriv = _setpriv[0]
+    setpriv = _find_setpriv()
     if setpriv is not None and "executable" not in popen:
         command = [setpriv, "--pdeathsig", "KILL", "--", _program(args, popen), *map(str, args[1:])]
         proc: subprocess.Popen[Any] = subprocess.Popen(command, start_new_session=True, **popen)

@@ -57,7 +57,3 @@ def release() -> None:
             _timer.stop()
         if _was_enabled:
             gc.enable()
-
-
-def held() -> bool:
-    return _holders > 0
