@@ -231,7 +231,7 @@ def stream(
         per_run = (time.perf_counter() - bench_started) / bench_runs if bench_runs > 0 else 0.0
         stack = link.client.stack()
     except (RunnerError, OSError) as exc:  # OSError: the serial link itself broke (pty or socket closed)
-        state = "the board process exited" if not link.alive() else str(exc) or type(exc).__name__
+        state = "the board process exited" if link.exited() else str(exc) or type(exc).__name__
         raise BoardStopped(state, measured) from None
     unit = info.counter_kind.label
     return Session(

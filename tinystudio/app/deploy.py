@@ -278,7 +278,7 @@ def deploy(
         session = stream(link, raw, host_features, host_scores, reference, model_hash, bool(device_dsp),
                          bench_runs, measured, _stage(progress, start + 0.02, 0.97), cancel, encoded)
     except (RunnerError, OSError) as exc:  # the board never answered its first HELLO
-        stop = BoardStopped("the board process exited" if not link.alive() else str(exc), measured)
+        stop = BoardStopped("the board process exited" if link.exited() else str(exc), measured)
         _store_partial(project, variant_id, int(run_id), board, mode, key, stop.measured, partial)
         raise UserError(f"the board stopped before its first test window ({board.name}: {stop.reason})") from None
     except BoardStopped as stop:

@@ -449,8 +449,10 @@ def run_live(
             reader.feed(event)
         link.client.bye()
     except (RunnerError, OSError) as exc:
-        if not link.alive():
+        if link.exited():
             raise UserError(f"{plan.board.name} stopped during live classification") from None
+        if isinstance(exc, OSError):  # the link itself broke: a cable pulled or a board reset
+            raise UserError(f"{plan.board.name} stopped during live classification: {exc}") from None
         raise UserError(f"live classification on {plan.board.name} failed: {exc}") from None
     finally:
         link.close()

@@ -65,6 +65,17 @@ class BoardLink:
     def alive(self) -> bool:
         return self.process is None or self.process.poll() is None
 
+    def exited(self, grace: float = 1.0) -> bool:
+        """Whether the board process has ended, waiting up to ``grace`` s for it: a killed process closes
+        its end of the link a moment before it can be reaped, so a broken link is seen first."""
+        if self.process is None:
+            return False
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
     def close(self) -> None:
         try:
             self.port.close()
