@@ -84,11 +84,11 @@ def test_twenty_recordings_share_no_window_and_carry_their_subject(tmp_path):
     activity = "internal_rotation"
     with Project.create(tmp_path / "sim.tsproj") as project:
         with CaptureSession(SIMULATED_PORT, activity=activity, sim_rate_hz=500) as session:
-            session.wait_ready(5)
+            session.wait_ready(30)
             ids = []
             for _ in range(20):
                 session.start_recording(project, "rotation", seconds=1.0)
-                done = session.wait_recording(10)
+                done = session.wait_recording(30)
                 assert done is not None and done.sample_id is not None
                 ids.append(done.sample_id)
         seen: dict[bytes, int] = {}
