@@ -43,6 +43,7 @@ from tinystudio.gui.widgets.flow_label import FlowLabel
 from tinystudio.gui.widgets.form_scroll import compact_combo
 from tinystudio.gui.widgets.live_view import axis_title
 from tinystudio.gui.widgets.plot_key import PlotKey
+from tinystudio.gui.widgets.wrap_label import WrapLabel
 from tinystudio.gui.worker import Worker, run_in_thread
 
 _COLUMNS = ("ID", "Name", "Label", "Split", "Group", "Length (s)", "Rate (Hz)", "Axes", "Source")
@@ -232,7 +233,7 @@ class DataPage(QWidget):
         self._last_import: list[str] = []
         self._last_axes: list[str] | None = None
         self.message = FlowLabel(text_format=Qt.TextFormat.AutoText)  # a long path in an error breaks
-        self.summary = QLabel("")
+        self.summary = WrapLabel()  # a split warning is a long sentence: it wraps instead of widening the window
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         tools = QHBoxLayout()
