@@ -2,9 +2,11 @@
 models that fit a board (flash, RAM, latency), then train a chosen point of the Pareto front as a new run
 whose int8 variant is marked for deploy. The Train page's Tune panel and ``tinystudio tune`` share it.
 
-Accuracy is grouped cross-validation (leave groups out) when the project has recordings from three groups
-or more, else the int8 model's validation accuracy. The result is stored as a run of kind ``tune`` (no
-model), so the panel shows it again after reopening.
+Accuracy is grouped cross-validation (leave groups out; one group per fold with five groups or fewer) when
+the project has recordings from three groups or more, else the int8 model's validation accuracy. The point
+trained by default is the most accurate unless it beats the best preset by no more than one standard error
+of its fold scores (``TuneResult.recommended``): with few people the top score is partly luck. The result is
+stored as a run of kind ``tune`` (no model), so the panel shows it again after reopening.
 """
 
 from __future__ import annotations
@@ -32,13 +34,17 @@ from tinystudio.targets.latency_table import latency_model
 from tinystudio.targets.registry import board_spec
 
 __all__ = ["COMPRESSIONS", "DEFAULT_FAMILIES", "FAMILY_NAMES", "RUN_KIND", "Picked", "TrialOutcome", "TuneOptions",
-           "TuneResult", "latest", "pick_point", "table_lines", "train_point", "tune"]
+           "TuneResult", "latest", "pick_point", "recommendation", "table_lines", "train_point", "tune"]
 
 FAMILY_NAMES = tuple(FAMILIES)
 """The model families the search knows (what --families and the panel's check boxes offer)."""
 RUN_KIND = "tune"
 GROUPED_MIN_GROUPS = 3
 """Groups needed for the search to score points by grouped cross-validation instead of the validation split."""
+FEW_GROUPS = 5
+"""At most this many groups outside the test split: each point is scored leaving one group out at a time (every
+person is a fold, so no fold's score rests on which people happened to be paired), and gradient-boosted
+trees join the default families (they led the presets on four people in the tune benchmark)."""
 
 
 @dataclass
@@ -110,6 +116,15 @@ def _check_validation(project: Project) -> None:
     raise UserError(f"the validation split holds no recordings, so the search has nothing to score on: {hint}")
 
 
+def families_for(named: list[str] | None, searched_groups: int) -> list[str]:
+    """The families to search: those named, else the defaults, with gradient-boosted trees when the data
+    comes from two to ``FEW_GROUPS`` groups (few windows: boosting trains fast, and it led there)."""
+    families = check_families(named)
+    if not named and 2 <= searched_groups <= FEW_GROUPS and "gbt" in FAMILIES and "gbt" not in families:
+        families.append("gbt")
+    return families
+
+
 def budget_for(options: TuneOptions) -> Budget:
     """The user's limits, else the board's flash and RAM (less the stack it keeps)."""
     spec = board_spec(options.target)
@@ -139,7 +154,8 @@ def tune(
     if options.epochs is not None and options.epochs < 1:
         raise UserError(f"epochs must be at least 1, got {options.epochs}")
     spec = board_spec(options.target)
-    families = check_families(options.families)
+    searched = groups(project, searched_only=True)
+    families = families_for(options.families, searched)
     facts = _facts(project)
     evaluation = _evaluation(project, options.evaluation)
     budget = budget_for(options)
@@ -147,7 +163,7 @@ def tune(
     settings = {"epochs": options.epochs or facts.base.model.epochs, "qat_epochs": options.qat_epochs,
                 "seed": options.seed,
                 "base_impulse": facts.base.to_dict(), "evaluation": evaluation,
-                "cv_folds": min(options.cv_folds, max(2, groups(project, searched_only=True)))}
+                "cv_folds": searched if searched <= FEW_GROUPS else min(options.cv_folds, max(2, searched))}
     path = str(project.path)
     if options.ray_address:
         executor: Any = RayExecutor(path, options.ray_address, options.workers)
@@ -186,14 +202,16 @@ def latest(project: Project) -> tuple[TuneResult, dict[str, Any]] | None:
 
 
 def pick_point(result: TuneResult, pick: int | None = None) -> TrialOutcome:
-    """Row ``pick`` (1-based) of the Pareto front; the most accurate point when None."""
+    """Row ``pick`` (1-based) of the Pareto front; when None, the recommended row (``TuneResult.recommended``:
+    the most accurate point, unless it does not beat the best preset by more than one standard error of its
+    grouped fold scores, when that preset is kept)."""
     front = result.front
     if not front and not any(t.measured for t in result.trials):
         notes = [t.note for t in result.trials if t.note]
         raise UserError("no trial of the search finished" + (f": {notes[0]}" if notes else ""))
     if not front:
         raise UserError("no point of the search fits the budget: loosen it or run more trials")
-    n = 1 if pick is None else int(pick)
+    n = result.recommended if pick is None else int(pick)
     if not 1 <= n <= len(front):
         raise UserError(f"--pick must be between 1 and {len(front)} (the Pareto front's rows), got {n}")
     return front[n - 1]
@@ -250,15 +268,35 @@ def table_lines(result: TuneResult) -> list[str]:
              f"model), {len(result.trials)} trials",
              f"{'#':>2}  {'accuracy':>8}  {'int8 val':>8}  {'float val':>9}  {'flash B':>8}  {'RAM B':>7}  "
              f"{'latency ' + unit:>10}  point"]
+    chosen = result.recommended
     for i, t in enumerate(result.front, 1):
-        lines.append(f"{i:>2}  {_f(t.accuracy):>8}  {_f(t.int8_accuracy):>8}  {_f(t.float_accuracy):>9}  "
-                     f"{t.flash_bytes:>8}  {t.ram_bytes:>7}  {t.latency_ms or 0.0:>10.3f}  {t.describe()}")
+        lines.append(f"{i:>2}{'*' if i == chosen else ' '} {_f(t.accuracy):>8}  {_f(t.int8_accuracy):>8}  "
+                     f"{_f(t.float_accuracy):>9}  {t.flash_bytes:>8}  {t.ram_bytes:>7}  "
+                     f"{t.latency_ms or 0.0:>10.3f}  {t.describe()}")
     if not result.front:
         lines.append("   (no point within the budget)")
+    else:
+        lines.append(f" * trained unless --pick says otherwise: {recommendation(result)}")
     others = [t for t in result.trials if t.state != "complete"]
     for t in others:
         lines.append(f"    trial {t.number + 1} {t.state}: {t.describe()}" + (f" ({t.note})" if t.note else ""))
     return lines
+
+
+def recommendation(result: TuneResult) -> str:
+    """Why the recommended row is the one trained by default, in a few words."""
+    from tinystudio.core.search.outcome import standard_error
+
+    front, row = result.front, result.recommended
+    se = standard_error(front[0]) if front else None
+    if se is None or not result.presets:
+        return "the most accurate point"
+    if row == 1 and front[0].number < result.presets:
+        return "the most accurate point, a preset"
+    if row == 1:
+        return f"the most accurate point: it beats every preset by more than one standard error ({se:.3f})"
+    return (f"the best preset (or a smaller point as accurate): the most accurate point, {_f(front[0].accuracy)}, "
+            f"is not more than one standard error ({se:.3f}) above it")
 
 
 def _f(value: float | None) -> str:

@@ -1,6 +1,7 @@
 """`tinystudio tune PROJECT --target BOARD [--trials N] [--budget-flash B --budget-ram B --max-latency-ms L]
 [--ray ADDRESS] [--json] [--pick N]`: search for the most accurate models that fit the board, print the
-Pareto front, then train its most accurate point (or row N) as the newest run with its variant marked for
+Pareto front, then train its recommended point (the most accurate, or the best preset when the most
+accurate is within one standard error of it; or row N) as the newest run with its variant marked for
 deploy, so `tinystudio deploy PROJECT` tests it next."""
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--qat-epochs", type=arg(positive_int, "--qat-epochs", 100_000),
                    help="quantization-aware fine-tuning epochs (default: a third of --epochs)")
     p.add_argument("--families", nargs="+", choices=list(tune_app.FAMILY_NAMES),
-                   help="model families to search (default: all but gbt, which trains slowly: "
+                   help="model families to search (default: all but gbt, which trains slowly, unless the "
+                        "project has five groups or fewer: "
                         + " ".join(tune_app.DEFAULT_FAMILIES) + ")")
     p.add_argument("--compression", nargs="+", choices=list(tune_app.COMPRESSIONS),
                    default=list(tune_app.COMPRESSIONS),
@@ -45,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="auto: grouped cross-validation with 3 groups or more, else the validation split")
     p.add_argument("--seed", type=arg(seed, "--seed"), default=0)
     p.add_argument("--pick", type=arg(positive_int, "--pick", 10_000), metavar="N",
-                   help="train row N of the Pareto front instead of the most accurate point")
+                   help="train row N of the Pareto front instead of the recommended one (the most accurate, "
+                        "or the best preset when the most accurate is not more than one standard error above it)")
     p.add_argument("--no-train", action="store_true", help="only search; train nothing")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.set_defaults(func=run)
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             assert stored is not None
             if not args.json:
                 print("\n".join(tune_app.table_lines(result)), flush=True)
-                print(f"training point {args.pick or 1}: {point.describe()}", flush=True)
+                print(f"training point {args.pick or result.recommended}: {point.describe()}", flush=True)
             epochs = int(stored[1]["settings"]["epochs"])
             picked = tune_app.train_point(project, point, stored[1]["base_impulse"], epochs,
                                           qat_epochs=args.qat_epochs, progress=print_progress)

@@ -3,6 +3,7 @@ within the budget (most accurate first)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -101,19 +102,59 @@ def pareto_front(trials: list[TrialOutcome]) -> list[TrialOutcome]:
     return sorted(front, key=lambda t: (-(t.accuracy or 0.0), t.flash_bytes or 0, t.number))
 
 
+def standard_error(outcome: TrialOutcome) -> float | None:
+    """Standard error of a point's grouped score: the sample standard deviation of its fold accuracies over
+    the square root of their count (None without two folds or more, as on the validation split)."""
+    folds = [float(a) for a in outcome.details.get("cv_accuracies") or []]
+    if len(folds) < 2:
+        return None
+    mean = sum(folds) / len(folds)
+    return math.sqrt(sum((a - mean) ** 2 for a in folds) / (len(folds) - 1) / len(folds))
+
+
+def recommended_index(front: list[TrialOutcome], trials: list[TrialOutcome], presets: int) -> int:
+    """The row of ``front`` (most accurate first) to train when the user names none.
+
+    A grouped score from few people is noisy, and the most accurate of many points is the luckiest as much as
+    the best. So the most accurate preset (trial number below ``presets``: the Train step's defaults and the
+    usual baseline, run first) is kept unless the most accurate point beats it by more than one standard
+    error of that point's fold scores; a preset dominated by a front point gives way to that point (as
+    accurate or more, and smaller). Without fold scores or presets: the most accurate point (row 0)."""
+    if not front:
+        return 0
+    se = standard_error(front[0])
+    safe = [t for t in trials if t.number < presets and t.state == COMPLETE and t.measured]
+    if se is None or not safe:
+        return 0
+    anchor = max(safe, key=lambda t: (t.accuracy or 0.0, -(t.flash_bytes or 0), -t.number))
+    if (front[0].accuracy or 0.0) - (anchor.accuracy or 0.0) > se:
+        return 0
+    if anchor in front:
+        return front.index(anchor)
+    return next(i for i, t in enumerate(front) if dominates(t, anchor))
+
+
 @dataclass
 class TuneResult:
-    """All trials, the Pareto front (most accurate first), the board and budget they were measured for."""
+    """All trials, the Pareto front (most accurate first), the board and budget they were measured for.
+
+    ``presets``: how many of the first trials were the presets (0 in searches stored before it was kept)."""
 
     board: str
     budget: Budget
     trials: list[TrialOutcome]
     evaluation: str
     latency: dict[str, Any] = field(default_factory=dict)
+    presets: int = 0
 
     @property
     def front(self) -> list[TrialOutcome]:
         return pareto_front(self.trials)
+
+    @property
+    def recommended(self) -> int:
+        """The 1-based row of the front trained when no row is chosen (``recommended_index``)."""
+        return recommended_index(self.front, self.trials, self.presets) + 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,10 +164,12 @@ class TuneResult:
             "latency_model": self.latency,
             "trials": [t.to_dict() for t in self.trials],
             "pareto": [t.number for t in self.front],
+            "presets": self.presets,
+            "recommended": self.recommended if self.front else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TuneResult:
         return cls(str(data["board"]), Budget(**data.get("budget") or {}),
                    [TrialOutcome.from_dict(t) for t in data.get("trials") or []], str(data.get("evaluation", "")),
-                   dict(data.get("latency_model") or {}))
+                   dict(data.get("latency_model") or {}), int(data.get("presets") or 0))

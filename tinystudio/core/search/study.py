@@ -173,7 +173,8 @@ def search(
     ahead = max(1, int(ahead))
     settings = {**settings, "budget": {"flash_bytes": budget.flash_bytes, "ram_bytes": budget.ram_bytes,
                                        "latency_ms": budget.latency_ms}, "latency": latency.to_dict()}
-    sampling = Sampling(seed, preset_trials(facts, families, compressions), int(trials * ACCURACY_FIRST + 0.5))
+    presets = preset_trials(facts, families, compressions)
+    sampling = Sampling(seed, presets, int(trials * ACCURACY_FIRST + 0.5))
     outcomes: list[TrialOutcome] = []
     running: dict[Future[TrialOutcome], int] = {}
     finished: dict[int, TrialOutcome] = {}  # by trial number, told or not
@@ -184,7 +185,7 @@ def search(
 
     def result() -> TuneResult:
         return TuneResult(latency.board, budget, sorted(outcomes, key=lambda o: o.number),
-                          str(settings.get("evaluation", "")), latency.to_dict())
+                          str(settings.get("evaluation", "")), latency.to_dict(), len(presets))
 
     def record(outcome: TrialOutcome) -> None:
         outcomes.append(outcome)

@@ -159,9 +159,11 @@ class TunePanel(JobPage):
             for c, text in enumerate(cells):
                 self.table.setItem(i, c, QTableWidgetItem(text))
         if result is not None and front:
+            row = result.recommended
+            self.table.selectRow(row - 1)  # what the command line trains by default
             self.status.setText(f"{len(front)} points on the Pareto front of {len(result.trials)} trials on "
-                                f"{result.board} ({result.evaluation} accuracy). Choose a row and press Train "
-                                "selected.")
+                                f"{result.board} ({result.evaluation} accuracy). Row {row} is selected: "
+                                f"{tune_app.recommendation(result)}. Choose a row and press Train selected.")
         elif result is not None:  # nothing to choose: say why, the words the command line uses
             try:
                 tune_app.pick_point(result)
