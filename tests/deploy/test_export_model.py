@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from export_helpers import compile_arm, compile_host, scores_on_qemu, syntax_check, windows_csv
 
 from tinystudio.app.export_model import export_model
 from tinystudio.core.errors import UserError
@@ -19,16 +20,6 @@ from tinystudio.core.pipeline_data import pipeline_data
 
 pytestmark = pytest.mark.slow
 
-ARM_FLAGS = ["-std=c99", "-O2", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16",
-             "-Wall", "-Wextra", "-Werror"]
-
-
-def _compile_host(folder: Path, exe: Path) -> None:
-    sources = sorted(str(p) for p in folder.glob("*.c"))
-    subprocess.run(["cc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *sources, "-lm", "-o", str(exe)],
-                   check=True, capture_output=True, text=True)
-
-
 def test_c_library_runs_test_windows_like_the_host_int8_model(project, trained, tmp_path):
     if shutil.which("cc") is None:
         pytest.skip("no host C compiler")
@@ -36,15 +27,14 @@ def test_c_library_runs_test_windows_like_the_host_int8_model(project, trained, 
     done = export_model(project, trained.variant_id, "c-library", out)
     assert {"main.c", "ts_impulse.h", "model.h", "tsr_dsp_config.c", "README.md"} <= set(done.files)
     exe = tmp_path / "impulse"
-    _compile_host(out, exe)
+    compile_host(out, exe)
     # The example window alone: label lines and a prediction.
     example = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
     assert "prediction: " in example
     # Every test window through main, as a file of numbers.
     data = pipeline_data(project, trained.run_id)
     raw = data.raw("test")
-    windows = tmp_path / "windows.csv"
-    windows.write_text("\n".join(",".join(repr(float(v)) for v in w.ravel()) for w in raw) + "\n")
+    windows = windows_csv(raw, tmp_path / "windows.csv")
     lines = subprocess.run([str(exe), str(windows), "-v"], check=True, capture_output=True,
                            text=True).stdout.splitlines()
     assert len(lines) == 2 * len(raw)
@@ -73,10 +63,7 @@ def test_c_library_compiles_for_a_cortex_m4_with_warnings_as_errors(project, tra
     out = tmp_path / "lib"
     export_model(project, trained.variant_id, "c-library", out)
     objects = tmp_path / "obj"
-    objects.mkdir()
-    for source in sorted(out.glob("*.c")):
-        subprocess.run(["arm-none-eabi-gcc", *ARM_FLAGS, "-c", str(source), "-o", str(objects / f"{source.stem}.o")],
-                       check=True, capture_output=True, text=True)
+    compile_arm(out, objects)
     assert len(list(objects.glob("*.o"))) == len(list(out.glob("*.c")))
 
 
@@ -158,16 +145,6 @@ def test_cli_export_into_a_foreign_folder_is_one_line(project_copy, trained, tmp
     assert code != 0 and "--variant applies to the model formats" in err
 
 
-STUBS = Path(__file__).with_name("arduino_stubs")
-
-
-def _syntax_check(sketch: Path, includes: list[Path]) -> None:
-    """g++ parses the sketch as Arduino does (C++ with Arduino.h first), against stub sensor libraries."""
-    flags = [f"-I{p}" for p in (STUBS, *includes)]
-    subprocess.run(["g++", "-std=gnu++17", "-fsyntax-only", "-Wall", "-Werror", *flags, "-include", "Arduino.h",
-                    "-x", "c++", str(sketch)], check=True, capture_output=True, text=True)
-
-
 def test_arduino_zip_layout_sketches_and_arm_compile(project, trained, tmp_path):
     import zipfile
 
@@ -204,12 +181,10 @@ def test_arduino_zip_layout_sketches_and_arm_compile(project, trained, tmp_path)
                 assert f'Serial.println("{header}");' in text
                 assert f"INTERVAL_US = {round(1e6 / data.windows.rate_hz)}UL" in text
             if shutil.which("g++"):
-                _syntax_check(sketch, [root / "src"])
+                syntax_check(sketch, [root / "src"])
     if shutil.which("arm-none-eabi-gcc") is None:
         pytest.skip("arm-none-eabi-gcc is not installed")
-    for source in sorted((root / "src").glob("*.c")):
-        subprocess.run(["arm-none-eabi-gcc", *ARM_FLAGS, "-c", str(source), "-o", str(tmp_path / f"{source.stem}.o")],
-                       check=True, capture_output=True, text=True)
+    compile_arm(root / "src", tmp_path / "obj")
 
 
 def test_arduino_sketches_for_an_audio_project_use_the_pdm_microphone(tmp_path):
@@ -230,37 +205,7 @@ def test_arduino_sketches_for_an_audio_project_use_the_pdm_microphone(tmp_path):
     path = tmp_path / "collect.ino"
     path.write_text(collect)
     if shutil.which("g++"):
-        _syntax_check(path, [])
-
-
-_QEMU_RUN = r"""
-#include "ts_impulse.h"
-
-extern const float windows[];
-extern const int window_count;
-
-static void run(void)
-{
-    static const char hex[] = "0123456789abcdef";
-    static char line[8 + 2 * TS_IMPULSE_LABEL_COUNT];
-    int8_t scores[TS_IMPULSE_LABEL_COUNT];
-    int n;
-    unsigned i;
-    for (n = 0; n < window_count; ++n) {
-        char *p = line;
-        int rc = ts_impulse_run(windows + (unsigned)n * TS_IMPULSE_RAW_VALUES, scores);
-        *p++ = rc == 0 ? 'o' : 'x';
-        *p++ = ' ';
-        for (i = 0; i < TS_IMPULSE_LABEL_COUNT; ++i) {
-            *p++ = hex[((uint8_t)scores[i]) >> 4];
-            *p++ = hex[((uint8_t)scores[i]) & 0xF];
-        }
-        *p++ = '\n';
-        *p = 0;
-        semihost(0x04, line);
-    }
-}
-"""
+        syntax_check(path, [])
 
 
 def test_c_library_on_the_emulated_cortex_m4_gives_the_host_scores(project, trained, tmp_path):
@@ -273,14 +218,6 @@ def test_c_library_on_the_emulated_cortex_m4_gives_the_host_scores(project, trai
     out = tmp_path / "lib"
     export_model(project, trained.variant_id, "c-library", out)
     data = pipeline_data(project, trained.run_id)
-    raw = data.raw("test")[:12]
-    body = ",".join(f"{float(v)!r}f" for v in np.asarray(raw, dtype=np.float32).ravel())
-    (tmp_path / "windows.c").write_text(f"const float windows[] = {{{body}}};\nconst int window_count = {len(raw)};\n")
-    library = [p for p in sorted(out.glob("*.c")) if p.name != "main.c"]
-    elf = armrun.link_harness(_QEMU_RUN, [tmp_path / "windows.c", *library], tmp_path / "arm",
-                              ("-ffp-contract=off", "-I", str(out)))
-    lines = [ln.split() for ln in armrun.run_harness(elf, timeout=120) if ln[:2] in ("o ", "x ")]
-    assert [ln[0] for ln in lines] == ["o"] * len(raw)
-    scores = np.array([np.frombuffer(bytes.fromhex(ln[1]), dtype=np.int8) for ln in lines])
+    scores = scores_on_qemu(out, data.raw("test")[:12], tmp_path / "qemu")
     reference = Int8Reference(project.variant_tflite(trained.variant_id))
     assert np.array_equal(scores, reference.outputs(data.features("test")[:12]))

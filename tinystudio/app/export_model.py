@@ -1,7 +1,8 @@
-"""Model export: one stored int8 variant as a C library folder, an Arduino library zip, or the .tflite with
-its labels and impulse description, written into a new or empty folder (or one an earlier export wrote).
-The CLI (``tinystudio export --format c-library|arduino|tflite``) and the Deploy page both call
-``export_model``, so both write the same files for the same variant."""
+"""Model export: one stored variant as a C library folder or an Arduino library zip (an int8 network or a
+tree model: the same API), or an int8 network's .tflite with its labels and impulse description, written
+into a new or empty folder (or one an earlier export wrote). The CLI
+(``tinystudio export --format c-library|arduino|tflite``) and the Deploy page both call ``export_model``,
+so both write the same files for the same variant."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from typing import TYPE_CHECKING, Any
 from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES
 from tinystudio.core.errors import UserError
 from tinystudio.core.progress import CancelToken, Progress, no_progress
+from tinystudio.core.store import TFLITE_KIND
 
 if TYPE_CHECKING:
+    from tinystudio.core.classical.model import TreeModel
     from tinystudio.core.export.facts import ImpulseFacts
+    from tinystudio.core.export.library_model import LibraryModel
     from tinystudio.core.store import Project
 
 MODEL_FORMATS = ("c-library", "arduino", "tflite")
@@ -23,6 +27,8 @@ FORMAT_TITLES = {
     "arduino": "Arduino library zip (sketches for each board)",
     "tflite": "int8 .tflite with labels.txt and impulse.json",
 }
+TREE_FORMATS = ("c-library", "arduino")
+"""The formats a tree model exports to (it has no .tflite)."""
 
 
 @dataclass
@@ -84,6 +90,14 @@ def impulse_facts(project: Project, variant_id: int, cancel: CancelToken | None 
     )
 
 
+def _library_model(facts: ImpulseFacts, tflite: bytes, trees: TreeModel | None) -> LibraryModel:
+    """The model half of a C or Arduino library: the tree model when there is one, else the int8 network."""
+    from tinystudio.core.export.library_model import network_model, tree_model
+
+    name = f"variant_{facts.variant_id}"
+    return tree_model(trees, name) if trees is not None else network_model(tflite, name)
+
+
 def export_model(
     project: Project,
     variant_id: int,
@@ -100,7 +114,19 @@ def export_model(
         raise UserError(f"unknown model export format {fmt!r}; choose one of: {', '.join(MODEL_FORMATS)}")
     out = Path(out_dir)
     progress(0.0, "reading the variant and its impulse")
-    tflite = project.variant_tflite(variant_id)  # first: a tree model is refused with its own line
+    kind = project.variant_kind(variant_id)
+    tflite = b""
+    trees: TreeModel | None = None
+    if kind == TFLITE_KIND:
+        tflite = project.variant_tflite(variant_id)
+    else:
+        from tinystudio.core.classical.model import TreeModel
+        from tinystudio.core.classical.training import FAMILY_TITLES
+
+        if fmt not in TREE_FORMATS:
+            raise UserError(f"variant {variant_id} is a {FAMILY_TITLES.get(kind, kind)}, which has no {fmt} form; "
+                            f"export it as {' or '.join(TREE_FORMATS)}")
+        trees = TreeModel.from_json(project.variant_model_json(variant_id))
     facts = impulse_facts(project, variant_id, cancel)
     metrics = _variant(project, variant_id).get("metrics") or {}
     progress(0.3, f"writing the {fmt} export")
@@ -115,16 +141,19 @@ def export_model(
     elif fmt == "arduino":
         from tinystudio.core.export.arduino import BOARDS, arduino_zip
 
-        name, data, memory = arduino_zip(tflite, facts, metrics.get("code_bytes"))
+        name, data, memory = arduino_zip(_library_model(facts, tflite, trees), facts, metrics.get("code_bytes"))
         files = {name: data}
         summary = f"{name}: an Arduino library with sketches for {', '.join(b.title for b in BOARDS)}"
     else:
         from tinystudio.core.export.clib import c_library_files
 
-        text_files, report, memory = c_library_files(tflite, facts, metrics.get("code_bytes"))
+        model = _library_model(facts, tflite, trees)
+        text_files, memory = c_library_files(model, facts, metrics.get("code_bytes"))
         files = dict(text_files)
-        summary = (f"{len(files)} files; arena {report.arena_bytes} B RAM, weights {report.weights_bytes} B flash; "
-                   "build with `cc *.c -lm`")
+        code = metrics.get("code_bytes")
+        held = (f"arena {memory['arena_bytes']} B RAM, weights {memory['weights_bytes']} B flash" if trees is None
+                else f"{model.title}, code {'not measured' if code is None else f'{code} B'} flash")
+        summary = f"{len(files)} files; {held}; build with `cc *.c -lm`"
     if cancel is not None:
         cancel.raise_if_cancelled()
     write_owned(out, files)

@@ -284,17 +284,25 @@ static int32_t probability(uint32_t part)
     return source, weights
 
 
-def emit_c(model: TreeModel, out_dir: str | Path, name: str = "model",
-           layout: str = DEFAULT_LAYOUT) -> TreeCodegenReport:
-    """Write model.h and model.c for ``model`` into ``out_dir`` (the codegen folder rules: a new or empty
-    folder, or one an earlier run wrote); ``layout`` as in LAYOUTS."""
+def tree_files(model: TreeModel, name: str = "model", layout: str = DEFAULT_LAYOUT
+               ) -> tuple[dict[str, str], TreeCodegenReport]:
+    """model.h and model.c for ``model`` (name -> text) and the report, without writing them (the C library
+    export adds its own files); ``layout`` as in LAYOUTS."""
     model.check()
     source, weights = model_source(model, layout)
     files = {"model.h": model_header(model, name), "model.c": source}
-    write_owned(Path(out_dir), files)
-    return TreeCodegenReport(
+    return files, TreeCodegenReport(
         name=name, model_hash=model.model_hash(), family=model.family, trees=model.trees,
         internal_nodes=model.internal_nodes, leaves=model.leaves, max_depth=model.max_depth,
         weights_bytes=weights, input_shape=(model.n_features,), output_shape=(model.n_classes,),
         output_quant=model.output_quant, files=sorted(files),
     )
+
+
+def emit_c(model: TreeModel, out_dir: str | Path, name: str = "model",
+           layout: str = DEFAULT_LAYOUT) -> TreeCodegenReport:
+    """Write model.h and model.c for ``model`` into ``out_dir`` (the codegen folder rules: a new or empty
+    folder, or one an earlier run wrote); ``layout`` as in LAYOUTS."""
+    files, report = tree_files(model, name, layout)
+    write_owned(Path(out_dir), files)
+    return report

@@ -16,6 +16,7 @@ from typing import Protocol
 from tinystudio.core.codegen.emit import c_float
 from tinystudio.core.export.clib import c_library_files
 from tinystudio.core.export.facts import ImpulseFacts
+from tinystudio.core.export.library_model import LibraryModel
 
 AUDIO_MIN_RATE_HZ = 4000.0  # a one-axis project at this rate or faster is sound, recorded by the microphone
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same variant always gives the same zip
@@ -262,11 +263,11 @@ def library_properties(facts: ImpulseFacts, lib: str, audio: bool) -> str:
     )
 
 
-def arduino_zip(tflite: bytes, facts: ImpulseFacts, code_bytes: int | None = None
+def arduino_zip(model: LibraryModel, facts: ImpulseFacts, code_bytes: int | None = None
                 ) -> tuple[str, bytes, dict[str, int | None]]:
-    """(zip file name, zip bytes, memory figures) of the Arduino library."""
+    """(zip file name, zip bytes, memory figures) of the Arduino library of ``model`` (a network or trees)."""
     lib = library_name(facts.name)
-    files, _report, memory = c_library_files(tflite, facts, code_bytes)
+    files, memory = c_library_files(model, facts, code_bytes)
     readme = files.pop("README.md")
     files.pop("main.c")
     entries: dict[str, str] = {f"src/{name}": text for name, text in files.items()}
