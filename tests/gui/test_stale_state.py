@@ -100,6 +100,26 @@ def test_cancelled_training_keeps_showing_the_last_completed_run(window, qtbot, 
     assert page.matrix.labels == ["badminton", "running", "standing", "walking"]
     assert page.curves.data["loss"] == pytest.approx(stored.curves["loss"])
     assert f"Run {gui_trained.run_id}" in page.matrix.title.text()
+    assert f"Showing run {gui_trained.run_id}" in page.status.text()
+
+
+def test_cancelling_the_first_training_claims_no_run_on_screen(window, qtbot, tmp_path):
+    """With no run stored yet, a cancelled training says only that nothing was stored; before, it said it
+    was "showing the last completed run" beside empty plots and "No results yet"."""
+    window.open_project(str(make_project(tmp_path / "a.tsproj", ["idle", "shake"] * 6)))
+    window.show_step("Data").run_split()
+    page = window.show_step("Impulse / Train")
+    page.form.epochs.setValue(500)
+    epochs: list[object] = []
+    page._bridge.epoch.connect(epochs.append)
+    page.start_training()
+    qtbot.waitUntil(lambda: len(epochs) >= 1, timeout=120000)
+    page.cancel_job()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=120000)
+    assert window.context.project.runs("train") == []
+    assert "no run was stored" in page.status.text()
+    assert "showing" not in page.status.text().lower()
+    assert not page.matrix.labels
 
 
 @pytest.mark.slow

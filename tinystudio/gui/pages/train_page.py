@@ -354,8 +354,9 @@ class TrainPage(JobPage):
             self.status.setText("Cross-validation cancelled; nothing was stored.")
             self._show_stored_crossval()
             return
-        self.status.setText("Training cancelled; no run was stored. Showing the last completed run.")
-        self._show_last_completed("Cancelled")
+        shown = self._show_last_completed("Cancelled")
+        self.status.setText("Training cancelled; no run was stored."
+                            + (f" Showing run {shown}, the last completed one." if shown is not None else ""))
 
     def bring_into_view(self, widget: QWidget) -> None:
         """Scroll the results column so ``widget`` is wholly in view (its top first when it is taller), once
@@ -398,8 +399,9 @@ class TrainPage(JobPage):
         else:
             self.crossval.clear()
 
-    def _show_last_completed(self, message: str) -> None:
-        """After a run that stored nothing, show again the run that was on screen before (or the latest)."""
+    def _show_last_completed(self, message: str) -> int | None:
+        """After a run that stored nothing, show again the run that was on screen before (or the latest);
+        the run shown, None when the project has none."""
         project = self.context.project
         runs = project.runs(kind=RUN_KIND) if project is not None else []
         ids = [r.id for r in runs]
@@ -408,9 +410,10 @@ class TrainPage(JobPage):
         if run_id is None:
             self.curves.clear()
             self.matrix.clear(message)
-            return
+            return None
         self.runs.select_run(run_id)
         self.show_run(run_id)
+        return run_id
 
     # -- runs ------------------------------------------------------------------------------------
 
