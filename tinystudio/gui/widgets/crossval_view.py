@@ -10,7 +10,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from tinystudio.app.crossval import warnings
 from tinystudio.app.formatting import fmt_percent
@@ -21,6 +21,9 @@ from tinystudio.gui.widgets.tables import make_read_only
 COLUMNS = ("Fold", "Held out", "Accuracy", "int8", "Windows")
 BAR_WIDTH = 0.6
 """Of the room each fold has on the chart."""
+HELD_OUT_WIDTH = 120
+"""At most this wide, the Held out column (its tooltip names them in full), so the accuracy beside it stays in
+view in a narrow tab."""
 CHART_HINT = "Each bar is one fold, named by the people or sessions it held out; point at a bar for its figures"
 
 
@@ -32,6 +35,7 @@ class CrossValView(QWidget):
         self.summary = FlowLabel(text_format=Qt.TextFormat.AutoText)  # its warnings name people as typed
         self.table = QTableWidget(0, len(COLUMNS))
         make_read_only(self.table, COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.chart = pg.PlotWidget()
         self.chart.setLabel("left", "accuracy", units="%")
         self.chart.setLabel("bottom", "held out")
@@ -61,6 +65,7 @@ class CrossValView(QWidget):
         self.table.setRowCount(0)
         self.chart.clear()
         self.chart.setTitle(None)  # no mean of a cross-validation no longer shown
+        self.chart.setYRange(0, 100)  # in % from the start, as the bars will be
         self.bars, self.mean_line, self.names = [], None, []
         self._result: Any = None
 
@@ -87,7 +92,7 @@ class CrossValView(QWidget):
                 if col == 1:
                     item.setToolTip(text)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
+        self._fit_table()
         self.chart.clear()
         self._result = result
         theme = current()
@@ -104,6 +109,16 @@ class CrossValView(QWidget):
         self.chart.setXRange(0.4, len(xs) + 0.6)
         self.chart.setYRange(0, 100)
         self._fit_names()
+
+    def _fit_table(self) -> None:
+        """Columns to their contents (Held out at most ``HELD_OUT_WIDTH``), and the table at least as wide as
+        Fold, Held out and Accuracy: the splitter beside the chart gave it a third of a narrow tab, which hid
+        every fold's accuracy behind a sideways scroll."""
+        table, header = self.table, self.table.horizontalHeader()
+        table.resizeColumnsToContents()
+        header.resizeSection(1, min(header.sectionSize(1), HELD_OUT_WIDTH))
+        table.setMinimumWidth(sum(header.sectionSize(c) for c in range(3)) + 2 * table.frameWidth()
+                              + table.verticalScrollBar().sizeHint().width())
 
     def tick_names(self) -> list[str]:
         """Each bar's name as the axis shows it at the current size: the held-out groups, shortened at the end
