@@ -324,7 +324,7 @@ class TrainPage(JobPage):
     def job_done(self, result: TrainResult | crossval_app.CrossValResult) -> None:
         if isinstance(result, crossval_app.CrossValResult):
             self.crossval.set_result(result)
-            self.status.setText(crossval_app.lines(result)[-1].capitalize())
+            self.status.setText(_crossval_done(result))
             self.context.runs_changed.emit()
             return
         test = result.metrics.get("test_accuracy")
@@ -445,3 +445,14 @@ class TrainPage(JobPage):
             self.matrix.clear(f"Run {run.id}: no {split} windows")
             return
         self.matrix.set_matrix(ev["labels"], ev["confusion"], f"Run {run.id}, {split}:")
+
+
+def _crossval_done(result: crossval_app.CrossValResult) -> str:
+    """The status line after a cross-validation: its mean and spread in % as the tab shows them (the last
+    line of the CLI's table was a fraction, or a warning or the int8 figure instead of the accuracy)."""
+    acc, int8 = result.summary(), result.summary(int8=True)
+    if acc is None:
+        return "Cross-validation done: no folds."
+    return (f"Cross-validation done: {result.k} folds, accuracy {fmt_percent(acc['mean'])} ± "
+            f"{fmt_percent(acc['std'])}" + (f", int8 {fmt_percent(int8['mean'])}" if int8 else "")
+            + " (Cross-validation tab)")
