@@ -493,11 +493,26 @@ class Project:
         return self._info(rows[0])
 
     def load_signal(self, sample_id: int) -> np.ndarray:
-        """The signal as a (frames, axes) array in its stored dtype."""
-        rows = self._query("SELECT dtype, frames, axes, data FROM samples WHERE id = ?", (sample_id,))
+        """The signal as a (frames, axes) array in its stored dtype.
+
+        The bytes are checked against the sample's content hash: a truncated or overwritten project file
+        reads back as zeros or noise without any error from SQLite, and such a signal must never reach a
+        plot, an export or training as if it were the recording.
+        """
+        rows = self._query(
+            "SELECT dtype, frames, axes, rate_hz, content_hash, name, data FROM samples WHERE id = ?", (sample_id,)
+        )
         if not rows:
             raise UserError(f"no sample with id {sample_id}")
-        dtype, frames, axes, data = rows[0]
+        dtype, frames, axes, rate, digest, name, data = rows[0]
+        if digest:  # a recording still being captured has no hash yet
+            check = _hasher(np.dtype(dtype), (frames, axes), float(rate))
+            check.update(data)
+            if check.hexdigest() != digest:
+                raise UserError(
+                    f"{self.path} is damaged: the signal of sample {sample_id} ({name or 'unnamed'}) does not "
+                    "match its checksum; restore the project from a backup, or delete that sample"
+                )
         arr = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<"))
         return arr.reshape(frames, axes).astype(np.dtype(dtype), copy=True)
 
