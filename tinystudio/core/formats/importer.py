@@ -1,7 +1,9 @@
 """Import files into a project: pick the reader, settle label, group and rate, add all or nothing.
 
 Every file is decoded before the project is touched, and the samples are then added in one transaction,
-so a bad file in a batch leaves the project exactly as it was.
+so a bad file in a batch leaves the project exactly as it was. A folder is the user's own: its hidden
+entries (a Mac's ``._name.csv`` twins, notebook checkpoints) are left alone, and a ``.txt`` or ``.json``
+file in it that is not a recording (a README, a settings file) is skipped and named in the report.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from tinystudio.core.store import Project
 
 FORMATS = ("csv", "ei-json", "ei-cbor", "wav")
 _BY_SUFFIX = {".csv": "csv", ".txt": "csv", ".json": "ei-json", ".cbor": "ei-cbor", ".wav": "wav"}
+_OFTEN_NOT_RECORDINGS = {".txt", ".json"}
+"""Kinds a folder commonly holds for other reasons (notes, settings): skipped there when they do not read."""
 LABEL_SOURCES = ("auto", "filename", "folder", "none")
 
 
@@ -71,9 +75,15 @@ def detect_format(path: Path, fmt: str | None) -> str:
     return found
 
 
+def printable_name(name: str) -> str:
+    """A file name as text that can be stored and shown: bytes that are not UTF-8 (a name written under
+    another encoding, arriving as surrogate escapes) become U+FFFD, as a file manager shows them."""
+    return os.fsencode(name).decode("utf-8", "replace") if any("\udc80" <= c <= "\udcff" for c in name) else name
+
+
 def label_from_name(path: Path) -> str | None:
     """Edge Impulse's convention: the label is the file name up to its first dot ('idle.01.csv')."""
-    stem = path.name.split(".", 1)[0].strip()
+    stem = printable_name(path.name).split(".", 1)[0].strip()
     return stem or None
 
 
@@ -118,14 +128,25 @@ def read_file(
 
 
 def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given; folders contribute their importable files, recursively, in name order."""
-    out: list[Path] = []
+    """Files as given; folders contribute their importable files, recursively, in name order, leaving out
+    hidden files and folders (names starting with a dot)."""
+    return [path for path, _found in _gather(paths)]
+
+
+def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool]]:
+    """Each file with whether it was found in a folder (True) or named by the user (False)."""
+    out: list[tuple[Path, bool]] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _BY_SUFFIX))
+            found = (
+                f for f in p.rglob("*")
+                if f.suffix.lower() in _BY_SUFFIX and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.is_file()
+            )
+            out.extend((f, True) for f in sorted(found))
         else:
-            out.append(p)
+            out.append((p, False))
     return out
 
 
@@ -152,23 +173,33 @@ def import_files(
         raise UserError(f"unknown label source {label_from!r}: use one of {', '.join(LABEL_SOURCES)}")
     if rate_hz is not None:
         rate_hz = sample_rate("--rate", rate_hz)
-    files = expand_paths(paths)
+    files = _gather(paths)
     if not files:
         raise UserError("no files to import")
     report = ImportReport()
     decoded: list[tuple[Path, list[Recording]]] = []
+    passed_over: list[str] = []
     try:
-        for i, path in enumerate(files):
+        for i, (path, in_folder) in enumerate(files):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            progress(0.5 * i / len(files), f"reading {path.name}")
-            recordings, skipped = read_file(path, fmt, rate_hz, drop_nonfinite, axes)
+            progress(0.5 * i / len(files), f"reading {printable_name(path.name)}")
+            try:
+                recordings, skipped = read_file(path, fmt, rate_hz, drop_nonfinite, axes)
+            except UserError as exc:
+                if not (in_folder and fmt is None and path.suffix.lower() in _OFTEN_NOT_RECORDINGS):
+                    raise
+                passed_over.append(str(exc))  # the readers' messages name the file
+                continue
             for key, count in skipped.items():
                 report.skipped_lines[key] = report.skipped_lines.get(key, 0) + count
             for rec in recordings:
                 _settle(rec, path, label, group, rate_hz, label_from)
-                report.notes.extend(f"{path.name}: {n}" for n in rec.notes if f"{path.name}: {n}" not in report.notes)
+                shown = printable_name(path.name)
+                report.notes.extend(f"{shown}: {n}" for n in rec.notes if f"{shown}: {n}" not in report.notes)
             decoded.append((path, recordings))
+        if passed_over and not any(recordings for _, recordings in decoded):
+            raise UserError("no recordings to import: " + "; ".join(passed_over))
         known = project.hashes()
         with project.transaction():
             total = sum(len(r) for _, r in decoded)
@@ -177,7 +208,7 @@ def import_files(
                 for rec in recordings:
                     if cancel is not None:
                         cancel.raise_if_cancelled()
-                    progress(0.5 + 0.5 * done / max(total, 1), f"adding {path.name}")
+                    progress(0.5 + 0.5 * done / max(total, 1), f"adding {printable_name(path.name)}")
                     sid = project.add_sample_chunks(
                         rec.blocks, rec.frames, len(rec.axis_names), rec.dtype, rec.rate_hz or 0.0,
                         rec.axis_names, rec.label, units=rec.units, group=rec.group, source="file",
@@ -187,7 +218,9 @@ def import_files(
                         report.duplicates += 1
                     report.sample_ids.append(sid)
                     done += 1
-        report.files = len(files)
+        report.files = len(files) - len(passed_over)
+        if passed_over:
+            report.notes.append(f"skipped {len(passed_over)} file(s) that are not recordings: {'; '.join(passed_over)}")
         progress(1.0, report.summary())
         return report
     finally:
@@ -199,13 +232,14 @@ def import_files(
 def _settle(
     rec: Recording, path: Path, label: str | None, group: str | None, rate_hz: float | None, label_from: str
 ) -> None:
+    rec.name = printable_name(rec.name)
     if label is not None:
         rec.label = optional_label(label)
     elif rec.label is None:
         if label_from in ("auto", "filename"):
             rec.label = _named(path, label_from_name(path))
         elif label_from == "folder":
-            rec.label = _named(path, path.parent.name)
+            rec.label = _named(path, printable_name(path.parent.name))
     if rec.label == "":  # an empty cell in a label column: the sample has no label
         rec.label = None
     if group is not None:
