@@ -14,6 +14,10 @@ WINDOW_S = 10.0
 MIN_SPAN_S = 0.5
 """Host-clock span needed before a counted rate is reported."""
 
+BACKLOG_FACTOR = 4.0
+"""The start of the window arrived this many times faster than the rest: a backlog, lines the board sent
+before anyone read them (held by the board or the operating system) and delivered in one go on opening."""
+
 MAX_GAP_S = 60.0
 """A device-clock jump longer than this is a restart or a garbage stamp, not lines that were lost."""
 
@@ -104,13 +108,29 @@ class RateEstimator:
         return (c1 - c0) / (t1 - t0)
 
     def counted_rate(self) -> float | None:
-        """Rate from counting lines against the host clock, or None before enough time passed."""
-        if len(self._host) < 2:
+        """Rate from counting lines against the host clock, or None before enough time passed.
+
+        A backlog at the start of the window only marks where counting begins: counted as arriving in
+        real time it made a 50 Hz board that had streamed for a few seconds before the port was opened
+        read as 170 Hz, and its first recording was saved at that rate.
+        """
+        host = self._host
+        if len(host) < 2:
             return None
-        (t0, c0), (t1, c1) = self._host[0], self._host[-1]
-        if t1 - t0 < MIN_SPAN_S or c1 - c0 < 2:
+        start = 0
+        t_end, c_end = host[-1]
+        while len(host) - start > 2:
+            (t0, c0), (t1, c1) = host[start], host[start + 1]
+            if t_end <= t1 or c_end - c1 < 2:
+                break
+            rest = (c_end - c1) / (t_end - t1)
+            if c1 - c0 <= BACKLOG_FACTOR * rest * (t1 - t0):
+                break
+            start += 1
+        t0, c0 = host[start]
+        if t_end - t0 < MIN_SPAN_S or c_end - c0 < 2:
             return None
-        return (c1 - c0) / (t1 - t0)
+        return (c_end - c0) / (t_end - t0)
 
     @property
     def source(self) -> str:
