@@ -1,7 +1,8 @@
 """Tree models (random forest, gradient-boosted trees) exported like networks: the C library builds with the
 system compiler and gives the host tree model's label and scores, exactly, on its example window and on every
 test window; the Arduino library holds the same C, parses as sketches and gives the host's scores on the
-emulated Cortex-M4F; a .tflite of a tree is refused in one line; the Deploy page exports a tree variant."""
+emulated Cortex-M4F; a .tflite of a tree is refused in one line and greyed out on the Deploy page, whose
+export button writes a tree variant's C library as the CLI does."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _host(project: Project, variant_id: int) -> tuple[list[str], np.ndarray, np.
     return list(data.labels), data.raw("test"), features, reference.outputs(features)
 
 
-@pytest.mark.parametrize("family", ["rf", "gbt"])
+@pytest.mark.parametrize("family", ["rf", "gbt", "rf-statistics"])
 def test_tree_c_library_gives_the_host_models_label_and_scores(trees_trained, tmp_path: Path, family: str) -> None:
     if shutil.which("cc") is None:
         pytest.skip("no host C compiler")
@@ -65,7 +66,7 @@ def test_tree_c_library_gives_the_host_models_label_and_scores(trees_trained, tm
     assert [ln.split()[0] for ln in lines[1::2]] == [labels[i] for i in np.argmax(host, axis=1)]
     readme = (out / "README.md").read_text()
     assert "ts_impulse_last_features" in readme and "tensor arena" not in readme
-    assert ("random forest" if family == "rf" else "gradient-boosted trees") in readme
+    assert ("gradient-boosted trees" if family == "gbt" else "random forest") in readme
 
 
 def test_tree_arduino_library_parses_and_runs_on_the_emulated_m4(trees_trained, tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_tflite_of_a_tree_is_refused_in_one_line(trees_trained, tmp_path: Path) 
     code, _out, err = run_cli("export", str(path), "--variant", str(variants["gbt"]), "--format", "tflite",
                               "--out", str(tmp_path / "t"))
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert "gradient-boosted trees" in err and "c-library or arduino" in err
+    assert "gradient-boosted trees" in err and "(c-library)" in err and "(arduino)" in err
     assert not (tmp_path / "t").exists()
 
 
@@ -124,19 +125,16 @@ def test_deploy_page_exports_a_tree_variant(qtbot, monkeypatch, trees_trained, t
     qtbot.addWidget(page)
     page.show()
     try:
+        tflite = page.export_format.findData("tflite")
+        page.export_format.setCurrentIndex(tflite)
         items = [page.model_combo.itemData(i) for i in range(page.model_combo.count())]  # compared by value
         page.model_combo.setCurrentIndex(items.index(("variant", variants["rf"])))
-        assert page.model_combo.currentData() == ("variant", variants["rf"])
-
-        def export(fmt: str, folder: Path) -> None:
-            page.export_format.setCurrentIndex(page.export_format.findData(fmt))
-            monkeypatch.setattr(deploy_page, "choose_folder", lambda *a: str(folder))
-            qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda: page.worker is None, timeout=60000)
-
-        export("tflite", tmp_path / "tfl")
-        assert "c-library or arduino" in page.last_error and "\n" not in page.last_error
-        export("c-library", tmp_path / "gui")
+        # A tree has no .tflite: that entry is greyed out and the choice moves to the C library.
+        assert not page.export_format.model().item(tflite).isEnabled()
+        assert page.export_format.currentData() == "c-library"
+        monkeypatch.setattr(deploy_page, "choose_folder", lambda *a: str(tmp_path / "gui"))
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.worker is None, timeout=60000)
         assert page.last_error == ""
         assert str(tmp_path / "gui") in page.status.text() and "random forest" in page.status.text()
     finally:

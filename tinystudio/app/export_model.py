@@ -124,8 +124,8 @@ def export_model(
         from tinystudio.core.classical.training import FAMILY_TITLES
 
         if fmt not in TREE_FORMATS:
-            raise UserError(f"variant {variant_id} is a {FAMILY_TITLES.get(kind, kind)}, which has no {fmt} form; "
-                            f"export it as {' or '.join(TREE_FORMATS)}")
+            raise UserError(f"variant {variant_id} is a tree model ({FAMILY_TITLES.get(kind, kind)}) and has no "
+                            f"{fmt} form: export it as a C library (c-library) or an Arduino library (arduino)")
         trees = TreeModel.from_json(project.variant_model_json(variant_id))
     facts = impulse_facts(project, variant_id, cancel)
     metrics = _variant(project, variant_id).get("metrics") or {}

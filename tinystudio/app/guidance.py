@@ -43,6 +43,6 @@ def next_step(project: Project | None, connected: bool) -> NextStep:
         return NextStep("compress", "Compress", "A model is trained: make an int8 variant that fits a board.",
                         "Compress")
     if not project.device_results():
-        return NextStep("deploy", "Deploy", "An int8 variant is ready: build, flash and test it on a board.",
+        return NextStep("deploy", "Deploy", "A model variant is ready: build, flash and test it on a board.",
                         "Deploy")
     return NextStep(None, "Deploy", "Every step is done: compare variants, or test on another board.")

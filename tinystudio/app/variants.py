@@ -53,6 +53,7 @@ class DeployChoice:
     kind: str  # "variant" or "run"
     ident: int
     label: str
+    tree: bool = False  # a tree model's variant (random forest, boosted trees): no .tflite to export
 
     @property
     def key(self) -> tuple[str, int]:
@@ -65,9 +66,9 @@ def deploy_choices(project: Project) -> list[DeployChoice]:
     variants = list(reversed(project.variants()))
     for v in variants:
         acc = v["metrics"].get("test_accuracy")
-        what = "int8 " if v.get("kind", TFLITE_KIND) == TFLITE_KIND else ""
-        acc_text = f", host {what}test accuracy {acc:.1%}" if isinstance(acc, float) else ""
-        choices.append(DeployChoice("variant", int(v["id"]), f"Variant {v['id']}: {v['name']}{acc_text}"))
+        tree = v.get("kind", TFLITE_KIND) != TFLITE_KIND
+        acc_text = f", host {'' if tree else 'int8 '}test accuracy {acc:.1%}" if isinstance(acc, float) else ""
+        choices.append(DeployChoice("variant", int(v["id"]), f"Variant {v['id']}: {v['name']}{acc_text}", tree))
     with_variant = {v["run_id"] for v in variants}
     for r in reversed(project.runs("train")):
         if r.id not in with_variant:

@@ -1,12 +1,13 @@
 """`tinystudio export PROJECT --format FMT --out DIR`: the samples (csv, ei-json: one file per sample) or a
-model variant (c-library, arduino, tflite; ``--variant N``, else the one Deploy would use)."""
+model variant (c-library, arduino, tflite; a tree model has no tflite; ``--variant N``, else the one Deploy
+would use)."""
 
 from __future__ import annotations
 
 import argparse
 
 from tinystudio.app.export import DEFAULT_FORMAT, EXPORT_FORMATS, export
-from tinystudio.app.export_model import MODEL_FORMATS, export_model
+from tinystudio.app.export_model import MODEL_FORMATS, TREE_FORMATS, export_model
 from tinystudio.cli.common import open_project, print_progress
 from tinystudio.core.errors import UserError
 from tinystudio.core.limits import arg, positive_int
@@ -17,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--format", choices=(*EXPORT_FORMATS, *MODEL_FORMATS), default=DEFAULT_FORMAT,
                    help=f"samples: {', '.join(EXPORT_FORMATS)}; a model: {', '.join(MODEL_FORMATS)} "
-                        f"(default {DEFAULT_FORMAT})")
+                        f"(a tree model: {' or '.join(TREE_FORMATS)}) (default {DEFAULT_FORMAT})")
     p.add_argument("--variant", type=arg(positive_int, "--variant", 1 << 31),
                    help="model formats: the variant id (default: the one Deploy uses)")
     p.add_argument("--out", required=True, help="output folder (new, empty, or written by an earlier export)")

@@ -5,10 +5,10 @@ memory against the board's budget; earlier results stay listed."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from tinystudio.app.boards import board_choices
 from tinystudio.app.device_figures import BENCH_RUNS, MAX_BENCH_RUNS
-from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS
+from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS, TREE_FORMATS
 from tinystudio.app.figure_text import TREE_MODEL, host_model, input_type, with_model_kind
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.result_choice import newest_result_for
@@ -108,6 +108,7 @@ class DeployPage(QWidget):
         for board in board_choices():
             self.target_combo.addItem(board.title, board.name)
         self.model_combo = compact_combo(QComboBox(), 24)
+        self._tree_choices: set[tuple[str, int]] = set()  # the combo's keys of tree model variants
         self.model_combo.setToolTip("A model variant (an int8 network or a tree model), or a training run "
                                     "(a network is quantized to int8 first)")
         self.dsp_check = QCheckBox("Run the DSP block on the board")
@@ -264,6 +265,7 @@ class DeployPage(QWidget):
         self.context.results_changed.connect(self.refresh_history)
         # live classification runs the chosen model on the chosen board: another choice stops it
         self.model_combo.currentIndexChanged.connect(self.live.choice_changed)
+        self.model_combo.currentIndexChanged.connect(self._update_export_formats)
         self.target_combo.currentIndexChanged.connect(self.live.choice_changed)
         self.live.running_changed.connect(self._live_running)
         self.refresh()
@@ -307,9 +309,10 @@ class DeployPage(QWidget):
         current = self.model_combo.currentData()
         self.model_combo.clear()
         project = self.context.project
-        if project is not None:
-            for choice in deploy_choices(project):
-                self.model_combo.addItem(choice.label, choice.key)
+        choices = deploy_choices(project) if project is not None else []
+        self._tree_choices = {c.key for c in choices if c.tree}
+        for choice in choices:
+            self.model_combo.addItem(choice.label, choice.key)
         chosen = marked_variant(project) if project is not None else None
         if chosen is not None and chosen != getattr(self, "_chosen_seen", None):
             current = ("variant", chosen)  # just marked "Use for deploy" on the Compress step
@@ -379,6 +382,19 @@ class DeployPage(QWidget):
             on_progress=self._on_progress, on_done=self._on_done, on_error=self._on_error,
             on_cancelled=self._on_cancelled,
         )
+
+    def _update_export_formats(self) -> None:
+        """A tree model has no .tflite: while one is chosen that format is greyed out (and left if chosen)."""
+        choice = self.model_combo.currentData()
+        tree = choice is not None and tuple(choice) in self._tree_choices
+        items = cast(QStandardItemModel, self.export_format.model())  # a QComboBox's own model
+        for i in range(self.export_format.count()):
+            if self.export_format.itemData(i) not in TREE_FORMATS:
+                item = items.item(i)
+                item.setEnabled(not tree)
+                item.setToolTip("A tree model has no .tflite: export it as a C or Arduino library" if tree else "")
+        if tree and self.export_format.currentData() not in TREE_FORMATS:
+            self.export_format.setCurrentIndex(self.export_format.findData(TREE_FORMATS[0]))
 
     def choose_export_folder(self) -> None:
         if self.context.project is None or self.model_combo.currentData() is None or self.worker is not None:
