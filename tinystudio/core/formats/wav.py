@@ -54,9 +54,38 @@ def _read(fh: BinaryIO, path: Path, drop_nonfinite: bool) -> tuple[list[Recordin
         elif cid == b"data":
             if fmt is None:
                 raise UserError(f"{path.name}: audio data before its format")
-            return _decode(fh, size, fmt, path, drop_nonfinite)
+            size, unclosed = _data_size(fh, size)
+            recordings, dropped = _decode(fh, size, fmt, path, drop_nonfinite)
+            if unclosed:
+                recordings[0].notes.append(
+                    "its header gives a shorter length than the audio it holds (a recording that was not "
+                    "closed): read to the end"
+                )
+            return recordings, dropped
         else:
             fh.seek(size + (size & 1), 1)
+
+
+def _data_size(fh: BinaryIO, size: int) -> tuple[int, bool]:
+    """The data chunk's true length, and whether its header understated it.
+
+    A recorder that is killed (or unplugged) before closing its file leaves the length it wrote first:
+    0, or the length of its first block (Python's ``wave``), though the audio runs to the end of the
+    file. Bytes after the chunk that are neither another chunk (LIST, id3, ...) nor zero padding are
+    that audio.
+    """
+    here = fh.tell()
+    end = fh.seek(0, 2)
+    after = here + size + (size & 1)
+    unclosed = False
+    if after + 8 <= end:
+        fh.seek(after)
+        rest = fh.read(min(end - after, 1 << 16))
+        cid, length = rest[:4], struct.unpack("<I", rest[4:8])[0]
+        chunk = all(0x20 <= b <= 0x7E for b in cid) and length <= end - after - 8
+        unclosed = not chunk and any(rest)
+    fh.seek(here)
+    return (end - here if unclosed else size), unclosed
 
 
 def _decode(
