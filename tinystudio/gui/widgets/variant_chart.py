@@ -14,6 +14,8 @@ from tinystudio.gui.widgets.key_box import add_key_box
 
 METHOD_SERIES = {"ptq": 0, "qat": 2, "prune": 1, "distill": 4}
 """Which of the theme's series colours each compression method takes."""
+TOP_ROOM = 0.25
+"""Above 100 %, this share of the accuracy range: room for a top point and its label."""
 
 
 class VariantChart(pg.PlotWidget):
@@ -79,18 +81,19 @@ class VariantChart(pg.PlotWidget):
         if float_accuracy is not None:
             line = pg.InfiniteLine(100 * float_accuracy, angle=0,
                                    pen=pg.mkPen(theme.grid, width=1, style=Qt.PenStyle.DashLine),
-                                   label="float model",
-                                   labelOpts={"position": 0.01, "color": theme.grid, "anchors": [(0, 1), (0, 1)]})
+                                   label="float model",  # at the right end, away from the key box (bottom left)
+                                   labelOpts={"position": 0.99, "color": theme.grid, "anchors": [(1, 1), (1, 1)]})
             self.addItem(line)
             self._items.append(line)
         self._set_ranges(float_accuracy)
 
     def _set_ranges(self, float_accuracy: float | None) -> None:
-        """Accuracy from a little below the lowest to 100 %, flash from 0 with room for the labels."""
+        """Accuracy from a little below the lowest to a little above 100 %, flash from 0 with room for the
+        labels: a variant at 100 % shows its whole point and its label above it."""
         ys = [p[3] for p in self.points] + ([100 * float_accuracy] if float_accuracy is not None else [])
         xs = [p[2] for p in self.points]
         low = max(0.0, min(ys, default=90.0) - 5.0)
-        self.setYRange(low, 101.0, padding=0)
+        self.setYRange(low, 100.0 + TOP_ROOM * (100.0 - low), padding=0)
         self.setXRange(0.0, max(xs, default=1.0) * 1.25, padding=0)
 
 
