@@ -84,6 +84,19 @@ def latency_lines(f: dict[str, Any]) -> str:
     return text
 
 
+def class_cells(c: dict[str, Any], predicted: int) -> list[tuple[str, str]]:
+    """One per-class row's cells (text, tooltip): a figure with nothing to divide by is '-' and says why,
+    not 0.0 %: a class with no test windows has no recall (nor F1), one the board never chose no precision
+    (its F1 is still 0 when it has windows: all were missed)."""
+    none_true = "no test window of this class" if not c["support"] else ""
+    none_chosen = "the board chose this class for no window" if not predicted else ""
+    return [(c["label"], ""),
+            ("-" if none_chosen else fmt_percent(c["precision"]), none_chosen),
+            ("-" if none_true else fmt_percent(c["recall"]), none_true),
+            ("-" if none_true else fmt_percent(c["f1"]), none_true),
+            (str(c["support"]), "")]
+
+
 class DeviceFiguresPanel(QWidget):
     """See the module docstring; ``show_result`` fills it, ``clear`` empties it."""
 
@@ -218,11 +231,13 @@ class DeviceFiguresPanel(QWidget):
         e = f["energy"]
         self.energy_label.setText(energy_sentence(e) + (f"\nSource: {e['source']}" if e else ""))
         self.per_class.setRowCount(len(f["per_class"]))
+        counts = (self.result.get("confusion_matrix") or {}).get("counts") or []
         for i, c in enumerate(f["per_class"]):
-            cells = (c["label"], fmt_percent(c["precision"]), fmt_percent(c["recall"]), fmt_percent(c["f1"]),
-                     str(c["support"]))
-            for j, text in enumerate(cells):
-                self.per_class.setItem(i, j, QTableWidgetItem(text))
+            predicted = sum(row[i] for row in counts if i < len(row))
+            for j, (text, tip) in enumerate(class_cells(c, predicted)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                self.per_class.setItem(i, j, item)
         d = f["disagreements"]
         self.disagree_title.setText(f"Board and host disagree on {len(d)} of {self.result['windows']} windows"
                                     + (" (double-click one to see it on the Data step)" if d else ""))
