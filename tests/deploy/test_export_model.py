@@ -81,6 +81,8 @@ def test_tflite_export_has_the_model_labels_and_impulse(project, trained, tmp_pa
     reference = Int8Reference(project.variant_tflite(trained.variant_id))
     assert impulse["quantization"]["input"]["zero_point"] == reference.input_quant[1]
     assert impulse["quantization"]["output"]["scale"] == pytest.approx(reference.output_quant[0])
+    with pytest.raises(UserError, match=r"int8 network and has no trees-json form: .*\(tflite\)"):
+        export_model(project, trained.variant_id, "trees-json", tmp_path / "json")
 
 
 def test_export_refuses_a_folder_it_did_not_write_and_rewrites_its_own(project, trained, tmp_path):

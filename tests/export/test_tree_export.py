@@ -1,11 +1,13 @@
 """Tree models (random forest, gradient-boosted trees) exported like networks: the C library builds with the
 system compiler and gives the host tree model's label and scores, exactly, on its example window and on every
 test window; the Arduino library holds the same C, parses as sketches and gives the host's scores on the
-emulated Cortex-M4F; a .tflite of a tree is refused in one line and greyed out on the Deploy page, whose
-export button writes a tree variant's C library as the CLI does."""
+emulated Cortex-M4F; the JSON export is the model itself; a .tflite of a tree is refused in one line and
+greyed out on the Deploy page, whose export button writes a tree variant's C library as the CLI does."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 import zipfile
@@ -98,13 +100,26 @@ def test_tree_arduino_library_parses_and_runs_on_the_emulated_m4(trees_trained, 
     assert np.array_equal(scores_on_qemu(src, raw[:12], tmp_path / "qemu"), host[:12])
 
 
-def test_tflite_of_a_tree_is_refused_in_one_line(trees_trained, tmp_path: Path) -> None:
+def test_tree_exports_as_json_and_its_tflite_is_refused_in_one_line(trees_trained, tmp_path: Path) -> None:
     path, variants = trees_trained
     code, _out, err = run_cli("export", str(path), "--variant", str(variants["gbt"]), "--format", "tflite",
                               "--out", str(tmp_path / "t"))
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert "gradient-boosted trees" in err and "(c-library)" in err and "(arduino)" in err
+    assert "gradient-boosted trees" in err and all(f"({f})" in err for f in ("c-library", "arduino", "trees-json"))
     assert not (tmp_path / "t").exists()
+    code, _out, err = run_cli("export", str(path), "--variant", str(variants["gbt"]), "--format", "trees-json",
+                              "--out", str(tmp_path / "j"))
+    assert code == 0, err
+    impulse = json.loads((tmp_path / "j" / "impulse.json").read_text())
+    text = (tmp_path / "j" / "model.json").read_text()
+    with Project.open(path) as project:
+        labels, _raw, features, host = _host(project, variants["gbt"])
+    # The JSON is the model: read back, it scores every test window as the host (and the C) does.
+    assert np.array_equal(TreeModel.from_json(text).predict_scores(features), host)
+    assert (tmp_path / "j" / "labels.txt").read_text().splitlines() == labels == impulse["labels"]
+    assert impulse["model"]["kind"] == "gbt" and impulse["model"]["file"] == "model.json"
+    assert impulse["model"]["hash"] == hashlib.sha256(text.encode()).hexdigest()[:16]
+    assert impulse["dsp"]["block"] == "spectral" and "quantization" not in impulse
 
 
 def test_deploy_page_exports_a_tree_variant(qtbot, monkeypatch, trees_trained, tmp_path: Path) -> None:
@@ -130,7 +145,9 @@ def test_deploy_page_exports_a_tree_variant(qtbot, monkeypatch, trees_trained, t
         items = [page.model_combo.itemData(i) for i in range(page.model_combo.count())]  # compared by value
         page.model_combo.setCurrentIndex(items.index(("variant", variants["rf"])))
         # A tree has no .tflite: that entry is greyed out and the choice moves to the C library.
-        assert not page.export_format.model().item(tflite).isEnabled()
+        formats = page.export_format.model()
+        assert not formats.item(tflite).isEnabled()
+        assert formats.item(page.export_format.findData("trees-json")).isEnabled()
         assert page.export_format.currentData() == "c-library"
         monkeypatch.setattr(deploy_page, "choose_folder", lambda *a: str(tmp_path / "gui"))
         qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)

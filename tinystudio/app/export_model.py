@@ -1,8 +1,8 @@
 """Model export: one stored variant as a C library folder or an Arduino library zip (an int8 network or a
-tree model: the same API), or an int8 network's .tflite with its labels and impulse description, written
-into a new or empty folder (or one an earlier export wrote). The CLI
-(``tinystudio export --format c-library|arduino|tflite``) and the Deploy page both call ``export_model``,
-so both write the same files for the same variant."""
+tree model: the same API), or the model itself with its labels and impulse description (an int8 network's
+.tflite, a tree model's JSON), written into a new or empty folder (or one an earlier export wrote). The CLI
+(``tinystudio export --format c-library|arduino|tflite|trees-json``) and the Deploy page both call
+``export_model``, so both write the same files for the same variant."""
 
 from __future__ import annotations
 
@@ -21,14 +21,25 @@ if TYPE_CHECKING:
     from tinystudio.core.export.library_model import LibraryModel
     from tinystudio.core.store import Project
 
-MODEL_FORMATS = ("c-library", "arduino", "tflite")
+MODEL_FORMATS = ("c-library", "arduino", "tflite", "trees-json")
 FORMAT_TITLES = {
     "c-library": "C library folder (model, DSP, README, main.c)",
     "arduino": "Arduino library zip (sketches for each board)",
     "tflite": "int8 .tflite with labels.txt and impulse.json",
+    "trees-json": "tree model JSON with labels.txt and impulse.json",
 }
-TREE_FORMATS = ("c-library", "arduino")
-"""The formats a tree model exports to (it has no .tflite)."""
+NETWORK_FORMATS = ("c-library", "arduino", "tflite")
+"""The formats an int8 network exports to."""
+TREE_FORMATS = ("c-library", "arduino", "trees-json")
+"""The formats a tree model (random forest, boosted trees) exports to: it has no .tflite."""
+_FORMAT_WORDS = {"c-library": "a C library (c-library)", "arduino": "an Arduino library (arduino)",
+                 "tflite": "the .tflite (tflite)", "trees-json": "its JSON (trees-json)"}
+
+
+def _refuse(variant_id: int, what: str, fmt: str, formats: tuple[str, ...]) -> UserError:
+    choices = [_FORMAT_WORDS[f] for f in formats]
+    return UserError(f"variant {variant_id} is {what} and has no {fmt} form: export it as "
+                     f"{', '.join(choices[:-1])} or {choices[-1]}")
 
 
 @dataclass
@@ -118,14 +129,15 @@ def export_model(
     tflite = b""
     trees: TreeModel | None = None
     if kind == TFLITE_KIND:
+        if fmt not in NETWORK_FORMATS:
+            raise _refuse(variant_id, "an int8 network", fmt, NETWORK_FORMATS)
         tflite = project.variant_tflite(variant_id)
     else:
         from tinystudio.core.classical.model import TreeModel
         from tinystudio.core.classical.training import FAMILY_TITLES
 
         if fmt not in TREE_FORMATS:
-            raise UserError(f"variant {variant_id} is a tree model ({FAMILY_TITLES.get(kind, kind)}) and has no "
-                            f"{fmt} form: export it as a C library (c-library) or an Arduino library (arduino)")
+            raise _refuse(variant_id, f"a tree model ({FAMILY_TITLES.get(kind, kind)})", fmt, TREE_FORMATS)
         trees = TreeModel.from_json(project.variant_model_json(variant_id))
     facts = impulse_facts(project, variant_id, cancel)
     metrics = _variant(project, variant_id).get("metrics") or {}
@@ -138,6 +150,16 @@ def export_model(
             "impulse.json": facts.impulse_json(),
         }
         summary = f"int8 model of {len(tflite)} bytes, {len(facts.labels)} labels"
+    elif fmt == "trees-json":
+        from tinystudio.core.export.library_model import tree_description
+
+        assert trees is not None  # checked against TREE_FORMATS above
+        files = {
+            "model.json": trees.to_json(),  # exactly the text whose sha256 is the model hash
+            "labels.txt": "".join(f"{name}\n" for name in facts.labels),
+            "impulse.json": facts.impulse_json(tree_description(trees, "model.json")),
+        }
+        summary = f"{trees.trees} trees ({trees.internal_nodes} decision nodes), {len(facts.labels)} labels"
     elif fmt == "arduino":
         from tinystudio.core.export.arduino import BOARDS, arduino_zip
 

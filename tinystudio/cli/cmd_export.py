@@ -1,6 +1,6 @@
 """`tinystudio export PROJECT --format FMT --out DIR`: the samples (csv, ei-json: one file per sample) or a
-model variant (c-library, arduino, tflite; a tree model has no tflite; ``--variant N``, else the one Deploy
-would use)."""
+model variant (c-library, arduino, tflite for an int8 network, trees-json for a tree model; ``--variant N``,
+else the one Deploy would use)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from tinystudio.core.limits import arg, positive_int
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("export", help="export samples (csv, ei-json) or a model (c-library, arduino, tflite)")
+    p = subparsers.add_parser("export", help="export samples (csv, ei-json) or a model (c-library, arduino, tflite, "
+                                             "trees-json)")
     p.add_argument("project")
     p.add_argument("--format", choices=(*EXPORT_FORMATS, *MODEL_FORMATS), default=DEFAULT_FORMAT,
                    help=f"samples: {', '.join(EXPORT_FORMATS)}; a model: {', '.join(MODEL_FORMATS)} "
-                        f"(a tree model: {' or '.join(TREE_FORMATS)}) (default {DEFAULT_FORMAT})")
+                        f"(a tree model: {', '.join(TREE_FORMATS)}) (default {DEFAULT_FORMAT})")
     p.add_argument("--variant", type=arg(positive_int, "--variant", 1 << 31),
                    help="model formats: the variant id (default: the one Deploy uses)")
     p.add_argument("--out", required=True, help="output folder (new, empty, or written by an earlier export)")

@@ -75,7 +75,8 @@ int ts_impulse_run(const float *raw_window, int8_t *scores);
 int ts_impulse_run_features(const float *features, int8_t *scores);
 /* {last_doc} */
 {last_decl}
-/* A score as a float: (q - TS_IMPULSE_SCORE_ZERO_POINT) * TS_IMPULSE_SCORE_SCALE ({model.score_meaning}). */
+/* A score as a float: (q - TS_IMPULSE_SCORE_ZERO_POINT) * TS_IMPULSE_SCORE_SCALE
+   ({model.score_meaning}). */
 float ts_impulse_score(int8_t q);
 /* Index of the highest score (the first one on a tie). */
 uint32_t ts_impulse_top(const int8_t *scores);

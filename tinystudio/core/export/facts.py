@@ -41,11 +41,11 @@ class ImpulseFacts:
     def features(self) -> int:
         return int(np.prod(self.block.output_shape))
 
-    def impulse_dict(self) -> dict[str, Any]:
-        """The JSON description next to an exported .tflite: enough to feed it the way TinyStudio does."""
-        s, z = self.input_quant
-        os_, oz = self.output_quant
-        return {
+    def impulse_dict(self, model: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON description next to an exported model: enough to feed it the way TinyStudio does.
+        ``model``: a tree model's description (its file and scores), which replaces the int8 network's
+        normalization and quantization."""
+        described: dict[str, Any] = {
             "format": "tinystudio-impulse",
             "version": 1,
             "project": self.name,
@@ -59,6 +59,13 @@ class ImpulseFacts:
                           "order": "frame by frame, axes in the order above"},
             "dsp": {"block": self.block.name, "version": self.block.version, "params": dict(self.block.params),
                     "output_shape": [int(d) for d in self.block.output_shape]},
+        }
+        if model is not None:
+            return {**described, "model": model}
+        s, z = self.input_quant
+        os_, oz = self.output_quant
+        return {
+            **described,
             "normalization": {"folded_into_model": True,
                               "note": "the model takes the DSP block's output as it is"},
             "quantization": {
@@ -68,5 +75,5 @@ class ImpulseFacts:
             },
         }
 
-    def impulse_json(self) -> str:
-        return json.dumps(self.impulse_dict(), indent=2) + "\n"
+    def impulse_json(self, model: dict[str, Any] | None = None) -> str:
+        return json.dumps(self.impulse_dict(model), indent=2) + "\n"

@@ -1,10 +1,12 @@
 """The model half of an exported library: the model's own C files (``model.h`` with ``ts_model_invoke``) and
 what the impulse code and the README must say about it, for an int8 network (the code generator's output)
-or a tree model (the tree emitter's, as deployed). Everything else in the library is shared."""
+or a tree model (the tree emitter's, as deployed). Everything else in the library is shared. Also what a
+tree model's JSON export says about its trees."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -80,9 +82,34 @@ def tree_model(model: TreeModel, name: str) -> LibraryModel:
         input_shape=report.input_shape, output_shape=report.output_shape,
         input_quant=(1.0, 0), output_quant=model.output_quant,
         weights_bytes=report.weights_bytes, arena_bytes=0,
-        exactness=(f"The model is a {title} of {report.trees} trees ({report.internal_nodes} decision nodes, "
-                   f"{report.leaves} leaves, depth {report.max_depth}) as nested if/else with integer scores, "
-                   "exactly TinyStudio's for the same float32 features"),
+        exactness=(f"The model is a tree ensemble ({title}): {report.trees} trees, {report.internal_nodes} decision "
+                   f"nodes, {report.leaves} leaves, depth {report.max_depth},\nwalked as nested if/else with "
+                   "integer scores: exactly TinyStudio's scores for the same float32 features"),
         score_meaning=meaning, score_rule=rule,
         details=f"Model hash (sha256 of the tree description, first 16 digits): `{report.model_hash}`.",
     )
+
+
+def tree_description(model: TreeModel, file: str) -> dict[str, Any]:
+    """What impulse.json says about a tree model exported as its JSON ``file``: how to walk the trees and turn
+    their sums into the int8 scores the C library and the board give."""
+    scale, zero = model.output_quant
+    if model.family == "rf":
+        sums = "per class, the sum over trees of the reached leaf's row of leaf_values"
+        rule = "q = round(255 * sum_c / sum of all classes) - 128, i.e. (sum_c * 255 + total // 2) // total - 128"
+    else:
+        sums = "per class, base[c] plus the reached leaf's value of every tree whose tree_class is c"
+        rule = f"q = 127 - min(255, (best sum - sum_c) >> {model.output_shift})"
+    return {
+        "kind": model.family,
+        "title": FAMILY_TITLES[model.family],
+        "file": file,
+        "hash": model.model_hash(),
+        "hash_rule": "the first 16 hex digits of the file's sha256 (TS_MODEL_HASH in the C library)",
+        "input": "the DSP block's output as float32, as it is (trees need no standardisation)",
+        "walk": "from each root: go left when x[feature[node]] <= threshold[node]; a node below 0 is leaf -1 - node",
+        "sums": sums,
+        "scores": {"scale": scale, "zero_point": zero, "rule": rule,
+                   "ties": "a class before the winner that would tie it is lowered by one",
+                   "float": "score = (q - zero_point) * scale"},
+    }

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from tinystudio.app.boards import board_choices
 from tinystudio.app.device_figures import BENCH_RUNS, MAX_BENCH_RUNS
-from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS, TREE_FORMATS
+from tinystudio.app.export_model import FORMAT_TITLES, MODEL_FORMATS, NETWORK_FORMATS, TREE_FORMATS
 from tinystudio.app.figure_text import TREE_MODEL, host_model, input_type, with_model_kind
 from tinystudio.app.formatting import fmt_bytes, fmt_duration, fmt_latency, fmt_percent
 from tinystudio.app.result_choice import newest_result_for
@@ -384,17 +384,20 @@ class DeployPage(QWidget):
         )
 
     def _update_export_formats(self) -> None:
-        """A tree model has no .tflite: while one is chosen that format is greyed out (and left if chosen)."""
+        """Formats the chosen model has not (a tree's .tflite, a network's tree JSON) are greyed out, and a
+        chosen one moves to the C library."""
         choice = self.model_combo.currentData()
         tree = choice is not None and tuple(choice) in self._tree_choices
+        allowed = TREE_FORMATS if tree else NETWORK_FORMATS
+        why = ("A tree model has no .tflite: export it as a C or Arduino library or as its JSON" if tree else
+               "Only a tree model (random forest, boosted trees) exports as JSON")
         items = cast(QStandardItemModel, self.export_format.model())  # a QComboBox's own model
         for i in range(self.export_format.count()):
-            if self.export_format.itemData(i) not in TREE_FORMATS:
-                item = items.item(i)
-                item.setEnabled(not tree)
-                item.setToolTip("A tree model has no .tflite: export it as a C or Arduino library" if tree else "")
-        if tree and self.export_format.currentData() not in TREE_FORMATS:
-            self.export_format.setCurrentIndex(self.export_format.findData(TREE_FORMATS[0]))
+            usable = choice is None or self.export_format.itemData(i) in allowed
+            items.item(i).setEnabled(usable)
+            items.item(i).setToolTip("" if usable else why)
+        if self.export_format.currentData() not in allowed and choice is not None:
+            self.export_format.setCurrentIndex(self.export_format.findData("c-library"))
 
     def choose_export_folder(self) -> None:
         if self.context.project is None or self.model_combo.currentData() is None or self.worker is not None:
