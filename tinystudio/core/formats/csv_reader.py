@@ -49,6 +49,10 @@ class _Candidate:
     sep: str | None
 
 
+PAUSE_STEPS = 5.0
+"""A timestamp step this many times the typical one is a pause in the recording, not part of its rate."""
+
+
 def _is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.strip()))
 
@@ -89,6 +93,7 @@ class _Segment:
         self.t_last: float | None = None
         self.t_prev: float | None = None
         self.backwards = False
+        self.steps: list[np.ndarray] = []  # differences between successive timestamps, to find pauses
 
 
 def read_csv(path: Path, options: CsvOptions | None = None) -> tuple[list[Recording], dict[str, int]]:
@@ -339,6 +344,7 @@ class _Reader:
                         seg.t_first = float(t[0])
                     if (seg.t_prev is not None and t[0] <= seg.t_prev) or (len(t) > 1 and np.any(np.diff(t) <= 0)):
                         seg.backwards = True
+                    seg.steps.append(np.diff(t, prepend=seg.t_prev) if seg.t_prev is not None else np.diff(t))
                     seg.t_prev = seg.t_last = float(t[-1])
                     seg.timed += len(t)
             start = end
@@ -377,17 +383,18 @@ class _Reader:
             if self.skipped[nonfinite.SKIP_KEY]:
                 raise UserError(f"{self.path.name}: every data row holds a non-finite value")
             raise UserError(f"{self.path.name} has a header but no data rows")
+        rates = [self.options.rate_hz or self._rate(seg) for seg in segments]  # may add a note
         notes = list(self.notes)
         if self.layout.ignored:
             notes.append(f"text column(s) left out of the signal: {', '.join(self.layout.ignored)}")
         recordings = []
-        for seg in segments:
+        for seg, rate in zip(segments, rates, strict=True):
             recordings.append(
                 Recording(
                     spool=self.spool,
                     start=seg.start,
                     frames=seg.frames,
-                    rate_hz=self.options.rate_hz or self._rate(seg),
+                    rate_hz=rate,
                     axis_names=list(self.layout.axis_names),
                     units=list(self.layout.units),
                     label=seg.label,  # '' from an empty label cell: explicitly unlabelled
@@ -411,8 +418,21 @@ class _Reader:
                 f"{self.path.name}: the {lay.columns[lay.time_col]!r} column does not increase; "
                 "pass the rate with --rate"
             )
-        span = seg.t_last - seg.t_first
-        step = span / (seg.timed - 1)
-        scale = lay.time_scale or scale_from_values(lay.columns[lay.time_col], seg.t_first, step)
-        rate = (seg.timed - 1) / (span * scale)
-        return limits.sample_rate(f"{self.path.name}: the rate from the {lay.columns[lay.time_col]!r} column", rate)
+        name = lay.columns[lay.time_col]
+        steps = np.concatenate(seg.steps)
+        typical = float(np.median(steps))
+        pauses = steps > PAUSE_STEPS * typical
+        if pauses.any():  # counted into the span, a pause made 100 Hz read as 0.004 Hz, or 96.8 Hz
+            scale = lay.time_scale or scale_from_values(name, seg.t_first, typical)
+            longest = float(steps.max()) * scale
+            self.notes.append(
+                f"the {name!r} column jumps {int(pauses.sum())} time(s), by up to {longest:.4g} s (a pause, or "
+                "readings lost): the rate is taken from the steps between the jumps"
+            )
+            steps = steps[~pauses]
+            rate = len(steps) / (float(steps.sum()) * scale)
+        else:
+            span = seg.t_last - seg.t_first
+            scale = lay.time_scale or scale_from_values(name, seg.t_first, span / (seg.timed - 1))
+            rate = (seg.timed - 1) / (span * scale)
+        return limits.sample_rate(f"{self.path.name}: the rate from the {name!r} column", rate)
