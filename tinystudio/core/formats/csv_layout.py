@@ -4,7 +4,8 @@ Header cells: ``name``, ``name[unit]`` or ``name (unit)``. A clock is named like
 or ``millis()``; a label column ``label``/``class``/..., a group column ``group``/``subject``/....
 A cell with a unit in square brackets that is empty or not a time unit (``t[]``, ``label[]``, ``t[°C]``)
 is always a signal axis: that is how an export keeps an axis whose name looks like a clock, label or group.
-A quoted cell is taken literally (blanks kept) and only ``name[unit]`` splits off a unit.
+A quoted cell is taken literally (blanks kept) and only ``name[unit]`` splits off a unit, except a clock
+with its time unit in parentheses (``"Time (s)"``), as phone apps write it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def header_cell(text: str, quoted: bool = False) -> Cell:
     low = name.lower()
     if _TIME_COLUMN.match(low) and (not explicit or unit.lower() in SCALES):
         return Cell(name, unit, "time")
+    if quoted and m is None and (clock := _UNIT.match(text)) and clock.group(2) == "(":
+        # a clock quoted with its unit in parentheses, as phone apps and R write it: '"Time (s)"'
+        clock_name, clock_unit = clock.group(1).strip(), clock.group(3).strip()
+        if _TIME_COLUMN.match(clock_name.lower()) and clock_unit.lower() in SCALES:
+            return Cell(clock_name, clock_unit, "time")
     if not explicit and low in _LABEL_NAMES:
         return Cell(name, unit, "label")
     if not explicit and low in _GROUP_NAMES:
