@@ -146,7 +146,7 @@ def export_model(
     if fmt == "tflite":
         files: dict[str, str | bytes] = {
             "model.tflite": tflite,
-            "labels.txt": "".join(f"{name}\n" for name in facts.labels),
+            "labels.txt": facts.labels_txt(),
             "impulse.json": facts.impulse_json(),
         }
         summary = f"int8 model of {len(tflite)} bytes, {len(facts.labels)} labels"
@@ -156,7 +156,7 @@ def export_model(
         assert trees is not None  # checked against TREE_FORMATS above
         files = {
             "model.json": trees.to_json(),  # exactly the text whose sha256 is the model hash
-            "labels.txt": "".join(f"{name}\n" for name in facts.labels),
+            "labels.txt": facts.labels_txt(),
             "impulse.json": facts.impulse_json(tree_description(trees, "model.json")),
         }
         summary = f"{trees.trees} trees ({trees.internal_nodes} decision nodes), {len(facts.labels)} labels"

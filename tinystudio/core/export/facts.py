@@ -41,6 +41,10 @@ class ImpulseFacts:
     def features(self) -> int:
         return int(np.prod(self.block.output_shape))
 
+    def labels_txt(self) -> str:
+        """labels.txt beside an exported model: one label per line, in the order of the scores."""
+        return "".join(f"{name}\n" for name in self.labels)
+
     def impulse_dict(self, model: dict[str, Any] | None = None) -> dict[str, Any]:
         """The JSON description next to an exported model: enough to feed it the way TinyStudio does.
         ``model``: a tree model's description (its file and scores), which replaces the int8 network's
