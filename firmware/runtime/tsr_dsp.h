@@ -15,6 +15,7 @@
 #define TSR_DSP_MFE 3u
 #define TSR_DSP_MFCC 4u
 #define TSR_DSP_STATISTICS 5u
+#define TSR_DSP_SPECTRAL_STATISTICS 6u /* both blocks' features, spectral first */
 
 #ifndef TSR_DSP_KIND
 #define TSR_DSP_KIND TSR_DSP_NONE

@@ -20,7 +20,8 @@ people, int8 by the point's own compression. Networks train as the Train step do
 epochs, cosine schedule and augmentation) unless --epochs says otherwise.
 
 Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--folds K] [--cv-folds K]
-     [--data basicmotions simboard simboard-few] [--few-classes N] [--presets dense cnn1d rf gbt dense-statistics]
+     [--data basicmotions simboard simboard-few] [--few-classes N] [--presets dense cnn1d rf gbt dense-statistics
+     rf-spectral-statistics]
      [--families dense cnn1d rf gbt]
 """
 
@@ -52,7 +53,8 @@ from tinystudio.core.windows import window_project  # noqa: E402
 
 PERCENTILES = (10, 25, 50, 75, 90)
 PRESETS = {"dense": ("dense", "spectral"), "cnn1d": ("cnn1d", "raw"), "rf": ("rf", "spectral"),
-           "gbt": ("gbt", "spectral"), "dense-statistics": ("dense", "statistics")}
+           "gbt": ("gbt", "spectral"), "dense-statistics": ("dense", "statistics"),
+           "rf-spectral-statistics": ("rf", "spectral-statistics")}
 """Preset rows by name: a model preset and the DSP block it runs on."""
 
 

@@ -1,7 +1,7 @@
 """The window-statistics block end to end: trained from the command line with a random forest and with the
-dense network (int8), deployed on the emulated Cortex-M4F with the statistics computed by the board's own C,
-and every window's features and scores identical to the host's; the dense one exported as a C library
-gives the host's scores too."""
+dense network (int8), and spectral features + statistics with a forest, deployed on the emulated Cortex-M4F
+with the features computed by the board's own C, and every window's features and scores identical to the
+host's; the dense one exported as a C library gives the host's scores too."""
 
 from __future__ import annotations
 
@@ -22,23 +22,25 @@ from tinystudio.core.store import Project
 pytestmark = pytest.mark.slow
 
 
-def _train(source: Path, folder: Path, model: str) -> tuple[Path, int, int]:
-    """A copy of ``source`` with a statistics + ``model`` run: (project, run id, its deployable variant)."""
+def _train(source: Path, folder: Path, model: str, dsp: str = "statistics") -> tuple[Path, int, int]:
+    """A copy of ``source`` with a ``dsp`` + ``model`` run: (project, run id, its deployable variant)."""
     path = folder / "bm.tsproj"
     shutil.copy(source, path)
-    code, out, err = run_cli("train", str(path), "--dsp", "statistics", "--model", model, "--epochs", "3", "--json")
+    code, out, err = run_cli("train", str(path), "--dsp", dsp, "--model", model, "--epochs", "3", "--json")
     assert code == 0, err
     run_id = json.loads(out)["run_id"]
     with Project.open(path) as project:
-        assert project.runs()[-1].config["impulse"]["dsp"]["block"] == "statistics"
+        assert project.runs()[-1].config["impulse"]["dsp"]["block"] == dsp
         return path, run_id, project.variants(run_id)[-1]["id"]  # the network's int8 variant, or the forest
 
 
 @pytest.mark.usefixtures("qemu_available")
-@pytest.mark.parametrize("model", ["rf", "dense"])
+@pytest.mark.parametrize(("dsp", "model"), [("statistics", "rf"), ("statistics", "dense"),
+                                             ("spectral-statistics", "rf")])
 def test_statistics_pipeline_on_the_emulated_board_agrees_with_the_host(bm_split_project: Path, tmp_path: Path,
-                                                                        model: str) -> None:
-    path, _, variant = _train(bm_split_project, tmp_path, model)
+                                                                        dsp: str, model: str) -> None:
+    """Window statistics (and spectral features with them, for a forest) computed by the board's C."""
+    path, _, variant = _train(bm_split_project, tmp_path, model, dsp)
     code, out, err = run_cli("deploy", str(path), "--target", "mps2-an386", "--variant", str(variant), "--json")
     assert code == 0, err
     report = json.loads(out)

@@ -51,6 +51,9 @@ CASES = {
                                 10.0, 37, 2),
     "statistics_one_frame": ("statistics", {}, 10.0, 1, 3),
     "statistics_long": ("statistics", {}, 100.0, 4000, 1),
+    # both blocks side by side: spectral features then statistics, one filter and scale for both
+    "spectral_statistics_lowpass": ("spectral-statistics", {"filter": "lowpass", "cutoff_hz": 5.0, "scale": 0.5,
+                                                            "fft_length": 32}, 50.0, 100, 3),
     "mfcc_fft4096": ("mfcc", {"frame_length_ms": 200.0, "frame_stride_ms": 100.0, "fft_length": 4096}, 16000.0,
                      8000, 1),
 }

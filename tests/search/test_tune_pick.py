@@ -1,6 +1,6 @@
 """Which point tune trains by default: with grouped scores the most accurate point must beat the best preset
 by more than one standard error of its fold scores, else the preset is trained; a project of few people is
-scored leaving one person out at a time and searches boosted trees too."""
+scored leaving one person out at a time."""
 
 from __future__ import annotations
 
@@ -56,12 +56,6 @@ def test_without_fold_scores_the_most_accurate_point_is_trained():
     a, b = _point(0, [0.8], 900), _point(1, [0.85], 5000)
     result = TuneResult("host", Budget(), [a, b], "validation", {}, 1)
     assert tune_app.pick_point(result).number == 1
-
-
-def test_few_people_search_boosted_trees_too():
-    assert "gbt" in tune_app.families_for(None, 4)
-    assert "gbt" not in tune_app.families_for(None, 8)
-    assert tune_app.families_for(["rf"], 4) == ["rf"]
 
 
 def test_four_people_are_scored_leaving_one_person_out_and_the_pick_follows_the_rule(bm_copy: Path):

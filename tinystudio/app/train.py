@@ -31,7 +31,8 @@ __all__ = ["MAX_INT8_LOSS", "MODEL_FOR_DSP", "RUN_KIND", "SETTING_KEY", "EpochSt
 
 SETTING_KEY = "impulse"
 """Project setting holding the impulse last trained or edited (what the Train page reopens with)."""
-MODEL_FOR_DSP = {"raw": "cnn1d", "spectral": "dense", "statistics": "dense", "mfe": "dscnn", "mfcc": "dscnn"}
+MODEL_FOR_DSP = {"raw": "cnn1d", "spectral": "dense", "statistics": "dense", "spectral-statistics": "rf",
+                 "mfe": "dscnn", "mfcc": "dscnn"}
 """The model preset that suits each DSP block's output, for a block chosen without a model."""
 
 

@@ -43,8 +43,7 @@ GROUPED_MIN_GROUPS = 3
 """Groups needed for the search to score points by grouped cross-validation instead of the validation split."""
 FEW_GROUPS = 5
 """At most this many groups outside the test split: each point is scored leaving one group out at a time (every
-person is a fold, so no fold's score rests on which people happened to be paired), and gradient-boosted
-trees join the default families (they led the presets on four people in the tune benchmark)."""
+person is a fold, so no fold's score rests on which people happened to be paired)."""
 
 
 @dataclass
@@ -116,15 +115,6 @@ def _check_validation(project: Project) -> None:
     raise UserError(f"the validation split holds no recordings, so the search has nothing to score on: {hint}")
 
 
-def families_for(named: list[str] | None, searched_groups: int) -> list[str]:
-    """The families to search: those named, else the defaults, with gradient-boosted trees when the data
-    comes from two to ``FEW_GROUPS`` groups (few windows: boosting trains fast, and it led there)."""
-    families = check_families(named)
-    if not named and 2 <= searched_groups <= FEW_GROUPS and "gbt" in FAMILIES and "gbt" not in families:
-        families.append("gbt")
-    return families
-
-
 def budget_for(options: TuneOptions) -> Budget:
     """The user's limits, else the board's flash and RAM (less the stack it keeps)."""
     spec = board_spec(options.target)
@@ -155,7 +145,7 @@ def tune(
         raise UserError(f"epochs must be at least 1, got {options.epochs}")
     spec = board_spec(options.target)
     searched = groups(project, searched_only=True)
-    families = families_for(options.families, searched)
+    families = check_families(options.families)
     facts = _facts(project)
     evaluation = _evaluation(project, options.evaluation)
     budget = budget_for(options)

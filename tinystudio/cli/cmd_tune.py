@@ -37,8 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--qat-epochs", type=arg(positive_int, "--qat-epochs", 100_000),
                    help="quantization-aware fine-tuning epochs (default: a third of --epochs)")
     p.add_argument("--families", nargs="+", choices=list(tune_app.FAMILY_NAMES),
-                   help="model families to search (default: all but gbt, which trains slowly, unless the "
-                        "project has five groups or fewer: "
+                   help="model families to search (default: all but gbt, which trains slowly: "
                         + " ".join(tune_app.DEFAULT_FAMILIES) + ")")
     p.add_argument("--compression", nargs="+", choices=list(tune_app.COMPRESSIONS),
                    default=list(tune_app.COMPRESSIONS),

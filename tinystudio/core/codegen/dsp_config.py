@@ -1,6 +1,7 @@
 """Emit tsr_dsp_config.c: a DSP block's parameters and float32 tables (bit reversal, radix-4 and split
 twiddles of the real FFT, windows, the mel filterbank stored sparse, DCT, biquad, percentile positions) as C
-constants, so the firmware's tsr_dsp_blocks.c mirrors the Python block.
+constants, so the firmware's tsr_dsp_blocks.c mirrors the Python block. A block made of blocks (spectral +
+statistics) calls each one's mirror in turn, each writing after the other's features.
 
 The tables come from the same functions tinystudio/core/dsp computes with, so both sides use identical
 float32 constants and the same order of float32 operations.
@@ -18,10 +19,11 @@ from tinystudio.core.dsp.fft import bit_reversal, split_twiddles, stage_twiddles
 from tinystudio.core.dsp.mel import Framer, sparse_filters
 from tinystudio.core.dsp.mfcc import dct_matrix
 from tinystudio.core.dsp.spectral import biquad_coefficients
+from tinystudio.core.dsp.spectral_statistics import SpectralStatisticsBlock
 from tinystudio.core.dsp.statistics import percentile_taps
 from tinystudio.core.errors import UserError
 
-DSP_KINDS = {"raw": 1, "spectral": 2, "mfe": 3, "mfcc": 4, "statistics": 5}
+DSP_KINDS = {"raw": 1, "spectral": 2, "mfe": 3, "mfcc": 4, "statistics": 5, "spectral-statistics": 6}
 SEGMENT_BATCH_FLOATS = 256
 """Work floats the spectral block may spend on running several Welch segments through the FFT at once."""
 
@@ -75,22 +77,52 @@ def _filter(block: DspBlock) -> str:
     return f"1, {{{_f(b[0])}, {_f(b[1])}, {_f(b[2])}}}, {{{_f(a[0])}, {_f(a[1])}}}"
 
 
-def _statistics_source(block: DspBlock) -> str:
-    """Config, percentile positions and the sort's scratch of the statistics block."""
+def _statistics_parts(block: DspBlock, prefix: str = "g_") -> tuple[str, int, str]:
+    """Tables and config of the statistics block (names starting ``prefix``), the work floats it needs and
+    its call on ``raw`` into ``{out}``."""
     frames, p = block.window_frames, block.params
     taps = percentile_taps(frames) if p["percentiles"] else [(0, 0, 0.0)]  # C has no empty arrays
     count = len(taps) if p["percentiles"] else 0
-    return (
-        _array("uint32_t", "g_lo", [t[0] for t in taps], floats=False)
-        + _array("uint32_t", "g_hi", [t[1] for t in taps], floats=False)
-        + _array("float", "g_frac", [t[2] for t in taps])
-        + "static const tsr_statistics_t g_cfg = {"
+    text = (
+        _array("uint32_t", f"{prefix}lo", [t[0] for t in taps], floats=False)
+        + _array("uint32_t", f"{prefix}hi", [t[1] for t in taps], floats=False)
+        + _array("float", f"{prefix}frac", [t[2] for t in taps])
+        + f"static const tsr_statistics_t {prefix}cfg = {{"
         f"{frames}u, {block.axes}u, {_f(p['scale'])}, {_filter(block)}, {_f(np.float32(1.0 / frames))}, "
-        f"{count}u, g_lo, g_hi, g_frac}};\n"
-        f"static float g_work[{2 * frames if count else frames}];\n\n"
-        "int tsr_dsp_features(const float *raw, float *features)\n{\n"
-        "    tsr_dsp_statistics(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
+        f"{count}u, {prefix}lo, {prefix}hi, {prefix}frac}};\n"
     )
+    return text, 2 * frames if count else frames, f"tsr_dsp_statistics(&{prefix}cfg, raw, g_work, {{out}});"
+
+
+def _spectral_parts(block: DspBlock, prefix: str = "g_") -> tuple[str, int, str]:
+    """Tables and config of the spectral block (names starting ``prefix``), the work floats it needs and
+    its call on ``raw`` into ``{out}``."""
+    frames, axes, p = block.window_frames, block.axes, block.params
+    n = int(p["fft_length"])
+    hann = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)).astype(np.float32)
+    norm = np.float32(1.0) / (hann * hann).sum(dtype=np.float32)
+    segments = 1 if frames < n else 1 + (frames - n) // (n // 2)
+    batch = max(1, min(segments, SEGMENT_BATCH_FLOATS // n))  # short FFTs share their stage loops
+    text = _fft_tables(f"{prefix}fft", n) + _array("float", f"{prefix}hann", hann)
+    text += (
+        f"static const tsr_spectral_t {prefix}cfg = {{"
+        f"{frames}u, {axes}u, {_f(p['scale'])}, {_filter(block)}, {_f(np.float32(1.0 / frames))}, &{prefix}fft, "
+        f"{prefix}hann, {_f(norm * np.float32(0.25))}, {_f(np.float32(1.0 / segments))}, {segments}u, "
+        f"{1 if p['log'] else 0}, {batch}u}};\n"
+    )
+    return text, frames + batch * n, f"tsr_dsp_spectral(&{prefix}cfg, raw, g_work, {{out}});"
+
+
+def _features_source(parts: list[tuple[str, int, str]], sizes: list[int]) -> str:
+    """The blocks' tables, one work buffer for the largest, and ``tsr_dsp_features`` calling each block in
+    turn, each writing its features after the previous block's (``sizes``: features per block)."""
+    text = "".join(t for t, _, _ in parts) + f"static float g_work[{max(w for _, w, _ in parts)}];\n\n"
+    text += "int tsr_dsp_features(const float *raw, float *features)\n{\n"
+    offset = 0
+    for (_, _, call), size in zip(parts, sizes, strict=True):
+        text += "    " + call.format(out="features" if offset == 0 else f"features + {offset}u") + "\n"
+        offset += size
+    return text + "    return 0;\n}\n"
 
 
 def _framer_source(block: DspBlock) -> tuple[str, Framer, int]:
@@ -129,24 +161,13 @@ def dsp_config(block: DspBlock) -> DspConfig:
             f"    tsr_dsp_raw(raw, {frames * axes}u, {_f(p['scale'])}, features);\n    return 0;\n}}\n"
         )
     elif block.name == "spectral":
-        n = int(p["fft_length"])
-        hann = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)).astype(np.float32)
-        norm = np.float32(1.0) / (hann * hann).sum(dtype=np.float32)
-        segments = 1 if frames < n else 1 + (frames - n) // (n // 2)
-        batch = max(1, min(segments, SEGMENT_BATCH_FLOATS // n))  # short FFTs share their stage loops
-        filt = _filter(block)
-        body = _fft_tables("g_fft", n) + _array("float", "g_hann", hann)
-        body += (
-            "static const tsr_spectral_t g_cfg = {"
-            f"{frames}u, {axes}u, {_f(p['scale'])}, {filt}, {_f(np.float32(1.0 / frames))}, &g_fft, g_hann, "
-            f"{_f(norm * np.float32(0.25))}, {_f(np.float32(1.0 / segments))}, {segments}u, {1 if p['log'] else 0}, "
-            f"{batch}u}};\n"
-            f"static float g_work[{frames + batch * n}];\n\n"
-            "int tsr_dsp_features(const float *raw, float *features)\n{\n"
-            "    tsr_dsp_spectral(&g_cfg, raw, g_work, features);\n    return 0;\n}\n"
-        )
+        body = _features_source([_spectral_parts(block)], [features])
     elif block.name == "statistics":
-        body = _statistics_source(block)
+        body = _features_source([_statistics_parts(block)], [features])
+    elif isinstance(block, SpectralStatisticsBlock):
+        spectral, statistics = block.spectral, block.statistics
+        body = _features_source([_spectral_parts(spectral, "g_spectral_"), _statistics_parts(statistics, "g_stats_")],
+                                [int(np.prod(spectral.output_shape)), int(np.prod(statistics.output_shape))])
     elif block.name == "mfe":
         text, _fr, work = _framer_source(block)
         body = text + (

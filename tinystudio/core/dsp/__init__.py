@@ -1,4 +1,5 @@
-"""DSP blocks turning one window into features, by registry name: raw, spectral, statistics, mfe, mfcc.
+"""DSP blocks turning one window into features, by registry name: raw, spectral, statistics, spectral-statistics
+(both side by side), mfe, mfcc.
 
 Every block is pure float32 numpy with its exact math in its docstring, for the C mirror on the device.
 """
@@ -12,11 +13,12 @@ from tinystudio.core.dsp.mfcc import MfccBlock
 from tinystudio.core.dsp.mfe import MfeBlock
 from tinystudio.core.dsp.raw import RawBlock
 from tinystudio.core.dsp.spectral import SpectralBlock
+from tinystudio.core.dsp.spectral_statistics import SpectralStatisticsBlock
 from tinystudio.core.dsp.statistics import StatisticsBlock
 from tinystudio.core.errors import UserError
 
 BLOCKS: dict[str, type[DspBlock]] = {
-    b.name: b for b in (RawBlock, SpectralBlock, StatisticsBlock, MfeBlock, MfccBlock)
+    b.name: b for b in (RawBlock, SpectralBlock, StatisticsBlock, SpectralStatisticsBlock, MfeBlock, MfccBlock)
 }
 
 __all__ = ["BLOCKS", "DspBlock", "ParamSpec", "make_block"]

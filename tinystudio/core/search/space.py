@@ -120,11 +120,14 @@ def _gbt(t: Any) -> dict[str, Any]:
 
 FAMILIES: dict[str, Family] = {
     f.name: f for f in (
-        Family("dense", "dense", ("spectral", "statistics", "raw", "mfe", "mfcc"), _dense, True, _flash_floor_nn),
+        Family("dense", "dense", ("spectral", "statistics", "spectral-statistics", "raw", "mfe", "mfcc"), _dense,
+               True, _flash_floor_nn),
         Family("cnn1d", "cnn1d", ("raw", "spectral"), _cnn1d, True, _flash_floor_nn),
         Family("dscnn", "dscnn", ("mfe", "mfcc"), _dscnn, True, _flash_floor_nn),
-        Family("rf", "rf", ("spectral", "statistics", "raw", "mfe", "mfcc"), _rf, False, _no_floor),
-        Family("gbt", "gbt", ("spectral", "statistics", "raw", "mfe", "mfcc"), _gbt, False, _no_floor),
+        Family("rf", "rf", ("spectral", "statistics", "spectral-statistics", "raw", "mfe", "mfcc"), _rf, False,
+               _no_floor),
+        Family("gbt", "gbt", ("spectral", "statistics", "spectral-statistics", "raw", "mfe", "mfcc"), _gbt, False,
+               _no_floor),
     ) if f.preset in PRESETS
 }
 """Every family whose preset this build knows."""
@@ -133,7 +136,8 @@ DEFAULT_FAMILIES = tuple(name for name in FAMILIES if name != "gbt")
 stage) and in the tune benchmark lost to the forests with ten people (they won with four), so they are
 searched only when asked for."""
 
-MOTION_BLOCKS = ("spectral", "statistics", "raw")
+MOTION_BLOCKS = ("spectral", "statistics", "raw", "spectral-statistics")
+"""Motion DSP blocks the search draws from (the last: spectral features and window statistics side by side)."""
 AUDIO_BLOCKS = ("mfcc", "mfe")
 COMPRESSIONS = ("ptq", "qat")
 WINDOW_FACTORS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -167,7 +171,7 @@ def suggest(trial: Any, facts: DataFacts, families: list[str], compressions: tup
     blocks = AUDIO_BLOCKS if facts.audio else MOTION_BLOCKS
     dsp = trial.suggest_categorical("dsp", list(blocks))
     dsp_params: dict[str, Any] = {}
-    if dsp == "spectral":
+    if dsp in ("spectral", "spectral-statistics"):
         frames = max(8, ms_to_frames(window, facts.rate_hz))
         wanted = trial.suggest_categorical("fft_length", list(FFT_LENGTHS))  # one choice set for every window
         dsp_params["fft_length"] = min(wanted, 1 << (frames.bit_length() - 1))

@@ -44,6 +44,13 @@ class DspPreviewWidget(QWidget):
         self.caption.setText(text)
 
     def show_features(self, block: DspBlock, features: np.ndarray, axis_names: list[str]) -> None:
+        spectral = getattr(block, "spectral", None)
+        if block.name == "spectral-statistics" and spectral is not None:  # its band powers; statistics follow
+            self.show_features(spectral, np.asarray(features)[: spectral.output_shape[0]], axis_names)
+            self.features, self._shown = features, (block, features, axis_names)
+            self.caption.setText(f"{block.title}: {features.shape[0]} features (band powers shown, window "
+                                 f"statistics after them), about {block.ops():,} operations per window")
+            return
         self.features = features
         self._shown = (block, features, axis_names)
         self.plot.clear()
