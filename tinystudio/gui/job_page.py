@@ -33,6 +33,10 @@ class JobPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, STEPS)
         self.status = FlowLabel()  # an error naming a long path breaks, never widens the window
+        self._orphan: Worker | None = None  # a job whose project was closed while it ran
+        # a job never outlives its project: closing it (File > New / Open) cancels the job and waits for it
+        context.project_closing.connect(self.shutdown)
+        context.project_changed.connect(self._project_changed)
 
     # -- what subclasses override ----------------------------------------------------------------
 
@@ -81,27 +85,45 @@ class JobPage(QWidget):
         if self.worker is None:
             self.refresh_choices()
 
-    def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(STEPS * fraction))
-        self.status.setText(message)
+    def _project_changed(self) -> None:
+        """Another project is open: the status line and the bar of the last one's job (full after it
+        finished) go, and a job still ending (cancelled by the close) will say nothing here. Subclasses,
+        connected after this, then say what the new project needs."""
+        self.status.setText("")
+        if self.worker is None:
+            self.progress.setValue(0)
+        else:
+            self._orphan = self.worker
 
-    def _end(self) -> None:
-        self.worker = None
+    def _on_progress(self, fraction: float, message: str) -> None:
+        if self.worker is None or self.worker is not self._orphan:
+            self.progress.setValue(int(STEPS * fraction))
+            self.status.setText(message)
+
+    def _end(self) -> bool:
+        """The worker is gone; False when its project was closed while it ran: then its end (cancelled by
+        the close) says nothing on the page, which shows another project now."""
+        ended, self.worker = self.worker, None
         self.cancel_button.setEnabled(False)
         self.job_ended()
+        if ended is None or ended is not self._orphan:
+            return True
+        self._orphan = None
+        self.progress.setValue(0)
+        return False
 
     def _on_done(self, result: Any) -> None:
-        self._end()
-        self.progress.setValue(STEPS)
-        self.job_done(result)
+        if self._end():
+            self.progress.setValue(STEPS)
+            self.job_done(result)
 
     def _on_error(self, message: str) -> None:
-        self._end()
-        self.progress.setValue(0)  # a full or part-full bar beside "Failed" would say the job got that far
-        self.last_error = message
-        self.job_failed(message)
+        if self._end():
+            self.progress.setValue(0)  # a full or part-full bar beside "Failed" would say the job got that far
+            self.last_error = message
+            self.job_failed(message)
 
     def _on_cancelled(self) -> None:
-        self._end()
-        self.progress.setValue(0)
-        self.job_cancelled()
+        if self._end():
+            self.progress.setValue(0)
+            self.job_cancelled()

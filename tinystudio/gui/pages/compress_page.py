@@ -131,7 +131,6 @@ class CompressPage(JobPage):
         self.run_combo.currentIndexChanged.connect(lambda _i: self.refresh_variants())
         for check in self.method_checks.values():
             check.toggled.connect(lambda _on: self._update_enabled())
-        self.context.project_closing.connect(self.shutdown)
         self.context.project_changed.connect(self.refresh)
         self.context.runs_changed.connect(self.refresh_runs)
         self.context.variants_changed.connect(self.refresh_variants)

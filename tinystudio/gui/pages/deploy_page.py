@@ -50,6 +50,8 @@ from tinystudio.gui.widgets.tables import show_rows
 from tinystudio.gui.worker import Worker, run_in_thread
 
 NO_BOARD = "No board contacted yet"
+SHUTDOWN_WAIT_MS = 30000
+"""How long closing the project waits for a cancelled deploy or export to stop."""
 HISTORY_ROWS = 2
 """Rows of the history always in view: on a short screen the rest of the height goes to the figures' tabs."""
 HISTORY_COLUMNS = ("Result", "When", "Board", "Model", "Accuracy", "Agreement", "NN mean", "Flash", "RAM")
@@ -101,6 +103,7 @@ class DeployPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.worker: Worker | None = None
+        self._orphan: Worker | None = None  # a job whose project was closed while it ran
         self.last_error = ""
         self.shown_result: dict[str, Any] | None = None
 
@@ -259,6 +262,7 @@ class DeployPage(QWidget):
         self.history.itemSelectionChanged.connect(self._on_history_selected)
         self.target_combo.activated.connect(self.follow_choice)  # a person's choice, not a refill
         self.model_combo.activated.connect(self.follow_choice)
+        self.context.project_closing.connect(self.shutdown)  # a deploy or export never outlives its project
         self.context.project_changed.connect(self.refresh)
         self.context.runs_changed.connect(self._models_changed)
         self.context.variants_changed.connect(self._models_changed)
@@ -277,13 +281,24 @@ class DeployPage(QWidget):
         if self.worker is None:
             self.refresh_models()
 
+    def shutdown(self) -> None:
+        """The project closes (or the window): cancel a deploy or export and wait until it has stopped, so
+        it never writes to, or fails on, a closed project file; its end then says nothing (``_ended``)."""
+        if self.worker is not None:
+            self._orphan = self.worker
+            self.worker.cancel()
+            self.worker.wait(SHUTDOWN_WAIT_MS)
+
     def refresh(self) -> None:
         """A project was opened: its newest result fills the board, results and matrix together (or all
         three say there is none), never a mix of two projects."""
+        if self.worker is None:
+            self.progress.setValue(0)  # the last project's finished bar
         self.refresh_models()
         self.refresh_history()
         self.clear_result()
         self.history.clearSelection()  # ids kept from another project mean nothing here
+        self.report_button.setEnabled(False)  # until one of this project's results is selected
         if self.history.rowCount():
             self.history.selectRow(0)  # shows the newest stored result
 
@@ -323,6 +338,7 @@ class DeployPage(QWidget):
                 self.model_combo.setCurrentIndex(items.index(current))
         busy = self.worker is not None or self.live.running
         self.deploy_button.setEnabled(not busy and project is not None and self.model_combo.count() > 0)
+        self.export_button.setEnabled(not busy and self.model_combo.count() > 0)  # nothing to export without one
         if project is None:
             self.status.setText("Open a project to deploy a model.")
         elif self.model_combo.count() == 0:
@@ -423,7 +439,8 @@ class DeployPage(QWidget):
         )
 
     def _on_exported(self, done: Any) -> None:
-        self._finish()
+        if not self._finish():
+            return
         self.progress.setValue(1000)
         self.status.setText(f"Exported variant {done.variant_id} to {done.out_dir}: {done.summary}")
         self.context.variants_changed.emit()  # a run may have been quantized on the way
@@ -447,7 +464,7 @@ class DeployPage(QWidget):
         self.dsp_check.setEnabled(not busy)
         self.profile_check.setEnabled(not busy)
         self.bench_spin.setEnabled(not busy)
-        self.export_button.setEnabled(not busy)
+        self.export_button.setEnabled(not busy and self.model_combo.count() > 0)
         self.export_format.setEnabled(not busy)
 
     def _live_running(self, running: bool) -> None:
@@ -455,17 +472,26 @@ class DeployPage(QWidget):
         if not running:
             self.refresh_models()  # the deploy button as the project allows
 
-    def _finish(self) -> None:
-        self.worker = None
+    def _finish(self) -> bool:
+        """The worker is gone; False when its project was closed while it ran (nothing of it to show)."""
+        ended, self.worker = self.worker, None
         self._set_busy(False)
         self.refresh_models()
+        if ended is None or ended is not self._orphan:
+            return True
+        self._orphan = None
+        self.progress.setValue(0)
+        return False
 
     def _on_progress(self, fraction: float, message: str) -> None:
+        if self.worker is not None and self.worker is self._orphan:
+            return
         self.progress.setValue(int(1000 * fraction))
         self.status.setText(message)
 
     def _on_done(self, result: Any) -> None:
-        self._finish()
+        if not self._finish():
+            return
         self.progress.setValue(1000)
         self.context.results_changed.emit()  # this page's history and the Compress step's latency column
         self._select_result(result.result_id)  # selected, so Report… can write it at once
@@ -477,14 +503,16 @@ class DeployPage(QWidget):
         self.deploy_finished.emit(result.result_id)
 
     def _on_error(self, message: str) -> None:
-        self._finish()
+        if not self._finish():
+            return
         self.progress.setValue(0)  # a part-full bar beside "Failed" would say the job got that far
         self.refresh_history()  # a board that stopped mid-test leaves a partial result
         self.last_error = message
         self.status.setText(f"Failed: {message}")
 
     def _on_cancelled(self) -> None:
-        self._finish()
+        if not self._finish():
+            return
         self.progress.setValue(0)
         self.status.setText("Cancelled; nothing was stored.")
 

@@ -111,6 +111,7 @@ class LiveView(QWidget):
         self._model_combo = model_combo
         self._target_combo = target_combo
         self.worker: Worker | None = None
+        self._orphan: Worker | None = None  # a run whose project was closed while it ran
         self.shared = _Live()
         self.last_error = ""
         self.summary: LiveSummary | None = None
@@ -229,9 +230,11 @@ class LiveView(QWidget):
         self.running_changed.emit(running)
 
     def reset(self) -> None:
-        """Another project: stop, and forget the signal of the old one."""
+        """Another project: stop, and forget the signal and the last run's summary of the old one."""
+        self._orphan = self.worker  # its end, still on its way, says nothing about the new project
         self.shutdown()
         self._clear()
+        self.status.setText("")
 
     def _clear(self) -> None:
         self.shared = _Live()
@@ -283,17 +286,25 @@ class LiveView(QWidget):
             self.worker.wait(30000)
 
     def _on_progress(self, fraction: float, message: str) -> None:
-        self.status.setText(message)
+        if self.worker is None or self.worker is not self._orphan:
+            self.status.setText(message)
 
-    def _ended(self) -> None:
-        self.worker = None
+    def _ended(self) -> bool:
+        """The run is over; False when its project was closed meanwhile (nothing of it to show)."""
+        ended, self.worker = self.worker, None
         self.timer.stop()
+        if ended is not None and ended is self._orphan:
+            self._orphan = None
+            self._set_running(False)
+            return False
         self.redraw()
         self._set_running(False)
+        return True
 
     def _on_done(self, summary: LiveSummary) -> None:
+        if not self._ended():
+            return
         self.summary = summary
-        self._ended()
         agreement = "" if summary.agreement is None else f"; the host's model agrees on {summary.agreement:.1%}"
         short = too_short(self.shared.plan, summary) if self.shared.plan is not None else None
         self.status.setText(f"Stopped: {summary.windows} windows in {summary.seconds:.1f} s "
@@ -301,12 +312,14 @@ class LiveView(QWidget):
                             + (f" {short[0].upper()}{short[1:]}." if short else ""))
 
     def _on_error(self, message: str) -> None:
+        if not self._ended():
+            return
         self.last_error = message
-        self._ended()
         self.status.setText(f"Failed: {message}")
 
     def _on_cancelled(self) -> None:
-        self._ended()
+        if not self._ended():
+            return
         self.status.setText("Stopped before the board started.")
 
     # -- saving ----------------------------------------------------------------------------------
