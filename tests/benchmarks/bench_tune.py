@@ -15,9 +15,11 @@ deployed model is the one scored). The baseline is per-window mean, std, min, ma
 into scikit-learn's RandomForestClassifier (100 trees), on the same windows as the default impulse. The
 tuned row is nested: on each outer fold `tinystudio tune` searches (--trials points, the presets first) on
 that fold's training recordings only, scoring points by grouped cross-validation over those people
-(--cv-folds), and its most accurate point is trained on the fold's training side and scored on the held-out
-people, int8 by the point's own compression. Networks train as the Train step does (the suggested impulse's
-epochs, cosine schedule and augmentation) unless --epochs says otherwise.
+(--cv-folds; one person per fold with five or fewer), and its recommended point (the most accurate unless
+it beats the best preset by no more than one standard error of its fold scores) is trained on the fold's
+training side and scored on the held-out people, int8 by the point's own compression. Networks train as
+the Train step does (the suggested impulse's epochs, cosine schedule and augmentation) unless --epochs
+says otherwise.
 
 Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--folds K] [--cv-folds K]
      [--data basicmotions simboard simboard-few] [--few-classes N] [--presets dense cnn1d rf gbt dense-statistics
@@ -228,7 +230,7 @@ def search_project(fold_project: Project, path: Path) -> tuple[Project, str]:
 def fit_tuned(args: argparse.Namespace) -> Callable[..., FoldScore]:
     """Nested evaluation of `tinystudio tune`: on each outer fold the search runs on the fold's training
     recordings only (``search_project``), scoring its points by grouped cross-validation over those people
-    (the app's rule: three groups or more); its most accurate point is then trained on the whole training
+    (the app's rule: three groups or more); its recommended point is then trained on the whole training
     side as the Train step trains, made int8 with the point's own compression, and scored on the held-out
     people it never saw."""
 
@@ -261,7 +263,8 @@ def fit_tuned(args: argparse.Namespace) -> Callable[..., FoldScore]:
                              evaluation=tuned.evaluation)
         print(f"   tuned, fold {fold.index + 1}: picked {point.describe()} (search {tuned.evaluation} "
               f"{point.accuracy:.3f}; flash {point.flash_bytes} B, RAM {point.ram_bytes} B, "
-              f"{point.latency_ms:.2f} ms on mps2-an386) -> held out float {score.accuracy:.3f}"
+              f"{point.latency_ms:.2f} ms on mps2-an386; {tune_app.recommendation(tuned)}) -> held out float "
+              f"{score.accuracy:.3f}"
               + ("" if score.int8_accuracy is None else f", int8 {score.int8_accuracy:.3f}"), flush=True)
         return score
 
