@@ -304,9 +304,13 @@ class CaptureSession:
             # resume where earlier recordings into this project left the playback, then let the
             # recording start on a session long enough to hold it: one subject, its group by default
             self.simboard.tape.resume(project.get_setting(SIM_PLAYBACK_SETTING))
-            subject = self.simboard.begin_take(int(seconds * rate) + 1 if seconds is not None else None)
+            take = int(seconds * rate) + 1 if seconds is not None else None
+            subject = self.simboard.begin_take(take)
             group = group if group else subject
             self._catch_up(self.simboard.lines_sent)
+            # claimed now, not when the recording ends: a process killed mid-recording keeps its claim,
+            # so the next recording does not stream the very readings the recovered sample holds
+            project.set_setting(SIM_PLAYBACK_SETTING, self.simboard.tape.reserved(self.simboard.activity, take))
         writer = project.start_recording(
             rate, layout.axis_names, label, units=units, group=group, source=source, name=name
         )

@@ -155,6 +155,20 @@ class Tape:
             return {a: {"pass": c.pass_, "session": c.session, "offsets": list(c.offsets)}
                     for a, c in self._cursors.items()}
 
+    def reserved(self, activity: str, frames: int | None) -> dict[str, dict[str, object]]:
+        """The cursors as they will stand once the next ``frames`` frames of ``activity`` (None: the rest of
+        its session) are played: saved when a recording starts, so that a recording whose process is killed
+        is not streamed again by the next one."""
+        with self._lock:
+            key, cur = self._cursor(activity)
+            out = {a: {"pass": c.pass_, "session": c.session, "offsets": list(c.offsets)}
+                   for a, c in self._cursors.items()}
+            left = self._left(key, cur, cur.session)
+            offsets = out[key]["offsets"]
+            assert isinstance(offsets, list)
+            offsets[cur.session] += left if frames is None else min(max(frames, 0), left)
+            return out
+
     def resume(self, positions: object) -> None:
         """Move cursors forward to saved ``positions`` (never back); anything unreadable is ignored."""
         if not isinstance(positions, dict):
