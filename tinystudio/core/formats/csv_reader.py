@@ -99,11 +99,28 @@ class _Segment:
 def read_csv(path: Path, options: CsvOptions | None = None) -> tuple[list[Recording], dict[str, int]]:
     """Decode a CSV file into recordings; returns them with counts of skipped lines by reason."""
     try:
-        fh = open(path, encoding="utf-8-sig", errors="replace", newline="")
+        with open(path, "rb") as raw:
+            head = raw.read(512)
+        fh = open(path, encoding=text_encoding(head), errors="replace", newline="")
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from exc
     with fh:
         return _Reader(path, options or CsvOptions()).run(Records(fh))
+
+
+def text_encoding(head: bytes) -> str:
+    """UTF-8 (with or without its mark) unless the file starts as UTF-16 text does: Excel's "Unicode text"
+    and Windows tools write UTF-16, which read as UTF-8 turned every line into a sample of its own."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # the mark says which byte order
+    pairs = head[: len(head) // 2 * 2]
+    if len(pairs) >= 8 and b"\x00" in pairs:
+        even, odd = pairs[0::2], pairs[1::2]
+        if odd.count(0) == len(odd) and even.count(0) == 0:
+            return "utf-16-le"
+        if even.count(0) == len(even) and odd.count(0) == 0:
+            return "utf-16-be"
+    return "utf-8-sig"
 
 
 # a batch row: line number, clean text, and its fields when it was read the quoted way
