@@ -76,6 +76,7 @@ class Layout:
     group_col: int | None
     separator: str | None  # None = runs of whitespace
     ignored: list[str] = field(default_factory=list)  # text columns that are neither label nor group
+    time_text: bool = False  # the clock is written as dates or times of day ('10:00:00.125'), read as seconds
 
     def drop_text_columns(self, first_row: list[str], is_number: object) -> None:
         """Columns whose first value is text (a date, a device name) are kept out of the signal."""

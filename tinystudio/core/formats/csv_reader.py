@@ -21,6 +21,7 @@ import numpy as np
 from tinystudio.core import limits
 from tinystudio.core.errors import UserError
 from tinystudio.core.formats import nonfinite
+from tinystudio.core.formats.clock_text import clock_seconds
 from tinystudio.core.formats.csv_layout import Layout, layout, named_layout, scale_from_values
 from tinystudio.core.formats.csv_text import Records, clean, guess_separator, is_separator_line, split
 from tinystudio.core.formats.recording import Recording, Spool
@@ -141,6 +142,7 @@ class _Reader:
         self.current: _Segment | None = None
         self.skipped = {"noise": 0, "truncated": 0, nonfinite.SKIP_KEY: 0}
         self.notes: list[str] = []
+        self.clock_origin: int | None = None  # the day a clock written as dates starts on
         self.batch_meta: list[_Row] = []
         self.decimal_comma = False
 
@@ -282,6 +284,9 @@ class _Reader:
         if self.spool is None:  # first data row: now we know which columns hold text
             first = lines[0][2] if lines[0][2] is not None else split(lines[0][1], lay.separator)
             lay.drop_text_columns(first, _is_number)
+            if lay.time_col is not None and not _is_number(first[lay.time_col]) \
+                    and clock_seconds(first[lay.time_col]) is not None:
+                lay.time_text, lay.time_scale = True, 1.0
             self.spool = Spool(len(lay.value_cols))
         ncols = len(lay.columns)
         ignored = {lay.columns.index(name) for name in lay.ignored}
@@ -289,11 +294,13 @@ class _Reader:
         numeric_cols = [c for c in range(ncols) if c not in text_cols]
         any_quoted = any(f is not None for _, _, f in lines)
         table = None
-        if not text_cols and not any_quoted:
+        if not text_cols and not any_quoted and not lay.time_text:
             table = _fast_parse([ln for _, ln, _ in lines], lay.separator, ncols)
         rows: list[tuple[int, list[str]]] = []
         if table is None:
             rows = [(n, f if f is not None else split(ln, lay.separator)) for n, ln, f in lines]
+            if lay.time_text:
+                rows = [(n, self._clock_as_number(n, f)) for n, f in rows]
             try:
                 table = np.array([[r[1][c] for c in numeric_cols] for r in rows], dtype=np.float64)
             except ValueError:
@@ -307,6 +314,23 @@ class _Reader:
         labels = [r[1][lay.label_col] for r in rows] if lay.label_col is not None else None
         groups = [r[1][lay.group_col] for r in rows] if lay.group_col is not None else None
         self._add_rows(values, times, keep, labels, groups)
+
+    def _clock_as_number(self, lineno: int, fields: list[str]) -> list[str]:
+        """The row with its clock (a date or a time of day) as seconds; a row without one is an error."""
+        lay = self.layout
+        assert lay is not None and lay.time_col is not None
+        if lay.time_col >= len(fields):
+            return fields
+        clock = clock_seconds(fields[lay.time_col])
+        if clock is None:
+            raise UserError(
+                f"{self.path.name}, line {lineno}: column {lay.columns[lay.time_col]!r} holds "
+                f"{fields[lay.time_col][:40]!r}, which is not a date or time like the rows before it"
+            )
+        if self.clock_origin is None:
+            self.clock_origin = clock[0]
+        seconds = (clock[0] - self.clock_origin) * 86400 + clock[1]  # from the first row's day
+        return [*fields[: lay.time_col], repr(seconds), *fields[lay.time_col + 1 :]]
 
     def _finite_rows(
         self, values: np.ndarray, times: np.ndarray | None, linenos: list[int],
