@@ -236,10 +236,12 @@ class DeployPage(QWidget):
         history_box = QGroupBox("History of device results")
         QVBoxLayout(history_box).addWidget(self.history)
         right.addWidget(history_box)
-        # the figures take most of the height (a splitter shares it by size hint times stretch); the history
-        # keeps its few rows
-        right.setStretchFactor(0, 4)
+        # the figures take two thirds of the height, the history a third, kept as the window grows (a splitter
+        # without sizes gave the history its minimum, two and a half rows under a half-empty tab at 1600x1000);
+        # a short screen keeps the history's HISTORY_ROWS
+        right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 1)
+        right.setSizes([2000, 1000])
         self.live = LiveView(context, self.model_combo, self.target_combo)
         self.tabs = QTabWidget()
         self.tabs.addTab(right, "Results")
@@ -251,8 +253,7 @@ class DeployPage(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         right.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Deploy</h2>"))
+        layout = QVBoxLayout(self)  # no page title: the highlighted step names the page, the figures get the room
         layout.addWidget(splitter, 1)
 
         self.deploy_button.clicked.connect(self.start_deploy)

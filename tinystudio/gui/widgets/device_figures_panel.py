@@ -200,6 +200,8 @@ class DeviceFiguresPanel(QWidget):
         self.result = self.figures = None
         self.caption.setText(caption)
         self.classes_caption.setText(caption)
+        for label in (self.caption, self.classes_caption):
+            label.setToolTip("")
         self.transfer_label.clear()
         self.transfer_label.setVisible(False)
         for label in (self.percentiles, self.rate_label, self.energy_label):
@@ -213,9 +215,11 @@ class DeviceFiguresPanel(QWidget):
         """Show the figures of stored result ``r``; the caption names the result, variant and board."""
         self.result = r
         named = f"Result {result_id}: " if result_id is not None else ""
-        self.caption.setText(f"<b>{named}variant {r.get('variant_id')} on {r.get('target_title', r.get('target'))}"
-                             "</b>")
+        # the board's short name keeps the caption on one line in a laptop screen's tab; its title is the tooltip
+        self.caption.setText(f"<b>{named}variant {r.get('variant_id')} on {escape(str(r.get('target')))}</b>")
         self.classes_caption.setText(self.caption.text())
+        for caption in (self.caption, self.classes_caption):
+            caption.setToolTip(str(r.get("target_title", r.get("target"))))
         travelled = fmt_test_transfer(r)
         self.transfer_label.setText(travelled or "")
         self.transfer_label.setVisible(travelled is not None)
