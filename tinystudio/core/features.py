@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tinystudio.core.store import Project
 
 MIN_STD = 1e-6
+"""A channel whose train values spread less than this is constant (a dead sensor axis, an unused input)."""
 BATCH_VALUES = 1_000_000  # input values per DSP batch: bounds the FFT temporaries to tens of MB
 
 
@@ -36,7 +37,10 @@ class Normalization:
         flat = x.reshape(-1, x.shape[-1]).astype(np.float64)
         mean = flat.mean(axis=0) if len(flat) else np.zeros(x.shape[-1])
         std = flat.std(axis=0) if len(flat) else np.ones(x.shape[-1])
-        return cls(mean.astype(np.float32), np.maximum(std, MIN_STD).astype(np.float32))
+        # a constant channel is 0 after the mean whatever it is divided by: by 1, as scikit-learn does. Divided
+        # by MIN_STD, its scale of 1e6 beside the others' ~1 left nothing of them in the int8 model's one
+        # scale for the standardisation, and TFLite Micro aborted on it
+        return cls(mean.astype(np.float32), np.where(std < MIN_STD, 1.0, std).astype(np.float32))
 
     def apply(self, x: np.ndarray) -> np.ndarray:
         return ((x - self.mean) / self.std).astype(np.float32)
