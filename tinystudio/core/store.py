@@ -203,6 +203,11 @@ class Project:
         not change opens read-only: everything can be viewed, every change says it is read-only.
         """
         p = Path(path).absolute()
+        if p.is_symlink():
+            # the project is the file the link names: SQLite keeps its journal beside that file, and so must
+            # the cache with the locks of recordings in progress, or a program opening the project by its
+            # own name would not see them and would finish a recording that is still being captured
+            p = p.resolve()
         if not p.is_file():
             raise UserError(f"no project at {p}")
         try:
