@@ -803,29 +803,34 @@ class RecordingWriter:
         self._seq = 0
         self.frames = 0
         self._done = False
+        self._writer_lock: WriterLock | None = None
+        self._row = (
+            name, label, group, self._axes, float(rate_hz), json.dumps(list(axis_names)),
+            json.dumps(list(units) if units is not None else [""] * self._axes), source,
+        )
         with project.transaction():
-            cur = project._conn.execute(
-                "INSERT INTO samples (name, label, split, group_key, frames, axes, rate_hz, axis_names, units,"
-                " dtype, source, created, content_hash, status, data)"
-                " VALUES (?, ?, NULL, ?, 0, ?, ?, ?, ?, 'float32', ?, ?, '', 'recording', x'')",
-                (
-                    name,
-                    label,
-                    group,
-                    self._axes,
-                    float(rate_hz),
-                    json.dumps(list(axis_names)),
-                    json.dumps(list(units) if units is not None else [""] * self._axes),
-                    source,
-                    time.time(),
-                ),
-            )
-            self.sample_id = int(cur.lastrowid or 0)
-            # taken before the row is committed, so no other process ever sees this recording unlocked
-            try:
-                self._writer_lock: WriterLock | None = WriterLock.acquire(project._recording_lock(self.sample_id))
-            except OSError as exc:
-                raise UserError(f"cannot record into {project.path}: {exc.strerror or exc}") from exc
+            self._begin()
+
+    def _begin(self) -> None:
+        """Insert the recording's row and lock it (inside a transaction)."""
+        project = self._project
+        cur = project._conn.execute(
+            "INSERT INTO samples (name, label, split, group_key, frames, axes, rate_hz, axis_names, units,"
+            " dtype, source, created, content_hash, status, data)"
+            " VALUES (?, ?, NULL, ?, 0, ?, ?, ?, ?, 'float32', ?, ?, '', 'recording', x'')",
+            (*self._row, time.time()),
+        )
+        self.sample_id = int(cur.lastrowid or 0)
+        self._seq = 0
+        # taken before the row is committed, so no other process ever sees this recording unlocked
+        try:
+            self._writer_lock = WriterLock.acquire(project._recording_lock(self.sample_id))
+        except OSError as exc:
+            raise UserError(f"cannot record into {project.path}: {exc.strerror or exc}") from exc
+
+    def _still_ours(self) -> bool:
+        row = self._project._conn.execute("SELECT status FROM samples WHERE id = ?", (self.sample_id,)).fetchone()
+        return row is not None and row[0] == "recording"
 
     def append(self, frames: np.ndarray) -> None:
         """Buffer frames (n, axes); they reach the file at the next flush."""
@@ -844,6 +849,12 @@ class RecordingWriter:
         block = np.concatenate(self._pending)
         self._pending = []
         with self._project.transaction():
+            if not self._still_ours():
+                # another program finished this recording as if its writer were gone (its lock file was
+                # deleted with the cache folder, or the project was opened under another name): what comes
+                # next is kept as a new sample instead of being written after a finished one and lost
+                self._release()
+                self._begin()
             self._project._conn.execute(
                 "INSERT INTO sample_chunks (sample_id, seq, frames, data) VALUES (?, ?, ?, ?)",
                 (self.sample_id, self._seq, block.shape[0], block.tobytes()),
@@ -854,9 +865,11 @@ class RecordingWriter:
     def set_rate(self, rate_hz: float) -> None:
         """Record a refined rate estimate for this recording."""
         if rate_hz > 0 and np.isfinite(rate_hz):
+            rate = canonical_rate(rate_hz)
+            self._row = (*self._row[:4], rate, *self._row[5:])
             with self._project.transaction():
-                self._project._conn.execute(
-                    "UPDATE samples SET rate_hz = ? WHERE id = ?", (canonical_rate(rate_hz), self.sample_id)
+                self._project._conn.execute(  # never a finished sample's: its content hash covers the rate
+                    "UPDATE samples SET rate_hz = ? WHERE id = ? AND status = 'recording'", (rate, self.sample_id)
                 )
 
     def finish(self) -> int | None:
