@@ -476,4 +476,12 @@ class _Reader:
             span = seg.t_last - seg.t_first
             scale = lay.time_scale or scale_from_values(name, seg.t_first, span / (seg.timed - 1))
             rate = (seg.timed - 1) / (span * scale)
+        guessed_ms = lay.time_scale is None and scale == 1e-3 and name.lower() != "timestamp"
+        if guessed_ms and abs(seg.t_first) < 1e11 and rate >= 1.0:
+            # whole numbers in a column named only 'time' or 't': Arduino's millis(), or a slow logger's
+            # seconds; read as milliseconds, so say so with the way out (1 Hz read as 1000 Hz otherwise)
+            note = (f"the {name!r} column has no unit and was read as milliseconds ({rate:.4g} Hz); if it counts "
+                    f"seconds, pass --rate {rate / 1000:.4g} or name the column '{name}_s'")
+            if note not in self.notes:
+                self.notes.append(note)
         return limits.sample_rate(f"{self.path.name}: the rate from the {name!r} column", rate)
