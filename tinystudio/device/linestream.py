@@ -25,6 +25,9 @@ LOCK_SPAN_S = 0.25
 LOCK_MAX_LINES = 5000
 """Lock without the time span once this many agreeing lines arrived (data sent in a burst)."""
 
+CR_LINES = 3
+"""Carriage returns, without any line feed, that show a device ending its lines with CR alone."""
+
 RELAYOUT_LINES = 50
 """Consecutive lines of one new shape after which the layout is re-detected (when allowed)."""
 
@@ -144,6 +147,8 @@ class LineStream:
         self.rate = RateEstimator()
         self.allow_relayout = allow_relayout
         self._pending = b""
+        self._lf_seen = False
+        self._cr_lines = False  # lines end with CR alone (sensor modules such as Atlas Scientific's EZO)
         self._first = True
         self._skipping_long = False
         self._candidates: list[tuple[tuple[int, tuple[str, ...] | None], list[float], float]] = []
@@ -158,6 +163,13 @@ class LineStream:
         """Consume a chunk of bytes that arrived at ``now`` (monotonic seconds)."""
         self.stats.bytes += len(data)
         buf = self._pending + data
+        if not self._lf_seen:
+            if b"\n" in buf:
+                self._lf_seen = True
+            elif buf.count(b"\r") >= CR_LINES:  # lines ended by a carriage return alone
+                self._cr_lines, self._lf_seen = True, True
+        if self._cr_lines:
+            buf = buf.replace(b"\r", b"\n")
         if self._first or self._skipping_long:
             cut = buf.find(b"\n")
             if cut < 0:
