@@ -2,7 +2,8 @@
 holds the length written first (Python's wave module: its first block; other recorders: 0), while the audio
 runs to the end of the file. The import kept only the first block (a tenth of the recording, silently) or
 refused the file as holding no audio frames. Now the audio is read to the end and the summary says why; a
-chunk after the audio (LIST, as editors add) still ends it."""
+chunk after the audio (LIST, as editors add) still ends it. A file cut short (an interrupted copy) kept what it
+held without a word; now the summary says so."""
 
 from __future__ import annotations
 
@@ -63,3 +64,17 @@ def test_a_header_of_length_zero_reads_to_the_end_and_a_trailing_chunk_still_end
     assert code == 0, err
     with Project.open(tmp_path / "p.tsproj") as p:
         assert [s.frames for s in p.samples()] == [800, 800]
+
+
+def test_a_wav_cut_short_keeps_what_it_holds_and_says_so(tmp_path: Path):
+    audio = np.arange(1000, dtype="<i2").tobytes()
+    fmt = struct.pack("<HHIIHH", 1, 1, 8000, 16000, 2, 16)
+    body = b"WAVEfmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", len(audio)) + audio
+    whole = b"RIFF" + struct.pack("<I", len(body)) + body
+    cut = tmp_path / "copy.wav"
+    cut.write_bytes(whole[: len(whole) - 600])  # an interrupted copy
+    code, out, err = _import(tmp_path / "p.tsproj", cut)
+    assert code == 0, err
+    assert "copy.wav: the file ends before its audio does (cut short): 1400 of 2000 bytes" in out
+    with Project.open(tmp_path / "p.tsproj") as p:
+        assert [s.frames for s in p.samples()] == [700]

@@ -19,6 +19,8 @@ from tinystudio.core.limits import sample_rate
 
 _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
 _BLOCK_BYTES = 1 << 20
+_UNKNOWN_LENGTH = 0xFFFFFFFF
+"""The length streaming writers put in the header when they cannot know it: the audio runs to the end."""
 
 
 def read_wav(path: Path, drop_nonfinite: bool = False) -> tuple[list[Recording], int]:
@@ -54,38 +56,40 @@ def _read(fh: BinaryIO, path: Path, drop_nonfinite: bool) -> tuple[list[Recordin
         elif cid == b"data":
             if fmt is None:
                 raise UserError(f"{path.name}: audio data before its format")
-            size, unclosed = _data_size(fh, size)
+            size, note = _data_size(fh, size)
             recordings, dropped = _decode(fh, size, fmt, path, drop_nonfinite)
-            if unclosed:
-                recordings[0].notes.append(
-                    "its header gives a shorter length than the audio it holds (a recording that was not "
-                    "closed): read to the end"
-                )
+            if note:
+                recordings[0].notes.append(note)
             return recordings, dropped
         else:
             fh.seek(size + (size & 1), 1)
 
 
-def _data_size(fh: BinaryIO, size: int) -> tuple[int, bool]:
-    """The data chunk's true length, and whether its header understated it.
+def _data_size(fh: BinaryIO, size: int) -> tuple[int, str | None]:
+    """The data chunk's true length, and a note when the header's length is not the audio's.
 
     A recorder that is killed (or unplugged) before closing its file leaves the length it wrote first:
     0, or the length of its first block (Python's ``wave``), though the audio runs to the end of the
     file. Bytes after the chunk that are neither another chunk (LIST, id3, ...) nor zero padding are
-    that audio.
+    that audio. A file that ends before its audio (an interrupted copy) keeps what it holds, and says so.
     """
     here = fh.tell()
     end = fh.seek(0, 2)
     after = here + size + (size & 1)
-    unclosed = False
+    note = None
     if after + 8 <= end:
         fh.seek(after)
         rest = fh.read(min(end - after, 1 << 16))
         cid, length = rest[:4], struct.unpack("<I", rest[4:8])[0]
         chunk = all(0x20 <= b <= 0x7E for b in cid) and length <= end - after - 8
-        unclosed = not chunk and any(rest)
+        if not chunk and any(rest):
+            size = end - here
+            note = ("its header gives a shorter length than the audio it holds (a recording that was not "
+                    "closed): read to the end")
+    elif here + size > end and size != _UNKNOWN_LENGTH:
+        note = f"the file ends before its audio does (cut short): {end - here} of {size} bytes of audio kept"
     fh.seek(here)
-    return (end - here if unclosed else size), unclosed
+    return size, note
 
 
 def _decode(
