@@ -88,3 +88,29 @@ def test_long_names_that_share_a_prefix_stay_apart_at_1024x640(qtbot, window, tm
     whole, problems = _readable(page.matrix)
     assert problems == [], shot
     assert whole == set(labels), f"not readable whole: {sorted(set(labels) - whole)} ({shot})"
+
+
+@pytest.mark.parametrize("step", ("Impulse / Train", "Deploy"))
+def test_a_400_character_class_name_does_not_widen_the_window(qtbot, window, tmp_path, step):
+    """Before, the legend under the matrix was a word-wrapped label holding the name as one unbreakable word:
+    the window grew to 3611 px. Now the legend shows the name's start and end (the tooltip has it whole) and
+    wraps inside the column."""
+    long = "very_long_class_name_" * 19 + "end"
+    assert len(long) >= 400
+    labels = [long, "shake", long[:150] + " with spaces in it"]
+    page = window.show_step(step)
+    page.matrix.set_matrix(labels, [[3, 0, 1], [0, 2, 0], [1, 0, 4]], f"{step} check:")
+    for _ in range(20):
+        QApplication.processEvents()
+    shot = tmp_path / f"matrix_{step.split()[-1].lower()}_long.png"
+    assert window.grab().save(str(shot))
+    assert (window.width(), window.height()) == SIZE
+    assert window.minimumSizeHint().width() <= SIZE[0]
+    legend = page.matrix.legend
+    assert legend.isVisible()
+    right = legend.mapTo(window, legend.rect().topRight()).x()
+    assert right <= SIZE[0], shot
+    text = legend.text().replace("\u00a0", " ")
+    assert "1 very_long_class_name_" in text and "_end" in text and "…" in text and "2 shake" in text
+    assert len(text) < 2 * 100  # shortened: not the 550 characters of the names
+    assert long in legend.toolTip()

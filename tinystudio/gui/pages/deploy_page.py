@@ -236,12 +236,12 @@ class DeployPage(QWidget):
         history_box = QGroupBox("History of device results")
         QVBoxLayout(history_box).addWidget(self.history)
         right.addWidget(history_box)
-        # the figures take two thirds of the height, the history a third, kept as the window grows (a splitter
+        # the figures take 70 % of the height, the history 30 %, kept as the window grows (a splitter
         # without sizes gave the history its minimum, two and a half rows under a half-empty tab at 1600x1000);
         # a short screen keeps the history's HISTORY_ROWS
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 1)
-        right.setSizes([2000, 1000])
+        right.setSizes([7000, 3000])
         self.live = LiveView(context, self.model_combo, self.target_combo)
         self.tabs = QTabWidget()
         self.tabs.addTab(right, "Results")

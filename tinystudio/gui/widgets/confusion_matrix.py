@@ -13,19 +13,29 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.app.formatting import fmt_percent
 from tinystudio.gui.theme import current, on_change, readable_on
+from tinystudio.gui.widgets.flow_label import FlowLabel
 
 HINT = "rows: true label, columns: predicted label"
 PLOT_HEIGHT = 160  # the plot's usual least height: fits beside the curves on a 640 px high screen
 PLOT_FLOOR = 80  # the least it shrinks to so the legend fits under it in a short space
 MIN_SHOWN = 8  # characters of a shortened row name worth showing; fewer and the rows show numbers only
 MIN_COUNT_PT = 6.0  # the smallest count in a cell worth drawing
+LEGEND_NAME = 60  # characters of a name the legend shows: a longer one keeps its start and end around "…"
 LEGEND_GAP = "   "  # between legend entries, where lines may break (an entry's own spaces do not)
+
+
+def _legend_name(name: str) -> str:
+    """``name`` as the legend shows it: whole up to ``LEGEND_NAME`` characters, else its start and end."""
+    if len(name) <= LEGEND_NAME:
+        return name
+    keep = LEGEND_NAME - 1
+    return f"{name[:keep - keep // 2]}…{name[-(keep // 2):]}"
 
 
 class ConfusionMatrixWidget(QWidget):
@@ -58,10 +68,13 @@ class ConfusionMatrixWidget(QWidget):
         self._labels: list[str] = []
         self._counts = np.zeros((0, 0), dtype=np.int64)
         self.plot.scene().sigMouseMoved.connect(self._hover)
-        self.plot.getViewBox().sigResized.connect(lambda _vb: self._fit_labels())
+        # after the layout pass that resized the plot, not inside it: hiding the legend from within that pass
+        # left it hidden yet marked visible, kept its old place over the plot
+        self.plot.getViewBox().sigResized.connect(lambda _vb: QTimer.singleShot(0, self, self._fit_labels))
         self._title_text = ""
-        self.legend = QLabel("")
-        self.legend.setWordWrap(True)
+        # a FlowLabel: one class name longer than the line (its spaces are kept whole) breaks where the line
+        # ends; in a word-wrapped QLabel it set the least width of the page, and so of the window
+        self.legend = FlowLabel()
         self.legend.setVisible(False)
         self.legend.setToolTip("The classes by number, as the matrix's axes show them")
         on_change(self, self._retheme)
@@ -115,8 +128,9 @@ class ConfusionMatrixWidget(QWidget):
                 self._texts.append(t)
         self.plot.setRange(xRange=(0, len(labels)), yRange=(0, len(labels)), padding=0.02)
         self.plot.setToolTip(self._hint())
-        self.legend.setText(LEGEND_GAP.join(f"{k + 1}\u00a0{n.replace(' ', chr(0xA0))}"
+        self.legend.setText(LEGEND_GAP.join(f"{k + 1}\u00a0{_legend_name(n).replace(' ', chr(0xA0))}"
                                             for k, n in enumerate(labels)))
+        self.legend.setToolTip(self._hint())  # every name in full
         self._fit_labels()
 
     def _hint(self) -> str:
