@@ -122,3 +122,25 @@ def test_nothing_of_the_last_projects_deploy_and_live_run_shows_on_a_new_one(win
     assert not page.report_button.isEnabled()
     assert "Stopped" not in live.status.text() and "windows" not in live.status.text()
     assert live.start_button.isEnabled() and not live.stop_button.isEnabled()
+
+
+def test_the_memory_bars_text_is_whole_at_both_sizes(window, qtbot, tmp_path):
+    """The host board states no budget: its Flash and RAM bars read 'not measured' and '7.7 KB, no budget'
+    whole, the sentence in the tooltip. Before, '7.7 KB (no budget on this board)' was cut at both ends of
+    the bar at 1024x640 and at 1600x1000 alike."""
+    from PySide6.QtGui import QFontMetrics
+
+    window.open_project(str(_forest(make_project(tmp_path / "a.tsproj", LABELS))))
+    page = window.show_step("Deploy")
+    page.target_combo.setCurrentIndex(page.target_combo.findData("host"))
+    with qtbot.waitSignal(page.deploy_finished, timeout=300_000):
+        page.start_deploy()
+    assert page.last_error == ""
+    for size in ((1024, 640), (1600, 1000)):
+        window.resize(*size)
+        _settle()
+        for bar in (page.flash_bar, page.ram_bar):
+            text = bar.text()
+            assert text not in ("", "-")
+            assert QFontMetrics(bar.font()).horizontalAdvance(text) <= bar.contentsRect().width() - 8, (size, text)
+            assert "budget" in bar.toolTip() or "not measured" in bar.toolTip()

@@ -319,6 +319,7 @@ class DeployPage(QWidget):
         for bar in (self.flash_bar, self.ram_bar):
             bar.setValue(0)
             bar.setFormat("-")
+            bar.setToolTip("")
 
     def refresh_models(self) -> None:
         """Variants first (newest on top), then runs that have none yet; keep the current choice."""
@@ -646,13 +647,16 @@ class DeployPage(QWidget):
             budget = mem.get("budget")
             for bar, key in ((self.flash_bar, "flash"), (self.ram_bar, "ram")):
                 used = int(mem[key])
+                # short words in the bar (its text is cut at both ends, not wrapped), the sentence in its tooltip
                 if budget:
                     share = used / budget[key] if budget[key] else 0.0
                     bar.setValue(int(1000 * min(1.0, share)))
                     bar.setFormat(f"{fmt_bytes(used)} of {fmt_bytes(budget[key])} ({share:.1%})")
+                    bar.setToolTip(f"{key}: {fmt_bytes(used)} of the board's {fmt_bytes(budget[key])} budget")
                 else:
                     bar.setValue(0)
-                    text = f"{fmt_bytes(used)} (no budget on this board)" if used else "not measured on this board"
-                    bar.setFormat(text)
+                    bar.setFormat(f"{fmt_bytes(used)}, no budget" if used else "not measured")
+                    bar.setToolTip(f"{key}: {fmt_bytes(used)}; this board states no {key} budget" if used
+                                   else f"{key}: not measured on this board")
         except (KeyError, TypeError, ValueError) as exc:
             self.status.setText(f"This stored result is incomplete ({exc}).")
