@@ -41,3 +41,6 @@ def test_a_variant_at_100_percent_and_the_float_line_label_are_readable(qtbot):
     label = float_line.label.mapRectToScene(float_line.label.boundingRect())
     legend = chart.getPlotItem().legend
     assert not label.intersects(legend.mapRectToScene(legend.boundingRect()))
+    shown = [text for level in chart.getAxis("left").tickValues(*chart.getAxis("left").range, 300)
+             for text in chart.getAxis("left").tickStrings(level[1], 1.0, level[0]) if text]
+    assert shown and all(float(t) <= 100 for t in shown), shown  # no '110' on an accuracy axis

@@ -18,12 +18,21 @@ TOP_ROOM = 0.25
 """Above 100 %, this share of the accuracy range: room for a top point and its label."""
 
 
+class _AccuracyAxis(pg.AxisItem):
+    """The accuracy axis: no tick above 100 % (the room above it holds the top point's label only)."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return ["" if v * scale > 100.0 + 1e-9 else s
+                for v, s in zip(values, super().tickStrings(values, scale, spacing), strict=True)]
+
+
 class VariantChart(pg.PlotWidget):
     """Scatter of test accuracy (%: the int8 network's, or a tree model's own) against flash (KB); ``points``
     holds what is drawn."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent, title="Accuracy vs flash (up and left is better)")
+        super().__init__(parent=parent, title="Accuracy vs flash (up and left is better)",
+                         axisItems={"left": _AccuracyAxis("left")})
         self.setLabel("left", "test accuracy", units="%")  # int8 for a network, the tree itself for a tree model
         self.setLabel("bottom", "flash: weights + code", units="KB")
         self.setMinimumHeight(220)
