@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from tinystudio.core.errors import UserError
 
 _UNIT = re.compile(r"^(.*?)\s*([\[(])([^\])]*)[\])]\s*$", re.S)
@@ -156,3 +158,26 @@ def layout(header: list[str], sep: str | None, quoted: list[bool] | None = None)
 def named_layout(names: list[str], sep: str | None) -> Layout:
     """The layout of a file without a header row whose columns the user named (``--axes``)."""
     return layout(names, sep, [True] * len(names))
+
+
+def adopt_clock(lay: Layout, first_column: np.ndarray) -> str | None:
+    """Make column 0 of a file without a header the clock when it reads as one, as capture does with a
+    sketch's millis(): whole numbers rising in steady steps. Left an axis, it was a ramp the model learnt
+    from (time since power-up differs per recording). Returns the note saying how it was read."""
+    col = first_column[np.isfinite(first_column)]
+    if len(lay.value_cols) < 2 or col.size < 4 or not np.all(col == np.round(col)):
+        return None
+    steps = np.diff(col)
+    typical = float(np.median(steps)) if steps.size else 0.0
+    if typical <= 0 or np.any(steps <= 0) or np.mean(np.abs(steps - typical) <= 0.5 * typical) < 0.9:
+        return None
+    unit, scale = ("microseconds", 1e-6) if typical >= 10_000 and abs(col[0]) < 1e11 else ("milliseconds", 1e-3)
+    if abs(col[0]) >= 1e11:  # an epoch clock: its magnitude says the unit
+        unit, scale = next((u, s) for limit, u, s in _EPOCH_UNITS if abs(col[0]) >= limit)
+    lay.time_col, lay.time_scale = 0, scale
+    lay.value_cols, lay.axis_names, lay.units = lay.value_cols[1:], lay.axis_names[1:], lay.units[1:]
+    return (f"the first column rises in steady steps of {typical:g}: read as a clock in {unit}, not as an axis; "
+            "name the columns with --axes to read it otherwise")
+
+
+_EPOCH_UNITS = ((1e17, "nanoseconds", 1e-9), (1e14, "microseconds", 1e-6), (1e11, "milliseconds", 1e-3))

@@ -22,7 +22,7 @@ from tinystudio.core import limits
 from tinystudio.core.errors import UserError
 from tinystudio.core.formats import nonfinite
 from tinystudio.core.formats.clock_text import clock_seconds
-from tinystudio.core.formats.csv_layout import Layout, layout, named_layout, scale_from_values
+from tinystudio.core.formats.csv_layout import Layout, adopt_clock, layout, named_layout, scale_from_values
 from tinystudio.core.formats.csv_text import Records, clean, guess_separator, is_separator_line, split
 from tinystudio.core.formats.recording import Recording, Spool
 
@@ -52,6 +52,18 @@ class _Candidate:
 
 PAUSE_STEPS = 5.0
 """A timestamp step this many times the typical one is a pause in the recording, not part of its rate."""
+
+
+def _first_column(lines: list[tuple[int, str, list[str] | None]], sep: str | None) -> np.ndarray:
+    """Column 0 of a batch of rows as numbers (nan where a cell is not one)."""
+    out = []
+    for _n, line, fields in lines:
+        cell = (fields if fields is not None else split(line, sep) or [""])[0]
+        try:
+            out.append(float(cell))
+        except ValueError:
+            out.append(float("nan"))
+    return np.array(out, dtype=np.float64)
 
 
 def _is_number(text: str) -> bool:
@@ -142,6 +154,7 @@ class _Reader:
         self.current: _Segment | None = None
         self.skipped = {"noise": 0, "truncated": 0, nonfinite.SKIP_KEY: 0}
         self.notes: list[str] = []
+        self.unnamed = False  # no header row and no names given: column 0 may be a clock
         self.clock_origin: int | None = None  # the day a clock written as dates starts on
         self.batch_meta: list[_Row] = []
         self.decimal_comma = False
@@ -269,6 +282,7 @@ class _Reader:
     def _headerless(self, columns: int, sep: str | None) -> Layout:
         names = self.options.axes
         if names is None:
+            self.unnamed = True
             return named_layout([f"axis{i + 1}" for i in range(columns)], sep)
         if len(names) != columns:
             raise UserError(f"{self.path.name} has {columns} columns but {len(names)} axis names were given")
@@ -284,6 +298,10 @@ class _Reader:
         if self.spool is None:  # first data row: now we know which columns hold text
             first = lines[0][2] if lines[0][2] is not None else split(lines[0][1], lay.separator)
             lay.drop_text_columns(first, _is_number)
+            if self.unnamed and lay.time_col is None and lay.value_cols and lay.value_cols[0] == 0:
+                note = adopt_clock(lay, _first_column(lines, lay.separator))
+                if note:
+                    self.notes.append(note)
             if lay.time_col is not None and not _is_number(first[lay.time_col]) \
                     and clock_seconds(first[lay.time_col]) is not None:
                 lay.time_text, lay.time_scale = True, 1.0
