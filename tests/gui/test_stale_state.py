@@ -156,3 +156,21 @@ def test_deploy_board_panel_is_reset_by_a_project_without_results(window, tmp_pa
     page.board_label.setText("host · firmware 1")
     window.open_project(str(make_project(tmp_path / "a.tsproj", ["idle"])))
     assert page.board_label.text() == "No board contacted yet" and page.matrix.labels == []
+
+
+def test_data_actions_can_be_pressed_only_with_something_to_act_on(window, tmp_path):
+    """Before, Relabel…, Move, Delete, Crop and Cut… were enabled with no sample selected or shown, and
+    pressing them did nothing."""
+    window.open_project(str(make_project(tmp_path / "a.tsproj", ["idle", "shake"])))
+    page = window.show_step("Data")
+    per_selection = (page.relabel_button, page.move_combo, page.delete_button)
+    per_shown = (page.crop_button, page.cut_button)
+    assert page.shown_id is None and not page.selected_ids()
+    assert not any(w.isEnabled() for w in (*per_selection, *per_shown))
+    assert page.import_button.isEnabled() and page.split_button.isEnabled()
+    page.table.selectRow(1)
+    assert all(w.isEnabled() for w in (*per_selection, *per_shown))
+    page.delete_selected(confirm=False)
+    assert not page.selected_ids() or all(w.isEnabled() for w in per_selection)
+    assert window.new_project(str(tmp_path / "b.tsproj"))
+    assert not any(w.isEnabled() for w in (*per_selection, *per_shown))

@@ -296,9 +296,9 @@ class DataPage(QWidget):
     def refresh(self) -> None:
         project = self.context.project
         enabled = project is not None
-        for w in (self.import_button, self.relabel_button, self.move_combo, self.delete_button,
-                  self.split_button, self.export_button, self.crop_button, self.cut_button):
+        for w in (self.import_button, self.split_button, self.export_button):
             w.setEnabled(enabled)
+        self._update_actions()
         if project is None:
             self.model.set_rows([])
             self.clear_preview()
@@ -319,6 +319,16 @@ class DataPage(QWidget):
         self._fit_columns()
         self._update_summary()
         self._refresh_preview()
+
+    def _update_actions(self) -> None:
+        """Relabel, Move and Delete act on the selected samples, Crop and Cut on the shaded band of the shown
+        one: each can be pressed only when there is something to act on (they did nothing before)."""
+        project = self.context.project
+        chosen = project is not None and self.table.selectionModel().hasSelection()
+        for w in (self.relabel_button, self.move_combo, self.delete_button):
+            w.setEnabled(chosen)
+        for w in (self.crop_button, self.cut_button):
+            w.setEnabled(project is not None and self.shown_id is not None)
 
     def _fit_columns(self, shrink: bool = False) -> None:
         """Widen a fitted column its content no longer fits (a new, longer label or group); ``shrink``
@@ -350,6 +360,7 @@ class DataPage(QWidget):
         self.region.setVisible(False)
         self.shown_id = None
         self.preview_title.setText("Select a sample to see its waveform")
+        self._update_actions()
 
     def _update_summary(self) -> None:
         project = self.context.project
@@ -392,6 +403,7 @@ class DataPage(QWidget):
         ids = self.selected_ids()
         if ids:
             self.show_sample(ids[0])
+        self._update_actions()
 
     @_shown_on_page
     def show_sample(self, sample_id: int, keep_band: bool = False) -> None:
@@ -412,6 +424,7 @@ class DataPage(QWidget):
             self.region.setRegion((info.duration_s * 0.25, info.duration_s * 0.75))
         self.region.setVisible(True)
         self.shown_id = sample_id
+        self._update_actions()
         step = max(1, signal.shape[0] // 20000)
         t = np.arange(0, signal.shape[0], step) / info.rate_hz
         entries = []
