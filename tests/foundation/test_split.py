@@ -11,7 +11,12 @@ from tinystudio.core.errors import UserError
 from tinystudio.core.split import assign_splits, parse_ratios
 from tinystudio.core.store import SPLITS, Project
 
-ONE = np.zeros((4, 1), np.float32)
+_made = iter(range(1 << 30))
+
+
+def one() -> np.ndarray:
+    """A short recording of its own (copies of one recording stay together in the split)."""
+    return np.full((4, 1), next(_made), np.float32)
 _settings = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -19,7 +24,7 @@ def _project(tmp_path_factory, label_counts, groups=None):
     p = Project.create(tmp_path_factory.mktemp("split") / "p.tsproj")
     rows = [(label, i) for label, n in label_counts.items() for i in range(n)]
     for k, (label, _) in enumerate(rows):
-        p.add_sample(ONE, 10, ["a"], label, group=None if groups is None else groups[k % len(groups)])
+        p.add_sample(one(), 10, ["a"], label, group=None if groups is None else groups[k % len(groups)])
     return p
 
 
@@ -50,7 +55,7 @@ def test_no_group_in_two_splits_even_when_adding_later(tmp_path_factory, counts,
     with _project(tmp_path_factory, counts, groups) as p:
         assign_splits(p)
         for k in range(7):  # more recordings from known and new people arrive later
-            p.add_sample(ONE, 10, ["a"], "a", group=f"person{k % (n_groups + 2)}")
+            p.add_sample(one(), 10, ["a"], "a", group=f"person{k % (n_groups + 2)}")
         assign_splits(p)
         homes = defaultdict(set)
         for s in p.samples():
@@ -66,7 +71,7 @@ def test_adding_samples_never_moves_assigned_ones(tmp_path_factory, first, more)
         before = {s.id: s.split for s in p.samples()}
         for label, n in more.items():
             for _ in range(n):
-                p.add_sample(ONE, 10, ["a"], label)
+                p.add_sample(one(), 10, ["a"], label)
         assign_splits(p)
         after = {s.id: s.split for s in p.samples()}
         assert all(after[i] == split for i, split in before.items())
@@ -101,7 +106,7 @@ def _grouped(tmp_path_factory, per_group: dict[str, int], labels=("wave", "idle"
     p = Project.create(tmp_path_factory.mktemp("groups") / "p.tsproj")
     for group, n in per_group.items():
         for i in range(n):
-            p.add_sample(ONE, 10, ["a"], labels[i % len(labels)], group=group)
+            p.add_sample(one(), 10, ["a"], labels[i % len(labels)], group=group)
     return p
 
 
@@ -136,8 +141,8 @@ def test_enough_groups_fill_every_split_and_adding_keeps_them(tmp_path_factory, 
         assign_splits(p, seed=seed)
         before = {s.id: s.split for s in p.samples()}
         assert all(_groups_per_split(p)[sp] for sp in SPLITS)
-        p.add_sample(ONE, 10, ["a"], "wave", group="g0")
-        p.add_sample(ONE, 10, ["a"], "wave", group="newcomer")
+        p.add_sample(one(), 10, ["a"], "wave", group="g0")
+        p.add_sample(one(), 10, ["a"], "wave", group="newcomer")
         assign_splits(p, seed=seed)
         assert all(p.sample_info(i).split == sp for i, sp in before.items())
         assert all(len(v) == 1 for v in _homes_by_group(p).values())

@@ -64,7 +64,9 @@ class SplitReport:
 
 
 def _unit_key(info: SampleInfo) -> tuple[str, str]:
-    return ("group", info.group) if info.group else ("sample", str(info.id))
+    """What stays on one side: a group, else a recording; copies of one recording (imported twice, which
+    the import only warns about) are one recording, or a test sample would be a training sample too."""
+    return ("group", info.group) if info.group else ("recording", info.content_hash or str(info.id))
 
 
 def assign_splits(
