@@ -1,7 +1,7 @@
 """The same recording imported twice (a folder imported again, a file copied under another name): the import
 says "already in the project (added again)", and the split then dealt the copies out as separate recordings,
 so a test sample could be a training sample too and the test accuracy counted what the model had seen. Now
-copies of one recording are one unit of the split, as a group is."""
+copies of one recording are one unit of the split, as a group is, and of cross-validation's folds."""
 
 from __future__ import annotations
 
@@ -33,3 +33,17 @@ def test_copies_of_a_recording_land_in_one_split(tmp_path: Path):
                 sides.setdefault(s.content_hash, set()).add(s.split)
         assert all(len(splits) == 1 for splits in sides.values()), sides
         assert set().union(*sides.values()) == {"train", "validation", "test"}
+
+
+def test_cross_validation_holds_copies_of_a_recording_out_together(tmp_path: Path):
+    from tinystudio.core.crossval import fold_units
+
+    project = tmp_path / "p.tsproj"
+    with Project.create(project) as p:
+        for copy in range(2):
+            for i in range(6):
+                p.add_sample(np.full((20, 1), i, np.float32), 10, ["x"], "ab"[i % 2], name=f"r{i}.{copy}")
+        samples = p.samples()
+    folds, _method = fold_units(samples, k=3)
+    held = [unit for fold in folds for unit in fold]
+    assert len(held) == 6 and sorted(held) == sorted(f"recording {i}" for i in range(1, 7))

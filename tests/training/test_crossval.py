@@ -45,8 +45,8 @@ def bm_people(bm_project_path: Path, tmp_path: Path) -> Path:
 
 def _infos(groups: list[str | None]):
     p = Project.create(Path(__import__("tempfile").mkdtemp()) / "g.tsproj")
-    for g in groups:
-        p.add_sample(np.zeros((4, 1), np.float32), 10, ["a"], "x", group=g)
+    for i, g in enumerate(groups):  # a recording of its own each: copies of one would be one unit
+        p.add_sample(np.full((4, 1), i, np.float32), 10, ["a"], "x", group=g)
     return p
 
 

@@ -116,8 +116,14 @@ class CrossValResult:
             raise UserError(f"the stored cross-validation is damaged ({exc})") from None
 
 
-def _unit(info: SampleInfo) -> str:
-    return info.group if info.group else f"recording {info.id}"
+def _unit_names(samples: Sequence[SampleInfo]) -> dict[int, str]:
+    """Each sample's unit: its group, else its recording, named by the first sample holding it: copies of one
+    recording (imported twice) are one recording, or a held-out copy would be in training too."""
+    first: dict[str, int] = {}
+    for s in sorted(samples, key=lambda s: s.id):
+        if not s.group:
+            first.setdefault(s.content_hash or str(s.id), s.id)
+    return {s.id: s.group if s.group else f"recording {first[s.content_hash or str(s.id)]}" for s in samples}
 
 
 def fold_units(samples: Sequence[SampleInfo], k: int | None = None, seed: int = 0) -> tuple[list[list[str]], str]:
@@ -126,7 +132,7 @@ def fold_units(samples: Sequence[SampleInfo], k: int | None = None, seed: int = 
     ``k`` defaults to one fold per group up to five groups (leave one group out), else five. Groups are
     dealt largest first, each to the fold with the fewest recordings so far; ties follow ``seed``.
     """
-    size: Counter[str] = Counter(_unit(s) for s in samples)
+    size: Counter[str] = Counter(_unit_names(samples).values())
     n = len(size)
     if n < 2:
         raise UserError(f"cross-validation needs recordings from at least two groups (people, sessions) or "
@@ -173,8 +179,9 @@ def cross_validate(
     units, method = fold_units(samples, k, seed)
     by_unit: dict[str, list[int]] = defaultdict(list)
     label_of: dict[int, str] = {}
+    unit_of = _unit_names(samples)
     for s in samples:
-        by_unit[_unit(s)].append(s.id)
+        by_unit[unit_of[s.id]].append(s.id)
         label_of[s.id] = str(s.label)
     used = {s.id for s in samples}
     others = [s.id for s in project.samples() if s.id not in used]
