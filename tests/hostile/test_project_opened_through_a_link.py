@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cli_helpers import run_cli
 from tinystudio.core.store import Project
 
 
@@ -32,3 +33,10 @@ def test_a_recording_through_a_link_is_not_finished_by_a_program_opening_the_rea
         assert sample_id is not None
         assert window.load_signal(sample_id)[:, 0].tolist() == list(range(12))
     assert not (tmp_path / "current.tsproj-cache").exists()
+
+
+def test_a_loop_of_links_is_no_project_in_one_line(tmp_path: Path):
+    (tmp_path / "a.tsproj").symlink_to(tmp_path / "b.tsproj")
+    (tmp_path / "b.tsproj").symlink_to(tmp_path / "a.tsproj")
+    code, _out, err = run_cli("samples", str(tmp_path / "a.tsproj"))
+    assert code != 0 and err.startswith("tinystudio: error: no project at") and "Traceback" not in err

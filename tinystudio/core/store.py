@@ -207,7 +207,7 @@ class Project:
             # the project is the file the link names: SQLite keeps its journal beside that file, and so must
             # the cache with the locks of recordings in progress, or a program opening the project by its
             # own name would not see them and would finish a recording that is still being captured
-            p = p.resolve()
+            p = Path(os.path.realpath(p))  # a loop of links stays a path that is no file
         if not p.is_file():
             raise UserError(f"no project at {p}")
         try:
