@@ -442,7 +442,7 @@ class _Reader:
             if self.skipped[nonfinite.SKIP_KEY]:
                 raise UserError(f"{self.path.name}: every data row holds a non-finite value")
             raise UserError(f"{self.path.name} has a header but no data rows")
-        rates = [self.options.rate_hz or self._rate(seg) for seg in segments]  # may add a note
+        rates = self._rates(segments)  # may add a note
         notes = list(self.notes)
         if self.layout.ignored:
             notes.append(f"text column(s) left out of the signal: {', '.join(self.layout.ignored)}")
@@ -463,6 +463,22 @@ class _Reader:
                 )
             )
         return recordings, {k: v for k, v in self.skipped.items() if v or k != nonfinite.SKIP_KEY}
+
+    def _rates(self, segments: list[_Segment]) -> list[float | None]:
+        """Each segment's rate; a segment of one timed row (a label on a single row, as at a transition)
+        takes the rate of the rest of the file, whose clock it shares, instead of refusing the file."""
+        if self.options.rate_hz:
+            return [self.options.rate_hz] * len(segments)
+        single = [seg.timed < 2 and seg.t_first is not None for seg in segments]
+        rates = [None if one else self._rate(seg) for seg, one in zip(segments, single, strict=True)]
+        known = [r for r in rates if r]
+        if any(single):
+            if not known:
+                self._rate(segments[single.index(True)])  # one line naming the problem
+            shared = float(np.median(known))
+            rates = [shared if one else r for r, one in zip(rates, single, strict=True)]
+            self.notes.append(f"{sum(single)} stretch(es) of a single row took the rate of the rest of the file")
+        return rates
 
     def _rate(self, seg: _Segment) -> float | None:
         lay = self.layout
