@@ -118,12 +118,15 @@ def read_file(
     if not path.is_file():
         raise UserError(f"no such file: {path}")
     kind = detect_format(path, fmt)
-    if kind == "csv":
-        return read_csv(path, CsvOptions(rate_hz, drop_nonfinite, axes))
-    if kind == "wav":
-        recordings, dropped = read_wav(path, drop_nonfinite)
-    else:
-        recordings, dropped = read_edge_impulse(path, binary=(kind == "ei-cbor"), drop_nonfinite=drop_nonfinite)
+    try:
+        if kind == "csv":
+            return read_csv(path, CsvOptions(rate_hz, drop_nonfinite, axes))
+        if kind == "wav":
+            recordings, dropped = read_wav(path, drop_nonfinite)
+        else:
+            recordings, dropped = read_edge_impulse(path, binary=(kind == "ei-cbor"), drop_nonfinite=drop_nonfinite)
+    except OSError as exc:  # the disk or the network share failed part way (EIO), the drive was pulled
+        raise UserError(f"{printable_name(path.name)}: {exc.strerror or exc} while reading it") from None
     return recordings, ({nonfinite.SKIP_KEY: dropped} if dropped else {})
 
 
