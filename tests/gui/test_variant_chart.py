@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 pytestmark = pytest.mark.usefixtures("light_app_theme")
 
@@ -22,10 +22,12 @@ def test_a_variant_at_100_percent_and_the_float_line_label_are_readable(qtbot):
     above the plot, out of sight; the 'float model' label sat at the left end, under the key box."""
     from tinystudio.gui.widgets.variant_chart import VariantChart
 
-    chart = VariantChart()
-    qtbot.addWidget(chart)
+    holder = QWidget()  # closed by qtbot at the end; the chart inside goes with it
+    qtbot.addWidget(holder)
+    chart = VariantChart(holder)
+    holder.resize(435, 230)
     chart.resize(435, 230)
-    chart.show()
+    holder.show()
     chart.set_rows([_row(1, "ptq", 1.0, 4.3), _row(2, "prune", 0.5, 3.1, chosen=True)], 0.667)
     for _ in range(4):
         QApplication.processEvents()

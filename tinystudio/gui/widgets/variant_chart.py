@@ -43,7 +43,8 @@ class VariantChart(pg.PlotWidget):
         self.points: list[tuple[int, str, float, float]] = []  # (variant id, method, flash KB, accuracy %)
         self._items: list[Any] = []
         self._drawn: tuple[list[Any], float | None] = ([], None)
-        on_change(self, lambda: self.set_rows(*self._drawn))
+        # a closed PlotWidget has no plot item left to redraw (its Python object may outlive it)
+        on_change(self, lambda: self.plotItem is not None and self.set_rows(*self._drawn))
 
     def clear_points(self) -> None:
         for item in self._items:
