@@ -50,6 +50,7 @@ def test_a_dominated_preset_gives_way_to_the_smaller_point_that_is_as_accurate()
     result = _result([_point(0, [0.8, 0.8, 0.8], 900), _point(1, [0.7, 0.82, 0.94], 400)], presets=1)
     assert [t.number for t in result.front] == [1]
     assert tune_app.pick_point(result).number == 1
+    assert "replaces it" in tune_app.recommendation(result)
 
 
 def test_without_fold_scores_the_most_accurate_point_is_trained():

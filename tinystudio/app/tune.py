@@ -275,18 +275,22 @@ def table_lines(result: TuneResult) -> list[str]:
 
 def recommendation(result: TuneResult) -> str:
     """Why the recommended row is the one trained by default, in a few words."""
-    from tinystudio.core.search.outcome import standard_error
+    from tinystudio.core.search.outcome import best_preset, standard_error
 
     front, row = result.front, result.recommended
     se = standard_error(front[0]) if front else None
-    if se is None or not result.presets:
+    anchor = best_preset(result.trials, result.presets)
+    if se is None or anchor is None:
         return "the most accurate point"
-    if row == 1 and front[0].number < result.presets:
-        return "the most accurate point, a preset"
-    if row == 1:
+    chosen = front[row - 1]
+    if chosen.number < result.presets:
+        return ("the most accurate point, a preset" if row == 1 else
+                f"the best preset: the most accurate point, {_f(front[0].accuracy)}, is not more than one standard "
+                f"error ({se:.3f}) above it")
+    if (front[0].accuracy or 0.0) - (anchor.accuracy or 0.0) > se:
         return f"the most accurate point: it beats every preset by more than one standard error ({se:.3f})"
-    return (f"the best preset (or a smaller point as accurate): the most accurate point, {_f(front[0].accuracy)}, "
-            f"is not more than one standard error ({se:.3f}) above it")
+    return (f"within one standard error ({se:.3f}) of the best preset, {_f(anchor.accuracy)}, and at least as "
+            "accurate and small, so it replaces it")
 
 
 def _f(value: float | None) -> str:

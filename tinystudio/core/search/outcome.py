@@ -112,6 +112,12 @@ def standard_error(outcome: TrialOutcome) -> float | None:
     return math.sqrt(sum((a - mean) ** 2 for a in folds) / (len(folds) - 1) / len(folds))
 
 
+def best_preset(trials: list[TrialOutcome], presets: int) -> TrialOutcome | None:
+    """The most accurate preset within the budget (the first ``presets`` trials), or None."""
+    safe = [t for t in trials if t.number < presets and t.state == COMPLETE and t.measured]
+    return max(safe, key=lambda t: (t.accuracy or 0.0, -(t.flash_bytes or 0), -t.number)) if safe else None
+
+
 def recommended_index(front: list[TrialOutcome], trials: list[TrialOutcome], presets: int) -> int:
     """The row of ``front`` (most accurate first) to train when the user names none.
 
@@ -123,10 +129,9 @@ def recommended_index(front: list[TrialOutcome], trials: list[TrialOutcome], pre
     if not front:
         return 0
     se = standard_error(front[0])
-    safe = [t for t in trials if t.number < presets and t.state == COMPLETE and t.measured]
-    if se is None or not safe:
+    anchor = best_preset(trials, presets)
+    if se is None or anchor is None:
         return 0
-    anchor = max(safe, key=lambda t: (t.accuracy or 0.0, -(t.flash_bytes or 0), -t.number))
     if (front[0].accuracy or 0.0) - (anchor.accuracy or 0.0) > se:
         return 0
     if anchor in front:
