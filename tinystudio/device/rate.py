@@ -14,9 +14,12 @@ WINDOW_S = 10.0
 MIN_SPAN_S = 0.5
 """Host-clock span needed before a counted rate is reported."""
 
-BACKLOG_FACTOR = 4.0
-"""The start of the window arrived this many times faster than the rest: a backlog, lines the board sent
-before anyone read them (held by the board or the operating system) and delivered in one go on opening."""
+BACKLOG_FACTOR = 3.0
+"""The start of the window arrived this many times faster than the latest lines: a backlog, lines the board
+sent before anyone read them (held by the board or the operating system) and delivered in one go on opening."""
+
+RECENT_LINES = 4
+"""The latest rate is judged over the last quarter second and at least this many lines."""
 
 MAX_GAP_S = 60.0
 """A device-clock jump longer than this is a restart or a garbage stamp, not lines that were lost."""
@@ -112,21 +115,22 @@ class RateEstimator:
 
         A backlog at the start of the window only marks where counting begins: counted as arriving in
         real time it made a 50 Hz board that had streamed for a few seconds before the port was opened
-        read as 170 Hz, and its first recording was saved at that rate.
+        read as 170 Hz, and its first recording was saved at that rate. The backlog is judged against the
+        latest quarter second, not the rest of the window, which a slowly draining backlog still fills.
         """
         host = self._host
         if len(host) < 2:
             return None
-        start = 0
         t_end, c_end = host[-1]
-        while len(host) - start > 2:
-            (t0, c0), (t1, c1) = host[start], host[start + 1]
-            if t_end <= t1 or c_end - c1 < 2:
-                break
-            rest = (c_end - c1) / (t_end - t1)
-            if c1 - c0 <= BACKLOG_FACTOR * rest * (t1 - t0):
-                break
-            start += 1
+        recent = _recent_rate(host)
+        start = 0
+        if recent is not None:
+            # one arrival after another, each far faster than the latest lines: the backlog draining
+            while start < len(host) - 2:
+                (t0, c0), (t1, c1) = host[start], host[start + 1]
+                if c1 - c0 <= BACKLOG_FACTOR * recent * (t1 - t0):
+                    break
+                start += 1
         t0, c0 = host[start]
         if t_end - t0 < MIN_SPAN_S or c_end - c0 < 2:
             return None
@@ -148,3 +152,12 @@ class RateEstimator:
         if raw is None:
             raw = self.counted_rate()
         return snap_rate(raw) if raw is not None else None
+
+
+def _recent_rate(host: deque[tuple[float, int]]) -> float | None:
+    """Lines per second over the latest arrivals (a quarter second, RECENT_LINES at least); None before."""
+    t_end, c_end = host[-1]
+    for t, c in reversed(host):
+        if t_end - t >= MIN_SPAN_S / 2 and c_end - c >= RECENT_LINES:
+            return (c_end - c) / (t_end - t)
+    return None
