@@ -6,7 +6,8 @@ TinyStudio takes its children with it), and listed until it is stopped, so ``sto
 when the command line receives SIGTERM. Linux delivers the parent-death signal when the *thread* that
 spawned the child ends: spawn from the thread that also waits for the child or closes it.
 
-The signal is armed by util-linux's ``setpriv --pdeathsig`` in front of the command, not by Python code run
+The signal is armed by util-linux's ``setpriv --pdeathsig`` in front of the command (then sh checks that the
+parent is still there, as the signal is only armed once setpriv runs), not by Python code run
 between fork and exec (``preexec_fn``): that forces a full fork(), which runs every library's fork handlers in
 a process full of threads, and gRPC's (loaded once a search has used Ray) can block the fork, and the whole
 program with it, for ever. Without setpriv (not Linux, or an old util-linux) the pre-exec step remains.
@@ -43,18 +44,26 @@ def _die_with(parent: int) -> Callable[[], None]:
     return preexec
 
 
+_PARENT_CHECK = '[ "$PPID" = "$0" ] || exit 1; exec "$@"'
+"""Run by sh between setpriv and the program, the signal armed: a parent that died before setpriv armed it
+(Popen returns once setpriv runs, not once it has armed it) leaves the child to another parent, and it
+exits instead of running on. $0 is the parent's pid, "$@" the command."""
+
+
 @functools.cache
-def _find_setpriv() -> str | None:
-    """util-linux's setpriv if it can set the parent-death signal (2.33 and newer), else None."""
+def _find_setpriv() -> tuple[str, str] | None:
+    """util-linux's setpriv, if it can set the parent-death signal (2.33 and newer), and sh; else None."""
     path = shutil.which("setpriv") if _libc is not None else None
-    if path is None:
+    sh = shutil.which("sh")
+    if path is None or sh is None:
         return None
     try:
-        probe = subprocess.run([path, "--pdeathsig", "KILL", "--", "true"], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+        probe = subprocess.run([path, "--pdeathsig", "KILL", "--", sh, "-c", _PARENT_CHECK, str(os.getpid()),
+                                "true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    return path if probe.returncode == 0 else None
+    return (path, sh) if probe.returncode == 0 else None
 
 
 def _program(args: list[str], popen: dict[str, Any]) -> str:
@@ -80,9 +89,11 @@ def _program(args: list[str], popen: dict[str, Any]) -> str:
 
 def spawn(args: list[str], **popen: Any) -> subprocess.Popen[Any]:
     """``subprocess.Popen(args, **popen)`` as a child that dies with this process (see module docstring)."""
-    setpriv = _find_setpriv()
-    if setpriv is not None and "executable" not in popen:
-        command = [setpriv, "--pdeathsig", "KILL", "--", _program(args, popen), *map(str, args[1:])]
+    found = _find_setpriv()
+    if found is not None and "executable" not in popen:
+        setpriv, sh = found
+        command = [setpriv, "--pdeathsig", "KILL", "--", sh, "-c", _PARENT_CHECK, str(os.getpid()),
+                   _program(args, popen), *map(str, args[1:])]
         proc: subprocess.Popen[Any] = subprocess.Popen(command, start_new_session=True, **popen)
     else:
         proc = subprocess.Popen(args, start_new_session=True, preexec_fn=_die_with(os.getpid()), **popen)
