@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -63,6 +65,9 @@ def test_train_shows_curves_matrix_and_run_history(qtbot, page):
     runs = page.context.project.runs(kind="train")
     assert len(runs) == 1 and page.runs.rowCount() == 1
     assert runs[0].metrics["test_accuracy"] >= 0.9
+    # the int8 line states its accuracies as the line above it does: in %, never as a share (0.667)
+    status = page.status.text()
+    assert "int8 PTQ" in status and re.search(r"float \d+\.\d%, int8 PTQ \d+\.\d%", status), status
     counts = page.matrix.counts
     assert page.matrix.labels == ["badminton", "running", "standing", "walking"]
     assert counts.sum() == runs[0].config["dataset"]["test"]["windows"]

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tinystudio.app.formatting import fmt_percent
 from tinystudio.core.compress.auto_int8 import MAX_INT8_LOSS, quantize_checked
 from tinystudio.core.dsp import BLOCKS, DspBlock, make_block
 from tinystudio.core.errors import Cancelled, UserError
@@ -284,8 +285,9 @@ def int8_summary(result: TrainResult) -> dict[str, Any]:
             "int8": check.to_dict()}
 
 
-def int8_lines(result: TrainResult) -> list[str]:
-    """The int8 figures as lines for people (CLI output, the Train page's run summary)."""
+def int8_lines(result: TrainResult, percent: bool = False) -> list[str]:
+    """The int8 figures as lines for people (CLI output, the Train page's run summary); ``percent`` writes
+    the accuracies as percentages (``66.7%``), as the Train page states its other accuracies."""
     check = result.int8
     if check is None:
         return []
@@ -293,7 +295,9 @@ def int8_lines(result: TrainResult) -> list[str]:
     head = check.headline(split)
 
     def pct(v: float | None) -> str:
-        return "n/a" if v is None else f"{v:.3f}"
+        if v is None:
+            return "n/a"
+        return fmt_percent(v) if percent else f"{v:.3f}"
 
     lines = [f"{split} accuracy: float {pct(head['float'])}, int8 PTQ {pct(head['ptq'])} "
              f"(variant {check.ptq_variant})"

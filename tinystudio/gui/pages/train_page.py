@@ -334,7 +334,7 @@ class TrainPage(JobPage):
             parts.append(f"validation accuracy {fmt_percent(val)}")
         if test is not None:
             parts.append(f"test accuracy {fmt_percent(test)}")
-        self.status.setText("<br>".join([", ".join(parts), *train_app.int8_lines(result)]))
+        self.status.setText("<br>".join([", ".join(parts), *train_app.int8_lines(result, percent=True)]))
         self.context.runs_changed.emit()  # refreshes this page's run list and the other steps' run choices
         self.runs.select_run(result.run_id)
         self.show_run(result.run_id)
