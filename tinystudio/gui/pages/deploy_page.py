@@ -301,7 +301,26 @@ class DeployPage(QWidget):
         self.history.clearSelection()  # ids kept from another project mean nothing here
         self.report_button.setEnabled(False)  # until one of this project's results is selected
         if self.history.rowCount():
-            self.history.selectRow(0)  # shows the newest stored result
+            self._show_board_result()
+
+    def _show_board_result(self) -> None:
+        """The newest stored result of the board in the Board box (of the chosen model when that board has
+        one), else a line saying this board has none yet: a reopened project never shows the figures of
+        another board than the one named beside them."""
+        project = self.context.project
+        if project is None:
+            return
+        rows = project.device_results()
+        target = str(self.target_combo.currentData())
+        choice = self.model_combo.currentData()
+        found = newest_result_for(rows, tuple(choice) if choice else None, target)
+        if found is None:
+            found = next((int(row["id"]) for row in reversed(rows) if row["target"] == target), None)
+        if found is not None and self._select_result(found):
+            return
+        message = f"No stored result on {target} yet: press Build, flash and test"
+        self.matrix.clear(message)
+        self.figures.clear(message)
 
     def _models_changed(self) -> None:
         if self.worker is None:
