@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tinystudio.core.dsp import DspBlock
@@ -27,6 +28,13 @@ class DspPreviewWidget(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("viridis"))
+        # the band powers' title sits inside the plot's top right corner, where the spectra are lowest: a
+        # rotated axis title ran longer than the plot is high on a laptop screen ("log10 powe")
+        self.y_title = pg.TextItem("", anchor=(1, 0))
+        self.y_title.setZValue(10)
+        self.y_title.setParentItem(self.plot.getPlotItem().vb)
+        self.y_title.setVisible(False)
+        self.plot.getPlotItem().vb.sigResized.connect(self._place_y_title)
         self.features: np.ndarray | None = None
         self._shown: tuple[DspBlock, np.ndarray, list[str]] | None = None
         on_change(self, self._retheme)
@@ -36,9 +44,24 @@ class DspPreviewWidget(QWidget):
         layout.addWidget(self.key)
         layout.addWidget(self.plot, 1)
 
+    def _place_y_title(self) -> None:
+        self.y_title.setPos(self.plot.getPlotItem().vb.width(), 0)
+
+    def _set_y_title(self, text: str) -> None:
+        """``text`` inside the plot's top right corner over a veil of the background ("" hides it)."""
+        theme = current()
+        veil = QColor(theme.plot_background)
+        veil.setAlpha(210)  # the curves stay faintly visible under it
+        self.y_title.setColor(theme.plot_foreground)
+        self.y_title.fill = pg.mkBrush(veil)
+        self.y_title.setText(text)
+        self.y_title.setVisible(bool(text))
+        self._place_y_title()
+
     def show_message(self, text: str) -> None:
         self.features = None
         self._shown = None
+        self._set_y_title("")
         self.plot.clear()
         self.key.set_entries([])
         self.caption.setText(text)
@@ -54,6 +77,7 @@ class DspPreviewWidget(QWidget):
         self.features = features
         self._shown = (block, features, axis_names)
         self.plot.clear()
+        self._set_y_title("")
         self.plot.getAxis("bottom").setTicks(None)  # the statistics' names only under their own picture
         self.key.set_entries([])
         shape = "x".join(map(str, features.shape))
@@ -67,7 +91,9 @@ class DspPreviewWidget(QWidget):
                 self.plot.plot(freqs, per_axis[a], pen=pg.mkPen(current().series_colour(a), width=2), name=name)
             self.key.set_entries([(name, current().series_colour(a), False) for a, name in enumerate(names)])
             self.plot.setLabel("bottom", "frequency", units="Hz")
-            self.plot.setLabel("left", "log10 power" if block.params["log"] else "power")
+            # titled inside the plot instead; the axis keeps its title's room, so the panes stay as laid out
+            self.plot.setLabel("left", " ")
+            self._set_y_title("log10 power" if block.params["log"] else "power")
             return
         if block.name == "statistics":
             self._show_statistics(block, features, axis_names)
