@@ -53,6 +53,16 @@ IDLE = ("Start live classification: the board runs the chosen model on its own s
 
 
 SIGNAL = "signal"
+SIGNAL_MIN_PX = 72
+"""The signal strip's least height: its title and a tick or two above and below zero."""
+BAND_PX = 50
+"""The class band's height: enough for its rotated "class" title."""
+SCORE_MIN_PX = 56
+"""The score strip's least height (without the time axis under it): its rotated "score" title, 0 and 1."""
+TIME_AXIS_PX = 40
+"""The time axis under the score strip, ticks and title."""
+STRIP_GAPS_PX = 24
+"""The strips' layout margins and the gaps between them."""
 
 
 def _units(plan: LivePlan) -> list[str]:
@@ -118,7 +128,7 @@ class LiveView(QWidget):
         self._drawn_windows = -1
         self._started_with: tuple[Any, str] | None = None
 
-        self.start_button = QPushButton("Start live")
+        self.start_button = QPushButton("Start")  # short: saving shares its row
         self.start_button.setToolTip("Build (or reuse) the image for the chosen board and model, start the board "
                                      "and let it classify its own sensor")
         self.stop_button = QPushButton("Stop")
@@ -133,10 +143,12 @@ class LiveView(QWidget):
         self.save_button = QPushButton("Save as sample…")
         self.save_button.setToolTip("Save the last seconds the board sent as a new sample, with a label you give")
         self.save_button.setEnabled(False)
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout()  # saving beside Start and Stop: a row of its own took the strips' height
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.save_seconds)
+        buttons.addWidget(self.save_button)
 
         self.source_label = FlowLabel(IDLE)
         self.window_label = QLabel("")
@@ -156,6 +168,9 @@ class LiveView(QWidget):
         self.view.ci.layout.setRowStretchFactor(0, 5)
         self.view.ci.layout.setRowStretchFactor(1, 1)
         self.view.ci.layout.setRowStretchFactor(2, 3)
+        # on a laptop screen the texts above squeezed the strips to a few dozen pixels, where the rotated
+        # "score" title ran into "class": each strip keeps the height its title and a few ticks need
+        self.view.setMinimumHeight(SIGNAL_MIN_PX + BAND_PX + SCORE_MIN_PX + TIME_AXIS_PX + STRIP_GAPS_PX)
         for plot in (self.signal_plot, self.band_plot, self.score_plot):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
@@ -174,7 +189,10 @@ class LiveView(QWidget):
         self.band_plot.hideAxis("bottom")
         self.band_plot.getAxis("left").setTicks([[]])
         self.band_plot.setYRange(0, 1, padding=0)
-        self.band_plot.setMaximumHeight(44)
+        self.band_plot.setMaximumHeight(BAND_PX)
+        self.band_plot.setMinimumHeight(BAND_PX)
+        self.signal_plot.setMinimumHeight(SIGNAL_MIN_PX)
+        self.score_plot.setMinimumHeight(SCORE_MIN_PX + TIME_AXIS_PX)
         self.score_plot.setLabel("left", "score")
         self.score_plot.setLabel("bottom", "time", units="s")
         self.score_plot.setYRange(0, 1, padding=0.05)
@@ -192,14 +210,9 @@ class LiveView(QWidget):
         layout.addWidget(self.window_label)
         layout.addWidget(self.legend_label)
         layout.addWidget(self.view, 1)
-        # the status line the whole width (an error naming a long path takes a few lines, not a narrow column),
-        # right above saving: it reports what was saved
+        # the status line the whole width (an error naming a long path takes a few lines, not a narrow column);
+        # it also reports what was saved
         layout.addWidget(self.status)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.save_seconds)
-        bottom.addWidget(self.save_button)
-        layout.addLayout(bottom)
 
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
