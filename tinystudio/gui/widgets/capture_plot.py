@@ -34,6 +34,9 @@ def decimate(values: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarr
     x = start + np.repeat(np.arange(buckets) * size, 2) + np.tile([0, size - 1], buckets)
     return x.astype(np.float64), out
 
+TIME_TITLE = "time before now (s) · values as the board sends them: a serial line states no units"
+"""The shared time axis's title, which also says why no strip names a unit."""
+
 TICK_PX = 22
 """Height one labelled value tick needs on a strip's axis."""
 
@@ -92,7 +95,7 @@ class CapturePlot(QWidget):
             left.setWidth(LEFT_AXIS_PX)
             # strips can be a few dozen pixels high on a laptop: a rotated axis name would run into its
             # neighbours, so the name sits inside the strip's top-left corner
-            title = pg.TextItem(name, color=current().plot_foreground, anchor=(0, 0))
+            title = pg.TextItem(self._title(i), color=current().plot_foreground, anchor=(0, 0))
             title.setParentItem(plot.vb)
             title.setPos(2, -2)
             self._titles.append(title)
@@ -109,7 +112,8 @@ class CapturePlot(QWidget):
             else:
                 bottom = plot.getAxis("bottom")
                 bottom.enableAutoSIPrefix(False)
-                plot.setLabel("bottom", "time before now", units="s")
+                # a serial line carries bare numbers: say so rather than leave the reader to guess a unit
+                plot.setLabel("bottom", TIME_TITLE)
             curve = plot.plot(pen=pg.mkPen(current().series_colour(i), width=1))
             curve.setSkipFiniteCheck(True)
             self._plots.append(plot)
@@ -131,8 +135,19 @@ class CapturePlot(QWidget):
         t = (x - (frames.shape[0] - 1)) * scale  # seconds relative to the newest frame
         for i, curve in enumerate(self._curves):
             curve.setData(t, y[:, i])
+            values = y[:, i]
+            finite = values[np.isfinite(values)]
+            if finite.size:
+                self._titles[i].setText(self._title(i, float(finite.min()), float(finite.max())))
         self.frames_drawn += 1
 
+    def _title(self, i: int, low: float | None = None, high: float | None = None) -> str:
+        """A strip's name and the range of values it spans: a strip a few dozen pixels high has room for one
+        tick, often without its number, so the range is read here."""
+        name = self._names[i]
+        return name if low is None or high is None else f"{name}  {low:.3g} … {high:.3g}"
+
     def clear(self) -> None:
-        for curve in self._curves:
+        for i, curve in enumerate(self._curves):
             curve.setData([], [])
+            self._titles[i].setText(self._title(i))  # no range claimed for a strip with nothing drawn
