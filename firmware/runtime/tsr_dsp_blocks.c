@@ -1295,28 +1295,45 @@ void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct_t, uint32_t n_coeffs
     }
 }
 
+static int8_t quantize_one(float f, float scale, int32_t zero_point)
+{
+    float v = f / scale;
+    float frac;
+    int32_t iv;
+    if (!(v == v)) {
+        v = 0.0f;
+    } else if (v > 2.0e9f) {
+        v = 2.0e9f;
+    } else if (v < -2.0e9f) {
+        v = -2.0e9f;
+    }
+    iv = (int32_t)v;           /* toward zero; v - iv is exact (Sterbenz), so this rounds as roundf */
+    frac = v - (float)iv;
+    if (frac >= 0.5f) {
+        iv++;
+    } else if (frac <= -0.5f) {
+        iv--;
+    }
+    iv += zero_point;
+    return (int8_t)(iv > 127 ? 127 : (iv < -128 ? -128 : iv));
+}
+
 void tsr_quantize(const float *f, uint32_t count, float scale, int32_t zero_point, int8_t *q)
 {
     uint32_t i;
     for (i = 0; i < count; i++) {
-        float v = f[i] / scale;
-        float frac;
-        int32_t iv;
-        if (!(v == v)) {
-            v = 0.0f;
-        } else if (v > 2.0e9f) {
-            v = 2.0e9f;
-        } else if (v < -2.0e9f) {
-            v = -2.0e9f;
-        }
-        iv = (int32_t)v;           /* toward zero; v - iv is exact (Sterbenz), so this rounds as roundf */
-        frac = v - (float)iv;
-        if (frac >= 0.5f) {
-            iv++;
-        } else if (frac <= -0.5f) {
-            iv--;
-        }
-        iv += zero_point;
-        q[i] = (int8_t)(iv > 127 ? 127 : (iv < -128 ? -128 : iv));
+        q[i] = quantize_one(f[i], scale, zero_point);
+    }
+}
+
+void tsr_standardise_quantize(const float *f, uint32_t count, const float *mean, const float *std,
+                              uint32_t channels, float scale, int32_t zero_point, int8_t *q)
+{
+    uint32_t i;
+    uint32_t c = 0;
+    for (i = 0; i < count; i++) {
+        float z = (f[i] - mean[c]) / std[c];
+        q[i] = quantize_one(z, scale, zero_point);
+        c = c + 1u == channels ? 0u : c + 1u;
     }
 }

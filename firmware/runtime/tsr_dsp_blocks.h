@@ -101,5 +101,9 @@ void tsr_dsp_mfcc(const tsr_framer_t *cfg, const float *dct_t, uint32_t n_coeffs
 
 /* q = clamp(round_half_away(f / scale) + zero_point, -128, 127), as TFLite's QUANTIZE. */
 void tsr_quantize(const float *f, uint32_t count, float scale, int32_t zero_point, int8_t *q);
+/* The same after standardising each feature in float32: z = (f[i] - mean[c]) / std[c], c = i % channels
+   (channels >= 1), in that order, as TinyStudio's host reference does (core/input_standardisation.py). */
+void tsr_standardise_quantize(const float *f, uint32_t count, const float *mean, const float *std,
+                              uint32_t channels, float scale, int32_t zero_point, int8_t *q);
 
 #endif /* TSR_DSP_BLOCKS_H */

@@ -154,8 +154,14 @@ static int run_once(uint32_t *dsp_count, uint32_t *nn_count)
 #if TS_MODEL_INPUT_F32
     model_in = (const int8_t *)(const void *)g_features;
 #else
+#if defined(TS_MODEL_INPUT_STANDARDISED) && TS_MODEL_INPUT_STANDARDISED
+    tsr_standardise_quantize(g_features, (uint32_t)TS_MODEL_INPUT_BYTES, ts_model_input_mean, ts_model_input_std,
+                             (uint32_t)TS_MODEL_INPUT_CHANNELS, (float)TS_MODEL_INPUT_SCALE,
+                             (int32_t)TS_MODEL_INPUT_ZERO_POINT, (int8_t *)g_model_in_words);
+#else
     tsr_quantize(g_features, (uint32_t)TS_MODEL_INPUT_BYTES, (float)TS_MODEL_INPUT_SCALE,
                  (int32_t)TS_MODEL_INPUT_ZERO_POINT, (int8_t *)g_model_in_words);
+#endif
     model_in = (const int8_t *)g_model_in_words;
 #endif
     t1 = tsr_hal_counter();

@@ -82,6 +82,11 @@ def impulse_facts(project: Project, variant_id: int, cancel: CancelToken | None 
     if split is None:
         raise UserError("the project has no windows to take an example from")
     cfg = variant["config"]
+    standardisation = None
+    if project.variant_kind(variant_id) == TFLITE_KIND:  # an int8 network may standardise before quantizing
+        from tinystudio.core.input_standardisation import standardisation_of
+
+        standardisation = standardisation_of(project.variant_tflite(variant_id))
     quant_in = cfg.get("input_quant") or [1.0, 0]
     quant_out = cfg.get("output_quant") or [1.0, 0]
     windows = data.windows
@@ -98,6 +103,7 @@ def impulse_facts(project: Project, variant_id: int, cancel: CancelToken | None 
         output_quant=(float(quant_out[0]), int(quant_out[1])),
         example=np.asarray(data.raw(split)[0], dtype=np.float32),
         example_label=data.labels[int(data.y[split][0])],
+        standardisation=standardisation,
     )
 
 

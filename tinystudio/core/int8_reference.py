@@ -1,5 +1,6 @@
 """Host-side ground truth for a full-integer int8 model: TensorFlow Lite Micro's own reference kernels,
-plus the float-to-int8 input quantization exactly as the firmware does it (so host and board agree).
+plus the float-to-int8 input stage exactly as the firmware does it (the standardisation the model carries,
+if any, then the quantization; so host and board agree).
 
 TFLM (tflite_micro) loads lazily and needs no TensorFlow.
 """
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from tinystudio.core.errors import UserError
+from tinystudio.core.input_standardisation import standardisation_of, standardise_flat
 from tinystudio.core.model_trial import trial_run
 
 ARENA_BYTES = 8 << 20
@@ -26,7 +28,8 @@ def quantize_input(features: np.ndarray, scale: float, zero_point: int) -> np.nd
 
 
 class Int8Reference:
-    """One int8 .tflite on TFLM's reference interpreter: quantized inputs in, int8 scores out."""
+    """One int8 .tflite on TFLM's reference interpreter: DSP features (standardised here when the model
+    carries its standardisation) or quantized inputs in, int8 scores out."""
 
     def __init__(self, tflite: bytes) -> None:
         try:
@@ -47,12 +50,19 @@ class Int8Reference:
         q_in, q_out = inp["quantization_parameters"], out["quantization_parameters"]
         self.input_quant = (float(q_in["scales"][0]), int(q_in["zero_points"][0]))
         self.output_quant = (float(q_out["scales"][0]), int(q_out["zero_points"][0]))
+        self.standardisation = standardisation_of(bytes(tflite))
+        if self.standardisation is not None and self.input_size % self.standardisation.mean.size:
+            raise UserError(f"the model's input standardisation has {self.standardisation.mean.size} channels, "
+                            f"which do not divide its {self.input_size} inputs")
 
     @property
     def input_size(self) -> int:
         return int(np.prod(self.input_shape))
 
     def quantize(self, features: np.ndarray) -> np.ndarray:
+        """The model's int8 input for DSP features (..., values): standardised first when the model says so."""
+        if self.standardisation is not None:
+            features = standardise_flat(self.standardisation, features)
         return quantize_input(features, *self.input_quant)
 
     def run(self, x: np.ndarray) -> np.ndarray:

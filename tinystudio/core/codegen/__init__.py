@@ -17,6 +17,7 @@ from tinystudio.core.codegen.outdir import write_owned
 from tinystudio.core.codegen.plan import TensorPlan
 from tinystudio.core.codegen.sparse import WeightsLayout
 from tinystudio.core.errors import UserError
+from tinystudio.core.features import Normalization
 from tinystudio.core.progress import CancelToken, Progress, no_progress
 
 __all__ = ["CodegenReport", "LayerInfo", "TensorPlan", "WeightsLayout", "generate", "generate_files", "model_hash"]
@@ -42,6 +43,7 @@ class CodegenReport:
     layers: list[LayerInfo] = field(default_factory=list)  # one per op, in execution order (with MACs)
     scratch: list[tuple[int, int, int]] = field(default_factory=list)  # (step, arena offset, bytes) per scratch
     profile: bool = False  # the generated code times each op (a profiling build)
+    standardisation: Normalization | None = None  # applied to the float features before the quantization
 
     @property
     def ops_used(self) -> list[str]:
@@ -103,6 +105,7 @@ def generate_files(
     from tinystudio.core.codegen.layers import layer_infos
     from tinystudio.core.codegen.lower import lower
     from tinystudio.core.codegen.plan import plan_memory
+    from tinystudio.core.input_standardisation import standardisation_of
 
     if optimize not in ("speed", "size"):
         raise UserError(f"optimize must be 'speed' or 'size', not {optimize!r}")
@@ -134,12 +137,18 @@ def generate_files(
     used = {s.kernel for s in steps if s.kernel}
     consts = [c for s in steps for c in s.consts]
     digest = model_hash(bytes(tflite))
+    norm = standardisation_of(bytes(tflite))
+    if norm is not None and x.size % norm.mean.size:
+        raise UserError(f"the model's input standardisation has {norm.mean.size} channels, which do not divide "
+                        f"its {x.size} inputs")
 
     files: dict[str, str] = {}
     timed = [s.op_index for s in steps if not s.alias] if profile else None
-    files["model.h"] = emit.model_header(name, digest, len(steps), plan.arena_bytes, x, y, timed)
+    files["model.h"] = emit.model_header(name, digest, len(steps), plan.arena_bytes, x, y, timed, norm)
     files["model_weights.h"], files["model_weights.c"] = emit.weights_files(consts)
     files["model.c"] = emit.model_source(graph, steps, plan, {kernels.header_of(k) for k in used}, profile)
+    if norm is not None:
+        files["model.c"] += "\n" + emit.standardisation_source(norm)
     exact_requant = any(s.acc_bound >= (1 << 30) for s in steps)
     files.update(kernels.kernel_files(used, exact_requant=exact_requant))
 
@@ -149,7 +158,8 @@ def generate_files(
         ops=[s.kind for s in steps],
         removed_ops=list(graph.removed_ops),
         arena_bytes=plan.arena_bytes,
-        weights_bytes=int(sum(max(1, c.values.size) * _CTYPE_BYTES[c.ctype] for c in consts)),
+        weights_bytes=int(sum(max(1, c.values.size) * _CTYPE_BYTES[c.ctype] for c in consts))
+        + (8 * int(norm.mean.size) if norm is not None else 0),
         input_shape=x.shape,
         output_shape=y.shape,
         input_quant=x.qparams(),
@@ -160,4 +170,5 @@ def generate_files(
         layers=layer_infos(graph, steps),
         scratch=[(pos, off, steps[pos].scratch_bytes) for pos, off in sorted(plan.scratch.items())],
         profile=profile,
+        standardisation=norm,
     )

@@ -12,6 +12,7 @@ import numpy as np
 from tinystudio.core.codegen.graph import Graph, Tensor
 from tinystudio.core.codegen.lower import Const, Step
 from tinystudio.core.codegen.plan import MemoryPlan
+from tinystudio.core.features import Normalization
 
 
 def c_string(text: str) -> str:
@@ -57,8 +58,10 @@ def _array_body(values: np.ndarray) -> str:
 
 
 def model_header(name: str, model_hash: str, op_count: int, arena_bytes: int, x: Tensor, y: Tensor,
-                 profile_ops: list[int] | None = None) -> str:
-    """model.h; ``profile_ops`` (the graph op index of each timed op) adds the profiling build's table."""
+                 profile_ops: list[int] | None = None, standardisation: Normalization | None = None) -> str:
+    """model.h; ``profile_ops`` (the graph op index of each timed op) adds the profiling build's table;
+    ``standardisation`` (the model's input standardisation, if it carries one) its macros and tables."""
+    std_macros, std_decls = _standardisation_header(standardisation)
     xs, xz = x.qparams()
     ys, yz = y.qparams()
     return f"""/* Generated model interface. */
@@ -77,7 +80,7 @@ def model_header(name: str, model_hash: str, op_count: int, arena_bytes: int, x:
 #define TS_MODEL_INPUT_SHAPE {{{", ".join(str(d) for d in x.shape)}}}
 #define TS_MODEL_INPUT_SCALE {c_float(xs)}
 #define TS_MODEL_INPUT_ZERO_POINT {_c_int(xz)}
-
+{std_macros}
 #define TS_MODEL_OUTPUT_BYTES {y.size}
 #define TS_MODEL_OUTPUT_RANK {len(y.shape)}
 #define TS_MODEL_OUTPUT_SHAPE {{{", ".join(str(d) for d in y.shape)}}}
@@ -91,13 +94,44 @@ extern "C" {{
 /* Run one inference: TS_MODEL_INPUT_BYTES int8 values in, TS_MODEL_OUTPUT_BYTES int8 values out.
    Returns 0 on success, -1 on a NULL argument. Not reentrant (one static arena). */
 int ts_model_invoke(const int8_t *input, int8_t *output);
-{_profile_header(profile_ops)}
+{std_decls}{_profile_header(profile_ops)}
 #ifdef __cplusplus
 }}
 #endif
 
 #endif
 """
+
+
+def _standardisation_header(norm: Normalization | None) -> tuple[str, str]:
+    """(macros, declarations) of model.h for the input standardisation; empty for a model without one, so
+    such a model's files are exactly those of earlier versions."""
+    if norm is None:
+        return "", ""
+    macros = f"""
+/* The float features are standardised before the quantization, in float32 and in this order:
+   z[i] = (f[i] - ts_model_input_mean[c]) / ts_model_input_std[c], c = i % TS_MODEL_INPUT_CHANNELS,
+   then q[i] = clamp(round_half_away_from_zero(z[i] / TS_MODEL_INPUT_SCALE) + TS_MODEL_INPUT_ZERO_POINT)
+   (tsr_standardise_quantize; TinyStudio's host reference does the same). */
+#define TS_MODEL_INPUT_STANDARDISED 1
+#define TS_MODEL_INPUT_CHANNELS {int(norm.mean.size)}u
+"""
+    decls = """extern const float ts_model_input_mean[TS_MODEL_INPUT_CHANNELS];
+extern const float ts_model_input_std[TS_MODEL_INPUT_CHANNELS];
+"""
+    return macros, decls
+
+
+def standardisation_source(norm: Normalization) -> str:
+    """The definitions of model.h's standardisation tables (appended to model.c)."""
+
+    def floats(values: np.ndarray) -> str:
+        items = [c_float(float(v)) for v in np.asarray(values, dtype=np.float32).ravel()]
+        return ",\n    ".join(", ".join(items[i : i + 6]) for i in range(0, len(items), 6))
+
+    n = int(norm.mean.size)
+    return (f"const float ts_model_input_mean[{n}] = {{\n    {floats(norm.mean)}\n}};\n"
+            f"const float ts_model_input_std[{n}] = {{\n    {floats(norm.std)}\n}};\n")
 
 
 def _profile_header(ops: list[int] | None) -> str:

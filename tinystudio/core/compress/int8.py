@@ -1,9 +1,11 @@
 """From a float Keras model of a run to a full-integer int8 .tflite, as every compression method ends.
 
-The run's per-channel standardisation is folded into the model (a multiply-add in front of it), so the
-int8 model takes the DSP block's output as it is: the board runs DSP -> quantize -> model with nothing
-else in between. Calibration uses windows of the train split. TensorFlow is imported only when a
-conversion starts.
+The model is converted as it was trained, on standardised features, and the run's per-channel
+standardisation is recorded in the .tflite (core/input_standardisation.py): the variant still takes the DSP
+block's output, and the board runs DSP -> standardise (float32) -> quantize -> model, as the host reference
+does. Standardising before the quantization gives the int8 input one scale that suits every feature, even
+when the sensors' units differ by orders of magnitude. Calibration uses windows of the train split.
+TensorFlow is imported only when a conversion starts.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ import numpy as np
 from tinystudio.core.errors import UserError
 from tinystudio.core.features import Normalization
 
-INPUT_DSP_FEATURES = "dsp_features"  # the model takes the DSP output as is (standardisation folded in)
+INPUT_DSP_FEATURES = "dsp_features"  # the variant takes the DSP output as is (standardisation in or before it)
+INPUT_STANDARDISED_BEFORE_QUANTIZATION = "before_quantization"
+"""A variant config's "standardisation": the .tflite carries it and it runs before the input quantization.
+Variants stored before it have no such key: their standardisation is folded into the model's first layer."""
 REPRESENTATIVE_MAX = 300
 REPRESENTATIVE_SEED = 0
 
 
 def fold_normalization(model: Any, normalization: Normalization) -> Any:
-    """A tf_keras model taking unstandardised features: x * (1/std) + (-mean/std), then ``model``."""
+    """A tf_keras model taking unstandardised features: x * (1/std) + (-mean/std), then ``model`` (how int8
+    variants were made before the standardisation moved in front of the quantization; kept for comparison)."""
     from tinystudio.core.models.keras_builder import import_keras
 
     keras = import_keras()

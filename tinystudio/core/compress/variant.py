@@ -1,6 +1,7 @@
-"""From a compressed Keras model of a run to a stored full-integer int8 variant: the same standardisation
-fold and int8 conversion as plain quantization, then the figures every compression method reports
-(TFLM int8 accuracy on validation and test, float accuracy, sizes, MACs) so variants compare like for like.
+"""From a compressed Keras model of a run to a stored full-integer int8 variant: the same int8 conversion
+(the run's standardisation recorded in the model, applied before its input quantization) as plain
+quantization, then the figures every compression method reports (TFLM int8 accuracy on validation and
+test, float accuracy, sizes, MACs) so variants compare like for like.
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ import numpy as np
 
 from tinystudio.core.compress.figures import model_figures
 from tinystudio.core.compress.fitting import fit
-from tinystudio.core.compress.int8 import INPUT_DSP_FEATURES, convert_int8, fold_normalization, representative_set
+from tinystudio.core.compress.int8 import (
+    INPUT_DSP_FEATURES,
+    INPUT_STANDARDISED_BEFORE_QUANTIZATION,
+    convert_int8,
+    representative_set,
+)
 from tinystudio.core.compress.options import CompressOptions
 from tinystudio.core.errors import UserError
 from tinystudio.core.evaluate import evaluate
+from tinystudio.core.input_standardisation import with_standardisation
 from tinystudio.core.int8_reference import Int8Reference
 from tinystudio.core.models.keras_builder import seeded_keras
 from tinystudio.core.pipeline_data import PipelineData, pipeline_data, run_impulse
@@ -166,12 +173,13 @@ def store_int8_variant(
     started: float | None = None,
     name: str = "",
 ) -> int:
-    """Convert ``model`` (float, standardised input) to int8 with the run's standardisation folded in,
-    measure it, store it as a variant of ``run_id`` and return the variant id."""
+    """Convert ``model`` (float, standardised input) to int8 taking standardised features, record the run's
+    standardisation in it (so the variant takes the DSP output), measure it, store it as a variant of
+    ``run_id`` and return the variant id."""
     cancel.raise_if_cancelled()
     progress(0.0, "converting to int8")
-    rep = representative_set(rd.features["train"])
-    tflite = convert_int8(fold_normalization(model, rd.data.normalization), rep)
+    rep = representative_set(rd.x["train"])
+    tflite = with_standardisation(convert_int8(model, rep), rd.data.normalization)
     cancel.raise_if_cancelled()
     progress(0.4, "measuring int8 accuracy with TFLite Micro")
     ref = Int8Reference(tflite)
@@ -205,6 +213,7 @@ def store_int8_variant(
         "options": dict(options),
         "run_id": run_id,
         "input": INPUT_DSP_FEATURES,
+        "standardisation": INPUT_STANDARDISED_BEFORE_QUANTIZATION,
         "labels": rd.labels,
         "impulse": run_config.get("impulse"),
         "dsp": run_config.get("dsp"),

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from tinystudio.core.dsp import DspBlock
+from tinystudio.core.features import Normalization
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ImpulseFacts:
     output_quant: tuple[float, int]
     example: np.ndarray  # one raw float32 window (frames, axes) of the test split
     example_label: str
+    standardisation: Normalization | None = None  # an int8 network's, before its input quantization (None: folded)
 
     @property
     def window_ms(self) -> float:
@@ -68,13 +70,22 @@ class ImpulseFacts:
             return {**described, "model": model}
         s, z = self.input_quant
         os_, oz = self.output_quant
+        norm = self.standardisation
+        normalization: dict[str, Any] = {"folded_into_model": True,
+                                         "note": "the model takes the DSP block's output as it is"}
+        if norm is not None:
+            normalization = {
+                "folded_into_model": False, "before_quantization": True, "channels": int(norm.mean.size),
+                "mean": [float(v) for v in norm.mean], "std": [float(v) for v in norm.std],
+                "rule": "z[i] = (f[i] - mean[i % channels]) / std[i % channels], in float32, before the input "
+                        "quantization (the .tflite records it in its metadata as well)"}
+        value = "z" if norm is not None else "f"
         return {
             **described,
-            "normalization": {"folded_into_model": True,
-                              "note": "the model takes the DSP block's output as it is"},
+            "normalization": normalization,
             "quantization": {
                 "input": {"scale": s, "zero_point": z,
-                          "rule": "q = clamp(round_half_away_from_zero(f / scale) + zero_point, -128, 127)"},
+                          "rule": f"q = clamp(round_half_away_from_zero({value} / scale) + zero_point, -128, 127)"},
                 "output": {"scale": os_, "zero_point": oz, "rule": "score = (q - zero_point) * scale"},
             },
         }

@@ -12,6 +12,7 @@ import numpy as np
 
 from tinystudio.core.classical.model import TreeModel
 from tinystudio.core.classical.training import FAMILY_TITLES
+from tinystudio.core.features import Normalization
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class LibraryModel:
     score_meaning: str  # a score as a float, in a few words (ts_impulse.h)
     score_rule: str  # README: how an int8 score is made and read
     details: str  # README: the model's hash and structure
+    standardisation: Normalization | None = None  # an int8 network's, before its input quantization
 
     @property
     def input_copy_bytes(self) -> int:
@@ -58,6 +60,7 @@ def network_model(tflite: bytes, name: str) -> LibraryModel:
         score_meaning="about a probability", score_rule=f"as floats (q - ({oz})) * {os_!r}",
         details=f"Model hash (sha256 of the .tflite, first 16 digits): `{report.model_hash}`; "
                 f"ops: {', '.join(report.ops)}.",
+        standardisation=report.standardisation,
     )
 
 
