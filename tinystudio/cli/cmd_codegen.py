@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if report.removed_ops:
         print(f"folded    {len(report.removed_ops)} shape-only ops")
     print(f"input     {list(report.input_shape)} int8, scale {report.input_quant[0]:.6g}, zp {report.input_quant[1]}")
+    if report.standardisation is not None:
+        print(f"          standardised first: {report.standardisation.mean.size} channels, (f - mean) / std in float32")
     print(
         f"output    {list(report.output_shape)} int8, scale {report.output_quant[0]:.6g}, zp {report.output_quant[1]}"
     )
