@@ -37,7 +37,7 @@ def test_variant_is_full_integer_and_scored_on_the_test_split(trained):
     # The stored accuracy is what TFLM gives on the raw DSP features of the test split.
     predicted = ref.predict(data.features("test"))
     assert metrics["test_accuracy"] == pytest.approx(float(np.mean(predicted == data.y["test"])))
-    # Quantization keeps the float model's decisions (standardisation folded in, not lost).
+    # Quantization keeps the float model's decisions (the standardisation kept, before the quantization).
     assert metrics["test_agreement_with_float"] >= 0.9
     assert metrics["test_accuracy"] >= run.metrics["test_accuracy"] - 0.1
 
