@@ -72,4 +72,4 @@ def test_cancel_stops_a_search(qtbot, panel):
     qtbot.waitUntil(lambda: "searching" in panel.status.text(), timeout=30_000)
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
-    assert panel.status.text() == "Cancelled." and panel.start_button.isEnabled()
+    assert panel.status.text().startswith("Cancelled") and panel.start_button.isEnabled()

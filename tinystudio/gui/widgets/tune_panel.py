@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -27,15 +28,26 @@ from PySide6.QtWidgets import (
 
 from tinystudio.app import tune as tune_app
 from tinystudio.app.boards import board_choices
+from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_percent
 from tinystudio.core.errors import UserError
 from tinystudio.gui.context import AppContext
 from tinystudio.gui.job_page import JobPage
 from tinystudio.gui.theme import current, on_change
 from tinystudio.gui.widgets.flow_label import FlowLabel
-from tinystudio.gui.widgets.panes import column, panes
+from tinystudio.gui.widgets.panes import column
 from tinystudio.gui.widgets.tables import make_read_only
+from tinystudio.gui.widgets.tune_chart_key import TuneChartKey
+from tinystudio.gui.widgets.tune_table import COLUMNS, HEADER_TIPS, FittedTable
 
-COLUMNS = ("#", "Accuracy", "int8 val", "Flash B", "RAM B", "Latency ms", "Point")
+INTRO = "Search windows, DSP blocks, model families and compression for the most accurate models that fit the board."
+NOTHING_MEASURED = ("Cancelled before any trial finished: no point was measured, so no search was stored and no "
+                    "model was trained.")
+INNER_MIN_HEIGHT = 500
+"""px: the controls, three rows of the table and a chart about 150 px high, one above the other."""
+HINT_HEIGHT = 330
+"""px: the most height the tab's scrolled part asks for (it scrolls to the rest)."""
+EMPTY_X = {"flash": (0.0, 64.0), "latency": (0.0, 10.0)}
+"""The empty chart's x range per axis choice (KB, ms): a scale in the axis's unit, not 0..1."""
 
 
 class TunePanel(JobPage):
@@ -74,19 +86,31 @@ class TunePanel(JobPage):
         self.train_button = QPushButton("Train selected")
         self.train_button.setEnabled(False)
         self.train_button.setToolTip("Train the chosen point as a new run and mark its variant for deploy")
-        self.status.setText("Search windows, DSP blocks, model families and compression for the most accurate "
-                            "models that fit the board.")
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.status.setText(INTRO)
+        self._job = ""  # "search" or "train": what a Cancel stopped
+        self._searches_before = 0  # stored searches when the running one started
+        self.table: QTableWidget = FittedTable(0, len(COLUMNS))
         make_read_only(self.table, COLUMNS)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns fit instead
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for c, tip in enumerate(HEADER_TIPS):
+            header_item = self.table.horizontalHeaderItem(c)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.x_axis = QComboBox()
-        self.x_axis.addItem("flash (bytes)", "flash")
+        self.x_axis.addItem("flash (KB)", "flash")
         self.x_axis.addItem("latency (ms)", "latency")
         self.chart = pg.PlotWidget()
+        self.key = TuneChartKey()  # beside the axis choice above the chart, never over the points it names
         on_change(self, self._draw)
         self.chart.setLabel("left", "accuracy", units="%")
-        self.chart.getAxis("left").enableAutoSIPrefix(False)
-        for w in (self.table, self.chart):
-            w.setMinimumHeight(36)
+        for side in ("left", "bottom"):  # flash in KB as the table gives it, not kB of 1000 bytes
+            self.chart.getAxis(side).enableAutoSIPrefix(False)
+        self.chart.setMinimumHeight(36)
+        # the front's first rows stay readable over the chart (never a sideways scroll bar to leave room for)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+                                    + 3 * self.table.verticalHeader().defaultSectionSize())
         self.points: list[tuple[float, float]] = []  # (x, accuracy %) of the front as drawn
 
         form = QGridLayout()
@@ -106,7 +130,14 @@ class TunePanel(JobPage):
         for w in (self.start_button, self.cancel_button, self.train_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        split = panes(Qt.Orientation.Horizontal, self.table, column(self.x_axis, self.chart))
+        # stacked, not side by side: the table has the tab's whole width for its figures
+        axis_row = QWidget()
+        axis_layout = QHBoxLayout(axis_row)
+        axis_layout.setContentsMargins(0, 0, 0, 0)
+        axis_layout.addWidget(self.x_axis)
+        axis_layout.addWidget(self.key, 1)
+        # no splitter: the settings restore a page's splitters by their order, and one more moved the others'
+        split = column(self.table, axis_row, self.chart)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,8 +146,9 @@ class TunePanel(JobPage):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)  # a row of its own: the buttons fit a laptop screen's column
         layout.addWidget(split, 1)
-        inner.setMinimumHeight(260)  # the table and chart stay readable: the tab scrolls on a small window
-        scroll = QScrollArea()  # the tab shares the runs table's room: it must not grow the page
+        # the table (three rows) over a readable chart: the tab scrolls on a small window
+        inner.setMinimumHeight(INNER_MIN_HEIGHT)
+        scroll = _Scroll()  # the tab shares the runs table's room: it must not grow the page
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -154,10 +186,18 @@ class TunePanel(JobPage):
         front = result.front if result is not None else []
         self.table.setRowCount(len(front))
         for i, t in enumerate(front):
-            cells = (str(i + 1), _f(t.accuracy), _f(t.int8_accuracy), str(t.flash_bytes), str(t.ram_bytes),
-                     f"{t.latency_ms or 0.0:.3f}", t.describe())
+            cells = _cells(i + 1, t)
+            tip = (f"Row {i + 1}: {t.describe()}\naccuracy {cells[1]}, int8 {cells[2]}, flash {cells[3]}, "
+                   f"RAM {cells[4]}, latency {cells[5]} ms")
             for c, text in enumerate(cells):
-                self.table.setItem(i, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if 0 < c < 6:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, c, item)
+        self.table.fit()
+        if result is None:
+            self.status.setText(INTRO)  # another project, or none searched yet: say what the tab is for
         if result is not None and front:
             row = result.recommended
             self.table.selectRow(row - 1)  # what the command line trains by default
@@ -177,23 +217,29 @@ class TunePanel(JobPage):
     def _draw(self) -> None:
         self.chart.clear()
         self.points = []
-        if self.result is None:
-            return
         key = self.x_axis.currentData()
-        self.chart.setLabel("bottom", "flash" if key == "flash" else "latency", units="B" if key == "flash" else "ms")
+        self.chart.setLabel("bottom", "flash" if key == "flash" else "latency", units="KB" if key == "flash" else "ms")
+        theme = current()
 
         def xy(t: tune_app.TrialOutcome) -> tuple[float, float]:
-            x = float(t.flash_bytes or 0) if key == "flash" else float(t.latency_ms or 0.0)
+            x = float(t.flash_bytes or 0) / 1024 if key == "flash" else float(t.latency_ms or 0.0)
             return x, 100.0 * float(t.accuracy or 0.0)
 
-        others = [xy(t) for t in self.result.trials if t.measured and t not in self.result.front]
+        result = self.result
+        others = [xy(t) for t in result.trials if t.measured and t not in result.front] if result else []
         if others:
             self.chart.plot([p[0] for p in others], [p[1] for p in others], pen=None, symbol="x", symbolSize=7,
-                            symbolPen=current().grid)
-        self.points = sorted(xy(t) for t in self.result.front)
+                            symbolPen=theme.grid)
+        self.points = sorted(xy(t) for t in result.front) if result else []
         if self.points:
-            self.chart.plot([p[0] for p in self.points], [p[1] for p in self.points], pen=pg.mkPen(current().series[0]),
-                            symbol="o", symbolBrush=current().series[0])
+            self.chart.plot([p[0] for p in self.points], [p[1] for p in self.points], pen=pg.mkPen(theme.series[0]),
+                            symbol="o", symbolBrush=theme.series[0])
+        self.key.show_marks(theme.series[0] if self.points else None, theme.grid if others else None)
+        if self.points or others:
+            self.chart.enableAutoRange()  # this search's own ranges, never the last project's
+        else:  # in the axes' units, and nothing kept from a search no longer shown
+            self.chart.setXRange(*EMPTY_X[key], padding=0)
+            self.chart.setYRange(0.0, 100.0, padding=0)
 
     def _selection_changed(self) -> None:
         self.train_button.setEnabled(self.worker is None and bool(self.table.selectionModel().selectedRows()))
@@ -212,6 +258,7 @@ class TunePanel(JobPage):
         project = self.context.project
         if project is None or self.worker is not None:
             return
+        self._job, self._searches_before = "search", len(project.runs(tune_app.RUN_KIND))
         self._run(tune_app.tune, project, self.options(), "Searching…", self._search_done)
 
     def train_selected(self) -> None:
@@ -220,6 +267,7 @@ class TunePanel(JobPage):
         if project is None or self.result is None or not rows or self.worker is not None:
             return
         point = tune_app.pick_point(self.result, rows[0].row() + 1)
+        self._job = "train"
         self._run(tune_app.train_point, project, point, self.base_impulse or {}, self.epochs.value(),
                   f"Training {point.describe()}…", self._train_done)
 
@@ -237,6 +285,20 @@ class TunePanel(JobPage):
     def job_done(self, result: Any) -> None:
         self._on_result(result)
 
+    def job_cancelled(self) -> None:
+        """A cancelled search keeps the trials that finished (shown, as stored); before any, say so."""
+        project = self.context.project
+        if self._job != "search" or project is None:
+            super().job_cancelled()
+            return
+        if len(project.runs(tune_app.RUN_KIND)) == self._searches_before:
+            self.status.setText(NOTHING_MEASURED)
+            return
+        self.reload()
+        done = len(self.result.trials) if self.result is not None else 0
+        self.status.setText(f"Cancelled after {done} trial{'s' if done != 1 else ''} finished: they are stored "
+                            f"as a cancelled search. {self.status.text()}")
+
     def _search_done(self, result: tune_app.TuneResult) -> None:
         stored = tune_app.latest(self.context.project) if self.context.project is not None else None
         self.base_impulse = stored[1].get("base_impulse") if stored else None
@@ -250,6 +312,15 @@ class TunePanel(JobPage):
         self.context.variants_changed.emit()
 
 
+class _Scroll(QScrollArea):
+    """The tab's scrolled part asks for no more height than the table and chart once did side by side: a
+    taller wish would take the results column's room from the other tabs (their panes share it)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(hint.height(), HINT_HEIGHT))
+
+
 def _spin(low: int, high: int, value: int, special: str = "", suffix: str = "") -> QSpinBox:
     box = QSpinBox()
     box.setRange(low, high)
@@ -261,5 +332,9 @@ def _spin(low: int, high: int, value: int, special: str = "", suffix: str = "") 
     return box
 
 
-def _f(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
+def _cells(row: int, t: tune_app.TrialOutcome) -> tuple[str, ...]:
+    """A front point's row as COLUMNS name it: accuracies in %, as the chart gives them."""
+    p = t.params
+    return (str(row), fmt_percent(t.accuracy), fmt_percent(t.int8_accuracy), fmt_bytes(t.flash_bytes),
+            fmt_bytes(t.ram_bytes), MISSING if t.latency_ms is None else f"{t.latency_ms:.3g}",
+            str(p.get("family", MISSING)), str(p.get("dsp", MISSING)), t.describe())
