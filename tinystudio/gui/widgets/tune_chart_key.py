@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 FRONT = "Pareto front"
 OFF_FRONT = "trials off the front"
@@ -47,7 +47,10 @@ class TuneChartKey(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)  # never widens the tab
+        # one line, never wrapped: a wrapped label would have the tab's scroll area lay the tab out at its
+        # preferred height (the chart's, hundreds of pixels); it never widens the tab either, cut at its end
+        # when narrower than its text (the tooltip names the marks in full)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.names: list[str] = []
         self.setToolTip(TIP)
