@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableWidget,
     QTableWidgetItem,
     QToolTip,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from tinystudio.app.arena_plan import rectangles
 from tinystudio.app.formatting import MISSING, fmt_bytes, fmt_count, fmt_percent
 from tinystudio.app.layer_report import op_label, op_span, short_kind
 from tinystudio.gui.theme import current, on_change
+from tinystudio.gui.widgets.fitted_table import WidthFittedTable
 
 COLUMNS = ("Op", "Layer", "Share of time", "Time", "ms", "MACs", "per MAC", "Output")
 LAYER_COLUMN = 1
@@ -129,26 +129,10 @@ class LayerTable(QWidget):
         self.table.fit()
 
 
-class _FittedTable(QTableWidget):
+class _FittedTable(WidthFittedTable):
     """The layer table, fitted to its view's width whenever that changes: every shown column as wide as its
     texts, the least useful columns left out (DROP_ORDER) while they do not fit, then the layer names
     elided; spare width lengthens the share bars. Never a sideways scroll."""
-
-    def __init__(self, rows: int, columns: int) -> None:
-        super().__init__(rows, columns)
-        self._fitted_width = -1
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        if self.viewport().width() != self._fitted_width:
-            self.fit()
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """The view narrows without the table resizing when a vertical scroll bar appears: fit again."""
-        handled = super().viewportEvent(event)
-        if event.type() == QEvent.Type.Resize and self.viewport().width() != self._fitted_width:
-            self.fit()
-        return handled
 
     def fit(self) -> None:
         room = self.viewport().width()

@@ -14,6 +14,15 @@ STROKE_PX = (22, 10)
 """Width and height of the line sample drawn before each name."""
 
 
+def png_data_uri(pixmap: QPixmap) -> str:
+    """``pixmap`` as an inline PNG (a data URI) for rich text: keys draw their samples as pictures."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    return f"data:image/png;base64,{bytes(data.toBase64()).decode('ascii')}"
+
+
 @lru_cache(maxsize=64)
 def stroke_image(colour: str, dashed: bool, ratio: float = 1.0) -> str:
     """A short line in ``colour`` (dashed or solid) as an inline PNG for rich text: the sample is a picture,
@@ -28,11 +37,7 @@ def stroke_image(colour: str, dashed: bool, ratio: float = 1.0) -> str:
     painter.setPen(pen)
     painter.drawLine(QPointF(1, height / 2), QPointF(width - 1, height / 2))
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    pixmap.save(buffer, "PNG")
-    return f"data:image/png;base64,{bytes(data.toBase64()).decode('ascii')}"
+    return png_data_uri(pixmap)
 
 
 class PlotKey(QLabel):

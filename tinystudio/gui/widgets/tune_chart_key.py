@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from tinystudio.gui.widgets.plot_key import png_data_uri
 
 FRONT = "Pareto front"
 OFF_FRONT = "trials off the front"
@@ -35,11 +37,7 @@ def mark_image(colour: str, mark: str) -> str:
         painter.drawLine(mid + QPointF(-4, -4), mid + QPointF(4, 4))
         painter.drawLine(mid + QPointF(-4, 4), mid + QPointF(4, -4))
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    pixmap.save(buffer, "PNG")
-    return f"data:image/png;base64,{bytes(data.toBase64()).decode('ascii')}"
+    return png_data_uri(pixmap)
 
 
 class TuneChartKey(QLabel):

@@ -4,9 +4,9 @@ tab shows each point's accuracy, flash, RAM, latency, model family and DSP block
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtCore import QSize
+
+from tinystudio.gui.widgets.fitted_table import WidthFittedTable
 
 COLUMNS = ("#", "Acc.", "int8", "Flash", "RAM", "ms", "Model", "DSP", "Point")
 HEADER_TIPS = (
@@ -27,29 +27,13 @@ SHRINKS = ("Point", "DSP", "Model")
 MIN_TEXT_WIDTH = 44  # px: a shrunk text column keeps a few letters and the ellipsis
 
 
-class FittedTable(QTableWidget):
+class FittedTable(WidthFittedTable):
     """A read-only table laid out afresh whenever its view's width or rows change (``fit``)."""
-
-    def __init__(self, rows: int, columns: int) -> None:
-        super().__init__(rows, columns)
-        self._fitted_width = -1
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """As tall as its minimum (a few rows): the chart below it takes the rest of the tab."""
         hint = super().sizeHint()
         return QSize(hint.width(), max(self.minimumHeight(), 1))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        if self.viewport().width() != self._fitted_width:
-            self.fit()
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """The view narrows without the table resizing when a vertical scroll bar appears: fit again."""
-        handled = super().viewportEvent(event)
-        if event.type() == QEvent.Type.Resize and self.viewport().width() != self._fitted_width:
-            self.fit()
-        return handled
 
     def hidden_columns(self) -> list[str]:
         """The columns left out because the table is too narrow for them."""
