@@ -56,6 +56,26 @@ def light_app_theme(qapp: Any) -> Iterator[None]:
     qapp.setStyle(style)
 
 
+@pytest.fixture
+def laptop_window(qtbot: Any) -> Iterator[Any]:
+    """The main window, shown at a 1024x640 laptop's size; a job still running at the end is cancelled and
+    waited for before the window is closed."""
+    from tinystudio.gui.context import AppContext
+    from tinystudio.gui.main_window import MainWindow
+
+    win = MainWindow(AppContext())
+    qtbot.addWidget(win)
+    win.resize(1024, 640)
+    win.show()
+    yield win
+    for page in win.pages.values():
+        worker = getattr(page, "worker", None)
+        if worker is not None:
+            worker.cancel()
+            qtbot.waitUntil(lambda page=page: page.worker is None, timeout=60_000)
+    close_main_window(win)
+
+
 def close_main_window(win: Any) -> None:
     """End what a test's main window started: each page's background work, then the app context."""
     for page in win.pages.values():

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.conftest import close_main_window, make_project
+from tests.gui.conftest import make_project
 from tinystudio.core.store import Project
-from tinystudio.gui.context import AppContext
 
 pytestmark = pytest.mark.usefixtures("light_app_theme")
 
@@ -19,20 +18,8 @@ LABELS = ["idle", "shake"] * 6
 
 
 @pytest.fixture
-def window(qtbot):
-    from tinystudio.gui.main_window import MainWindow
-
-    win = MainWindow(AppContext())
-    qtbot.addWidget(win)
-    win.resize(1024, 640)
-    win.show()
-    yield win
-    for page in win.pages.values():
-        worker = getattr(page, "worker", None)
-        if worker is not None:
-            worker.cancel()
-            qtbot.waitUntil(lambda page=page: page.worker is None, timeout=60_000)
-    close_main_window(win)
+def window(laptop_window):
+    return laptop_window
 
 
 def _settle() -> None:

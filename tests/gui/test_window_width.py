@@ -6,22 +6,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.conftest import close_main_window, make_project
-from tinystudio.gui.context import AppContext
+from tests.gui.conftest import make_project
 
 pytestmark = pytest.mark.usefixtures("light_app_theme")
 
 
 @pytest.fixture
-def window(qtbot):
-    from tinystudio.gui.main_window import MainWindow
-
-    win = MainWindow(AppContext())
-    qtbot.addWidget(win)
-    win.resize(1024, 640)
-    win.show()
-    yield win
-    close_main_window(win)
+def window(laptop_window):
+    return laptop_window
 
 
 def _settle() -> None:
