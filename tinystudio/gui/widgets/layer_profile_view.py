@@ -135,27 +135,15 @@ class _FittedTable(WidthFittedTable):
     elided; spare width lengthens the share bars. Never a sideways scroll."""
 
     def fit(self) -> None:
+        need = self.measure()
         room = self.viewport().width()
-        self._fitted_width = room
-        header = self.horizontalHeader()
-        for c in range(self.columnCount()):  # a hidden column reports no width of its texts
-            self.setColumnHidden(c, False)
-        need = {c: max(self.sizeHintForColumn(c), header.sectionSizeHint(c), header.minimumSectionSize())
-                for c in range(self.columnCount())}
         need[SHARE_COLUMN] = SHARE_WIDTH
-        shown = list(range(self.columnCount()))
-        for name in DROP_ORDER:
-            if sum(need[c] for c in shown) <= room:
-                break
-            shown.remove(COLUMNS.index(name))
+        shown = self.columns_that_fit(need, [COLUMNS.index(name) for name in DROP_ORDER])
         layer = max(LAYER_MIN_WIDTH, min(need[LAYER_COLUMN], room - sum(need[c] for c in shown if c != LAYER_COLUMN)))
         need[LAYER_COLUMN] = layer
         spare = max(0, room - sum(need[c] for c in shown))
         need[SHARE_COLUMN] += spare
-        for c in range(self.columnCount()):
-            self.setColumnHidden(c, c not in shown)
-            if c in shown:
-                header.resizeSection(c, need[c])
+        self.show_columns(shown, need)
 
 
 class ArenaPlanChart(QWidget):

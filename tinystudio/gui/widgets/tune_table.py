@@ -40,18 +40,9 @@ class FittedTable(WidthFittedTable):
         return [COLUMNS[c] for c in range(self.columnCount()) if self.isColumnHidden(c)]
 
     def fit(self) -> None:
+        need = self.measure()
         room = self.viewport().width()
-        self._fitted_width = room
-        header = self.horizontalHeader()
-        for c in range(self.columnCount()):  # a hidden column reports no width of its texts
-            self.setColumnHidden(c, False)
-        need = {c: max(self.sizeHintForColumn(c), header.sectionSizeHint(c), header.minimumSectionSize())
-                for c in range(self.columnCount())}
-        shown = list(range(self.columnCount()))
-        for name in DROP_ORDER:
-            if sum(need[c] for c in shown) <= room:
-                break
-            shown.remove(COLUMNS.index(name))
+        shown = self.columns_that_fit(need, [COLUMNS.index(name) for name in DROP_ORDER])
         for name in SHRINKS:
             c = COLUMNS.index(name)
             over = sum(need[s] for s in shown) - room
@@ -61,7 +52,4 @@ class FittedTable(WidthFittedTable):
                 need[c] = max(MIN_TEXT_WIDTH, need[c] - over)
         last = shown[-1]
         need[last] += max(0, room - sum(need[c] for c in shown))  # spare width to the last shown column
-        for c in range(self.columnCount()):
-            self.setColumnHidden(c, c not in shown)
-            if c in shown:
-                header.resizeSection(c, need[c])
+        self.show_columns(shown, need)
