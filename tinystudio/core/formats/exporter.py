@@ -50,6 +50,9 @@ def export_samples(
     infos = project.samples() if sample_ids is None else [project.sample_info(i) for i in sample_ids]
     names = [f"{_file_label(info.label) or 'unlabelled'}.{info.id}.{'csv' if fmt == 'csv' else 'json'}"
              for info in infos]
+    if fmt == "csv":  # a header that cannot be written refuses the export before any file is
+        for info in infos:
+            [header_text(n, u) for n, u in zip(info.axis_names, info.units, strict=True)]
     listed = export_folder.written_before(out)
     export_folder.check_clashes(out, names, listed)
     written: list[Path] = []
@@ -98,7 +101,11 @@ def header_text(name: str, unit: str) -> str:
         return plain
     if header_cell(plain, quoted=True) == want:
         return '"' + plain.replace('"', '""') + '"'
-    explicit = f"{name}[{unit}]"  # 't[]': an axis named like a clock, label or group
+    explicit = f"{name}[{unit}]"  # 't[]', 'Time[s]': an axis named like a clock, label or group
+    read = header_cell(explicit, quoted=True)  # a clock-like one stays an axis beside the leading 'timestamp'
+    if (read.name, read.unit) != (name, unit):  # a unit holding a square bracket has no header form
+        raise UserError(f"axis {name!r} with unit {unit!r} cannot be named in a CSV header (a unit holds no "
+                        "square brackets); export as ei-json, or rename the unit")
     return '"' + explicit.replace('"', '""') + '"'
 
 
