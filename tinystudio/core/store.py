@@ -147,7 +147,7 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> UserError | None:
     if code == _SQLITE_READONLY:
         return UserError(f"{path} is read-only: it can be viewed but not changed")
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return UserError(f"{path} is damaged ({exc}); restore it from a backup")
+        return UserError(f"{path} is damaged ({exc}); restore it from a backup (tinystudio restore BACKUP PROJECT)")
     if code == _SQLITE_FULL:
         return UserError(f"the disk holding {path} is full")
     if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
@@ -245,14 +245,22 @@ class Project:
             raise UserError(f"{target} already exists")
         dest = sqlite3.connect(target)
         try:
+            self.copy_into(dest)
+        except BaseException:
+            dest.close()
+            target.unlink(missing_ok=True)
+            raise
+        dest.close()
+        return Project.open(target)
+
+    def copy_into(self, dest: sqlite3.Connection) -> None:
+        """Write this project's pages into another database connection (SQLite's backup: consistent even
+        while a recording appends)."""
+        try:
             with self._lock:
                 self._conn.backup(dest)
         except sqlite3.Error as exc:
-            dest.close()
-            target.unlink(missing_ok=True)
             raise self._error(exc) or UserError(f"could not copy {self.path} ({exc})") from exc
-        dest.close()
-        return Project.open(target)
 
     @staticmethod
     def _connect(p: Path, read_only: bool = False) -> sqlite3.Connection:
