@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from tinystudio.core.errors import UserError
@@ -74,14 +74,24 @@ def assign_splits(
     ratios: Sequence[float] = DEFAULT_RATIOS,
     rebalance: bool = False,
     seed: int = 0,
+    only: Collection[int] | None = None,
+    manual: bool = False,
 ) -> SplitReport:
-    """Give every unassigned sample a split (all automatic ones again with ``rebalance``)."""
+    """Give every unassigned sample a split (all automatic ones again with ``rebalance``).
+
+    ``only`` limits the assignment to those samples (balanced against the samples already in the splits
+    the ratios use); ``manual`` marks what is assigned as the user's own choice, which a rebalance keeps.
+    """
     fractions = normalise_ratios(list(ratios))
     samples = project.samples()
+    if only is not None:
+        used = {sp for sp, f in zip(SPLITS, fractions, strict=True) if f > 0}
+        samples = [s for s in samples if s.id in only or s.split in used]
     report = SplitReport(ratios=fractions)
 
     current: dict[int, str | None] = {
-        s.id: (None if rebalance and not s.split_manual else s.split) for s in samples
+        s.id: (None if rebalance and not s.split_manual and (only is None or s.id in only) else s.split)
+        for s in samples
     }
     units: dict[tuple[str, str], list[SampleInfo]] = defaultdict(list)
     for s in samples:
@@ -132,7 +142,7 @@ def assign_splits(
             moves[target or ""].append(s.id)
     with project.transaction():
         for split, ids in moves.items():
-            project.set_split(ids, split or None, manual=False)
+            project.set_split(ids, split or None, manual=manual)
     report.moved = sum(len(v) for v in moves.values())
 
     for label in totals:

@@ -23,6 +23,7 @@ from tinystudio.core.formats.wav import read_wav
 from tinystudio.core.labels import optional_label
 from tinystudio.core.limits import sample_rate
 from tinystudio.core.progress import CancelToken, Progress, no_progress
+from tinystudio.core.split import DEFAULT_RATIOS, assign_splits
 from tinystudio.core.store import Project
 
 FORMATS = ("csv", "ei-json", "ei-cbor", "wav")
@@ -30,6 +31,8 @@ _BY_SUFFIX = {".csv": "csv", ".txt": "csv", ".json": "ei-json", ".cbor": "ei-cbo
 _OFTEN_NOT_RECORDINGS = {".txt", ".json"}
 """Kinds a folder commonly holds for other reasons (notes, settings): skipped there when they do not read."""
 LABEL_SOURCES = ("auto", "filename", "folder", "none")
+EI_CATEGORIES = {"training": "train", "testing": "test"}
+"""Edge Impulse's export folders and the split their samples keep (training shares its part with validation)."""
 
 
 @dataclass
@@ -41,6 +44,8 @@ class ImportReport:
     skipped_lines: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)
+    splits: dict[str, int] = field(default_factory=dict)
+    """Samples placed in each split because they came from an Edge Impulse training/ or testing/ folder."""
 
     @property
     def dropped_nonfinite(self) -> int:
@@ -56,6 +61,10 @@ class ImportReport:
             text += "; skipped lines: " + ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
         if self.duplicates:
             text += f"; {self.duplicates} already in the project (added again)"
+        if self.splits:
+            placed = ", ".join(f"{n} {sp}" for sp, n in self.splits.items())
+            text += (f"; kept Edge Impulse's training/testing folders as splits ({placed}), "
+                     "marked as your own so a re-split keeps them")
         for note in self.notes:
             text += f"; {note}"
         return text
@@ -133,12 +142,18 @@ def read_file(
 def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """Files as given; folders contribute their importable files, recursively, in name order, leaving out
     hidden files and folders (names starting with a dot)."""
-    return [path for path, _found in _gather(paths)]
+    return [path for path, _found, _category in _gather(paths)]
 
 
-def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool]]:
-    """Each file with whether it was found in a folder (True) or named by the user (False)."""
-    out: list[tuple[Path, bool]] = []
+def _category(name: str) -> str | None:
+    return name.lower() if name.lower() in EI_CATEGORIES else None
+
+
+def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, str | None]]:
+    """Each file with whether it was found in a folder (True) or named by the user (False), and the Edge
+    Impulse category ('training', 'testing') of the folder it came from: a folder's direct subfolder of
+    that name, or the folder (a named file's folder) of that name itself."""
+    out: list[tuple[Path, bool, str | None]] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -147,9 +162,11 @@ def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool]]:
                 if f.suffix.lower() in _BY_SUFFIX and not any(part.startswith(".") for part in f.relative_to(p).parts)
                 and f.is_file()
             )
-            out.extend((f, True) for f in sorted(found))
+            for f in sorted(found):
+                parts = f.relative_to(p).parts
+                out.append((f, True, (_category(parts[0]) if len(parts) > 1 else None) or _category(p.name)))
         else:
-            out.append((p, False))
+            out.append((p, False, _category(p.absolute().parent.name)))
     return out
 
 
@@ -181,9 +198,11 @@ def import_files(
         raise UserError("no files to import")
     report = ImportReport()
     decoded: list[tuple[Path, list[Recording]]] = []
+    categories: dict[Path, str | None] = {}
     passed_over: list[str] = []
     try:
-        for i, (path, in_folder) in enumerate(files):
+        for i, (path, in_folder, category) in enumerate(files):
+            categories[path] = category
             if cancel is not None:
                 cancel.raise_if_cancelled()
             progress(0.5 * i / len(files), f"reading {printable_name(path.name)}")
@@ -204,6 +223,7 @@ def import_files(
         if passed_over and not any(recordings for _, recordings in decoded):
             raise UserError("no recordings to import: " + "; ".join(passed_over))
         known = project.hashes()
+        placed: dict[str, list[int]] = {"training": [], "testing": []}
         with project.transaction():
             total = sum(len(r) for _, r in decoded)
             done = 0
@@ -220,7 +240,10 @@ def import_files(
                     if project.sample_info(sid).content_hash in known:
                         report.duplicates += 1
                     report.sample_ids.append(sid)
+                    if (category := categories.get(path)) is not None:
+                        placed[category].append(sid)
                     done += 1
+            report.splits = _keep_categories(project, placed)
         report.files = len(files) - len(passed_over)
         if passed_over:
             report.notes.append(f"skipped {len(passed_over)} file(s) that are not recordings: {'; '.join(passed_over)}")
@@ -230,6 +253,21 @@ def import_files(
         for _, recordings in decoded:
             for rec in recordings:
                 rec.spool.close()
+
+
+def _keep_categories(project: Project, placed: dict[str, list[int]]) -> dict[str, int]:
+    """Put samples from Edge Impulse's testing/ folder in the test split and those from training/ in train
+    or validation (by the default ratios, stratified as a split is), all marked as the user's own choice."""
+    if placed["testing"]:
+        project.set_split(placed["testing"], "test", manual=True)
+    if placed["training"]:
+        train, validation, _test = DEFAULT_RATIOS
+        assign_splits(project, (train, validation, 0.0), only=set(placed["training"]), manual=True)
+    counts: dict[str, int] = {}
+    for info in project.samples():
+        if info.id in placed["training"] or info.id in placed["testing"]:
+            counts[info.split or ""] = counts.get(info.split or "", 0) + 1
+    return {sp: counts[sp] for sp in ("train", "validation", "test") if counts.get(sp)}
 
 
 def _settle(
