@@ -3,19 +3,61 @@
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# QSettings (recent projects) must never touch the real user's configuration.
+REAL_CONFIG_HOME = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+"""Where the user's own settings live (checked untouched by the tests)."""
+
+
+def settings_files(config_home: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file of the app's settings under ``config_home``."""
+    folder = config_home / "TinyStudio"
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+USER_SETTINGS_AT_START = settings_files(REAL_CONFIG_HOME)
+# QSettings (recent projects, window layout) must never touch the real user's configuration, nor may the
+# app started as a program by a test; in this process each test also gets a folder of its own (below).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tinystudio-test-config-")
 # ... nor write into the real user's log file.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="tinystudio-test-state-")
 
 # tests/ helpers (datasets.py, suite_models.py) are importable as plain modules.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(autouse=True)
+def settings_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of this test's QSettings, fresh for every test: a window a test closes saves its size,
+    step and splitter positions there, so no test starts from a layout an earlier one left behind."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(folder / scope.name))
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder / scope.name))
+    return folder
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    """The user's own settings folder and its files as they were when the tests started."""
+
+    folder: Path
+    at_start: dict[str, tuple[int, int]]
+
+    def now(self) -> dict[str, tuple[int, int]]:
+        return settings_files(self.folder)
+
+
+@pytest.fixture(scope="session")
+def user_settings() -> UserSettings:
+    return UserSettings(REAL_CONFIG_HOME, USER_SETTINGS_AT_START)
 
 
 @pytest.fixture(scope="session")

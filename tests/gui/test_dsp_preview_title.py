@@ -39,5 +39,3 @@ def test_dsp_preview_y_title_fits_its_axis_at_1024x640(qtbot, tmp_path):
         assert title.toPlainText() == "power"
     finally:
         close_main_window(window)
-        window.close()  # saves its layout and choices, made for this small project ...
-        window.context.settings.clear()  # ... which the next test's window must not inherit
