@@ -3,10 +3,11 @@ recent projects across a restart (real QSettings in a temporary INI file)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 
 from tinystudio.core.store import Project
+from tinystudio.gui.settings import saved_sizes
 
 DEFAULT_HEIGHT = 800  # MainWindow.resize(1280, 800) on a first start
 
@@ -127,3 +128,78 @@ def test_bench_runs_come_back_and_a_stored_count_the_deploy_refuses_is_left_out(
         stored.sync()
         assert make_window().pages["Deploy"].bench_spin.value() == 20  # the default, not a count deploy refuses
 
+
+
+TRAIN = "Impulse / Train"
+
+
+def _train_sizes(window) -> dict[str, list[float]]:
+    """Each shown Train step splitter's pane shares, by the splitter's name."""
+    window.show_step(TRAIN)
+    QApplication.processEvents()
+    return {s.objectName(): [size / sum(s.sizes()) for size in s.sizes()]
+            for s in window.pages[TRAIN].findChildren(QSplitter) if s.isVisible()}
+
+
+def _close_to(a: dict[str, list[float]], b: dict[str, list[float]]) -> bool:
+    return a.keys() == b.keys() and all(abs(x - y) < 0.03 for k in a for x, y in zip(a[k], b[k], strict=True))
+
+
+def test_every_splitter_is_remembered_under_a_name_of_its_own(qtbot, make_window):
+    window = make_window()
+    for title, page in window.pages.items():
+        names = [s.objectName() for s in page.findChildren(QSplitter)]
+        assert all(names) and len(set(names)) == len(names), (title, names)
+
+
+def test_sizes_stored_by_a_splitters_place_or_for_other_panes_are_left_out(qtbot, make_window, settings_file):
+    """An older version stored sizes by each splitter's place on the page; after a splitter was taken out of
+    the Tune tab, those places named other splitters, and a restore put a pane's size in the wrong one."""
+    fresh = make_window()
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    default = _train_sizes(fresh)
+    fresh.close()
+    stored = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    stored.clear()
+    squeezed = QSplitter(Qt.Orientation.Vertical)  # what an old version saved: a squeezing position by place
+    for _ in range(3):
+        squeezed.addWidget(QWidget())
+    squeezed.setSizes([20, 20, 2000])
+    for i in range(4):
+        stored.setValue(f"splitters/impulse_train/{i}", squeezed.saveState())
+    stored.setValue("splitters/impulse_train/results_column", [20, 2000])  # two panes: the column has three
+    stored.setValue("splitters/impulse_train/preview_matrix", "wide, narrow")
+    stored.setValue("splitters/impulse_train/settings_results", [-5, 900])
+    stored.sync()
+
+    upgraded = make_window()
+    upgraded.show()
+    qtbot.waitExposed(upgraded)
+    assert _close_to(_train_sizes(upgraded), default)  # before: panes squeezed by another splitter's sizes
+    upgraded.close()
+    keys = QSettings(str(settings_file), QSettings.Format.IniFormat).allKeys()
+    assert not [k for k in keys if k.split("/")[-1].isdigit()]  # the old entries are dropped once saved
+
+
+def test_the_train_steps_panes_come_back_to_the_splitters_they_were_set_on(qtbot, make_window, settings_file):
+    first = make_window()
+    first.show()
+    qtbot.waitExposed(first)
+    first.show_step(TRAIN)
+    QApplication.processEvents()
+    page = first.pages[TRAIN]
+    column, top = (page.findChild(QSplitter, name) for name in ("results_column", "preview_matrix"))
+    total = sum(top.sizes())
+    top.setSizes([total * 2 // 3, total - total * 2 // 3])
+    total = sum(column.sizes())
+    column.setSizes([total // 2, total // 4, total - total // 2 - total // 4])
+    moved = _train_sizes(first)
+    first.close()
+    stored = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    assert saved_sizes(stored.value("splitters/impulse_train/preview_matrix"), 2) == top.sizes()
+
+    second = make_window()
+    second.show()
+    qtbot.waitExposed(second)
+    assert _close_to(_train_sizes(second), moved)

@@ -1,6 +1,10 @@
 """What the desktop app remembers between runs (QSettings): the window's size and place, the step shown,
 every splitter's position, and the last serial port, baud rate, deploy board and BENCH repetitions.
-Recent projects live in AppContext. Saved when the window closes, restored when it opens."""
+Recent projects live in AppContext. Saved when the window closes, restored when it opens.
+
+A splitter's pane sizes are stored under the splitter's own name (its object name), never its place among
+the page's splitters: a splitter added to or removed from a page in a later version must not hand its
+neighbours each other's sizes. Sizes whose count differs from the splitter's panes are left out."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from tinystudio.core.errors import UserError
 GEOMETRY = "window/geometry"
 STATE = "window/state"
 STEP = "window/step"
+SPLITTERS = "splitters"
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,36 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
 
 
-def page_splitters(page: QWidget) -> list[QSplitter]:
-    """The page's splitters in a stable order (creation order, depth first)."""
-    return page.findChildren(QSplitter)
+def page_splitters(page: QWidget) -> dict[str, QSplitter]:
+    """The page's remembered splitters by name (their object names); an unnamed splitter is not remembered."""
+    return {s.objectName(): s for s in page.findChildren(QSplitter) if s.objectName()}
+
+
+def splitter_key(title: str, name: str) -> str:
+    """Where the sizes of the splitter ``name`` on the page ``title`` are stored."""
+    return f"{SPLITTERS}/{_slug(title)}/{name}"
+
+
+def saved_sizes(value: object, count: int) -> list[int] | None:
+    """``value`` as stored sizes of a splitter with ``count`` panes: ``count`` whole numbers, not negative,
+    some above 0; None for anything else (a layout with other panes, a hand-edited or damaged value)."""
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, list | tuple) or len(parts) != count:
+        return None
+    try:
+        sizes = [int(str(p).strip()) for p in parts]
+    except ValueError:
+        return None
+    return sizes if all(s >= 0 for s in sizes) and any(sizes) else None
+
+
+def _forget_numbered_splitters(settings: QSettings) -> None:
+    """Drop the sizes older versions stored by a splitter's place on its page ("splitters/train/0"): they
+    cannot be told apart once a page's splitters change."""
+    for key in settings.allKeys():
+        parts = key.split("/")
+        if len(parts) == 3 and parts[0] == SPLITTERS and parts[2].isdigit():
+            settings.remove(key)
 
 
 def _combo(pages: dict[str, QWidget], choice: Choice) -> QComboBox | None:
@@ -78,11 +110,12 @@ def save(settings: QSettings, window: QMainWindow, pages: dict[str, QWidget], st
     settings.setValue(GEOMETRY, window.saveGeometry())
     settings.setValue(STATE, window.saveState())
     settings.setValue(STEP, step)
+    _forget_numbered_splitters(settings)
     for title, page in pages.items():
-        for i, splitter in enumerate(page_splitters(page)):
+        for name, splitter in page_splitters(page).items():
             if not any(size > 0 for size in splitter.sizes()):
                 continue  # never laid out (its step was not shown): keep the position saved before
-            settings.setValue(f"splitters/{_slug(title)}/{i}", splitter.saveState())
+            settings.setValue(splitter_key(title, name), splitter.sizes())
     for choice in CHOICES:
         combo = _combo(pages, choice)
         if combo is None or (combo.currentIndex() < 0 and not combo.isEditable()):
@@ -119,11 +152,12 @@ def saved_step(settings: QSettings, steps: int) -> int:
 
 
 def restore_splitters(settings: QSettings, pages: dict[str, QWidget]) -> None:
+    """Give each named splitter the sizes stored under its name, when they fit its panes."""
     for title, page in pages.items():
-        for i, splitter in enumerate(page_splitters(page)):
-            state = settings.value(f"splitters/{_slug(title)}/{i}")
-            if isinstance(state, QByteArray | bytes) and state:
-                splitter.restoreState(QByteArray(state))
+        for name, splitter in page_splitters(page).items():
+            sizes = saved_sizes(settings.value(splitter_key(title, name)), splitter.count())
+            if sizes is not None:
+                splitter.setSizes(sizes)
 
 
 def restore_choices(settings: QSettings, pages: dict[str, QWidget]) -> None:

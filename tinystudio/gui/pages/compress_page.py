@@ -121,9 +121,10 @@ class CompressPage(JobPage):
         row.addWidget(self.note, 1)
         row.addWidget(self.use_button)
         tl.addLayout(row)
-        right = panes(Qt.Orientation.Vertical, table_box, self.chart, grow=1)
+        right = panes(Qt.Orientation.Vertical, table_box, self.chart, name="variants_chart", grow=1)
         # the settings column scrolls on a short screen: a long error under it never makes the window taller
-        titled(self, "Compress", panes(Qt.Orientation.Horizontal, FormScrollArea(left), right, grow=1))
+        titled(self, "Compress", panes(Qt.Orientation.Horizontal, FormScrollArea(left), right, name="settings_variants",
+                                      grow=1))
 
         self.compress_button.clicked.connect(self.start_compress)
         self.use_button.clicked.connect(self.use_selected_for_deploy)

@@ -261,6 +261,7 @@ class DataPage(QWidget):
         rl.addLayout(segment_tools)
         rl.addWidget(self.summary, 1)
         splitter = QSplitter()
+        splitter.setObjectName("samples_signal")  # its sizes are remembered under this name
         splitter.addWidget(self.table)
         splitter.addWidget(right)
         splitter.setSizes([600, 500])

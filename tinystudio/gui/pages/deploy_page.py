@@ -216,6 +216,7 @@ class DeployPage(QWidget):
         self.figures.window_requested.connect(self.open_window)
         left_layout.addStretch(1)
         right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("results_history")  # its sizes are remembered under this name
         self.layer_table = LayerTable()
         self.arena_chart = ArenaPlanChart()
         self.result_tabs = QTabWidget()
@@ -247,6 +248,7 @@ class DeployPage(QWidget):
         self.tabs.addTab(right, "Results")
         self.tabs.addTab(self.live, "Live on board")
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("settings_results")
         splitter.addWidget(FormScrollArea(left))  # on a short screen the figures scroll, never overlap
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)  # the figures get room to read on a wide screen too

@@ -135,19 +135,19 @@ class TrainPage(JobPage):
         ml.addLayout(row)
         ml.addWidget(self.matrix, 1)
 
-        top = panes(Qt.Orientation.Horizontal, preview_box, matrix_box)
+        top = panes(Qt.Orientation.Horizontal, preview_box, matrix_box, name="preview_matrix")
         self.results_tabs = QTabWidget()
         self.runs.setMinimumHeight(40)  # with the tab bar, as much room as the table alone took before
         self.results_tabs.addTab(self.runs, "Runs")
         self.results_tabs.addTab(self.crossval, "Cross-validation")
         self.results_tabs.addTab(TunePanel(context), "Tune")
-        right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs)
+        right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs, name="results_column")
         self._right = right
         self.results_tabs.currentChanged.connect(self._results_tab_changed)
         layout = QHBoxLayout(self)
         # on a short screen the results column scrolls rather than squashing the curves to a few pixels
         self._column = FormScrollArea(right)
-        layout.addWidget(panes(Qt.Orientation.Horizontal, left, self._column, grow=1))
+        layout.addWidget(panes(Qt.Orientation.Horizontal, left, self._column, name="settings_results", grow=1))
 
         self._shown_run: Any = None
         self._job_kind = "train"

@@ -49,6 +49,7 @@ class CrossValView(QWidget):
         self.names: list[str] = []  # the groups each fold held out, as the table names them
         self.mean_line: float | None = None
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("crossval_table_chart")  # its sizes are remembered under this name
         split.addWidget(self.table)
         split.addWidget(self.chart)
         layout = QVBoxLayout(self)

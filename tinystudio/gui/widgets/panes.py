@@ -16,9 +16,11 @@ def column(*widgets: QWidget) -> QWidget:
     return holder
 
 
-def panes(orientation: Qt.Orientation, *widgets: QWidget, grow: int | None = None) -> QSplitter:
-    """A splitter holding ``widgets`` in order; the one at index ``grow`` takes the extra room."""
+def panes(orientation: Qt.Orientation, *widgets: QWidget, name: str, grow: int | None = None) -> QSplitter:
+    """A splitter holding ``widgets`` in order; the one at index ``grow`` takes the extra room. ``name`` is
+    its object name, unique on its page: the window remembers the splitter's sizes under it."""
     splitter = QSplitter(orientation)
+    splitter.setObjectName(name)
     splitter.setChildrenCollapsible(False)  # a pane dragged too far stays readable instead of vanishing
     for w in widgets:
         splitter.addWidget(w)
