@@ -26,11 +26,12 @@ from tinystudio.device.ports import (
     simulated_port,
 )
 from tinystudio.device.simboard import SimBoard
+from tinystudio.device.simboard_link import StableLink
 from tinystudio.device.simdata import load_motion_set
 
 __all__ = [
     "DEFAULT_BAUD", "DEFAULT_TIMEOUT_S", "SIMULATED_PORT", "CaptureSession", "Event", "PortInfo", "Recorded",
-    "SimBoard", "Status", "balance_hint", "label_counts", "list_boards", "open_session", "port_signature",
+    "SimBoard", "StableLink", "Status", "balance_hint", "label_counts", "list_boards", "open_session", "port_signature",
     "preferred", "record", "simulated_activities", "simulated_port",
 ]
 

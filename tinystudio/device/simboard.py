@@ -16,6 +16,7 @@ import numpy as np
 
 from tinystudio.core.limits import MAX_SIM_RATE_HZ, sample_rate
 from tinystudio.device.ports import PortInfo
+from tinystudio.device.simboard_link import StableLink
 from tinystudio.device.simdata import MotionSet, activity_key, load_motion_set
 from tinystudio.device.simtape import Tape, tape_for
 
@@ -44,6 +45,7 @@ class SimBoard:
         data: MotionSet | None = None,
         timestamp: bool = False,
         serial_number: str | None = None,
+        link: StableLink | None = None,
     ) -> None:
         self.data = data or load_motion_set()
         first = self.data.activities[0]
@@ -55,6 +57,8 @@ class SimBoard:
         self.timestamp = timestamp
         self.serial_number = serial_number or f"TINYSIM{os.getpid() % 100000:05d}{next(_serials):03d}"
         self.path: str | None = None
+        self.link = link
+        """A path kept naming the current pty while plugged in (the standalone board's stable port)."""
         self.lines_sent = 0
         self.lines_lost = 0
         self._master: int | None = None
@@ -85,6 +89,8 @@ class SimBoard:
             self._thread.join(timeout=2)
             self._thread = None
         self.unplug()
+        if self.link is not None:
+            self.link.release()
         with _registry_lock:
             _running.pop(self.serial_number, None)
 
@@ -105,6 +111,8 @@ class SimBoard:
             os.set_blocking(master, False)
             self._master, self._slave = master, slave
             self.path = os.ttyname(slave)
+            if self.link is not None:
+                self.link.point_at(self.path)
             self._outbox = b""
             self._t0 = time.monotonic()
             self._since_plug = 0
@@ -113,6 +121,8 @@ class SimBoard:
     def unplug(self) -> None:
         """Pull the cable: the pty disappears, an open reader sees the device vanish."""
         with self._lock:
+            if self.link is not None:
+                self.link.clear()  # first: nobody follows it to a pty number about to be freed
             for fd in (self._master, self._slave):
                 if fd is not None:
                     try:
