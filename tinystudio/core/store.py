@@ -155,6 +155,32 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> UserError | None:
     return None
 
 
+def _check_is_database(path: Path) -> None:
+    """Refuse a file that is not an SQLite database before SQLite may change anything in or beside it.
+
+    Read through SQLite (immutable: no locks, no journal), never with a plain open: closing any other
+    descriptor of the file drops the POSIX locks SQLite holds on it in this process, so another program
+    closing the project would take itself for the last one and delete the write-ahead log while this
+    process still commits into it (those commits are then lost).
+    """
+    if not os.access(path, os.R_OK):
+        raise UserError(f"cannot read {path} (permission denied)")
+    try:
+        probe = sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot read {path} ({exc})") from exc
+    try:
+        probe.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error as exc:
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if code == _SQLITE_NOTADB:
+            raise UserError(f"{path} is not a TinyStudio project") from None
+        if code != _SQLITE_CORRUPT:  # damaged: opening it says so, with the way out
+            raise UserError(f"cannot read {path} ({exc})") from exc
+    finally:
+        probe.close()
+
+
 def _check_split(split: str | None) -> None:
     if split is not None and split not in SPLITS:
         raise UserError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
@@ -210,13 +236,7 @@ class Project:
             p = Path(os.path.realpath(p))  # a loop of links stays a path that is no file
         if not p.is_file():
             raise UserError(f"no project at {p}")
-        try:
-            with open(p, "rb") as fh:
-                head = fh.read(16)
-        except OSError as exc:
-            raise UserError(f"cannot read {p} ({exc.strerror or exc})") from exc
-        if head != b"SQLite format 3\x00":
-            raise UserError(f"{p} is not a TinyStudio project")
+        _check_is_database(p)
         read_only = not (_writable(p) and _writable(p.parent))
         conn = cls._connect(p, read_only)
         try:
