@@ -155,6 +155,14 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> UserError | None:
     return None
 
 
+def _names(path: Path) -> int:
+    """How many names (hard links) the file has."""
+    try:
+        return max(1, path.stat().st_nlink)
+    except OSError:
+        return 1
+
+
 def _check_is_database(path: Path) -> None:
     """Refuse a file that is not an SQLite database before SQLite may change anything in or beside it.
 
@@ -193,6 +201,8 @@ class Project:
         self.path = path
         self.read_only = read_only
         """True when the file or its folder may not be changed: the project opened for viewing only."""
+        self.read_only_reason = f"{path} is read-only: it can be viewed but not changed"
+        """The one line a change is refused with while ``read_only``."""
         self._conn = conn
         self._lock = threading.RLock()
         self._depth = 0
@@ -238,10 +248,14 @@ class Project:
             raise UserError(f"no project at {p}")
         _check_is_database(p)
         read_only = not (_writable(p) and _writable(p.parent))
+        names = _names(p)
+        # SQLite names its write-ahead log after the path: through two hard links two programs would each
+        # keep their own log of one file, and one's changes would be lost (or the file damaged). Viewing
+        # through a second name is safe; changing is not.
         conn = cls._connect(p, read_only)
         try:
-            schema.check_and_migrate(conn, str(p), read_only=read_only)
-            if not read_only:
+            schema.check_and_migrate(conn, str(p), read_only=read_only or names > 1)
+            if not read_only and names == 1:
                 conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as exc:
             conn.close()
@@ -249,7 +263,12 @@ class Project:
         except BaseException:
             conn.close()
             raise
-        project = cls(p, conn, read_only)
+        project = cls(p, conn, read_only or names > 1)
+        if names > 1 and not read_only:
+            project.read_only_reason = (
+                f"{p} has {names} names (hard links), and SQLite keeps a separate log for each name, so changes "
+                "made through two names would be lost: it opens read-only; copy it to a new file, or delete its other "
+                "name, to change it")
         try:
             project.recover_recordings()
         except BaseException:
@@ -358,7 +377,7 @@ class Project:
         with self._lock:
             if self._depth == 0:
                 if self.read_only:
-                    raise UserError(f"{self.path} is read-only: it can be viewed but not changed")
+                    raise UserError(self.read_only_reason)
                 try:
                     self._conn.execute("BEGIN IMMEDIATE")
                 except sqlite3.Error as exc:
