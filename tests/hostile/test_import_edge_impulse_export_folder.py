@@ -77,3 +77,22 @@ def test_the_testing_folder_itself_goes_to_test(tmp_path: Path):
     code, out, err = run_cli("import", str(project), str(tmp_path / "export" / "testing"))
     assert code == 0, err
     assert {v for v in _splits(project).values()} == {("test", True)}
+
+
+def test_labels_come_from_info_labels_where_a_file_name_cannot_tell_them(tmp_path: Path):
+    """A label holding a dot ('v1.2') is cut at the dot when read from a file name; the export's info.labels
+    lists it whole."""
+    root = tmp_path / "export"
+    (root / "training").mkdir(parents=True)
+    signal = np.arange(60, dtype=np.float32).reshape(20, 3)
+    write_edge_impulse(root / "training" / "v1.2.s1.json",
+                       edge_impulse_document(signal, 50.0, ["x", "y", "z"], ["g"] * 3))
+    (root / "info.labels").write_text(json.dumps({"version": 1, "files": [
+        {"path": "training/v1.2.s1.json", "category": "training", "label": {"type": "label", "label": "v1.2"}}]}))
+    project = tmp_path / "p.tsproj"
+    assert run_cli("new", str(project))[0] == 0
+    code, _out, err = run_cli("import", str(project), str(root))
+    assert code == 0, err
+    with Project.open(project) as p:
+        (s,) = p.samples()
+    assert s.label == "v1.2" and s.split == "train" and s.split_manual

@@ -9,6 +9,7 @@ file in it that is not a recording (a README, a settings file) is skipped and na
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -145,6 +146,46 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return [path for path, _found, _category in _gather(paths)]
 
 
+INFO_LABELS = "info.labels"
+"""The list an Edge Impulse export keeps beside its training/ and testing/ folders: each file's path,
+category and label (labels may hold dots, which a file name cannot tell from its own)."""
+
+
+def _info_labels(folder: Path) -> dict[str, tuple[str | None, str | None]]:
+    """``path -> (category, label)`` from the folder's info.labels; empty without one. Entries that do not
+    read are left to the folder and file names."""
+    path = folder / INFO_LABELS
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    files = doc.get("files") if isinstance(doc, dict) else None
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for entry in files if isinstance(files, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            continue
+        category = entry.get("category")
+        info = entry.get("label")
+        label = info.get("label") if isinstance(info, dict) and info.get("type") == "label" else None
+        out[entry["path"].replace("\\", "/").lstrip("./")] = (
+            category if category in EI_CATEGORIES else None, label if isinstance(label, str) else None)
+    return out
+
+
+def listed_labels(paths: Sequence[str | os.PathLike[str]]) -> dict[Path, str]:
+    """Labels an Edge Impulse info.labels gives the files found in these folders."""
+    out: dict[Path, str] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for rel, (_category, label) in _info_labels(p).items():
+                if label is not None:
+                    out[p / rel] = label
+    return out
+
+
 def _category(name: str) -> str | None:
     return name.lower() if name.lower() in EI_CATEGORIES else None
 
@@ -157,6 +198,7 @@ def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, s
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            listed = _info_labels(p)
             found = (
                 f for f in p.rglob("*")
                 if f.suffix.lower() in _BY_SUFFIX and not any(part.startswith(".") for part in f.relative_to(p).parts)
@@ -164,7 +206,8 @@ def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, s
             )
             for f in sorted(found):
                 parts = f.relative_to(p).parts
-                out.append((f, True, (_category(parts[0]) if len(parts) > 1 else None) or _category(p.name)))
+                category = (_category(parts[0]) if len(parts) > 1 else None) or _category(p.name)
+                out.append((f, True, listed.get("/".join(parts), (category, None))[0]))
         else:
             out.append((p, False, _category(p.absolute().parent.name)))
     return out
@@ -196,6 +239,7 @@ def import_files(
     files = _gather(paths)
     if not files:
         raise UserError("no files to import")
+    listed = listed_labels(paths) if label is None and label_from == "auto" else {}
     report = ImportReport()
     decoded: list[tuple[Path, list[Recording]]] = []
     categories: dict[Path, str | None] = {}
@@ -216,6 +260,8 @@ def import_files(
             for key, count in skipped.items():
                 report.skipped_lines[key] = report.skipped_lines.get(key, 0) + count
             for rec in recordings:
+                if rec.label is None and path in listed:
+                    rec.label = _named(path, listed[path])  # info.labels: a label with dots kept whole
                 _settle(rec, path, label, group, rate_hz, label_from)
                 shown = printable_name(path.name)
                 report.notes.extend(f"{shown}: {n}" for n in rec.notes if f"{shown}: {n}" not in report.notes)
