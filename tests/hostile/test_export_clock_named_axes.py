@@ -54,9 +54,21 @@ def test_a_users_file_with_two_clocks_still_picks_the_one_with_a_unit(tmp_path: 
     assert s.axis_names == ("x",) and s.rate_hz == pytest.approx(100.0)
 
 
-def test_a_unit_no_csv_header_can_hold_is_refused_before_writing(tmp_path: Path):
+@pytest.mark.parametrize(("names", "units"), [(["x"], ["[g]"]), (["", "y"], ["g", "g"]), (["x", "x"], ["", ""])])
+def test_what_no_csv_header_can_hold_is_refused_and_ei_json_keeps_it(tmp_path: Path, names, units):
+    """A unit with square brackets, an empty axis name or two axes of one name came back changed from CSV
+    (or not at all); the CSV export now refuses in one line before writing, and ei-json keeps them."""
     with Project.create(tmp_path / "a.tsproj") as a:
-        a.add_sample(np.zeros((4, 1), np.float32), 10.0, ["x"], "rest", units=["[g]"])
+        a.add_sample(np.arange(4 * len(names), dtype=np.float32).reshape(4, -1), 10.0, names, "rest", units=units)
+        want = [(s.axis_names, s.units, s.content_hash) for s in a.samples()]
     code, _out, err = run_cli("export", str(tmp_path / "a.tsproj"), "--out", str(tmp_path / "out"))
     assert code != 0 and "ei-json" in err and len(err.strip().splitlines()) == 1, err
     assert not list((tmp_path / "out").glob("*.csv"))
+    code, _out, err = run_cli("export", str(tmp_path / "a.tsproj"), "--format", "ei-json", "--out",
+                              str(tmp_path / "json"))
+    assert code == 0, err
+    with Project.create(tmp_path / "b.tsproj") as b:
+        pass
+    assert run_cli("import", str(tmp_path / "b.tsproj"), str(tmp_path / "json"))[0] == 0
+    with Project.open(tmp_path / "b.tsproj") as b:
+        assert [(s.axis_names, s.units, s.content_hash) for s in b.samples()] == want

@@ -52,7 +52,7 @@ def export_samples(
              for info in infos]
     if fmt == "csv":  # a header that cannot be written refuses the export before any file is
         for info in infos:
-            [header_text(n, u) for n, u in zip(info.axis_names, info.units, strict=True)]
+            _check_csv_names(info)
     listed = export_folder.written_before(out)
     export_folder.check_clashes(out, names, listed)
     written: list[Path] = []
@@ -84,6 +84,19 @@ def export_samples(
             export_folder.record(out, listed | {p.name for p in written})
     progress(1.0, f"exported {len(written)} sample(s)")
     return written
+
+
+def _check_csv_names(info: SampleInfo) -> None:
+    """Axis names a CSV header gives back exactly: none empty (read back as 'axisN'), none twice (read back
+    with a '_' added), each with a unit a header can hold."""
+    names = list(info.axis_names)
+    odd = next((n for n in names if not n or names.count(n) > 1), None)
+    if odd is not None:
+        what = "an axis without a name" if not odd else f"two axes named {odd!r}"
+        raise UserError(f"sample {info.id} has {what}, which a CSV header cannot keep; "
+                        "export as ei-json instead")
+    for name, unit in zip(names, info.units, strict=True):
+        header_text(name, unit)
 
 
 def quote(text: str) -> str:
