@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from process_helpers import killed_after
 from tinystudio.device.capture import CaptureSession
 
@@ -84,3 +86,38 @@ def test_the_help_says_how_to_reconnect():
                          text=True, env=ENV, timeout=60).stdout
     assert "--link" in " ".join(out.split()) and "reconnects" in " ".join(out.split())
 
+
+
+def test_a_capture_never_follows_the_link_of_a_killed_board_to_another_pty(tmp_path: Path):
+    """Killed outright, the board leaves its link naming a pty number the next terminal gets (the lowest
+    free one): the capture must wait for the board, not read that terminal."""
+    link = tmp_path / "board"
+    proc = _board("--link", str(link))
+    held: list[int] = []
+    try:
+        with killed_after(proc, 60):
+            assert proc.stdout is not None and proc.stdout.readline().strip() == str(link)
+        target = os.path.realpath(link)
+        with CaptureSession(str(link)) as session:
+            session.wait_ready(30)
+            proc.kill()
+            proc.wait(timeout=10)
+            _wait_event(session, "disconnected")
+            for _ in range(64):  # open ptys until one gets the killed board's number
+                master, slave = os.openpty()
+                held += [master, slave]
+                if os.ttyname(slave) == target:
+                    break
+            else:
+                pytest.skip("the killed board's pty number went elsewhere")
+            os.write(master, b"".join(b"ax:%d,ay:%d\n" % (i, -i) for i in range(200)))
+            time.sleep(1.0)  # three reconnect attempts
+            assert "reconnected" not in [e.kind for e in session.events()]
+            assert session.status().state == "disconnected"
+        assert not os.path.lexists(link)  # the dead board's link is cleared away
+    finally:
+        for fd in held:
+            os.close(fd)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)

@@ -12,6 +12,7 @@ import serial
 from serial.tools import list_ports
 
 from tinystudio.core.errors import UserError
+from tinystudio.device.simboard_link import left_behind
 
 SIMULATED_PORT = "sim://board"
 """The pseudo port name the GUI and CLI use for the built-in simulated board."""
@@ -199,7 +200,7 @@ def find_by_identity(identity: str, extra: list[PortInfo] | None = None) -> Port
             return p
     if identity.startswith("dev:"):
         path = identity[4:]
-        if os.path.exists(path):
+        if os.path.exists(path) and not left_behind(path):
             return PortInfo(device=path, name=path)
     return None
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from tinystudio.core.errors import UserError
-from tinystudio.core.writer_lock import WriterLock
+from tinystudio.core.writer_lock import WriterLock, take_over
 
 DEFAULT_NAME = "tinystudio-simboard"
 
@@ -86,3 +86,20 @@ class StableLink:
     def release(self) -> None:
         self.clear()
         self._lock.release()
+
+
+def left_behind(path: str | os.PathLike[str]) -> bool:
+    """True for a board's link whose board is gone (killed before it could remove it): the pty it names
+    may belong to another terminal by now, so nobody should open it. A link no board made (such as
+    /dev/serial/by-id/...) has no lock file beside it and is never left behind."""
+    link = Path(path)
+    lock_path = link.with_name(link.name + ".lock")
+    if not link.is_symlink() or not lock_path.exists():
+        return False
+    held = take_over(lock_path)
+    if held is None:
+        return False  # its board runs
+    held.release()  # the board is gone: its lock file goes too
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    return True
