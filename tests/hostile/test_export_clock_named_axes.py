@@ -40,11 +40,11 @@ def test_every_axis_comes_back_from_every_export_format(tmp_path: Path, fmt: str
     assert got == sorted(want)
 
 
-def test_a_users_file_with_two_clocks_still_picks_the_one_with_a_unit(tmp_path: Path):
+@pytest.mark.parametrize("header", ["time,seconds_elapsed,x", "timestamp,elapsed[s],x", 'timestamp,"elapsed_s",x'])
+def test_a_users_file_with_two_clocks_still_picks_the_one_with_a_unit(tmp_path: Path, header: str):
     """Unchanged: epoch time without a unit beside seconds elapsed; the second is the clock, neither an axis."""
     path = tmp_path / "phone.csv"
-    path.write_text("time,seconds_elapsed,x\n" + "".join(f"{1.7e18 + i * 1e7:.0f},{i * 0.01:.2f},{i}\n"
-                                                       for i in range(20)))
+    path.write_text(header + "\n" + "".join(f"{1.7e18 + i * 1e7:.0f},{i * 0.01:.2f},{i}\n" for i in range(20)))
     code, _out, err = run_cli("new", str(tmp_path / "p.tsproj"))
     assert code == 0, err
     code, _out, err = run_cli("import", str(tmp_path / "p.tsproj"), str(path), "--label", "walk")

@@ -19,7 +19,7 @@ from tinystudio.core.errors import UserError
 
 _UNIT = re.compile(r"^(.*?)\s*([\[(])([^\])]*)[\])]\s*$", re.S)
 _QUOTED_UNIT = re.compile(r"^(.*)(\[)([^\[\]]*)\]$", re.S)
-_BRACKETED = re.compile(r"^.*\[[^\[\]]*\]\s*$", re.S)
+_BRACKETED = re.compile(r"^.*\[[^\[\]]*\]$", re.S)
 _TIME_COLUMN = re.compile(
     r"^(time|timestamp|ts|t|millis|micros|elapsed|seconds_elapsed|time_elapsed|ms|us)"
     r"(?:[ _-]?(ms|us|µs|ns|s|sec|secs|seconds|millis|micros|nanos))?(?:\(\))?$"
@@ -124,20 +124,18 @@ def layout(header: list[str], sep: str | None, quoted: list[bool] | None = None)
     time_cols = [i for i, c in enumerate(cells) if c.role == "time"]
     if not time_cols and units and units[0].lower() in SCALES:
         time_cols = [0]
-    # several clocks (e.g. epoch time and seconds elapsed): a bare 'timestamp' first, as Edge Impulse and
-    # an export write it, is the clock; else the one with a known unit wins
-    time_col = 0 if time_cols[:1] == [0] and header[0].strip().strip('"').lower() == "timestamp" else None
-    if time_col is None:
-        time_col = next((i for i in time_cols if time_scale(names[i], units[i]) is not None), None)
+    # an export's header: its clock 'timestamp' first, and an axis named like a clock quoted with its unit
+    # in square brackets ('"Time[s]"'), which must stay an axis (and not take over as the clock)
+    kept = [i for i in time_cols if i > 0 and quoted and quoted[i] and _BRACKETED.match(header[i])]
+    exported = bool(kept) and time_cols[0] == 0 and header[0] == "timestamp" and not (quoted and quoted[0])
+    if exported:
+        time_cols = [i for i in time_cols if i not in kept]
+        for i in kept:
+            cells[i] = Cell(cells[i].name, cells[i].unit, "signal")
+    # several clocks (e.g. epoch time and seconds elapsed): the one with a known unit wins
+    time_col = 0 if exported else next((i for i in time_cols if time_scale(names[i], units[i]) is not None), None)
     if time_col is None and time_cols:
         time_col = time_cols[0]
-    if time_col is not None:
-        # beside the clock, a column with its unit in square brackets ('Time[s]') is a signal axis the file
-        # names: an export writes an axis called 'Time' so, and it must not vanish as a second clock
-        time_cols = [i for i in time_cols if i == time_col or not _BRACKETED.match(header[i].strip())]
-        for i, c in enumerate(cells):
-            if c.role == "time" and i not in time_cols:
-                cells[i] = Cell(c.name, c.unit, "signal")
     label_col = next((i for i, c in enumerate(cells) if c.role == "label"), None)
     group_col = next((i for i, c in enumerate(cells) if c.role == "group"), None)
     special = {*time_cols, label_col, group_col}
