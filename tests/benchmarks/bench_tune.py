@@ -15,15 +15,16 @@ deployed model is the one scored). The baseline is per-window mean, std, min, ma
 into scikit-learn's RandomForestClassifier (100 trees), on the same windows as the default impulse. The
 tuned row is nested: on each outer fold `tinystudio tune` searches (--trials points, the presets first) on
 that fold's training recordings only, scoring points by grouped cross-validation over those people
-(--cv-folds; one person per fold with five or fewer), and its recommended point (the most accurate unless
-it beats the best preset by no more than one standard error of its fold scores) is trained on the fold's
-training side and scored on the held-out people, int8 by the point's own compression. Networks train as
+(--cv-folds; one person per fold with five or fewer), and its recommended point (the search's reference,
+extremely randomised trees on window statistics, unless a point beats it fold by fold by more than one
+standard error of the differences) is trained on the fold's training side and scored on the held-out
+people, int8 by the point's own compression. Networks train as
 the Train step does (the suggested impulse's epochs, cosine schedule and augmentation) unless --epochs
 says otherwise.
 
 Run: python tests/benchmarks/bench_tune.py [--quick] [--trials N] [--epochs N] [--folds K] [--cv-folds K]
      [--data basicmotions simboard simboard-few] [--few-classes N] [--presets dense cnn1d rf gbt dense-statistics
-     rf-spectral-statistics]
+     rf-spectral-statistics extra-trees-statistics]
      [--families dense cnn1d rf gbt]
 """
 
@@ -54,10 +55,14 @@ from tinystudio.core.store import Project  # noqa: E402
 from tinystudio.core.windows import window_project  # noqa: E402
 
 PERCENTILES = (10, 25, 50, 75, 90)
-PRESETS = {"dense": ("dense", "spectral"), "cnn1d": ("cnn1d", "raw"), "rf": ("rf", "spectral"),
-           "gbt": ("gbt", "spectral"), "dense-statistics": ("dense", "statistics"),
-           "rf-spectral-statistics": ("rf", "spectral-statistics")}
-"""Preset rows by name: a model preset and the DSP block it runs on."""
+PRESETS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "dense": ("dense", "spectral", {}), "cnn1d": ("cnn1d", "raw", {}), "rf": ("rf", "spectral", {}),
+    "gbt": ("gbt", "spectral", {}), "dense-statistics": ("dense", "statistics", {}),
+    "rf-spectral-statistics": ("rf", "spectral-statistics", {}),
+    "extra-trees-statistics": ("rf", "statistics", {"trees": 100, "max_depth": 16, "split": "random"}),
+}
+"""Preset rows by name: a model preset, the DSP block it runs on and its parameters (the last: the search's
+reference on motion data, extremely randomised trees on window statistics)."""
 
 
 def basicmotions_project(path: Path, quick: bool) -> Project:
@@ -191,10 +196,12 @@ def bench(name: str, project: Project, args: argparse.Namespace, one_by_one: boo
     rows.append(row("baseline: RF on window stats", result, secs))
     epochs = args.epochs or base.model.epochs
     presets = [pd for name, pd in PRESETS.items() if not args.presets or name in args.presets]
-    for preset, dsp in (() if args.skip_presets else presets[::2] if args.quick else presets):
+    for preset, dsp, params in (() if args.skip_presets else presets[::2] if args.quick else presets):
         impulse = with_changes(base, dsp=dsp, model=preset, epochs=epochs)
+        impulse.model.params.update(params)
         result, secs = cv(impulse, fit_with_compression("ptq", max(1, epochs // 3)))
-        rows.append(row(f"preset {preset} ({dsp})", result, secs,
+        kind = "extra trees" if params.get("split") == "random" else preset
+        rows.append(row(f"preset {kind} ({dsp})", result, secs,
                         "int8 PTQ" if FAMILIES[preset].neural else "trees: deployed as fitted"))
     started = time.perf_counter()
     result = cross_validate(project, base, args.folds, fit=fit_tuned(args), seed=0)

@@ -54,7 +54,8 @@ FIGURES: dict[str, list[str]] = {
     ],
     "bench_tune.py": [
         *(rf"^{row}\s+{NUMBER} ± {NUMBER}\s" for row in (r"baseline: RF on window stats", r"preset dense \(spectral\)",
-                                                         r"preset rf \(spectral\)", "tuned")),
+                                                         r"preset rf \(spectral\)",
+                                                         r"preset extra trees \(statistics\)", "tuned")),
         rf"^tuned \(deployed model\) {NUMBER} vs baseline {NUMBER}.*: (beats|does NOT beat) the baseline",
     ],
     "bench_codegen_host.py": [r"^motion_cnn_1d\s+(speed|size)\s+\d+\s+\d+"],

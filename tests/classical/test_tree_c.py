@@ -41,22 +41,25 @@ class CompiledTrees:
 
 
 def _sklearn(family: str, x: np.ndarray, y: np.ndarray, model: TreeModel):  # type: ignore[no-untyped-def]
-    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    from sklearn.ensemble import ExtraTreesClassifier, GradientBoostingClassifier, RandomForestClassifier
 
     p = model.params
     if family == "rf":
-        return RandomForestClassifier(n_estimators=p["trees"], max_depth=p["max_depth"],
-                                      min_samples_leaf=p["min_samples_leaf"], max_features="sqrt",
-                                      random_state=1, n_jobs=1).fit(x, y)
+        kind = ExtraTreesClassifier if p.get("split") == "random" else RandomForestClassifier
+        return kind(n_estimators=p["trees"], max_depth=p["max_depth"],
+                    min_samples_leaf=p["min_samples_leaf"], max_features="sqrt",
+                    random_state=1, n_jobs=1).fit(x, y)
     return GradientBoostingClassifier(n_estimators=p["trees"], max_depth=p["max_depth"],
                                       learning_rate=p["shrinkage"], min_samples_leaf=p["min_samples_leaf"],
                                       random_state=1).fit(x, y)
 
 
-@pytest.mark.parametrize("family", ["rf", "gbt"])
-def test_c_scores_equal_host_and_host_predicts_as_sklearn(bm_features, family: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("family", "params"), [("rf", {}), ("rf", {"split": "random"}), ("gbt", {})],
+                         ids=["forest", "extremely-randomised", "boosted"])
+def test_c_scores_equal_host_and_host_predicts_as_sklearn(bm_features, family: str, params: dict[str, str],
+                                                          tmp_path: Path) -> None:
     f = bm_features
-    model = fit_model(family, f.x["train"], f.y["train"], f.classes)
+    model = fit_model(family, f.x["train"], f.y["train"], f.classes, params)
     clf = _sklearn(family, f.x["train"], f.y["train"], model)
     rng = np.random.default_rng(3)
     every = np.concatenate([f.x[s] for s in ("train", "validation", "test")])
@@ -147,3 +150,9 @@ def test_threshold_edges_on_the_emulated_cortex_m4f(bm_features, family: str, tm
         outputs, counts = run_elf(build_elf(tmp_path / layout, inputs, tmp_path / f"{layout}-build"))
         assert np.array_equal(np.asarray(outputs), expected), layout
         assert len(counts) == len(edges)
+
+
+def test_a_forest_split_other_than_best_or_random_is_one_clear_error(bm_features) -> None:
+    f = bm_features
+    with pytest.raises(UserError, match="'split' must be best or random, got 'sideways'"):
+        fit_model("rf", f.x["train"], f.y["train"], f.classes, {"split": "sideways"})

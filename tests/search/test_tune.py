@@ -98,7 +98,7 @@ def test_presets_run_first_and_points_are_scored_by_grouped_folds(bm_copy: Path)
     assert dense["dsp_params"]["fft_length"] == base.dsp.params["fft_length"]
     assert dense["model_params"] == base.model.params
     assert (forest["family"], forest["dsp"]) == ("rf", "spectral")
-    assert forest["model_params"] == {"trees": 10, "max_depth": 8}
+    assert forest["model_params"] == {"trees": 10, "max_depth": 8, "split": "best"}
     assert result.evaluation == "grouped"
     done = [t for t in result.trials if t.state == COMPLETE]
     assert len(done) == 3, [t.note for t in result.trials]
@@ -178,7 +178,8 @@ def test_cli_tune_trains_the_best_point_and_deploy_tests_it(bm_copy: Path):
 
 def test_search_trains_each_point_once_with_the_baseline_forest_early(bm_copy: Path):
     """Forests only, ten trials: the presets come first (the Train step's forest, the usual baseline
-    itself: window statistics into 100 trees, then 100 trees on the forest's own spectral features), and no
+    itself: window statistics into 100 trees, the search's reference: the same with extremely randomised
+    trees, then 100 trees on the forest's own spectral features), and no
     point of the space is trained twice (a repeat proposed by the sampler hears the figures already
     measured, and the trial goes to a new point)."""
     from tinystudio.core.search.study import point_key
@@ -187,12 +188,14 @@ def test_search_trains_each_point_once_with_the_baseline_forest_early(bm_copy: P
         result = tune_app.tune(project, tune_app.TuneOptions(target="host", trials=10, epochs=1, families=["rf"],
                                                              workers=2, seed=1))
     by_number = {t.number: t for t in result.trials}
-    assert by_number[0].params["model_params"] == {"trees": 10, "max_depth": 8}
-    assert by_number[1].params["model_params"] == {"trees": 100, "max_depth": 16}
+    assert by_number[0].params["model_params"] == {"trees": 10, "max_depth": 8, "split": "best"}
+    assert by_number[1].params["model_params"] == {"trees": 100, "max_depth": 16, "split": "best"}
     assert by_number[1].params["dsp"] == "statistics" and by_number[1].params["dsp_params"] == {}
-    assert by_number[2].params["model_params"] == {"trees": 100, "max_depth": 16}
-    assert by_number[2].params["dsp"] == by_number[0].params["dsp"] == "spectral"
-    assert by_number[2].params["dsp_params"] == by_number[0].params["dsp_params"]
-    assert by_number[1].params["window_ms"] == by_number[0].params["window_ms"]
+    assert by_number[2].params["model_params"] == {"trees": 100, "max_depth": 16, "split": "random"}
+    assert by_number[2].params["dsp"] == "statistics" and result.reference == 2
+    assert by_number[3].params["model_params"] == {"trees": 100, "max_depth": 16, "split": "best"}
+    assert by_number[3].params["dsp"] == by_number[0].params["dsp"] == "spectral"
+    assert by_number[3].params["dsp_params"] == by_number[0].params["dsp_params"]
+    assert by_number[1].params["window_ms"] == by_number[2].params["window_ms"] == by_number[0].params["window_ms"]
     keys = [point_key(t.params) for t in result.trials]
     assert len(result.trials) == 10 and len(set(keys)) == len(keys)

@@ -4,8 +4,9 @@ whose int8 variant is marked for deploy. The Train page's Tune panel and ``tinys
 
 Accuracy is grouped cross-validation (leave groups out; one group per fold with five groups or fewer) when
 the project has recordings from three groups or more, else the int8 model's validation accuracy. The point
-trained by default is the most accurate unless it beats the best preset by no more than one standard error
-of its fold scores (``TuneResult.recommended``): with few people the top score is partly luck. The result is
+trained by default is the search's reference (on motion data extremely randomised trees on window statistics;
+else the best preset) unless a point beats it fold by fold by more than one standard error of the differences
+(``TuneResult.recommended``): with few people the top score is partly luck. The result is
 stored as a run of kind ``tune`` (no model), so the panel shows it again after reopening.
 """
 
@@ -193,8 +194,7 @@ def latest(project: Project) -> tuple[TuneResult, dict[str, Any]] | None:
 
 def pick_point(result: TuneResult, pick: int | None = None) -> TrialOutcome:
     """Row ``pick`` (1-based) of the Pareto front; when None, the recommended row (``TuneResult.recommended``:
-    the most accurate point, unless it does not beat the best preset by more than one standard error of its
-    grouped fold scores, when that preset is kept)."""
+    the reference point unless another beats it convincingly, see ``outcome.recommended_index``)."""
     front = result.front
     if not front and not any(t.measured for t in result.trials):
         notes = [t.note for t in result.trials if t.note]
@@ -275,22 +275,26 @@ def table_lines(result: TuneResult) -> list[str]:
 
 def recommendation(result: TuneResult) -> str:
     """Why the recommended row is the one trained by default, in a few words."""
-    from tinystudio.core.search.outcome import best_preset, standard_error
+    from tinystudio.core.search.outcome import convincing, fold_scores, paired_gain, reference_point, standard_error
 
     front, row = result.front, result.recommended
-    se = standard_error(front[0]) if front else None
-    anchor = best_preset(result.trials, result.presets)
-    if se is None or anchor is None:
+    anchor = reference_point(result.trials, result.presets, result.reference)
+    if not front or anchor is None or not fold_scores(front[0]):
         return "the most accurate point"
     chosen = front[row - 1]
-    if chosen.number < result.presets:
-        return ("the most accurate point, a preset" if row == 1 else
-                f"the best preset: the most accurate point, {_f(front[0].accuracy)}, is not more than one standard "
-                f"error ({se:.3f}) above it")
-    if (front[0].accuracy or 0.0) - (anchor.accuracy or 0.0) > se:
-        return f"the most accurate point: it beats every preset by more than one standard error ({se:.3f})"
-    return (f"within one standard error ({se:.3f}) of the best preset, {_f(anchor.accuracy)}, and at least as "
-            "accurate and small, so it replaces it")
+    what = "the reference forest" if anchor.number == result.reference else "the best preset"
+    if chosen is anchor:
+        if row == 1:
+            return f"the most accurate point, {what}"
+        return (f"{what}: no point beats it by more than one standard error of the fold by fold differences (the "
+                f"most accurate, {_f(front[0].accuracy)}, is likely luck with {len(fold_scores(anchor))} folds)")
+    if convincing(chosen, anchor):
+        paired = paired_gain(chosen, anchor)
+        se = paired[1] if paired is not None else standard_error(chosen)
+        return (f"beats {what} ({_f(anchor.accuracy)}) by more than one standard error"
+                + (f" ({se:.3f})" if se is not None else "")
+                + (" fold by fold" if paired is not None else ""))
+    return f"at least as accurate as {what}, {_f(anchor.accuracy)}, and smaller, so it replaces it"
 
 
 def _f(value: float | None) -> str:

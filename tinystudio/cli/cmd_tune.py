@@ -1,8 +1,8 @@
 """`tinystudio tune PROJECT --target BOARD [--trials N] [--budget-flash B --budget-ram B --max-latency-ms L]
 [--ray ADDRESS] [--json] [--pick N]`: search for the most accurate models that fit the board, print the
-Pareto front, then train its recommended point (the most accurate, or the best preset when the most
-accurate is within one standard error of it; or row N) as the newest run with its variant marked for
-deploy, so `tinystudio deploy PROJECT` tests it next."""
+Pareto front, then train its recommended point (the reference point, a forest on window statistics on motion
+data, unless a point beats it fold by fold by more than one standard error; or row N) as the newest run with
+its variant marked for deploy, so `tinystudio deploy PROJECT` tests it next."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="auto: grouped cross-validation with 3 groups or more, else the validation split")
     p.add_argument("--seed", type=arg(seed, "--seed"), default=0)
     p.add_argument("--pick", type=arg(positive_int, "--pick", 10_000), metavar="N",
-                   help="train row N of the Pareto front instead of the recommended one (the most accurate, "
-                        "or the best preset when the most accurate is not more than one standard error above it)")
+                   help="train row N of the Pareto front instead of the recommended one (the reference point "
+                        "unless another beats it fold by fold by more than one standard error)")
     p.add_argument("--no-train", action="store_true", help="only search; train nothing")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.set_defaults(func=run)

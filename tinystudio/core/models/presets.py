@@ -105,7 +105,7 @@ PRESETS: dict[str, Preset] = {
     "dscnn": Preset("dscnn", "Depthwise-separable CNN (MFE/MFCC)",
                     {"filters": 16, "blocks": 2, "dropout": 0.25}, _dscnn),
     "rf": Preset("rf", "Random forest (features)",
-                 {"trees": 10, "max_depth": 8, "min_samples_leaf": 1}, None, classical=True),
+                 {"trees": 10, "max_depth": 8, "min_samples_leaf": 1, "split": "best"}, None, classical=True),
     "gbt": Preset("gbt", "Gradient-boosted trees (features)",
                   {"trees": 30, "max_depth": 3, "shrinkage": 0.1, "min_samples_leaf": 1}, None, classical=True),
 }

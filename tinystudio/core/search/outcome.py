@@ -102,14 +102,37 @@ def pareto_front(trials: list[TrialOutcome]) -> list[TrialOutcome]:
     return sorted(front, key=lambda t: (-(t.accuracy or 0.0), t.flash_bytes or 0, t.number))
 
 
+def fold_scores(outcome: TrialOutcome) -> list[float]:
+    """A point's grouped fold accuracies ([] on the validation split)."""
+    return [float(a) for a in outcome.details.get("cv_accuracies") or []]
+
+
+def _mean_and_se(values: list[float]) -> tuple[float, float] | None:
+    if len(values) < 2:
+        return None
+    mean = sum(values) / len(values)
+    return mean, math.sqrt(sum((a - mean) ** 2 for a in values) / (len(values) - 1) / len(values))
+
+
 def standard_error(outcome: TrialOutcome) -> float | None:
     """Standard error of a point's grouped score: the sample standard deviation of its fold accuracies over
     the square root of their count (None without two folds or more, as on the validation split)."""
-    folds = [float(a) for a in outcome.details.get("cv_accuracies") or []]
-    if len(folds) < 2:
+    stats = _mean_and_se(fold_scores(outcome))
+    return None if stats is None else stats[1]
+
+
+def paired_gain(point: TrialOutcome, reference: TrialOutcome) -> tuple[float, float] | None:
+    """How much ``point`` beats ``reference`` on the same folds: the mean and standard error of the fold by
+    fold differences, or None when the two were not scored on the same held-out groups.
+
+    Pairing takes out what the folds share (one person is simply harder to recognise than another), which
+    dominates the spread of either point's own scores: with three people two points' scores may each spread
+    over 20 points while one beats the other on every fold by 2."""
+    a, b = fold_scores(point), fold_scores(reference)
+    held_a, held_b = point.details.get("cv_held_out"), reference.details.get("cv_held_out")
+    if len(a) != len(b) or (held_a is not None and held_b is not None and held_a != held_b):
         return None
-    mean = sum(folds) / len(folds)
-    return math.sqrt(sum((a - mean) ** 2 for a in folds) / (len(folds) - 1) / len(folds))
+    return _mean_and_se([x - y for x, y in zip(a, b, strict=True)])
 
 
 def best_preset(trials: list[TrialOutcome], presets: int) -> TrialOutcome | None:
@@ -118,22 +141,41 @@ def best_preset(trials: list[TrialOutcome], presets: int) -> TrialOutcome | None
     return max(safe, key=lambda t: (t.accuracy or 0.0, -(t.flash_bytes or 0), -t.number)) if safe else None
 
 
-def recommended_index(front: list[TrialOutcome], trials: list[TrialOutcome], presets: int) -> int:
+def reference_point(trials: list[TrialOutcome], presets: int, reference: int | None) -> TrialOutcome | None:
+    """The point the recommendation starts from: trial ``reference`` when it was measured within the budget,
+    else the best preset (None without either)."""
+    ref = next((t for t in trials if t.number == reference and t.state == COMPLETE and t.measured), None)
+    return ref if ref is not None else best_preset(trials, presets)
+
+
+def convincing(point: TrialOutcome, reference: TrialOutcome) -> bool:
+    """``point``'s score beats ``reference``'s by more than one standard error: of the fold by fold
+    differences when both were scored on the same folds (``paired_gain``), else of ``point``'s own fold
+    scores."""
+    gain = (point.accuracy or 0.0) - (reference.accuracy or 0.0)  # the scores, int8 loss included
+    paired = paired_gain(point, reference)
+    se = paired[1] if paired is not None else standard_error(point)
+    return se is not None and gain > se
+
+
+def recommended_index(front: list[TrialOutcome], trials: list[TrialOutcome], presets: int,
+                      reference: int | None = None) -> int:
     """The row of ``front`` (most accurate first) to train when the user names none.
 
     A grouped score from few people is noisy, and the most accurate of many points is the luckiest as much as
-    the best. So the most accurate preset (trial number below ``presets``: the Train step's defaults and the
-    usual baseline, run first) is kept unless the most accurate point beats it by more than one standard
-    error of that point's fold scores; a preset dominated by a front point gives way to that point (as
-    accurate or more, and smaller). Without fold scores or presets: the most accurate point (row 0)."""
+    the best. So the search's reference point (``reference_point``: on motion data a forest that scored
+    above the usual baseline on other data; else the best preset) is kept unless a front point beats it
+    convincingly (``convincing``: fold by fold, by more than one standard error of the differences); then
+    the most accurate such point. A reference outside the front gives way to the front point that dominates
+    it (as accurate or more, and smaller). Without fold scores or a reference: the most accurate point."""
     if not front:
         return 0
-    se = standard_error(front[0])
-    anchor = best_preset(trials, presets)
-    if se is None or anchor is None:
+    anchor = reference_point(trials, presets, reference)
+    if anchor is None or not fold_scores(front[0]):
         return 0
-    if (front[0].accuracy or 0.0) - (anchor.accuracy or 0.0) > se:
-        return 0
+    better = next((i for i, t in enumerate(front) if t is not anchor and convincing(t, anchor)), None)
+    if better is not None:
+        return better
     if anchor in front:
         return front.index(anchor)
     return next(i for i, t in enumerate(front) if dominates(t, anchor))
@@ -143,7 +185,9 @@ def recommended_index(front: list[TrialOutcome], trials: list[TrialOutcome], pre
 class TuneResult:
     """All trials, the Pareto front (most accurate first), the board and budget they were measured for.
 
-    ``presets``: how many of the first trials were the presets (0 in searches stored before it was kept)."""
+    ``presets``: how many of the first trials were the presets (0 in searches stored before it was kept);
+    ``reference``: the trial the recommendation starts from (None: the best preset, as in searches stored
+    before it was kept)."""
 
     board: str
     budget: Budget
@@ -151,6 +195,7 @@ class TuneResult:
     evaluation: str
     latency: dict[str, Any] = field(default_factory=dict)
     presets: int = 0
+    reference: int | None = None
 
     @property
     def front(self) -> list[TrialOutcome]:
@@ -159,7 +204,7 @@ class TuneResult:
     @property
     def recommended(self) -> int:
         """The 1-based row of the front trained when no row is chosen (``recommended_index``)."""
-        return recommended_index(self.front, self.trials, self.presets) + 1
+        return recommended_index(self.front, self.trials, self.presets, self.reference) + 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -170,6 +215,7 @@ class TuneResult:
             "trials": [t.to_dict() for t in self.trials],
             "pareto": [t.number for t in self.front],
             "presets": self.presets,
+            "reference": self.reference,
             "recommended": self.recommended if self.front else None,
         }
 
@@ -177,4 +223,5 @@ class TuneResult:
     def from_dict(cls, data: dict[str, Any]) -> TuneResult:
         return cls(str(data["board"]), Budget(**data.get("budget") or {}),
                    [TrialOutcome.from_dict(t) for t in data.get("trials") or []], str(data.get("evaluation", "")),
-                   dict(data.get("latency_model") or {}), int(data.get("presets") or 0))
+                   dict(data.get("latency_model") or {}), int(data.get("presets") or 0),
+                   None if data.get("reference") is None else int(data["reference"]))

@@ -101,16 +101,23 @@ def _dscnn(t: Any) -> dict[str, Any]:
 
 RF_TREES = (10, 30, 60, 100)
 RF_DEPTHS = (8, 12, 16)
-STRONG_FOREST = {"rf_trees": 100, "rf_depth": 16}
+RF_SPLITS = ("best", "random")
+STRONG_FOREST = {"rf_trees": 100, "rf_depth": 16, "rf_split": "best"}
 """A forest the size of the usual random-forest baseline (100 trees)."""
 BASELINE_FOREST = {"dsp": "statistics", "family_statistics": "rf", **STRONG_FOREST}
 """The usual random-forest baseline itself (window statistics into 100 trees): run early on motion data, so
 the tuned result starts from what that baseline reaches."""
+REFERENCE_FOREST = {**BASELINE_FOREST, "rf_split": "random"}
+"""The reference of motion searches (``reference_trial``): the baseline's features and size with extremely
+randomised trees, which scored above the baseline leaving people out with four people and with ten
+(``classical.model.FOREST_SPLITS``). With few people a search's scores cannot tell most points apart, so the
+point trained by default is this one unless another beats it convincingly (``outcome.recommended_index``)."""
 
 
 def _rf(t: Any) -> dict[str, Any]:
     return {"trees": t.suggest_categorical("rf_trees", list(RF_TREES)),
-            "max_depth": t.suggest_categorical("rf_depth", list(RF_DEPTHS))}
+            "max_depth": t.suggest_categorical("rf_depth", list(RF_DEPTHS)),
+            "split": t.suggest_categorical("rf_split", list(RF_SPLITS))}
 
 
 def _gbt(t: Any) -> dict[str, Any]:
@@ -206,7 +213,8 @@ def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str
     """The presets as Optuna parameters, to run first (``study.enqueue_trial``): each family's preset on
     the suggested window with its DSP block, the suggested impulse's own model (sized by the data) where
     it is that family's preset, int8 by post-training quantization; then, with the forest family, on motion
-    data the usual baseline itself (``BASELINE_FOREST``: window statistics into 100 trees), and a forest of
+    data the usual baseline itself (``BASELINE_FOREST``: window statistics into 100 trees) and the search's
+    reference (``REFERENCE_FOREST``: the same with extremely randomised trees), and a forest of
     that size on the forest preset's own block (``STRONG_FOREST``: on spectral features it matched or beat
     the baseline in the tune benchmark, where the preset's 10 trees did not). The search then starts from
     what the Train step's defaults and the baseline already reach."""
@@ -238,7 +246,7 @@ def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str
         elif name == "dscnn":
             point.update(dscnn_scale=_scale_of("dscnn", params, "filters"), dscnn_blocks=int(params["blocks"]))
         elif name == "rf":
-            point.update(rf_trees=10, rf_depth=8)
+            point.update(rf_trees=10, rf_depth=8, rf_split="best")
         elif name == "gbt":
             point.update(gbt_trees=30, gbt_depth=3)
         if family.neural:
@@ -248,9 +256,17 @@ def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str
     if forests and "statistics" in blocks:
         window = {k: v for k, v in forests[0].items() if not k.startswith("family_") and k != "fft_length"}
         out.append({**window, **BASELINE_FOREST})
+        out.append({**window, **REFERENCE_FOREST})
     if forests:
         out.append({**forests[0], **STRONG_FOREST})
     return out
+
+
+def reference_trial(presets: list[dict[str, Any]]) -> int | None:
+    """The trial number (its place among ``presets``, which run first) of the search's reference point:
+    ``REFERENCE_FOREST`` on motion data searched with forests, else None (the best preset is the reference)."""
+    return next((i for i, p in enumerate(presets)
+                 if all(p.get(k) == v for k, v in REFERENCE_FOREST.items())), None)
 
 
 def impulse_for(params: dict[str, Any], facts_base: ImpulseConfig, epochs: int, seed: int = 1) -> ImpulseConfig:

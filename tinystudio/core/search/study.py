@@ -40,6 +40,7 @@ from tinystudio.core.search.space import (
     flash_floor,
     impulse_for,
     preset_trials,
+    reference_trial,
     suggest,
 )
 
@@ -185,7 +186,8 @@ def search(
 
     def result() -> TuneResult:
         return TuneResult(latency.board, budget, sorted(outcomes, key=lambda o: o.number),
-                          str(settings.get("evaluation", "")), latency.to_dict(), len(presets))
+                          str(settings.get("evaluation", "")), latency.to_dict(), len(presets),
+                          reference_trial(presets))
 
     def record(outcome: TrialOutcome) -> None:
         outcomes.append(outcome)
