@@ -96,3 +96,15 @@ def test_labels_come_from_info_labels_where_a_file_name_cannot_tell_them(tmp_pat
     with Project.open(project) as p:
         (s,) = p.samples()
     assert s.label == "v1.2" and s.split == "train" and s.split_manual
+
+
+def test_a_users_own_folder_called_testing_is_not_a_split(tmp_path: Path):
+    folder = tmp_path / "testing"
+    folder.mkdir()
+    write_edge_impulse(folder / "wave.1.json",
+                       edge_impulse_document(np.ones((20, 3), np.float32), 50.0, ["x", "y", "z"], ["g"] * 3))
+    project = tmp_path / "p.tsproj"
+    assert run_cli("new", str(project))[0] == 0
+    code, out, err = run_cli("import", str(project), str(folder))
+    assert code == 0 and "split" not in out, (out, err)
+    assert set(_splits(project).values()) == {(None, False)}

@@ -190,10 +190,16 @@ def _category(name: str) -> str | None:
     return name.lower() if name.lower() in EI_CATEGORIES else None
 
 
+def _exported_from(folder: Path) -> str | None:
+    """The category of a training/ or testing/ folder taken from an Edge Impulse export (its info.labels
+    beside it): a folder of the user's that happens to be called 'testing' is not a split."""
+    return _category(folder.name) if (folder.parent / INFO_LABELS).is_file() else None
+
+
 def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, str | None]]:
     """Each file with whether it was found in a folder (True) or named by the user (False), and the Edge
-    Impulse category ('training', 'testing') of the folder it came from: a folder's direct subfolder of
-    that name, or the folder (a named file's folder) of that name itself."""
+    Impulse category ('training', 'testing') of the folder it came from: a given folder's direct subfolder
+    of that name, or, in an export (info.labels beside it), the folder of that name itself."""
     out: list[tuple[Path, bool, str | None]] = []
     for raw in paths:
         p = Path(raw)
@@ -206,10 +212,10 @@ def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, s
             )
             for f in sorted(found):
                 parts = f.relative_to(p).parts
-                category = (_category(parts[0]) if len(parts) > 1 else None) or _category(p.name)
+                category = (_category(parts[0]) if len(parts) > 1 else None) or _exported_from(p)
                 out.append((f, True, listed.get("/".join(parts), (category, None))[0]))
         else:
-            out.append((p, False, _category(p.absolute().parent.name)))
+            out.append((p, False, _exported_from(p.absolute().parent)))
     return out
 
 
