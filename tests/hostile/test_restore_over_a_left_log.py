@@ -136,3 +136,18 @@ def test_restore_into_a_missing_project_ignores_a_log_left_under_its_name(tmp_pa
     code, _out, err = run_cli("restore", str(saved), str(project))
     assert code == 0, err
     assert _labels(project) == ["older"]
+
+
+def test_restore_a_backup_of_another_page_size(tmp_path: Path):
+    """A copy vacuumed with another page size (by an SQLite tool) is restored, not refused as 'read-only'."""
+    project, saved = _project(tmp_path / "p.tsproj"), tmp_path / "saved.tsproj"
+    shutil.copy(project, saved)
+    conn = sqlite3.connect(saved, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("PRAGMA page_size=8192")
+    conn.execute("VACUUM")
+    conn.close()
+    _crash_after_a_change(project)
+    code, _out, err = run_cli("restore", str(saved), str(project))
+    assert code == 0, err
+    assert _labels(project) == ["older"]

@@ -4,8 +4,8 @@ Copying a backup over a project by hand leaves the project's write-ahead log (it
 it, and SQLite replays that log onto the copied file when it is next opened: the restore silently takes
 back the newer changes, or the file is damaged. A restore here writes the backup's pages into the project
 through SQLite's backup API as one transaction, holding SQLite's exclusive lock on the file (so it refuses
-while any other program has the project open, whatever name or link it used), and empties the log
-before letting go: what is on disk afterwards is the backup exactly.
+while any other program has the project open, whatever name or link it used), after folding the
+project's own log in and removing it: what is on disk afterwards is the backup exactly.
 """
 
 from __future__ import annotations
@@ -104,8 +104,10 @@ def _into_existing(source: sqlite3.Connection, project: Path) -> bool:
         conn.execute("COMMIT")
         if app_id != schema.APPLICATION_ID:
             raise UserError(f"{project} is not a TinyStudio project: restore to a new file name instead")
+        # the project's own log folded in and gone first; the copy then goes through a rollback journal, which
+        # (unlike the log) takes a backup of another page size too, and is rolled back whole after a crash
+        conn.execute("PRAGMA journal_mode=DELETE")
         source.backup(conn)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as exc:
         if _code(exc) in _BUSY:
             raise UserError(f"{project} is open in another program: close it there, then restore") from None
