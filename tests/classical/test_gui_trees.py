@@ -33,11 +33,17 @@ def test_train_a_tree_preset_and_see_its_variant(qtbot, bm_split_project: Path, 
         assert "tree ensemble" in page.size_label.text() and page.train_button.isEnabled()
         assert "trees" in page.form.model_editors
         page.form.model_editors["trees"].setText("7")
+        if family == "rf":  # how a tree splits: chosen from a list, not typed
+            split = page.form.model_editors["split"]
+            assert [split.itemText(i) for i in range(split.count())] == ["best", "random"]
+            split.setCurrentText("random")
         qtbot.mouseClick(page.train_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.worker is None, timeout=120_000)
         assert page.last_error == ""
         (run,) = context.project.runs(kind="train")
         assert run.config["model"]["trees"] == (7 if family == "rf" else 7 * 4) and run.metrics["test_accuracy"] >= 0.9
+        if family == "rf":
+            assert run.config["impulse"]["model"]["params"]["split"] == "random"
         assert page.matrix.counts.sum() == run.config["dataset"]["test"]["windows"]
         compress = CompressPage(context)
         qtbot.addWidget(compress)

@@ -32,12 +32,6 @@ FAMILIES = ("rf", "gbt")
 FORMAT_VERSION = 1
 FOREST_ONE = 1 << 15  # fixed-point probability 1.0 of a forest leaf (fits uint16), fewer for big forests
 _U32 = (1 << 32) - 1
-FOREST_SPLITS = ("best", "random")
-"""How a forest's tree picks a split among the features it tries: ``best`` threshold of each, on a bootstrap
-sample of the windows (a random forest); or one ``random`` threshold of each, on all the windows (extremely
-randomised trees). The random thresholds average to smoother class borders: on window statistics, leaving
-people out, they scored 1 to 2 points above the random forest with both four and ten people. Both are the
-same trees on the board."""
 GBT_SCORE_BOUND = 1 << 29  # every fixed-point class score stays below this in magnitude
 GBT_MAX_SHIFT = 24
 GBT_OUTPUT_STEPS_PER_UNIT_LOG2 = 4  # int8 output: 16 steps per raw-score unit below the winner
@@ -344,8 +338,6 @@ def _params(family: str, params: dict[str, Any] | None) -> dict[str, Any]:
             raise UserError(f"tree model parameter '{key}' must be at least 1")
     if family == "gbt" and not 0.0 < p["shrinkage"] <= 1.0:
         raise UserError("tree model parameter 'shrinkage' must be in (0, 1]")
-    if family == "rf" and p["split"] not in FOREST_SPLITS:
-        raise UserError(f"tree model parameter 'split' must be {' or '.join(FOREST_SPLITS)}, got {p['split']!r}")
     return p
 
 
@@ -353,8 +345,8 @@ def _params(family: str, params: dict[str, Any] | None) -> dict[str, Any]:
 def fit_forest(features: np.ndarray, labels: np.ndarray, classes: int, params: dict[str, Any] | None = None,
                seed: int = 1, sample_weight: np.ndarray | None = None) -> TreeModel:
     """A random forest (scikit-learn; ``trees``, ``max_depth``, ``min_samples_leaf``, sqrt of the features
-    tried per split; ``split`` random: extremely randomised trees, see ``FOREST_SPLITS``) on float32 features
-    (n, ...) and label indices in [0, classes)."""
+    tried per split; ``split`` random: extremely randomised trees, see ``models.presets.FOREST_SPLITS``) on
+    float32 features (n, ...) and label indices in [0, classes)."""
     from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 
     p = _params("rf", params)

@@ -18,7 +18,7 @@ from tinystudio.core.dsp import BLOCKS, make_block
 from tinystudio.core.errors import UserError
 from tinystudio.core.impulse import ImpulseConfig
 from tinystudio.core.models import PRESETS, model_spec
-from tinystudio.core.models.presets import resolve_model_params
+from tinystudio.core.models.presets import FOREST_SPLITS, resolve_model_params
 from tinystudio.core.models.sizing import scaled
 from tinystudio.core.windows import ms_to_frames
 
@@ -101,7 +101,7 @@ def _dscnn(t: Any) -> dict[str, Any]:
 
 RF_TREES = (10, 30, 60, 100)
 RF_DEPTHS = (8, 12, 16)
-RF_SPLITS = ("best", "random")
+RF_SPLITS = FOREST_SPLITS
 STRONG_FOREST = {"rf_trees": 100, "rf_depth": 16, "rf_split": "best"}
 """A forest the size of the usual random-forest baseline (100 trees)."""
 BASELINE_FOREST = {"dsp": "statistics", "family_statistics": "rf", **STRONG_FOREST}
@@ -110,7 +110,7 @@ the tuned result starts from what that baseline reaches."""
 REFERENCE_FOREST = {**BASELINE_FOREST, "rf_split": "random"}
 """The reference of motion searches (``reference_trial``): the baseline's features and size with extremely
 randomised trees, which scored above the baseline leaving people out with four people and with ten
-(``classical.model.FOREST_SPLITS``). With few people a search's scores cannot tell most points apart, so the
+(``models.presets.FOREST_SPLITS``). With few people a search's scores cannot tell most points apart, so the
 point trained by default is this one unless another beats it convincingly (``outcome.recommended_index``)."""
 
 

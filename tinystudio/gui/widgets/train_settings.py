@@ -49,8 +49,14 @@ def _editor(spec: ParamSpec, value: Any) -> QWidget:
     return w
 
 
-def _size_editor(default: Any, value: Any) -> QLineEdit:
-    """A model parameter as text (lists of layer sizes comma-separated)."""
+def _model_editor(default: Any, value: Any, choices: tuple[str, ...] | None) -> QWidget:
+    """A model parameter: a list of its ``choices``, or text (lists of layer sizes comma-separated)."""
+    if choices:
+        combo = compact_combo(QComboBox())
+        combo.addItems(list(choices))
+        combo.setCurrentText(str(value) if str(value) in choices else str(default))
+        combo.setToolTip(f"default {default}")
+        return combo
     w = QLineEdit(", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value))
     w.setToolTip("comma-separated sizes" if isinstance(default, list) else f"default {default}")
     return w
@@ -167,7 +173,8 @@ class ImpulseForm(QWidget):
     def _rebuild_model(self, params: dict[str, Any]) -> None:
         preset = PRESETS[self.preset.currentData()]
         self.model_editors = self._fill(self.model_layout, {
-            key: _size_editor(default, params.get(key, default)) for key, default in preset.defaults.items()})
+            key: _model_editor(default, params.get(key, default), preset.choices.get(key))
+            for key, default in preset.defaults.items()})
         for w in (self.epochs, self.learning_rate, self.batch_size, self.class_weights, self.early_stopping):
             w.setEnabled(not preset.classical)  # trees are fitted in one go by scikit-learn
         self._emit()
@@ -214,6 +221,9 @@ class ImpulseForm(QWidget):
         preset = PRESETS[self.preset.currentData()]
         model_params: dict[str, Any] = {}
         for key, w in self.model_editors.items():
+            if isinstance(w, QComboBox):
+                model_params[key] = w.currentText()
+                continue
             default, text = preset.defaults[key], w.text().strip()
             try:
                 if isinstance(default, list):
