@@ -1,4 +1,5 @@
-"""Export samples as CSV (timestamp in ms, axis[unit] headers) or Edge Impulse JSON, one file each.
+"""Export samples as CSV (timestamp in ms, axis[unit] headers) or Edge Impulse JSON, one file each (the JSON
+files with Edge Impulse's info.labels beside them, which holds their labels, splits and groups).
 
 Files are named ``<label>.<id>.<ext>`` so that importing the folder gives the same labels back, and the
 values are written with enough digits that a re-import yields identical samples. CSV cells holding a
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from tinystudio.core.errors import UserError
-from tinystudio.core.formats import export_folder
+from tinystudio.core.formats import ei_labels, export_folder
 from tinystudio.core.formats.csv_layout import Cell, header_cell
 from tinystudio.core.formats.edge_impulse import edge_impulse_document, write_edge_impulse
 from tinystudio.core.progress import CancelToken, Progress, no_progress
@@ -48,17 +49,23 @@ def export_samples(
     except OSError as exc:
         raise UserError(f"cannot create {out}: {exc.strerror}") from exc
     infos = project.samples() if sample_ids is None else [project.sample_info(i) for i in sample_ids]
-    names = [f"{_file_label(info.label) or 'unlabelled'}.{info.id}.{'csv' if fmt == 'csv' else 'json'}"
-             for info in infos]
+    ext = "csv" if fmt == "csv" else "json"
+    names = [f"{_file_label(info.label) or 'unlabelled'}.{info.id}.{ext}" for info in infos]
     if fmt == "csv":  # a header that cannot be written refuses the export before any file is
         for info in infos:
             _check_csv_names(info)
     listed = export_folder.written_before(out)
-    export_folder.check_clashes(out, names, listed)
+    labels_list = [ei_labels.NAME] if fmt == "ei-json" else []
+    owner = export_folder.owner_key(project.path)
+    export_folder.check_clashes(out, names, listed, owner)
+    export_folder.check_clashes(out, labels_list, listed, None)  # one info.labels lists every project's files
+    ours = dict.fromkeys([*names, *labels_list], owner)
+    stale = export_folder.superseded(listed, owner, "." + ext, set(names),
+                                     None if sample_ids is None else {i.id for i in infos}) if owner else []
     written: list[Path] = []
     try:
         # listed first, so an export that stops half-way can still replace what it wrote
-        export_folder.record(out, listed | set(names))
+        export_folder.record(out, {**listed, **ours})
         for i, (info, name) in enumerate(zip(infos, names, strict=True)):
             if cancel is not None:
                 cancel.raise_if_cancelled()
@@ -77,13 +84,37 @@ def export_samples(
                 raise UserError(f"cannot write {path} ({len(written)} of {len(infos)} sample(s) written): "
                                 f"{exc.strerror or exc}") from None
             written.append(path)
+        for name in stale:  # a relabelled or deleted sample's old file: imported again, it would come back
+            (out / name).unlink(missing_ok=True)
+            del listed[name]
+        if fmt == "ei-json":
+            _write_labels(out, set(listed), infos, names)
     except OSError as exc:
         raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
     finally:
         with contextlib.suppress(OSError):
-            export_folder.record(out, listed | {p.name for p in written})
+            done = {p.name for p in written} | ({ei_labels.NAME} if (out / ei_labels.NAME).exists() else set())
+            export_folder.record(out, {**listed, **{n: o for n, o in ours.items() if n in done}})
     progress(1.0, f"exported {len(written)} sample(s)")
     return written
+
+
+def _write_labels(out: Path, listed: set[str], infos: Sequence[SampleInfo], names: Sequence[str]) -> None:
+    """Edge Impulse's info.labels beside the files: their labels exactly (an acquisition file holds none,
+    and a file name changes 'v1.2' or 'a/b' and cannot say 'unlabelled'), split and group. Entries of an
+    earlier export into the folder for files this one did not rewrite are kept."""
+    ours = {n: ei_labels.entry(n, i.label, i.split, i.group) for i, n in zip(infos, names, strict=True)}
+    kept = [e for rel, e in _earlier_entries(out).items() if rel in listed and rel not in ours and (out / rel).exists()]
+    ei_labels.write(out, kept + list(ours.values()))
+
+
+def _earlier_entries(out: Path) -> dict[str, dict[str, object]]:
+    listed = ei_labels.read(out)
+    return {rel: ei_labels.entry(rel, s.label or None, _SPLIT_OF.get(s.category or ""), s.group)
+            for rel, s in listed.items()}
+
+
+_SPLIT_OF = {"training": "train", "testing": "test"}
 
 
 def _check_csv_names(info: SampleInfo) -> None:

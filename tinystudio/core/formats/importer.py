@@ -9,14 +9,13 @@ file in it that is not a recording (a README, a settings file) is skipped and na
 from __future__ import annotations
 
 import csv
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinystudio.core.errors import UserError
-from tinystudio.core.formats import nonfinite
+from tinystudio.core.formats import ei_labels, nonfinite
 from tinystudio.core.formats.csv_reader import CsvOptions, read_csv
 from tinystudio.core.formats.edge_impulse import read_edge_impulse
 from tinystudio.core.formats.recording import Recording
@@ -32,8 +31,6 @@ _BY_SUFFIX = {".csv": "csv", ".txt": "csv", ".json": "ei-json", ".cbor": "ei-cbo
 _OFTEN_NOT_RECORDINGS = {".txt", ".json"}
 """Kinds a folder commonly holds for other reasons (notes, settings): skipped there when they do not read."""
 LABEL_SOURCES = ("auto", "filename", "folder", "none")
-EI_CATEGORIES = {"training": "train", "testing": "test"}
-"""Edge Impulse's export folders and the split their samples keep (training shares its part with validation)."""
 
 
 @dataclass
@@ -146,54 +143,24 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return [path for path, _found, _category in _gather(paths)]
 
 
-INFO_LABELS = "info.labels"
-"""The list an Edge Impulse export keeps beside its training/ and testing/ folders: each file's path,
-category and label (labels may hold dots, which a file name cannot tell from its own)."""
-
-
-def _info_labels(folder: Path) -> dict[str, tuple[str | None, str | None]]:
-    """``path -> (category, label)`` from the folder's info.labels; empty without one. Entries that do not
-    read are left to the folder and file names."""
-    path = folder / INFO_LABELS
-    if not path.is_file():
-        return {}
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return {}
-    files = doc.get("files") if isinstance(doc, dict) else None
-    out: dict[str, tuple[str | None, str | None]] = {}
-    for entry in files if isinstance(files, list) else []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-            continue
-        category = entry.get("category")
-        info = entry.get("label")
-        label = info.get("label") if isinstance(info, dict) and info.get("type") == "label" else None
-        out[entry["path"].replace("\\", "/").lstrip("./")] = (
-            category if category in EI_CATEGORIES else None, label if isinstance(label, str) else None)
-    return out
-
-
-def listed_labels(paths: Sequence[str | os.PathLike[str]]) -> dict[Path, str]:
-    """Labels an Edge Impulse info.labels gives the files found in these folders."""
-    out: dict[Path, str] = {}
+def listed_files(paths: Sequence[str | os.PathLike[str]]) -> dict[Path, ei_labels.Listed]:
+    """What the Edge Impulse info.labels of these folders says of their files."""
+    out: dict[Path, ei_labels.Listed] = {}
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for rel, (_category, label) in _info_labels(p).items():
-                if label is not None:
-                    out[p / rel] = label
+            out.update({p / rel: listed for rel, listed in ei_labels.read(p).items()})
     return out
 
 
 def _category(name: str) -> str | None:
-    return name.lower() if name.lower() in EI_CATEGORIES else None
+    return name.lower() if name.lower() in ei_labels.CATEGORIES else None
 
 
 def _exported_from(folder: Path) -> str | None:
     """The category of a training/ or testing/ folder taken from an Edge Impulse export (its info.labels
     beside it): a folder of the user's that happens to be called 'testing' is not a split."""
-    return _category(folder.name) if (folder.parent / INFO_LABELS).is_file() else None
+    return _category(folder.name) if (folder.parent / ei_labels.NAME).is_file() else None
 
 
 def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, str | None]]:
@@ -204,7 +171,7 @@ def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, s
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            listed = _info_labels(p)
+            listed = ei_labels.read(p)
             found = (
                 f for f in p.rglob("*")
                 if f.suffix.lower() in _BY_SUFFIX and not any(part.startswith(".") for part in f.relative_to(p).parts)
@@ -213,7 +180,8 @@ def _gather(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, bool, s
             for f in sorted(found):
                 parts = f.relative_to(p).parts
                 category = (_category(parts[0]) if len(parts) > 1 else None) or _exported_from(p)
-                out.append((f, True, listed.get("/".join(parts), (category, None))[0]))
+                said = listed.get("/".join(parts))
+                out.append((f, True, said.category if said is not None and said.category else category))
         else:
             out.append((p, False, _exported_from(p.absolute().parent)))
     return out
@@ -245,7 +213,7 @@ def import_files(
     files = _gather(paths)
     if not files:
         raise UserError("no files to import")
-    listed = listed_labels(paths) if label is None and label_from == "auto" else {}
+    listed = listed_files(paths)
     report = ImportReport()
     decoded: list[tuple[Path, list[Recording]]] = []
     categories: dict[Path, str | None] = {}
@@ -266,8 +234,12 @@ def import_files(
             for key, count in skipped.items():
                 report.skipped_lines[key] = report.skipped_lines.get(key, 0) + count
             for rec in recordings:
-                if rec.label is None and path in listed:
-                    rec.label = _named(path, listed[path])  # info.labels: a label with dots kept whole
+                said = listed.get(path)
+                if said is not None:  # info.labels: labels a file name cannot hold ('v1.2', none at all)
+                    if label is None and label_from == "auto" and rec.label is None and said.label is not None:
+                        rec.label = said.label  # as a label column's cell: '' is 'unlabelled'
+                    if group is None and rec.group is None:
+                        rec.group = said.group
                 _settle(rec, path, label, group, rate_hz, label_from)
                 shown = printable_name(path.name)
                 report.notes.extend(f"{shown}: {n}" for n in rec.notes if f"{shown}: {n}" not in report.notes)
