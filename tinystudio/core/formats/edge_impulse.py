@@ -58,9 +58,14 @@ def _from_document(doc: Any, path: Path, drop_nonfinite: bool) -> tuple[list[Rec
 
     if not values:
         raise UserError(f"{path.name} has no values")
+    rows = [[v] if isinstance(v, int | float) else v for v in values]
     try:
-        rows = [[v] if isinstance(v, int | float) else v for v in values]
-        signal = nonfinite.to_float32(np.asarray(rows, dtype=np.float64))
+        try:
+            table = np.asarray(rows, dtype=np.float64)
+        except OverflowError:  # a whole number beyond any float (10**400): non-finite, as 1e999 is
+            table = np.asarray([[_huge(v) for v in row] if isinstance(row, list) else row for row in rows],
+                               dtype=np.float64)
+        signal = nonfinite.to_float32(table)
     except (ValueError, TypeError, OverflowError) as exc:
         raise UserError(f"{path.name}: values must be numbers, one row of {len(names)} per frame") from exc
     if signal.ndim != 2 or signal.shape[1] != len(names):
@@ -86,6 +91,13 @@ def _from_document(doc: Any, path: Path, drop_nonfinite: bool) -> tuple[list[Rec
         source="file",
     )
     return [recording], dropped
+
+
+def _huge(value: Any) -> Any:
+    """An int too large for a float as the infinity of its sign; anything else as it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**308:
+        return float("inf") if value > 0 else float("-inf")
+    return value
 
 
 def _cell(row: Any, col: int) -> Any:
