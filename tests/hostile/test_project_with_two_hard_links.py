@@ -45,7 +45,7 @@ def test_changes_through_either_name_are_refused_not_lost(tmp_path: Path):
             assert code != 0 and "hard links" in err and "copy it" in err, err
             assert len(err.strip().splitlines()) == 1, err
         code, out, err = run_cli("info", str(b))
-        assert code == 0 and "read-only" in out, err
+        assert code == 0 and "read-only" in out and "hard links" in out, err
         viewer.communicate("")
     assert viewer.returncode == 0
     os.unlink(b)

@@ -35,4 +35,5 @@ def summarise(project: Project) -> dict[str, Any]:
         "runs": len(project.runs()),
         "recording": project.recordings_in_progress(),
         "read_only": project.read_only,
+        **({"read_only_reason": project.read_only_reason} if project.read_only else {}),
     }

@@ -27,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
         notes += f", {info['recording']} recording{'s' if info['recording'] > 1 else ''} in progress"
     if info["read_only"]:
         notes += " (read-only: it can be viewed but not changed)"
+        if info["read_only_reason"] != f"{info['project']} is read-only: it can be viewed but not changed":
+            notes += f"\n  {info['read_only_reason']}"  # why, when it is not the file's own permissions
     print(f"{info['project']}: {info['samples']} samples, {info['duration_s']:.1f} s, {info['runs']} runs{notes}")
     header = f"  {'label':<20}" + "".join(f"{k:>12}" for k in info["splits"])
     print(header)
