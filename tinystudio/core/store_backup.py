@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tinystudio.core import schema
 from tinystudio.core.errors import UserError
-from tinystudio.core.store import Project, _sqlite_error
+from tinystudio.core.store import Project, _check_is_database, _sqlite_error
 
 _HEADER = b"SQLite format 3\x00"
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
@@ -93,6 +93,19 @@ def _open_backup(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _kind(path: Path) -> str:
+    """'database' for a file SQLite reads, 'unreadable' for a damaged one that still starts as a database
+    does, else 'other'. SQLite looks first: a plain open and close of a file this process has open through
+    SQLite would drop SQLite's locks on it; only a file SQLite does not take for a database is opened so."""
+    if not path.is_file():
+        return "other"
+    try:
+        _check_is_database(path)
+    except UserError:
+        return "unreadable" if _head(path) == _HEADER else "other"
+    return "database"
+
+
 def _into_existing(source: sqlite3.Connection, project: Path) -> bool:
     """Restore over a readable project under SQLite's exclusive lock; False when SQLite finds the project
     too damaged to lock that way."""
@@ -158,9 +171,10 @@ def restore(backup_path: str | os.PathLike[str], project_path: str | os.PathLike
         if target.exists():
             if os.path.samefile(source_path, target):
                 raise UserError(f"{source_path} is the project itself: choose a backup file")
-            if not target.is_file() or _head(target) != _HEADER:
+            kind = _kind(target)
+            if kind == "other":
                 raise UserError(f"{target} is not a TinyStudio project: restore to a new file name instead")
-            if not _into_existing(source, target):
+            if kind == "unreadable" or not _into_existing(source, target):
                 _replace(source, target)  # damaged beyond SQLite's reach: nothing in it to keep
         else:
             if not target.parent.is_dir():
