@@ -38,7 +38,7 @@ BUSY_TIMEOUT_S = 30.0
 
 # SQLite primary result codes that a user can cause (or must be told about) rather than a bug
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT = 5, 6, 8, 10, 11
-_SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 13, 14, 26
+_SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_TOOBIG, _SQLITE_NOTADB = 13, 14, 18, 26
 
 _INFO_COLUMNS = (
     "id, name, label, split, split_manual, group_key, frames, axes, rate_hz, axis_names, units, "
@@ -150,6 +150,9 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> UserError | None:
         return UserError(f"{path} is damaged ({exc}); restore it from a backup (tinystudio restore BACKUP PROJECT)")
     if code == _SQLITE_FULL:
         return UserError(f"the disk holding {path} is full")
+    if code == _SQLITE_TOOBIG:
+        return UserError(f"a sample is larger than {path} can hold in one piece ({exc}): record or import it "
+                         "in shorter parts")
     if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
         return UserError(f"could not read or write {path} ({exc})")
     return None
@@ -463,6 +466,12 @@ class Project:
         _check_split(split)
         np_dtype = np.dtype(dtype).newbyteorder("<")
         nbytes = frames * axes * np_dtype.itemsize
+        limit = self._conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+        if nbytes > limit:  # SQLite refuses a longer blob: say so before reading anything
+            raise UserError(
+                f"{name or 'the recording'} holds {nbytes / 1e6:,.0f} MB of signal, more than one sample can hold "
+                f"({limit / 1e6:,.0f} MB): cut it into shorter recordings of at most "
+                f"{limit // (axes * np_dtype.itemsize) / rate_hz / 3600:.3g} h")
 
         def checked() -> Iterator[bytes]:
             written = 0
