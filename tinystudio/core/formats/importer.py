@@ -43,7 +43,7 @@ class ImportReport:
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)
     splits: dict[str, int] = field(default_factory=dict)
-    """Samples placed in each split because they came from an Edge Impulse training/ or testing/ folder."""
+    """Samples placed in each split by their Edge Impulse category (training/ or testing/, or info.labels)."""
 
     @property
     def dropped_nonfinite(self) -> int:
@@ -61,7 +61,7 @@ class ImportReport:
             text += f"; {self.duplicates} already in the project (added again)"
         if self.splits:
             placed = ", ".join(f"{n} {sp}" for sp, n in self.splits.items())
-            text += (f"; kept Edge Impulse's training/testing folders as splits ({placed}), "
+            text += (f"; kept the Edge Impulse training/testing assignment as splits ({placed}), "
                      "marked as your own so a re-split keeps them")
         for note in self.notes:
             text += f"; {note}"
@@ -280,16 +280,18 @@ def import_files(
 
 
 def _keep_categories(project: Project, placed: dict[str, list[int]]) -> dict[str, int]:
-    """Put samples from Edge Impulse's testing/ folder in the test split and those from training/ in train
-    or validation (by the default ratios, stratified as a split is), all marked as the user's own choice."""
+    """Put samples of Edge Impulse's testing category (its testing/ folder) in the test split and those of
+    training in train or validation (by the default ratios, stratified as a split is), all marked as the
+    user's own choice."""
     if placed["testing"]:
         project.set_split(placed["testing"], "test", manual=True)
     if placed["training"]:
         train, validation, _test = DEFAULT_RATIOS
         assign_splits(project, (train, validation, 0.0), only=set(placed["training"]), manual=True)
+    ids = set(placed["training"]) | set(placed["testing"])
     counts: dict[str, int] = {}
     for info in project.samples():
-        if info.id in placed["training"] or info.id in placed["testing"]:
+        if info.id in ids:
             counts[info.split or ""] = counts.get(info.split or "", 0) + 1
     return {sp: counts[sp] for sp in ("train", "validation", "test") if counts.get(sp)}
 
