@@ -145,3 +145,23 @@ def test_cancel_before_any_trial_finished_says_nothing_was_measured(window, qtbo
     project = window.context.project
     assert project.runs(tune_app.RUN_KIND) == [] and project.runs("train") == []  # as it says
     assert panel.progress.value() == 0 and panel.start_button.isEnabled()
+
+
+def test_the_reference_off_the_front_is_a_row_of_its_own_and_selected(window, tmp_path):  # noqa: F811
+    """Grouped scores, a smaller point scoring exactly as the reference forest: the table offers both, the
+    reference marked off the front in its tooltip, and selects the reference as the command line trains it."""
+    path = people_project(tmp_path / "people.tsproj", split=True)
+    folds = {"cv_accuracies": [0.8, 0.7, 0.9], "cv_held_out": [["ann"], ["bob"], ["cy"]]}
+    small, ref = _trial(0, 0.8, 900, "rf", "spectral", 0.1), _trial(1, 0.8, 40_000, "rf", "statistics", 0.1)
+    for t in (small, ref):
+        t.details = dict(folds)
+    result = TuneResult("mps2-an386", Budget(), [small, ref], "grouped", {}, 2, 1)
+    with Project.open(path) as project:
+        project.add_run(tune_app.RUN_KIND, {"target": "mps2-an386", "trials": 2},
+                        {**result.to_dict(), "base_impulse": {}}, {}, None, name="tune")
+    window.open_project(str(path))
+    panel = _tune_tab(window)
+    assert panel.table.rowCount() == 2 and len(result.front) == 1
+    assert [r.row() for r in panel.table.selectionModel().selectedRows()] == [1]
+    assert "Off the Pareto front" in panel.table.item(1, 0).toolTip()
+    assert "1 point on the Pareto front" in panel.status.text() and "reference forest" in panel.status.text()

@@ -67,12 +67,18 @@ def test_a_reference_over_the_budget_gives_way_to_the_best_preset():
     assert tune_app.pick_point(result).number == 0
 
 
-def test_a_dominated_reference_gives_way_to_the_smaller_point_that_is_as_accurate():
+def test_a_reference_off_the_front_stays_in_the_table_and_is_trained():
+    """A smaller point scored exactly as well: the reference is off the Pareto front, but nothing beats it,
+    so it is offered as a row of its own (marked) and trained; --pick 1 takes the smaller point."""
     result = _result([_point(0, [0.8, 0.8, 0.8], 900), _point(1, [0.8, 0.8, 0.8], 400)], presets=1, reference=0)
     assert [t.number for t in result.front] == [1]
-    assert tune_app.pick_point(result).number == 1
-    assert "as accurate as the reference forest, 0.800, and smaller, so it replaces it" in tune_app.recommendation(
-        result)
+    assert [t.number for t in result.rows] == [1, 0]
+    assert tune_app.pick_point(result).number == 0 and tune_app.pick_point(result, 1).number == 1
+    assert result.to_dict()["pareto"] == [1] and result.to_dict()["rows"] == [1, 0]
+    assert result.to_dict()["recommended"] == 2
+    lines = tune_app.table_lines(result)
+    assert any(ln.startswith(" 2*") and ln.endswith("(reference, off the front)") for ln in lines)
+    assert "a smaller point scored as well" in tune_app.recommendation(result)
 
 
 def test_points_scored_on_other_folds_are_compared_by_their_own_spread():

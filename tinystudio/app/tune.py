@@ -193,9 +193,10 @@ def latest(project: Project) -> tuple[TuneResult, dict[str, Any]] | None:
 
 
 def pick_point(result: TuneResult, pick: int | None = None) -> TrialOutcome:
-    """Row ``pick`` (1-based) of the Pareto front; when None, the recommended row (``TuneResult.recommended``:
-    the reference point unless another beats it convincingly, see ``outcome.recommended_index``)."""
-    front = result.front
+    """Row ``pick`` (1-based) of the table (``TuneResult.rows``: the Pareto front and the reference); when
+    None, the recommended row (the reference point unless another beats it convincingly, see
+    ``outcome.recommended_index``)."""
+    front = result.rows
     if not front and not any(t.measured for t in result.trials):
         notes = [t.note for t in result.trials if t.note]
         raise UserError("no trial of the search finished" + (f": {notes[0]}" if notes else ""))
@@ -203,7 +204,7 @@ def pick_point(result: TuneResult, pick: int | None = None) -> TrialOutcome:
         raise UserError("no point of the search fits the budget: loosen it or run more trials")
     n = result.recommended if pick is None else int(pick)
     if not 1 <= n <= len(front):
-        raise UserError(f"--pick must be between 1 and {len(front)} (the Pareto front's rows), got {n}")
+        raise UserError(f"--pick must be between 1 and {len(front)} (the table's rows), got {n}")
     return front[n - 1]
 
 
@@ -252,18 +253,21 @@ def train_point(
 
 
 def table_lines(result: TuneResult) -> list[str]:
-    """The Pareto front as a small table for people (row numbers are what --pick takes)."""
+    """The Pareto front (and the recommendation's anchor when it is off the front) as a small table for
+    people (row numbers are what --pick takes)."""
     unit = "ms"
     lines = [f"Pareto front on {result.board} ({result.evaluation} accuracy; latency from the board's latency "
              f"model), {len(result.trials)} trials",
              f"{'#':>2}  {'accuracy':>8}  {'int8 val':>8}  {'float val':>9}  {'flash B':>8}  {'RAM B':>7}  "
              f"{'latency ' + unit:>10}  point"]
-    chosen = result.recommended
-    for i, t in enumerate(result.front, 1):
+    chosen, front = result.recommended, result.front
+    for i, t in enumerate(result.rows, 1):
         lines.append(f"{i:>2}{'*' if i == chosen else ' '} {_f(t.accuracy):>8}  {_f(t.int8_accuracy):>8}  "
                      f"{_f(t.float_accuracy):>9}  {t.flash_bytes:>8}  {t.ram_bytes:>7}  "
-                     f"{t.latency_ms or 0.0:>10.3f}  {t.describe()}")
-    if not result.front:
+                     f"{t.latency_ms or 0.0:>10.3f}  {t.describe()}"
+                     + ("" if t in front else
+                        f"  ({'reference' if t.number == result.reference else 'best preset'}, off the front)"))
+    if not result.rows:
         lines.append("   (no point within the budget)")
     else:
         lines.append(f" * trained unless --pick says otherwise: {recommendation(result)}")
@@ -277,7 +281,7 @@ def recommendation(result: TuneResult) -> str:
     """Why the recommended row is the one trained by default, in a few words."""
     from tinystudio.core.search.outcome import convincing, fold_scores, paired_gain, reference_point, standard_error
 
-    front, row = result.front, result.recommended
+    front, row = result.rows, result.recommended
     anchor = reference_point(result.trials, result.presets, result.reference)
     if not front or anchor is None or not fold_scores(front[0]):
         return "the most accurate point"
@@ -286,15 +290,16 @@ def recommendation(result: TuneResult) -> str:
     if chosen is anchor:
         if row == 1:
             return f"the most accurate point, {what}"
+        off = "" if chosen in result.front else "; a smaller point scored as well, by a margin the folds cannot confirm"
         return (f"{what}: no point beats it by more than one standard error of the fold by fold differences (the "
-                f"most accurate, {_f(front[0].accuracy)}, is likely luck with {len(fold_scores(anchor))} folds)")
+                f"most accurate, {_f(front[0].accuracy)}, may be luck with {len(fold_scores(anchor))} folds){off}")
     if convincing(chosen, anchor):
         paired = paired_gain(chosen, anchor)
         se = paired[1] if paired is not None else standard_error(chosen)
         return (f"beats {what} ({_f(anchor.accuracy)}) by more than one standard error"
                 + (f" ({se:.3f})" if se is not None else "")
                 + (" fold by fold" if paired is not None else ""))
-    return f"at least as accurate as {what}, {_f(anchor.accuracy)}, and smaller, so it replaces it"
+    return "the most accurate point"
 
 
 def _f(value: float | None) -> str:

@@ -158,27 +158,33 @@ def convincing(point: TrialOutcome, reference: TrialOutcome) -> bool:
     return se is not None and gain > se
 
 
-def recommended_index(front: list[TrialOutcome], trials: list[TrialOutcome], presets: int,
+def table_rows(trials: list[TrialOutcome], presets: int, reference: int | None) -> list[TrialOutcome]:
+    """The points offered to train, most accurate first: the Pareto front and, with grouped scores, the
+    recommendation's anchor (``reference_point``) when a point off the front is: a smaller point that scored
+    as well by a margin the folds cannot confirm does not push the reference out of sight."""
+    front = pareto_front(trials)
+    anchor = reference_point(trials, presets, reference)
+    if anchor is None or anchor in front or not fold_scores(anchor):
+        return front
+    return sorted([*front, anchor], key=lambda t: (-(t.accuracy or 0.0), t.flash_bytes or 0, t.number))
+
+
+def recommended_index(rows: list[TrialOutcome], trials: list[TrialOutcome], presets: int,
                       reference: int | None = None) -> int:
-    """The row of ``front`` (most accurate first) to train when the user names none.
+    """The row of ``rows`` (``table_rows``, most accurate first) to train when the user names none.
 
     A grouped score from few people is noisy, and the most accurate of many points is the luckiest as much as
     the best. So the search's reference point (``reference_point``: on motion data a forest that scored
-    above the usual baseline on other data; else the best preset) is kept unless a front point beats it
+    above the usual baseline on other data; else the best preset) is kept unless a point beats it
     convincingly (``convincing``: fold by fold, by more than one standard error of the differences); then
-    the most accurate such point. A reference outside the front gives way to the front point that dominates
-    it (as accurate or more, and smaller). Without fold scores or a reference: the most accurate point."""
-    if not front:
+    the most accurate such point. Without fold scores or a reference: the most accurate point."""
+    if not rows:
         return 0
     anchor = reference_point(trials, presets, reference)
-    if anchor is None or not fold_scores(front[0]):
+    if anchor is None or anchor not in rows or not fold_scores(rows[0]):
         return 0
-    better = next((i for i, t in enumerate(front) if t is not anchor and convincing(t, anchor)), None)
-    if better is not None:
-        return better
-    if anchor in front:
-        return front.index(anchor)
-    return next(i for i, t in enumerate(front) if dominates(t, anchor))
+    better = next((i for i, t in enumerate(rows) if t is not anchor and convincing(t, anchor)), None)
+    return better if better is not None else rows.index(anchor)
 
 
 @dataclass
@@ -202,9 +208,14 @@ class TuneResult:
         return pareto_front(self.trials)
 
     @property
+    def rows(self) -> list[TrialOutcome]:
+        """What the table offers (``table_rows``): the front and, when it is off the front, the reference."""
+        return table_rows(self.trials, self.presets, self.reference)
+
+    @property
     def recommended(self) -> int:
-        """The 1-based row of the front trained when no row is chosen (``recommended_index``)."""
-        return recommended_index(self.front, self.trials, self.presets, self.reference) + 1
+        """The 1-based row of ``rows`` trained when no row is chosen (``recommended_index``)."""
+        return recommended_index(self.rows, self.trials, self.presets, self.reference) + 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -214,9 +225,10 @@ class TuneResult:
             "latency_model": self.latency,
             "trials": [t.to_dict() for t in self.trials],
             "pareto": [t.number for t in self.front],
+            "rows": [t.number for t in self.rows],
             "presets": self.presets,
             "reference": self.reference,
-            "recommended": self.recommended if self.front else None,
+            "recommended": self.recommended if self.rows else None,
         }
 
     @classmethod

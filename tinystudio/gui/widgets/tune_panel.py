@@ -183,12 +183,15 @@ class TunePanel(JobPage):
 
     def show_result(self, result: tune_app.TuneResult | None) -> None:
         self.result = result
-        front = result.front if result is not None else []
+        front = result.rows if result is not None else []  # the Pareto front, and the reference off it
         self.table.setRowCount(len(front))
         for i, t in enumerate(front):
             cells = _cells(i + 1, t)
             tip = (f"Row {i + 1}: {t.describe()}\naccuracy {cells[1]}, int8 {cells[2]}, flash {cells[3]}, "
-                   f"RAM {cells[4]}, latency {cells[5]} ms")
+                   f"RAM {cells[4]}, latency {cells[5]} ms"
+                   + ("" if result is None or t in result.front else
+                      "\nOff the Pareto front: the search's reference, kept in the table because no point beats it "
+                      "convincingly"))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
@@ -201,8 +204,9 @@ class TunePanel(JobPage):
         if result is not None and front:
             row = result.recommended
             self.table.selectRow(row - 1)  # what the command line trains by default
-            self.status.setText(f"{len(front)} points on the Pareto front of {len(result.trials)} trials on "
-                                f"{result.board} ({result.evaluation} accuracy). Row {row} is selected: "
+            n = len(result.front)
+            self.status.setText(f"{n} point{'' if n == 1 else 's'} on the Pareto front of {len(result.trials)} "
+                                f"trials on {result.board} ({result.evaluation} accuracy). Row {row} is selected: "
                                 f"{tune_app.recommendation(result)}. Choose a row and press Train selected.")
         elif result is not None:  # nothing to choose: say why, the words the command line uses
             try:
