@@ -158,6 +158,7 @@ class _Reader:
         self.clock_origin: int | None = None  # the day a clock written as dates starts on
         self.batch_meta: list[_Row] = []
         self.decimal_comma = False
+        self.rounded = (0, 0.0)  # values float32 could not hold exactly: how many, the largest change
 
     def run(self, records: Records) -> tuple[list[Recording], dict[str, int]]:
         pending_ragged: tuple[int, int] | None = None
@@ -326,7 +327,11 @@ class _Reader:
                 if not rows:
                     return
         linenos = [r[0] for r in rows] if rows else [n for n, _, _ in lines]
-        values = nonfinite.to_float32(table[:, [numeric_cols.index(c) for c in lay.value_cols]])
+        source = table[:, [numeric_cols.index(c) for c in lay.value_cols]]
+        values = nonfinite.to_float32(source)
+        count, change = nonfinite.rounded(source, values)
+        if count:
+            self.rounded = (self.rounded[0] + count, max(self.rounded[1], change))
         times = table[:, numeric_cols.index(lay.time_col)] if lay.time_col is not None else None
         keep = self._finite_rows(values, times, linenos, rows or None, lines)
         labels = [r[1][lay.label_col] for r in rows] if lay.label_col is not None else None
@@ -443,6 +448,8 @@ class _Reader:
                 raise UserError(f"{self.path.name}: every data row holds a non-finite value")
             raise UserError(f"{self.path.name} has a header but no data rows")
         rates = self._rates(segments)  # may add a note
+        if self.rounded[0]:
+            self.notes.append(nonfinite.rounding_note(*self.rounded))
         notes = list(self.notes)
         if self.layout.ignored:
             notes.append(f"text column(s) left out of the signal: {', '.join(self.layout.ignored)}")

@@ -66,6 +66,7 @@ def _from_document(doc: Any, path: Path, drop_nonfinite: bool) -> tuple[list[Rec
             table = np.asarray([[_huge(v) for v in row] if isinstance(row, list) else row for row in rows],
                                dtype=np.float64)
         signal = nonfinite.to_float32(table)
+        rounded = nonfinite.rounded(table, signal) if signal.shape == table.shape else (0, 0.0)
     except (ValueError, TypeError, OverflowError) as exc:
         raise UserError(f"{path.name}: values must be numbers, one row of {len(names)} per frame") from exc
     if signal.ndim != 2 or signal.shape[1] != len(names):
@@ -89,6 +90,7 @@ def _from_document(doc: Any, path: Path, drop_nonfinite: bool) -> tuple[list[Rec
         units=units,
         name=path.name,
         source="file",
+        notes=[nonfinite.rounding_note(*rounded)] if rounded[0] else [],
     )
     return [recording], dropped
 

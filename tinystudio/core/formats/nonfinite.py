@@ -28,3 +28,22 @@ def to_float32(values: np.ndarray) -> np.ndarray:
 def refusal(where: str, column: str, text: str) -> UserError:
     """The one-line refusal for a non-finite value at ``where`` (file and row) in ``column``."""
     return UserError(f"{where}, column {column!r}: {text[:40]!r} is not a finite number{HINT}")
+
+
+EXACT_LIMIT = float(1 << 24)
+"""Beyond this a float32 sample no longer holds every whole number: larger values are rounded."""
+
+
+def rounded(source: np.ndarray, kept: np.ndarray) -> tuple[int, float]:
+    """How many finite values beyond EXACT_LIMIT changed on the way to float32, and the largest change."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        big = np.isfinite(source) & np.isfinite(kept) & (np.abs(source) > EXACT_LIMIT)
+        if not big.any():
+            return 0, 0.0
+        change = np.abs(source[big] - kept[big].astype(np.float64))
+    return int(np.count_nonzero(change)), float(change.max(initial=0.0))
+
+
+def rounding_note(count: int, largest: float) -> str:
+    return (f"{count} value(s) beyond {EXACT_LIMIT:,.0f} do not fit a sample's float32 exactly and were rounded "
+            f"(by up to {largest:g}); a clock or counter among the axes loses most")
