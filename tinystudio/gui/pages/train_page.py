@@ -41,6 +41,11 @@ from tinystudio.gui.widgets.tune_panel import TunePanel
 
 CURVES_MIN_HEIGHT = 170
 """px: the loss and accuracy plots keep their axis labels and a readable curve."""
+PLOT_MIN_HEIGHT = 125
+"""px: the DSP preview and the confusion matrix keep about 80 px of plot inside their axes. Without a floor
+the panes above the curves gave way to whatever grew under them (a finished run's three-line result, a
+position dragged or restored) and both plots ended about 30 px tall; now the results column scrolls instead.
+Low enough that a reopened project at 1024x640 shows them and the whole curves without a scroll."""
 OPEN_TAB_MIN_HEIGHT = 440
 """px: the Cross-validation and Tune tabs, once chosen, keep room for their table and chart (on a short
 screen the results column scrolls to them rather than squeezing them under the tab bar)."""
@@ -87,6 +92,7 @@ class TrainPage(JobPage):
 
         self.sample_combo = compact_combo(QComboBox(), 8)
         self.preview = DspPreviewWidget()
+        self.preview.plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         self.train_button = QPushButton("Train")
         self.crossval_button = QPushButton("Cross-validate")
         self.crossval_button.setToolTip("Train once per fold, each time holding out whole groups (people, "
@@ -98,7 +104,7 @@ class TrainPage(JobPage):
             plot.setMinimumHeight(CURVES_MIN_HEIGHT)
         self.split_combo = QComboBox()
         self.split_combo.addItems(["test", "validation"])
-        self.matrix = ConfusionMatrixWidget()
+        self.matrix = ConfusionMatrixWidget(plot_floor=PLOT_MIN_HEIGHT)
         self.runs = RunHistoryWidget()
 
         preview_box = QWidget()

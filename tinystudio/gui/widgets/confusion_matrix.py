@@ -23,7 +23,7 @@ from tinystudio.gui.widgets.flow_label import FlowLabel
 
 HINT = "rows: true label, columns: predicted label"
 PLOT_HEIGHT = 160  # the plot's usual least height: fits beside the curves on a 640 px high screen
-PLOT_FLOOR = 80  # the least it shrinks to so the legend fits under it in a short space
+PLOT_FLOOR = 80  # the least it shrinks to so the legend fits under it in a short space (by default)
 MIN_SHOWN = 8  # characters of a shortened row name worth showing; fewer and the rows show numbers only
 MIN_COUNT_PT = 6.0  # the smallest count in a cell worth drawing
 LEGEND_NAME = 60  # characters of a name the legend shows: a longer one keeps its start and end around "…"
@@ -39,10 +39,12 @@ def _legend_name(name: str) -> str:
 
 
 class ConfusionMatrixWidget(QWidget):
-    """Heatmap with the count in every cell; call ``set_matrix`` with labels and counts[true][pred]."""
+    """Heatmap with the count in every cell; call ``set_matrix`` with labels and counts[true][pred].
+    ``plot_floor`` is the least height (px) the plot gives up to its title and legend in a short space."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, plot_floor: int = PLOT_FLOOR) -> None:
         super().__init__(parent)
+        self._plot_floor = plot_floor
         self.title = QLabel("No results yet")
         self.title.setWordWrap(True)
         # room for two lines from the start, so the page does not jump when a result's title wraps
@@ -220,7 +222,7 @@ class ConfusionMatrixWidget(QWidget):
     def _fit_legend(self) -> None:
         """Reserve the wrapped title's and legend's heights, so a parent short of room scrolls rather than
         draws them over the plot (a word-wrapped label asks for less than its lines need); in a space too
-        short for all three the plot gives up height (down to ``PLOT_FLOOR``), not the legend."""
+        short for all three the plot gives up height (down to its floor), not the legend."""
         if not self.isVisible():  # a hidden widget's width is not the one it will have: wait for the show
             return
         width = max(1, self.width())
@@ -232,7 +234,7 @@ class ConfusionMatrixWidget(QWidget):
         # when the space given is shorter than the title, the usual plot and the legend together (a restored
         # splitter can give that), the plot shrinks so the legend sits under it rather than over it
         spacing = max(0, self.layout().spacing()) * (2 if legend else 1)
-        plot = max(PLOT_FLOOR, min(PLOT_HEIGHT, self.height() - title - max(0, legend) - spacing))
+        plot = max(self._plot_floor, min(PLOT_HEIGHT, self.height() - title - max(0, legend) - spacing))
         if self.plot.minimumHeight() != plot:
             self.plot.setMinimumHeight(plot)
 

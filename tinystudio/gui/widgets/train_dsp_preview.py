@@ -6,13 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from tinystudio.core.dsp import DspBlock
 from tinystudio.core.dsp.spectral import STATS
 from tinystudio.core.dsp.statistics import BASIC, PERCENTILES
 from tinystudio.gui.theme import current, on_change
 from tinystudio.gui.widgets.plot_key import PlotKey
+from tinystudio.gui.widgets.wrap_label import WrapLabel
 
 
 class DspPreviewWidget(QWidget):
@@ -20,8 +21,9 @@ class DspPreviewWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.caption = QLabel("Select a sample to preview its features")
-        self.caption.setWordWrap(True)  # a long caption must not widen the page
+        # wrapped, and asking for all its lines: a long caption must not widen the page, nor (when it takes
+        # three lines in a narrow pane) lay itself over the plot
+        self.caption = WrapLabel("Select a sample to preview its features")
         self.key = PlotKey()  # the axes' colours: a legend box inside the small plot hid curves and names
         self.key.setVisible(False)
         self.plot = pg.PlotWidget()
@@ -40,6 +42,7 @@ class DspPreviewWidget(QWidget):
         on_change(self, self._retheme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)  # caption, key and plot belong together (as the curves and their key do)
         layout.addWidget(self.caption)
         layout.addWidget(self.key)
         layout.addWidget(self.plot, 1)
