@@ -16,7 +16,7 @@ from tests.gui.test_walk import SMALL, people_project, window  # noqa: F401 - fi
 from tinystudio.app import tune as tune_app
 from tinystudio.core.search.outcome import COMPLETE, Budget, TrialOutcome, TuneResult
 from tinystudio.core.store import Project
-from tinystudio.gui.widgets.tune_panel import EMPTY_X, INNER_MIN_HEIGHT, INTRO, TunePanel
+from tinystudio.gui.widgets.tune_panel import EMPTY_X, INTRO, TunePanel
 
 pytestmark = pytest.mark.usefixtures("light_app_theme")
 
@@ -91,7 +91,8 @@ def test_the_chart_names_its_marks_in_a_key_row_and_its_x_axis_unit(window, tmp_
     panel = _tune_tab(window)
     assert panel.key.isVisible()
     scroll = panel.findChild(QScrollArea)
-    assert scroll.widget().height() <= max(INNER_MIN_HEIGHT, scroll.viewport().height())  # no tall chart to scroll
+    least = scroll.widget().minimumSizeHint().height()
+    assert scroll.widget().height() <= max(least, scroll.viewport().height())  # no tall chart to scroll
     assert panel.key.names == ["Pareto front", "trials off the front"]  # before: x marks without a word
     legends = [i for i in panel.chart.scene().items() if isinstance(i, pg.LegendItem) and i.isVisible()]
     assert legends == []  # a key row, not a box over the points

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -146,7 +147,9 @@ class TrainPage(JobPage):
         self.runs.setMinimumHeight(40)  # with the tab bar, as much room as the table alone took before
         self.results_tabs.addTab(self.runs, "Runs")
         self.results_tabs.addTab(self.crossval, "Cross-validation")
-        self.results_tabs.addTab(TunePanel(context), "Tune")
+        self.tune = TunePanel(context)
+        self.tune.installEventFilter(self)  # its status line's lines change the height it wants
+        self.results_tabs.addTab(self.tune, "Tune")
         right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs, name="results_column")
         self._right = right
         self.results_tabs.currentChanged.connect(self._results_tab_changed)
@@ -378,9 +381,11 @@ class TrainPage(JobPage):
 
     def _results_tab_changed(self, _index: int) -> None:
         """Opening the Cross-validation or Tune tab gives it room for its table and chart: at least 45 % of
-        the column (from the panes above) and never less than ``OPEN_TAB_MIN_HEIGHT``, scrolled into view."""
+        the column (from the panes above) and never less than ``OPEN_TAB_MIN_HEIGHT``, scrolled into view.
+        The Tune tab instead gets the height that shows its controls, table and chart together, as far as
+        the column's view allows (the whole view on a 1024x640 screen), so neither needs a scroll."""
         opened = self.results_tabs.currentWidget() is not self.runs
-        self.results_tabs.setMinimumHeight(OPEN_TAB_MIN_HEIGHT if opened else 0)
+        self._fit_open_tab()
         if not opened:
             return
         self.bring_into_view(self.results_tabs)
@@ -393,6 +398,28 @@ class TrainPage(JobPage):
         above = sizes[:-1]
         spare = sum(above) or 1
         self._right.setSizes([max(0, a - take * a // spare) for a in above] + [want])
+
+    def _fit_open_tab(self) -> None:
+        """The results tabs' least height for the tab shown (see ``_results_tab_changed``)."""
+        shown = self.results_tabs.currentWidget()
+        least = 0 if shown is self.runs else OPEN_TAB_MIN_HEIGHT
+        if shown is self.tune:
+            whole = self.tune.wanted_height() + self.results_tabs.tabBar().sizeHint().height() + 4  # + frame
+            least = min(whole, self._column.viewport().height())
+        if self.results_tabs.minimumHeight() != least:
+            self.results_tabs.setMinimumHeight(least)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Another window size gives the open Tune tab another share: what the column's view now allows
+        (once the tab has laid out its table and chart for the new width)."""
+        super().resizeEvent(event)
+        if self.results_tabs.currentWidget() is self.tune:
+            QTimer.singleShot(0, self, self._fit_open_tab)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.tune and event.type() == QEvent.Type.LayoutRequest and self.tune.isVisible():
+            QTimer.singleShot(0, self, self._fit_open_tab)  # a longer status line: the tab's height follows
+        return super().eventFilter(watched, event)
 
     def _crossval_shown(self) -> bool:
         """Whether the job that just ended was a cross-validation (not a training)."""

@@ -8,7 +8,9 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -42,8 +44,19 @@ from tinystudio.gui.widgets.tune_table import COLUMNS, HEADER_TIPS, FittedTable
 INTRO = "Search windows, DSP blocks, model families and compression for the most accurate models that fit the board."
 NOTHING_MEASURED = ("Cancelled before any trial finished: no point was measured, so no search was stored and no "
                     "model was trained.")
-INNER_MIN_HEIGHT = 500
-"""px: the controls, three rows of the table and a chart about 150 px high, one above the other."""
+CHART_MIN_HEIGHT = 128
+"""px: the chart keeps its axes, its whole "accuracy (%)" title and about 80 px of points. With the controls
+and three rows of the table it makes the tab about 490 px tall: all in view in a 1024x640 window."""
+SPACING = 4
+"""px between the tab's rows (the style's 6 left the chart short of its title's height at 1024x640)."""
+BESIDE_MIN_WIDTH = 720
+"""px: from this width of the tab the chart sits beside the table (at 1600x1000 the tab is about 870 px wide),
+both as tall as the tab allows; a narrower tab (about 430 px at 1024x640) stacks them."""
+CHART_MIN_WIDTH = 300
+"""px: the chart beside the table keeps its axes and room between its points."""
+PROGRESS_MIN_WIDTH = 72
+"""px: the progress bar fits beside the three buttons in a 1024x640 window's tab (its own row took the
+chart's room)."""
 HINT_HEIGHT = 330
 """px: the most height the tab's scrolled part asks for (it scrolls to the rest)."""
 EMPTY_X = {"flash": (0.0, 64.0), "latency": (0.0, 10.0)}
@@ -107,7 +120,7 @@ class TunePanel(JobPage):
         self.chart.setLabel("left", "accuracy", units="%")
         for side in ("left", "bottom"):  # flash in KB as the table gives it, not kB of 1000 bytes
             self.chart.getAxis(side).enableAutoSIPrefix(False)
-        self.chart.setMinimumHeight(36)
+        self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
         # the front's first rows stay readable over the chart (never a sideways scroll bar to leave room for)
         self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
                                     + 3 * self.table.verticalHeader().defaultSectionSize())
@@ -121,6 +134,7 @@ class TunePanel(JobPage):
             form.addWidget(widget, i // 2, 2 * (i % 2) + 1)
         form.setColumnStretch(1, 1)
         form.setColumnStretch(3, 1)
+        form.setVerticalSpacing(SPACING)
         fams = QHBoxLayout()
         fams.addWidget(QLabel("Families"))
         for box in self.families.values():
@@ -129,25 +143,28 @@ class TunePanel(JobPage):
         buttons = QHBoxLayout()
         for w in (self.start_button, self.cancel_button, self.train_button):
             buttons.addWidget(w)
-        buttons.addStretch(1)
-        # stacked, not side by side: the table has the tab's whole width for its figures
+        self.progress.setMinimumWidth(PROGRESS_MIN_WIDTH)
+        buttons.addWidget(self.progress, 1)
         axis_row = QWidget()
         axis_layout = QHBoxLayout(axis_row)
         axis_layout.setContentsMargins(0, 0, 0, 0)
         axis_layout.addWidget(self.x_axis)
         axis_layout.addWidget(self.key, 1)
-        # no splitter: the settings restore a page's splitters by their order, and one more moved the others'
-        split = column(self.table, axis_row, self.chart)
+        # the table over the chart in a narrow tab (the table has the tab's whole width for its figures), the
+        # chart beside it in a wide one (``arrange``)
+        self.chart_box = column(axis_row, self.chart)
+        self.results_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.results_layout.addWidget(self.table)
+        self.results_layout.addWidget(self.chart_box, 1)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACING)
         layout.addLayout(form)
         layout.addLayout(fams)
         layout.addLayout(buttons)
-        layout.addWidget(self.progress)  # a row of its own: the buttons fit a laptop screen's column
-        layout.addWidget(split, 1)
-        # the table (three rows) over a readable chart: the tab scrolls on a small window
-        inner.setMinimumHeight(INNER_MIN_HEIGHT)
+        layout.addLayout(self.results_layout, 1)
+        self.inner = inner
         scroll = _Scroll()  # the tab shares the runs table's room: it must not grow the page
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -160,6 +177,7 @@ class TunePanel(JobPage):
         outer.addWidget(self.status)
         outer.addWidget(scroll, 1)
 
+        self.arrange()
         self.start_button.clicked.connect(self.start)
         self.train_button.clicked.connect(self.train_selected)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -167,6 +185,30 @@ class TunePanel(JobPage):
         context.project_changed.connect(self.reload)
         context.project_closing.connect(self.shutdown)
         self.reload()
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def chart_beside_table(self) -> bool:
+        return self.results_layout.direction() == QBoxLayout.Direction.LeftToRight
+
+    def arrange(self) -> None:
+        """The chart beside the table when the tab is at least ``BESIDE_MIN_WIDTH`` wide, else under it."""
+        beside = self.width() >= BESIDE_MIN_WIDTH
+        if beside == self.chart_beside_table():
+            return
+        direction = QBoxLayout.Direction
+        self.results_layout.setDirection(direction.LeftToRight if beside else direction.TopToBottom)
+        self.results_layout.setStretch(0, 1 if beside else 0)  # stacked, the table keeps its few rows
+        self.chart_box.setMinimumWidth(CHART_MIN_WIDTH if beside else 0)
+
+    def wanted_height(self) -> int:
+        """The height that shows the status line, the controls, the table and the chart without a scroll."""
+        status = self.status.heightForWidth(max(1, self.status.width()))
+        return status + self.layout().spacing() + self.inner.minimumSizeHint().height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.arrange()
 
     # -- showing ---------------------------------------------------------------------------------
 
