@@ -151,7 +151,7 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> UserError | None:
     if code == _SQLITE_FULL:
         return UserError(f"the disk holding {path} is full")
     if code == _SQLITE_TOOBIG:
-        return UserError(f"a sample is larger than {path} can hold in one piece ({exc}): record or import it "
+        return UserError(f"too large to store in {path} in one piece ({exc}): record or import long recordings "
                          "in shorter parts")
     if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
         return UserError(f"could not read or write {path} ({exc})")
@@ -860,6 +860,9 @@ class RecordingWriter:
         self.frames = 0
         self._done = False
         self._writer_lock: WriterLock | None = None
+        self._part_frames = 0
+        self.parts: list[int] = []
+        """Samples already finished from this recording's earlier parts (a recording past 1 GB is cut)."""
         self._row = (
             name, label, group, self._axes, float(rate_hz), json.dumps(list(axis_names)),
             json.dumps(list(units) if units is not None else [""] * self._axes), source,
@@ -878,6 +881,7 @@ class RecordingWriter:
         )
         self.sample_id = int(cur.lastrowid or 0)
         self._seq = 0
+        self._part_frames = 0
         # taken before the row is committed, so no other process ever sees this recording unlocked
         try:
             self._writer_lock = WriterLock.acquire(project._recording_lock(self.sample_id))
@@ -911,12 +915,23 @@ class RecordingWriter:
                 # next is kept as a new sample instead of being written after a finished one and lost
                 self._release()
                 self._begin()
+            elif self._part_frames and (self._part_frames + block.shape[0]) * 4 * self._axes > self._max_bytes():
+                # one sample holds at most SQLite's largest value (1 GB, hours of audio): this part is
+                # finished as a sample and the recording goes on in the next, so none is too big to finish
+                self._project._finalise(self.sample_id)
+                self.parts.append(self.sample_id)
+                self._release()
+                self._begin()
             self._project._conn.execute(
                 "INSERT INTO sample_chunks (sample_id, seq, frames, data) VALUES (?, ?, ?, ?)",
                 (self.sample_id, self._seq, block.shape[0], block.tobytes()),
             )
         self._seq += 1
         self.frames += block.shape[0]
+        self._part_frames += block.shape[0]
+
+    def _max_bytes(self) -> int:
+        return int(self._project._conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH))
 
     def set_rate(self, rate_hz: float) -> None:
         """Record a refined rate estimate for this recording."""
