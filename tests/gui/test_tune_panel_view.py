@@ -156,6 +156,7 @@ def test_the_reference_off_the_front_is_a_row_of_its_own_and_selected(window, tm
     small, ref = _trial(0, 0.8, 900, "rf", "spectral", 0.1), _trial(1, 0.8, 40_000, "rf", "statistics", 0.1)
     for t in (small, ref):
         t.details = dict(folds)
+    ref.params["model_params"] = {"trees": 100, "max_depth": 16, "split": "random"}
     result = TuneResult("mps2-an386", Budget(), [small, ref], "grouped", {}, 2, 1)
     with Project.open(path) as project:
         project.add_run(tune_app.RUN_KIND, {"target": "mps2-an386", "trials": 2},
@@ -165,4 +166,6 @@ def test_the_reference_off_the_front_is_a_row_of_its_own_and_selected(window, tm
     assert panel.table.rowCount() == 2 and len(result.front) == 1
     assert [r.row() for r in panel.table.selectionModel().selectedRows()] == [1]
     assert "Off the Pareto front" in panel.table.item(1, 0).toolTip()
+    model = next(c for c in range(panel.table.columnCount()) if panel.table.horizontalHeaderItem(c).text() == "Model")
+    assert [panel.table.item(r, model).text() for r in range(2)] == ["rf", "extra trees"]
     assert "1 point on the Pareto front" in panel.status.text() and "reference forest" in panel.status.text()

@@ -383,4 +383,10 @@ def _cells(row: int, t: tune_app.TrialOutcome) -> tuple[str, ...]:
     p = t.params
     return (str(row), fmt_percent(t.accuracy), fmt_percent(t.int8_accuracy), fmt_bytes(t.flash_bytes),
             fmt_bytes(t.ram_bytes), MISSING if t.latency_ms is None else f"{t.latency_ms:.3g}",
-            str(p.get("family", MISSING)), str(p.get("dsp", MISSING)), t.describe())
+            _family(p), str(p.get("dsp", MISSING)), t.describe())
+
+
+def _family(params: dict[str, Any]) -> str:
+    """The model column: the family, a forest of random splits named as such (the same family otherwise)."""
+    family = str(params.get("family", MISSING))
+    return "extra trees" if family == "rf" and (params.get("model_params") or {}).get("split") == "random" else family
