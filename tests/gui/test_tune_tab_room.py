@@ -83,3 +83,18 @@ def test_the_tune_tabs_table_and_chart_are_in_view_together_at_1024x640_and_1600
     assert page._column.verticalScrollBar().maximum() == 0  # and the plots above it, all on one screen
     for plot in (page.preview.plot, page.matrix.plot, *page.curves.plots.values()):
         assert hidden_part(plot, window) == 0
+
+
+def test_back_on_the_runs_tab_the_plots_get_their_room_back_at_1600x1000(window, tmp_path):  # noqa: F811
+    window.resize(1600, 1000)
+    window.open_project(str(_searched(people_project(tmp_path / "people.tsproj", split=True))))
+    page = window.show_step("Impulse / Train")
+    _settle()
+    before = page._right.sizes()
+    page.results_tabs.setCurrentWidget(page.tune)
+    _settle()
+    assert page._right.sizes()[-1] > before[-1]  # the Tune tab took room from the plots ...
+    page.results_tabs.setCurrentWidget(page.runs)
+    _settle()
+    after = page._right.sizes()
+    assert all(abs(a - b) <= 2 for a, b in zip(after, before, strict=True)), (before, after)  # ... and gave it back

@@ -152,6 +152,7 @@ class TrainPage(JobPage):
         self.results_tabs.addTab(self.tune, "Tune")
         right = panes(Qt.Orientation.Vertical, top, train_box, self.results_tabs, name="results_column")
         self._right = right
+        self._shares_before_tab: list[int] | None = None  # the column's panes before another tab opened
         self.results_tabs.currentChanged.connect(self._results_tab_changed)
         layout = QHBoxLayout(self)
         # on a short screen the results column scrolls rather than squashing the curves to a few pixels
@@ -383,11 +384,18 @@ class TrainPage(JobPage):
         """Opening the Cross-validation or Tune tab gives it room for its table and chart: at least 45 % of
         the column (from the panes above) and never less than ``OPEN_TAB_MIN_HEIGHT``, scrolled into view.
         The Tune tab instead gets the height that shows its controls, table and chart together, as far as
-        the column's view allows (the whole view on a 1024x640 screen), so neither needs a scroll."""
+        the column's view allows (the whole view on a 1024x640 screen), so neither needs a scroll. Back on
+        the Runs tab, the panes get back the shares they had (the runs table kept the room given to the
+        other tab, and the plots above it stayed short)."""
         opened = self.results_tabs.currentWidget() is not self.runs
         self._fit_open_tab()
         if not opened:
+            if self._shares_before_tab is not None:  # once the column has given up the tab's least height
+                QTimer.singleShot(0, self, lambda sizes=self._shares_before_tab: self._right.setSizes(sizes))
+                self._shares_before_tab = None
             return
+        if self._shares_before_tab is None:  # opened from the Runs tab
+            self._shares_before_tab = self._right.sizes()
         self.bring_into_view(self.results_tabs)
         sizes = self._right.sizes()
         total = sum(sizes)
