@@ -59,7 +59,8 @@ PRESETS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "dense": ("dense", "spectral", {}), "cnn1d": ("cnn1d", "raw", {}), "rf": ("rf", "spectral", {}),
     "gbt": ("gbt", "spectral", {}), "dense-statistics": ("dense", "statistics", {}),
     "rf-spectral-statistics": ("rf", "spectral-statistics", {}),
-    "extra-trees-statistics": ("rf", "statistics", {"trees": 100, "max_depth": 16, "split": "random"}),
+    "extra-trees-statistics": ("rf", "statistics", {"trees": 100, "max_depth": 16, "split": "random",
+                                                    "min_samples_leaf": 5}),
 }
 """Preset rows by name: a model preset, the DSP block it runs on and its parameters (the last: the search's
 reference on motion data, extremely randomised trees on window statistics)."""

@@ -36,7 +36,7 @@ def test_the_search_measures_a_forest_on_spectral_features_and_statistics(bm_cop
     window = facts.base.window.window_ms
     trial = optuna.trial.FixedTrial({"window_ms": window, "dsp": "spectral-statistics", "fft_length": 16,
                                      "family_spectral-statistics": "rf", "rf_trees": 10, "rf_depth": 8,
-                                     "rf_split": "best"})
+                                     "rf_split": "best", "rf_leaf": 1})
     params = suggest(trial, facts, ["dense", "rf"])
     assert (params["dsp"], params["family"]) == ("spectral-statistics", "rf")
     assert impulse_for(params, facts.base, 1).dsp.params["percentiles"] is True

@@ -98,7 +98,7 @@ def test_presets_run_first_and_points_are_scored_by_grouped_folds(bm_copy: Path)
     assert dense["dsp_params"]["fft_length"] == base.dsp.params["fft_length"]
     assert dense["model_params"] == base.model.params
     assert (forest["family"], forest["dsp"]) == ("rf", "spectral")
-    assert forest["model_params"] == {"trees": 10, "max_depth": 8, "split": "best"}
+    assert forest["model_params"] == {"trees": 10, "max_depth": 8, "split": "best", "min_samples_leaf": 1}
     assert result.evaluation == "grouped"
     done = [t for t in result.trials if t.state == COMPLETE]
     assert len(done) == 3, [t.note for t in result.trials]
@@ -188,12 +188,13 @@ def test_search_trains_each_point_once_with_the_baseline_forest_early(bm_copy: P
         result = tune_app.tune(project, tune_app.TuneOptions(target="host", trials=10, epochs=1, families=["rf"],
                                                              workers=2, seed=1))
     by_number = {t.number: t for t in result.trials}
-    assert by_number[0].params["model_params"] == {"trees": 10, "max_depth": 8, "split": "best"}
-    assert by_number[1].params["model_params"] == {"trees": 100, "max_depth": 16, "split": "best"}
+    forest = {"trees": 100, "max_depth": 16, "split": "best", "min_samples_leaf": 1}
+    assert by_number[0].params["model_params"] == {"trees": 10, "max_depth": 8, "split": "best", "min_samples_leaf": 1}
+    assert by_number[1].params["model_params"] == forest
     assert by_number[1].params["dsp"] == "statistics" and by_number[1].params["dsp_params"] == {}
-    assert by_number[2].params["model_params"] == {"trees": 100, "max_depth": 16, "split": "random"}
+    assert by_number[2].params["model_params"] == {**forest, "split": "random", "min_samples_leaf": 5}
     assert by_number[2].params["dsp"] == "statistics" and result.reference == 2
-    assert by_number[3].params["model_params"] == {"trees": 100, "max_depth": 16, "split": "best"}
+    assert by_number[3].params["model_params"] == forest
     assert by_number[3].params["dsp"] == by_number[0].params["dsp"] == "spectral"
     assert by_number[3].params["dsp_params"] == by_number[0].params["dsp_params"]
     assert by_number[1].params["window_ms"] == by_number[2].params["window_ms"] == by_number[0].params["window_ms"]

@@ -102,22 +102,27 @@ def _dscnn(t: Any) -> dict[str, Any]:
 RF_TREES = (10, 30, 60, 100)
 RF_DEPTHS = (8, 12, 16)
 RF_SPLITS = FOREST_SPLITS
-STRONG_FOREST = {"rf_trees": 100, "rf_depth": 16, "rf_split": "best"}
+RF_LEAVES = (1, 5)
+"""Least windows per leaf: 1 grows each tree out, 5 keeps extremely randomised trees (which see every window)
+from growing with the data: 100 of them took 1 MB of flash on ten people's recordings with 1."""
+STRONG_FOREST = {"rf_trees": 100, "rf_depth": 16, "rf_split": "best", "rf_leaf": 1}
 """A forest the size of the usual random-forest baseline (100 trees)."""
 BASELINE_FOREST = {"dsp": "statistics", "family_statistics": "rf", **STRONG_FOREST}
 """The usual random-forest baseline itself (window statistics into 100 trees): run early on motion data, so
 the tuned result starts from what that baseline reaches."""
-REFERENCE_FOREST = {**BASELINE_FOREST, "rf_split": "random"}
+REFERENCE_FOREST = {**BASELINE_FOREST, "rf_split": "random", "rf_leaf": 5}
 """The reference of motion searches (``reference_trial``): the baseline's features and size with extremely
-randomised trees, which scored above the baseline leaving people out with four people and with ten
-(``models.presets.FOREST_SPLITS``). With few people a search's scores cannot tell most points apart, so the
-point trained by default is this one unless another beats it convincingly (``outcome.recommended_index``)."""
+randomised trees of at least 5 windows a leaf, which scored above the baseline leaving one person out with
+four people and with ten (``models.presets.FOREST_SPLITS``). With few people a search's scores cannot tell
+most points apart, so the point trained by default is this one unless another beats it convincingly
+(``outcome.recommended_index``)."""
 
 
 def _rf(t: Any) -> dict[str, Any]:
     return {"trees": t.suggest_categorical("rf_trees", list(RF_TREES)),
             "max_depth": t.suggest_categorical("rf_depth", list(RF_DEPTHS)),
-            "split": t.suggest_categorical("rf_split", list(RF_SPLITS))}
+            "split": t.suggest_categorical("rf_split", list(RF_SPLITS)),
+            "min_samples_leaf": t.suggest_categorical("rf_leaf", list(RF_LEAVES))}
 
 
 def _gbt(t: Any) -> dict[str, Any]:
@@ -246,7 +251,7 @@ def preset_trials(facts: DataFacts, families: list[str], compressions: tuple[str
         elif name == "dscnn":
             point.update(dscnn_scale=_scale_of("dscnn", params, "filters"), dscnn_blocks=int(params["blocks"]))
         elif name == "rf":
-            point.update(rf_trees=10, rf_depth=8, rf_split="best")
+            point.update(rf_trees=10, rf_depth=8, rf_split="best", rf_leaf=1)
         elif name == "gbt":
             point.update(gbt_trees=30, gbt_depth=3)
         if family.neural:
