@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from tinystudio.core import schema
@@ -36,6 +37,16 @@ def _head(path: Path) -> bytes:
         raise UserError(f"cannot read {path} ({exc.strerror or exc})") from exc
 
 
+def _write_whole(path: Path, fill: Callable[[sqlite3.Connection], object]) -> None:
+    """A new database at ``path`` filled by ``fill`` and left as one file (no -wal needed to be whole)."""
+    out = sqlite3.connect(path, isolation_level=None)
+    try:
+        fill(out)
+        out.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        out.close()
+
+
 def backup(project: Project, dest: str | os.PathLike[str]) -> int:
     """Write a consistent copy of ``project`` to the new file ``dest`` (no log beside it, so copying it
     anywhere keeps it whole); returns how many samples it holds. A recording in progress is copied as
@@ -48,12 +59,7 @@ def backup(project: Project, dest: str | os.PathLike[str]) -> int:
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
     try:
-        out = sqlite3.connect(part, isolation_level=None)
-        try:
-            project.copy_into(out)
-            out.execute("PRAGMA journal_mode=DELETE")  # one file: the copy needs no -wal to be whole
-        finally:
-            out.close()
+        _write_whole(part, project.copy_into)
         os.replace(part, target)  # never a half-written backup under the name asked for
     except sqlite3.Error as exc:
         part.unlink(missing_ok=True)
@@ -138,12 +144,7 @@ def _replace(source: sqlite3.Connection, project: Path) -> None:
     part = project.with_name(project.name + ".restoring")
     part.unlink(missing_ok=True)
     try:
-        out = sqlite3.connect(part, isolation_level=None)
-        try:
-            source.backup(out)
-            out.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            out.close()
+        _write_whole(part, source.backup)
         if project.exists():
             os.chmod(part, project.stat().st_mode & 0o777)
         for suffix in ("-wal", "-shm", "-journal"):  # a log left beside the new file would be replayed onto it
