@@ -43,6 +43,16 @@ def bm_people(bm_project_path: Path, tmp_path: Path) -> Path:
     return with_people(bm_project_path, tmp_path / "people.tinystudio")
 
 
+@pytest.fixture(scope="module")
+def cli_crossval(bm_project_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Four people cross-validated once from the command line (2 epochs, seed 4): the project with the stored
+    result and the --json output. Tests that write to the project take a copy."""
+    path = with_people(bm_project_path, tmp_path_factory.mktemp("crossval") / "people.tinystudio")
+    code, out, err = run_cli("crossval", str(path), "--epochs", "2", "--seed", "4", "--json")
+    assert code == 0, err
+    return path, json.loads(out)
+
+
 def _infos(groups: list[str | None]):
     p = Project.create(Path(__import__("tempfile").mkdtemp()) / "g.tsproj")
     for i, g in enumerate(groups):  # a recording of its own each: copies of one would be one unit
@@ -69,12 +79,11 @@ def test_one_group_is_refused_with_a_reason():
         fold_units(p.samples())
 
 
-def test_cli_crossval_reports_and_stores_leave_one_person_out(bm_people: Path):
-    with Project.open(bm_people) as p:
+def test_cli_crossval_reports_and_stores_leave_one_person_out(bm_project_path: Path, cli_crossval: tuple[Path, dict],
+                                                             tmp_path: Path):
+    with Project.open(bm_project_path) as p:  # the project the people were dealt from
         splits_before = {s.id: s.split for s in p.samples()}
-    code, out, err = run_cli("crossval", str(bm_people), "--epochs", "2", "--seed", "4", "--json")
-    assert code == 0, err
-    res = json.loads(out)
+    path, res = cli_crossval
     assert res["method"] == LEAVE_ONE_OUT and res["k"] == PEOPLE
     held = [g for f in res["folds"] for g in f["held_out"]]
     assert sorted(held) == [f"person-{i}" for i in range(1, PEOPLE + 1)]
@@ -83,12 +92,14 @@ def test_cli_crossval_reports_and_stores_leave_one_person_out(bm_people: Path):
     assert res["accuracy"]["mean"] == pytest.approx(np.mean(acc))
     assert res["accuracy"]["std"] == pytest.approx(np.std(acc))
     assert res["accuracy"]["min"] == min(acc) and res["accuracy"]["max"] == max(acc)
-    with Project.open(bm_people) as p:  # kept in the file; the project's own split is untouched
+    with Project.open(path) as p:  # kept in the file; the project's own split is untouched
         assert {s.id: s.split for s in p.samples()} == splits_before
         assert [r.kind for r in p.runs()] == [RUN_KIND]
         stored = latest(p)
         assert stored is not None and stored.accuracies() == acc
-    code, text, err = run_cli("crossval", str(bm_people), "--epochs", "2", "--seed", "4")
+    again = tmp_path / "again.tinystudio"
+    shutil.copy(path, again)
+    code, text, err = run_cli("crossval", str(again), "--epochs", "2", "--seed", "4")
     assert code == 0, err
     assert f"leave-one-group-out, {PEOPLE} folds" in text and "±" in text
 
@@ -110,7 +121,7 @@ def test_fitter_is_a_parameter(bm_people: Path):
         assert sorted(g for f in result.folds for g in f.held_out) == [f"person-{i}" for i in range(1, PEOPLE + 1)]
 
 
-def test_train_page_cross_validates_like_the_cli(qtbot, bm_people: Path, tmp_path: Path):
+def test_train_page_cross_validates_like_the_cli(qtbot, bm_people: Path, cli_crossval: tuple[Path, dict]):
     """The same impulse and seed give the same per-fold accuracies in the GUI as on the command line; the
     result is drawn as a table and bars with the mean line, and comes back after reopening."""
     from PySide6.QtCore import Qt
@@ -118,11 +129,7 @@ def test_train_page_cross_validates_like_the_cli(qtbot, bm_people: Path, tmp_pat
     from tinystudio.gui.context import AppContext
     from tinystudio.gui.pages.train_page import TrainPage
 
-    cli_copy = tmp_path / "cli.tinystudio"
-    shutil.copy(bm_people, cli_copy)
-    code, out, err = run_cli("crossval", str(cli_copy), "--epochs", "2", "--seed", "4", "--json")
-    assert code == 0, err
-    cli = json.loads(out)
+    cli = cli_crossval[1]  # the command line's run on another copy of the same four-person project
 
     context = AppContext()
     context.set_project(Project.open(bm_people))
