@@ -81,13 +81,13 @@ def test_the_tape_never_repeats_a_window_through_three_passes():
 
 
 def test_twenty_recordings_share_no_window_and_carry_their_subject(tmp_path):
-    activity = "internal_rotation"
+    activity, rate_hz, seconds = "internal_rotation", 500, 0.5  # 250 frames: ten 25-frame windows apart
     with Project.create(tmp_path / "sim.tsproj") as project:
-        with CaptureSession(SIMULATED_PORT, activity=activity, sim_rate_hz=500) as session:
+        with CaptureSession(SIMULATED_PORT, activity=activity, sim_rate_hz=rate_hz) as session:
             session.wait_ready(30)
             ids = []
             for _ in range(20):
-                session.start_recording(project, "rotation", seconds=1.0)
+                session.start_recording(project, "rotation", seconds=seconds)
                 done = session.wait_recording(30)
                 assert done is not None and done.sample_id is not None
                 ids.append(done.sample_id)
@@ -100,7 +100,7 @@ def test_twenty_recordings_share_no_window_and_carry_their_subject(tmp_path):
                 assert seen.setdefault(h, sid) == sid, f"samples {seen[h]} and {sid} share a window"
         subjects = {project.sample_info(i).group for i in ids}
         assert len(subjects) == 10  # the wearer changes after each recording: all ten people take turns
-        assert sum(project.get_setting(SIM_PLAYBACK_SETTING)[activity]["offsets"]) >= 20 * 500
+        assert sum(project.get_setting(SIM_PLAYBACK_SETTING)[activity]["offsets"]) >= 20 * seconds * rate_hz
         assign_splits(project)
         homes = defaultdict(set)
         for s in project.samples():
