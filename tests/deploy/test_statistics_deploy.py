@@ -34,13 +34,31 @@ def _train(source: Path, folder: Path, model: str, dsp: str = "statistics") -> t
         return path, run_id, project.variants(run_id)[-1]["id"]  # the network's int8 variant, or the forest
 
 
+@pytest.fixture(scope="module")
+def statistics_dense(bm_split_project: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
+    """The dense network on window statistics, trained once for the board and the C library tests; each takes
+    a copy."""
+    return _train(bm_split_project, tmp_path_factory.mktemp("statistics-dense"), "dense")
+
+
+def _trained_copy(request: pytest.FixtureRequest, folder: Path, model: str, dsp: str) -> tuple[Path, int, int]:
+    """A project with a ``dsp`` + ``model`` run in ``folder``: the module's dense run copied, else trained."""
+    if (dsp, model) != ("statistics", "dense"):
+        return _train(request.getfixturevalue("bm_split_project"), folder, model, dsp)
+    source, run_id, variant = request.getfixturevalue("statistics_dense")
+    path = folder / "bm.tsproj"
+    shutil.copy(source, path)
+    return path, run_id, variant
+
+
 @pytest.mark.usefixtures("qemu_available")
 @pytest.mark.parametrize(("dsp", "model"), [("statistics", "rf"), ("statistics", "dense"),
                                              ("spectral-statistics", "rf")])
-def test_statistics_pipeline_on_the_emulated_board_agrees_with_the_host(bm_split_project: Path, tmp_path: Path,
-                                                                        dsp: str, model: str) -> None:
+def test_statistics_pipeline_on_the_emulated_board_agrees_with_the_host(request: pytest.FixtureRequest,
+                                                                        tmp_path: Path, dsp: str,
+                                                                        model: str) -> None:
     """Window statistics (and spectral features with them, for a forest) computed by the board's C."""
-    path, _, variant = _train(bm_split_project, tmp_path, model, dsp)
+    path, _, variant = _trained_copy(request, tmp_path, model, dsp)
     code, out, err = run_cli("deploy", str(path), "--target", "mps2-an386", "--variant", str(variant), "--json")
     assert code == 0, err
     report = json.loads(out)
@@ -53,10 +71,10 @@ def test_statistics_pipeline_on_the_emulated_board_agrees_with_the_host(bm_split
     assert result["latency"]["dsp"]["mean"] > 0
 
 
-def test_statistics_c_library_gives_the_host_scores(bm_split_project: Path, tmp_path: Path) -> None:
+def test_statistics_c_library_gives_the_host_scores(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     if shutil.which("cc") is None:
         pytest.skip("no host C compiler")
-    path, run_id, variant = _train(bm_split_project, tmp_path, "dense")
+    path, run_id, variant = _trained_copy(request, tmp_path, "dense", "statistics")
     out = tmp_path / "lib"
     with Project.open(path) as project:
         export_model(project, variant, "c-library", out)
