@@ -19,7 +19,7 @@ from tinystudio.core.store import Project
 @pytest.mark.slow
 def test_cli_compress_json_then_variants_table_and_deploy_mark(trained_copy, trained_run):
     code, out, err = run_cli("compress", str(trained_copy), "--method", "ptq", "--method", "distill",
-                             "--epochs", "20", "--student", "dense", "--json")
+                             "--epochs", "2", "--student", "dense", "--json")  # accuracy is not judged here
     assert code == 0, err
     made = json.loads(out)
     assert made["run_id"] == trained_run.run_id
