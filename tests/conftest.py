@@ -60,6 +60,15 @@ def user_settings() -> UserSettings:
     return UserSettings(REAL_CONFIG_HOME, USER_SETTINGS_AT_START)
 
 
+@pytest.fixture(autouse=True)
+def app_theme_only_where_asked(request: pytest.FixtureRequest) -> None:
+    """A test that does not ask for the app's theme (light_app_theme) runs with the app's look from before it."""
+    if "light_app_theme" not in request.fixturenames:
+        import app_theme
+
+        app_theme.undo()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item):
     """Delete the widgets a test closed once it has ended.

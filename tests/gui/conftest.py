@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import app_theme
 import numpy as np
 import pytest
 from trained_projects import TrainedProject, private_copy, train_and_quantize
@@ -43,17 +44,10 @@ def make_project(path: Path, labels: list[str], seconds: float = 2.0, rate_hz: f
 
 
 @pytest.fixture
-def light_app_theme(qapp: Any) -> Iterator[None]:
-    """The app's own style sheet, fonts and spacing (as ``tinystudio gui`` starts), undone afterwards."""
-    from tinystudio.gui import theme
-
-    style, palette, font, sheet = qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet()
-    theme.apply_theme(qapp, theme.LIGHT)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
+def light_app_theme(qapp: Any) -> None:
+    """The app's own style sheet, fonts and spacing (as ``tinystudio gui`` starts); kept for the next test that
+    asks for it and undone before any other (tests/app_theme.py)."""
+    app_theme.use(qapp)
 
 
 @pytest.fixture
