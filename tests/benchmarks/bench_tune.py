@@ -64,6 +64,8 @@ PRESETS: dict[str, tuple[str, str, dict[str, Any]]] = {
 }
 """Preset rows by name: a model preset, the DSP block it runs on and its parameters (the last: the search's
 reference on motion data, extremely randomised trees on window statistics)."""
+QUICK_PRESETS = ("dense", "rf", "extra-trees-statistics")
+"""The preset rows of --quick: one network, one forest and the reference."""
 
 
 def basicmotions_project(path: Path, quick: bool) -> Project:
@@ -196,8 +198,9 @@ def bench(name: str, project: Project, args: argparse.Namespace, one_by_one: boo
     result, secs = cv(base, fit_stats_forest)
     rows.append(row("baseline: RF on window stats", result, secs))
     epochs = args.epochs or base.model.epochs
-    presets = [pd for name, pd in PRESETS.items() if not args.presets or name in args.presets]
-    for preset, dsp, params in (() if args.skip_presets else presets[::2] if args.quick else presets):
+    wanted = args.presets or (QUICK_PRESETS if args.quick else list(PRESETS))
+    presets = [pd for name, pd in PRESETS.items() if name in wanted]
+    for preset, dsp, params in (() if args.skip_presets else presets):
         impulse = with_changes(base, dsp=dsp, model=preset, epochs=epochs)
         impulse.model.params.update(params)
         result, secs = cv(impulse, fit_with_compression("ptq", max(1, epochs // 3)))
