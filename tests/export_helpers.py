@@ -42,6 +42,16 @@ def windows_csv(raw: np.ndarray, path: Path) -> Path:
     return path
 
 
+def scores_on_host(library: Path, raw: np.ndarray, work: Path) -> np.ndarray:
+    """The int8 scores of ``raw`` windows from the library's own main.c built for the host (``-v``: each
+    window's line of inputs, then its line of scores)."""
+    exe = work / "impulse"
+    compile_host(library, exe, "-ffp-contract=off")
+    lines = subprocess.run([str(exe), str(windows_csv(raw, work / "windows.csv")), "-v"], check=True,
+                           capture_output=True, text=True, timeout=300).stdout.splitlines()
+    return np.array([[int(v) for v in ln.split()[1:]] for ln in lines[1::2]], dtype=np.int8)
+
+
 QEMU_RUN = r"""
 #include "ts_impulse.h"
 

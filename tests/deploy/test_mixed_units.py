@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from export_helpers import scores_on_host
 
 from tinystudio.core.store import Project
 
@@ -185,14 +185,7 @@ def test_c_library_and_tflite_export_standardise_as_the_host(mixed_raw: Mixed, t
         data = pipeline_data(project, mixed_raw.run_id)
         host_scores = Int8Reference(project.variant_tflite(mixed_raw.variant_id)).outputs(data.features("test"))
         raw = data.raw("test")
-    exe = tmp_path / "impulse"
-    subprocess.run(["cc", "-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror",
-                    *sorted(str(p) for p in lib.glob("*.c")), "-lm", "-o", str(exe)], check=True, timeout=300)
-    windows = tmp_path / "windows.csv"
-    windows.write_text("\n".join(",".join(repr(float(v)) for v in w.ravel()) for w in raw) + "\n")
-    lines = subprocess.run([str(exe), str(windows), "-v"], check=True, capture_output=True, text=True,
-                           timeout=300).stdout.splitlines()
-    scores = np.array([[int(v) for v in ln.split()[1:]] for ln in lines[1::2]], dtype=np.int8)
+    scores = scores_on_host(lib, raw, tmp_path)
     assert len(raw) > 0 and np.array_equal(scores, host_scores)
     described = json.loads((flat / "impulse.json").read_text())["normalization"]
     assert described["folded_into_model"] is False and described["channels"] == 2

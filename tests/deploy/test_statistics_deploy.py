@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from export_helpers import scores_on_host
 
 from cli_helpers import run_cli
 from tinystudio.app.export_model import export_model
@@ -81,12 +81,5 @@ def test_statistics_c_library_gives_the_host_scores(request: pytest.FixtureReque
         data = pipeline_data(project, run_id)
         host_scores = Int8Reference(project.variant_tflite(variant)).outputs(data.features("test"))
         raw = data.raw("test")
-    exe = tmp_path / "impulse"
-    subprocess.run(["cc", "-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror",
-                    *sorted(str(p) for p in out.glob("*.c")), "-lm", "-o", str(exe)], check=True, timeout=300)
-    windows = tmp_path / "windows.csv"
-    windows.write_text("\n".join(",".join(repr(float(v)) for v in w.ravel()) for w in raw) + "\n")
-    lines = subprocess.run([str(exe), str(windows), "-v"], check=True, capture_output=True, text=True,
-                           timeout=300).stdout.splitlines()
-    scores = np.array([[int(v) for v in ln.split()[1:]] for ln in lines[1::2]], dtype=np.int8)
+    scores = scores_on_host(out, raw, tmp_path)
     assert len(raw) > 0 and np.array_equal(scores, host_scores)  # raw windows in, the host's int8 scores out

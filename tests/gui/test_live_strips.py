@@ -8,10 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from cli_helpers import run_cli
-from tests.gui.conftest import close_main_window
 from tests.gui.test_live_units import _imu_project
-from tinystudio.gui.context import AppContext
-from tinystudio.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("light_app_theme")
 
@@ -23,14 +20,11 @@ def _span(plot) -> tuple[float, float]:
 
 
 @pytest.mark.slow
-def test_live_strips_are_readable_at_1024x640(qtbot, tmp_path):
+def test_live_strips_are_readable_at_1024x640(qtbot, laptop_window, tmp_path):
     path = _imu_project(tmp_path / "imu.tsproj")
     code, _out, err = run_cli("train", str(path), "--model", "rf")
     assert code == 0, err
-    window = MainWindow(AppContext())
-    qtbot.addWidget(window)
-    window.resize(1024, 640)
-    window.show()
+    window = laptop_window  # the main window at 1024x640
     page = window.show_step("Deploy")
     live = page.live
     try:
@@ -58,4 +52,3 @@ def test_live_strips_are_readable_at_1024x640(qtbot, tmp_path):
     finally:
         live.stop()
         qtbot.waitUntil(lambda: live.worker is None, timeout=60_000)
-        close_main_window(window)

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.gui.test_tune_panel_view import _tune_tab
 from tests.gui.test_walk import SMALL, people_project, window  # noqa: F401 - fixtures
-from tinystudio.gui.widgets.tune_panel import TunePanel
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("light_app_theme")]
 
@@ -25,12 +25,7 @@ def _settle(rounds: int = 30) -> None:
 
 def test_a_search_on_the_tune_tab_keeps_the_window_1024_wide(window, qtbot, tmp_path):  # noqa: F811
     window.open_project(str(people_project(tmp_path / "people.tsproj", split=True)))
-    page = window.show_step("Impulse / Train")
-    tabs = page.results_tabs
-    panel = next(tabs.widget(i) for i in range(tabs.count()) if tabs.tabText(i) == "Tune")
-    assert isinstance(panel, TunePanel)
-    tabs.setCurrentWidget(panel)
-    _settle()
+    panel = _tune_tab(window)
     assert window.width() == SMALL[0]
     panel.board.setCurrentIndex(panel.board.findData("mps2-an386"))
     panel.trials.setValue(2)
